@@ -1,0 +1,55 @@
+// condition: the `where` language of docs/protocol.md ("Segments"), compiled
+// once from its value tree into a predicate over profiles.
+//
+//   {"and": [c, ...]} | {"or": [c, ...]} | {"not": c}
+//   {"field": path, "op": "=="|"!="|"<"|"<="|">"|">="|"in"|"exists", "value": v}
+//   {"tag": name} | {"segment": name}
+//
+// A missing field is never equal, unequal, less or greater than anything;
+// only `exists` sees it. On list fields (tags, recent_items, risk.flags,
+// segments) `==` means "contains", `!=` "does not contain" and `in` "contains
+// any of". Compiling reports the first bad part with its position, e.g.
+// `where.and[1].op`. A compiled condition is immutable; each shard compiles
+// its own copy against its symbol table.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/field_path.hpp"
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace persona {
+
+class condition {
+ public:
+  /// Compiles `where`. With `symbols`, names are bound for evaluation in the
+  /// shard that owns them; without, the result only validates.
+  static result<condition> compile(const value& where, const symbol_table* symbols);
+
+  /// True if the profile of `user` satisfies the condition at ctx.now_ms.
+  bool matches(const profile& p, std::string_view user, const read_context& ctx) const;
+
+  /// The field paths the condition reads (for docs and tests).
+  std::vector<std::string> fields() const;
+
+  enum class op : uint8_t { all, any, negate, eq, ne, lt, le, gt, ge, in, exists, has_tag, in_segment };
+
+  struct node {
+    op kind = op::all;
+    std::vector<node> children;
+    field_ref field;
+    value operand;
+    uint8_t tag_index = 0;
+    std::string segment;
+  };
+
+ private:
+  explicit condition(node root) : root_(std::make_shared<node>(std::move(root))) {}
+  std::shared_ptr<const node> root_;
+};
+
+}  // namespace persona

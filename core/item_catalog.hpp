@@ -1,0 +1,60 @@
+// item_catalog: what the shop told us about its items (categories, brand,
+// price, tags), used to enrich events that leave those out.
+//
+// A catalog is an immutable version: upserts build a new version that shares
+// every untouched partition with the old one, so readers on any thread hold a
+// std::shared_ptr<const item_catalog> and never lock, and an upsert of a few
+// items costs a few partitions, not the whole catalog.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/event_validation.hpp"
+#include "core/value.hpp"
+
+namespace persona {
+
+struct item_info {
+  std::vector<std::string> categories;
+  std::string brand;
+  double price = std::nan("");
+  std::vector<std::string> tags;
+};
+
+/// One entry of an upsert_items call.
+struct item_record {
+  std::string item;
+  item_info info;
+};
+
+/// Parses one upsert_items entry; on failure the rejection's code names the
+/// broken key ("bad_item", "bad_category", "bad_brand", "bad_price", "bad_tags").
+std::optional<rejection> parse_item_record(const value& v, item_record& out);
+
+class item_catalog {
+ public:
+  /// A new version with `items` inserted or replaced.
+  std::shared_ptr<const item_catalog> with(const std::vector<item_record>& items) const;
+
+  /// The item, or nullptr.
+  const item_info* find(const std::string& item) const;
+
+  size_t size() const { return size_; }
+
+  /// Fills the categories, brand and price that `e` lacks from its item.
+  void enrich(event& e) const;
+
+ private:
+  static constexpr size_t partition_count = 64;
+  using partition = std::unordered_map<std::string, item_info>;
+  std::array<std::shared_ptr<const partition>, partition_count> parts_;
+  size_t size_ = 0;
+};
+
+}  // namespace persona

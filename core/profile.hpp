@@ -1,0 +1,70 @@
+// profile: the live state of one user, updated online by every event.
+//
+// Everything here is bounded (profile_caps) and stored compactly: symbols
+// instead of strings, small vectors instead of maps. What the protocol calls
+// the profile map is rendered from this state at read time against a "now"
+// (profile_view.hpp), so tags and windows follow event time. A profile
+// belongs to the shard that owns its user and is touched only by it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "core/affinity_table.hpp"
+#include "core/event.hpp"
+#include "core/event_id_window.hpp"
+#include "core/purchase_stats.hpp"
+#include "core/recent_items.hpp"
+#include "core/risk_signals.hpp"
+#include "core/session_tracker.hpp"
+#include "core/symbol_table.hpp"
+#include "core/value.hpp"
+#include "core/window_counters.hpp"
+
+namespace persona {
+
+struct profile {
+  int64_t first_seen_ms = -1;
+  int64_t last_seen_ms = -1;
+  /// Lifetime events per type.
+  std::array<uint32_t, event_type_count> counts{};
+  window_counters windows;
+  session_tracker sessions;
+  affinity_table category_affinity;
+  affinity_table brand_affinity;
+  recent_items recent;
+  purchase_stats purchases;
+  risk_signals risk;
+  /// Time of the newest add_to_cart, for `cart_abandoner`; -1 if none.
+  int64_t last_cart_ms = -1;
+  /// Attributes set by set_attributes, keyed by symbol, in insertion order.
+  std::vector<std::pair<symbol, value>> attributes;
+  event_id_window seen_ids;
+
+  /// Bytes this profile holds on the heap and inline.
+  size_t memory_bytes() const;
+};
+
+/// The symbols of an event's strings, interned by the owning shard.
+struct event_symbols {
+  symbol item = symbol_table::missing;
+  symbol brand = symbol_table::missing;
+  /// At most max_event_categories entries are used.
+  std::array<symbol, 16> categories{};
+  size_t category_count = 0;
+};
+
+/// Applies one valid event to `p`. REQUIRES: validate_event(e) passed and the
+/// caller checked the event id against p.seen_ids.
+void apply_event(profile& p, const event& e, const event_symbols& syms, const profile_config& cfg);
+
+/// Folds `source` into `target` (merge_profiles). `remap` turns source's
+/// symbols into target's symbol table.
+template <class Remap>
+void merge_profile(profile& target, const profile& source, Remap remap, const profile_config& cfg);
+
+}  // namespace persona
+
+#include "core/profile_merge.hpp"

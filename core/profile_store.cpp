@@ -1,0 +1,186 @@
+#include "core/profile_store.hpp"
+
+#include "core/aggregate.hpp"
+#include "core/attributes.hpp"
+#include "core/condition.hpp"
+#include "core/profile_codec.hpp"
+#include "core/profile_view.hpp"
+#include "core/session_tracker.hpp"
+
+namespace persona {
+
+profile_store::profile_store(profile_config cfg) : cfg_(std::move(cfg)) {}
+
+uint32_t profile_store::slot_of(std::string_view user, uint64_t h) const {
+  return index_.find(user, h, [this](uint32_t slot) { return std::string_view{ids_[slot]}; });
+}
+
+uint32_t profile_store::obtain(const std::string& user, uint64_t h) {
+  auto slot = slot_of(user, h);
+  if (slot != user_index::npos)
+    return slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+    slab_[slot] = profile{};
+    ids_[slot] = user;
+    live_[slot] = true;
+  } else {
+    slot = static_cast<uint32_t>(slab_.size());
+    slab_.emplace_back();
+    ids_.push_back(user);
+    live_.push_back(true);
+  }
+  index_.insert(h, slot);
+  return slot;
+}
+
+event_symbols profile_store::intern(const event& e) {
+  event_symbols s;
+  if (!e.item.empty())
+    s.item = symbols_.intern(e.item);
+  if (!e.brand.empty())
+    s.brand = symbols_.intern(e.brand);
+  s.category_count = std::min(e.categories.size(), s.categories.size());
+  for (size_t i = 0; i < s.category_count; ++i)
+    s.categories[i] = symbols_.intern(e.categories[i]);
+  return s;
+}
+
+batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices) {
+  batch_outcome out;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const event& e = events[i];
+    auto slot = obtain(e.user, stable_hash(e.user));
+    profile& p = slab_[slot];
+    if (!e.id.empty()) {
+      auto id_hash = stable_hash(e.id);
+      if (p.seen_ids.contains(id_hash)) {
+        out.rejected.push_back({i < indices.size() ? indices[i] : static_cast<uint32_t>(i), "duplicate",
+                                "event id '" + e.id + "' was already applied to user '" + e.user +
+                                    "'; it changed nothing"});
+        continue;
+      }
+      p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
+    }
+    apply_event(p, e, intern(e), cfg_);
+    ++out.accepted;
+    ++events_;
+  }
+  return out;
+}
+
+const profile* profile_store::find(std::string_view user) const {
+  auto slot = slot_of(user, stable_hash(std::string(user)));
+  return slot == user_index::npos ? nullptr : &slab_[slot];
+}
+
+result<value> profile_store::render(const std::string& user, int64_t now_ms,
+                                    const std::vector<std::string>& fields) const {
+  auto* p = find(user);
+  if (!p)
+    return status{error_code::not_found, "no profile for user '" + user + "'"};
+  read_context ctx{now_ms, symbols_, cfg_};
+  return render_profile(*p, user, ctx, fields);
+}
+
+status profile_store::set_attributes(const std::string& user, const value& attrs) {
+  auto st = validate_attributes(attrs, cfg_.caps.attributes);
+  if (!st.ok())
+    return st;
+  auto h = stable_hash(user);
+  auto slot = slot_of(user, h);
+  if (slot == user_index::npos) {
+    profile fresh;
+    st = apply_attributes(fresh, attrs, symbols_, cfg_.caps.attributes);
+    if (!st.ok())
+      return st;
+    slot = obtain(user, h);
+    slab_[slot] = std::move(fresh);
+    return {};
+  }
+  return apply_attributes(slab_[slot], attrs, symbols_, cfg_.caps.attributes);
+}
+
+bool profile_store::erase(const std::string& user) {
+  auto h = stable_hash(user);
+  auto slot = slot_of(user, h);
+  if (slot == user_index::npos)
+    return false;
+  index_.erase(h, slot);
+  slab_[slot] = profile{};  // release the profile's memory now
+  ids_[slot].clear();
+  ids_[slot].shrink_to_fit();
+  live_[slot] = false;
+  free_.push_back(slot);
+  return true;
+}
+
+std::optional<std::string> profile_store::export_image(const std::string& user) const {
+  auto* p = find(user);
+  if (!p)
+    return std::nullopt;
+  return encode_profile(*p, symbols_);
+}
+
+result<value> profile_store::merge_image(const std::string& target, const std::string& image, int64_t now_ms,
+                                         const std::vector<std::string>& fields) {
+  // Decode into a scratch table first: a bad image must change nothing.
+  symbol_table scratch;
+  profile source;
+  if (!decode_profile(image, scratch, source))
+    return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
+  auto slot = obtain(target, stable_hash(target));
+  merge_profile(slab_[slot], source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
+  return render(target, now_ms, fields);
+}
+
+result<query_partial> profile_store::run_query(const query_request& q) const {
+  auto cond = condition::compile(q.where, &symbols_);
+  if (!cond.ok())
+    return cond.error();
+  std::vector<field_ref> agg_fields;
+  for (auto& a : q.aggregates) {
+    auto ref = parse_field_path(a.field);
+    if (!ref.ok())
+      return ref.error();
+    bind_field(*ref, symbols_);
+    agg_fields.push_back(std::move(*ref));
+  }
+  query_partial out;
+  out.aggregates.resize(q.aggregates.size());
+  read_context ctx{q.now_ms, symbols_, cfg_};
+  for (size_t i = 0; i < slab_.size(); ++i) {
+    if (!live_[i])
+      continue;
+    const profile& p = slab_[i];
+    std::string_view user{ids_[i]};
+    if (!cond->matches(p, user, ctx))
+      continue;
+    ++out.count;
+    if (out.users.size() < q.limit)
+      out.users.push_back(q.fields.empty() ? value{ids_[i]} : render_profile(p, user, ctx, q.fields));
+    for (size_t a = 0; a < agg_fields.size(); ++a) {
+      auto f = read_field(p, user, agg_fields[a], ctx);
+      if (f.type == field_value::kind::number)
+        out.aggregates[a].add(f.number, q.aggregates[a]);
+    }
+  }
+  return out;
+}
+
+store_stats profile_store::stats() const {
+  store_stats s;
+  s.users = index_.size();
+  s.events = events_;
+  for (size_t i = 0; i < slab_.size(); ++i) {
+    s.profile_bytes += slab_[i].memory_bytes();
+    s.profile_bytes += sizeof(std::string) + (ids_[i].capacity() > 15 ? ids_[i].capacity() + 1 : 0);
+  }
+  s.profile_bytes += (slab_.capacity() - slab_.size()) * sizeof(profile);
+  s.index_bytes = index_.memory_bytes();
+  s.symbol_bytes = symbols_.memory_bytes();
+  return s;
+}
+
+}  // namespace persona

@@ -1,0 +1,104 @@
+// profile_store: all profiles of one shard and the operations on them:
+// applying event batches (with duplicate detection), reads, attributes,
+// deletes, the portable images used by merges, and query partials.
+//
+// The store is the shard's state: the shard actor owns exactly one and is the
+// only thread that touches it. Profiles live in a slab (a vector reused
+// through a free list) indexed by user_index; ids and symbols are the
+// store's own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/event_validation.hpp"
+#include "core/profile.hpp"
+#include "core/profile_config.hpp"
+#include "core/query.hpp"
+#include "core/status.hpp"
+#include "core/symbol_table.hpp"
+#include "core/user_index.hpp"
+#include "core/value.hpp"
+
+namespace persona {
+
+/// What applying a batch did.
+struct batch_outcome {
+  uint32_t accepted = 0;
+  /// Rejections found in the shard (duplicates), with the client's indices.
+  std::vector<rejection> rejected;
+};
+
+/// Figures of one store, for `stats` and benchmarks.
+struct store_stats {
+  uint64_t users = 0;
+  uint64_t events = 0;
+  uint64_t profile_bytes = 0;
+  uint64_t index_bytes = 0;
+  uint64_t symbol_bytes = 0;
+};
+
+class profile_store {
+ public:
+  explicit profile_store(profile_config cfg = {});
+
+  /// Applies `events` in order. `indices[i]` is the client's index of
+  /// events[i]. REQUIRES: each event passed validate_event and has its ts.
+  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices);
+
+  /// The profile of `user`, or nullptr.
+  const profile* find(std::string_view user) const;
+
+  /// The profile map of `user` at `now_ms`, or not_found.
+  result<value> render(const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) const;
+
+  /// Sets or deletes attributes of `user`, creating the profile if needed.
+  status set_attributes(const std::string& user, const value& attrs);
+
+  /// Removes `user`; false when there was no such profile.
+  bool erase(const std::string& user);
+
+  /// The portable image of `user` (profile_codec.hpp), or nullopt.
+  std::optional<std::string> export_image(const std::string& user) const;
+
+  /// Folds an image into `target` (created if absent) and renders the result.
+  result<value> merge_image(const std::string& target, const std::string& image, int64_t now_ms,
+                            const std::vector<std::string>& fields);
+
+  /// Evaluates a query over every profile of this store.
+  result<query_partial> run_query(const query_request& q) const;
+
+  store_stats stats() const;
+  size_t size() const { return index_.size(); }
+  const profile_config& config() const { return cfg_; }
+  const symbol_table& symbols() const { return symbols_; }
+
+  /// Calls f(user_id, profile) for every profile.
+  template <class F>
+  void for_each(F f) const {
+    for (size_t i = 0; i < slab_.size(); ++i)
+      if (live_[i])
+        f(std::string_view{ids_[i]}, slab_[i]);
+  }
+
+ private:
+  uint32_t slot_of(std::string_view user, uint64_t h) const;
+  /// The slot of `user`, creating an empty profile when absent.
+  uint32_t obtain(const std::string& user, uint64_t h);
+  event_symbols intern(const event& e);
+
+  profile_config cfg_;
+  symbol_table symbols_;
+  user_index index_;
+  std::vector<profile> slab_;
+  std::vector<std::string> ids_;
+  std::vector<bool> live_;
+  std::vector<uint32_t> free_;
+  uint64_t events_ = 0;
+};
+
+}  // namespace persona

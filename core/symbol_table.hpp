@@ -1,0 +1,38 @@
+// symbol_table: interns strings (item ids, categories, brands, attribute
+// names, devices) as dense 32-bit symbols, so profiles store 4 bytes where a
+// string would cost 32 or more. Owned by one shard; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace persona {
+
+using symbol = uint32_t;
+
+class symbol_table {
+ public:
+  /// The symbol of `s`, interning it on first use.
+  symbol intern(std::string_view s);
+
+  /// The symbol of `s` if it was interned, else nullopt-like `missing`.
+  static constexpr symbol missing = UINT32_MAX;
+  symbol find(std::string_view s) const;
+
+  /// REQUIRES: `id` was returned by intern().
+  const std::string& name(symbol id) const { return names_[id]; }
+
+  size_t size() const { return names_.size(); }
+  /// Bytes held by the table, for memory accounting.
+  size_t memory_bytes() const;
+
+ private:
+  // A deque keeps each string's address stable, so the map's views stay valid.
+  std::deque<std::string> names_;
+  std::unordered_map<std::string_view, symbol> ids_;
+};
+
+}  // namespace persona

@@ -1,0 +1,62 @@
+// window_counters: per-type event counts over the sliding windows 1h, 24h, 7d
+// and 30d, by event time, in fixed buckets.
+//
+// Each window is a ring of buckets of a fixed width (1h: 12 x 5 min, 24h:
+// 24 x 1 h, 7d: 28 x 6 h, 30d: 30 x 1 day). count(w, type, now) sums the
+// buckets whose start lies in (now - window, now], so a count is exact at
+// bucket granularity: an event is counted while its bucket overlaps the
+// window, i.e. up to one bucket width longer than the window itself. Only
+// non-empty buckets are stored (a sorted small vector per window), so a quiet
+// user costs a few bytes. Part of a profile; owned by its shard.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace persona {
+
+/// The four sliding windows of the protocol.
+enum class time_window : uint8_t { h1, h24, d7, d30 };
+constexpr size_t time_window_count = 4;
+
+/// "1h", "24h", "7d" or "30d".
+const char* to_string(time_window w);
+
+/// Geometry of one window: bucket width and number of buckets.
+struct window_geometry {
+  int64_t bucket_ms;
+  uint32_t buckets;
+};
+
+window_geometry geometry_of(time_window w);
+
+class window_counters {
+ public:
+  /// Counts one event of type `t` at event time `ts_ms`. Events older than a
+  /// window's span (relative to the newest bucket) are not counted there.
+  void add(event_type t, int64_t ts_ms, uint32_t n = 1);
+
+  /// Events of type `t` whose bucket lies in (now - window, now].
+  uint32_t count(time_window w, event_type t, int64_t now_ms) const;
+
+  /// Adds every bucket of `other` into this one (for merging profiles).
+  void merge(const window_counters& other);
+
+  /// Heap bytes held (for memory accounting).
+  size_t heap_bytes() const;
+
+  struct bucket {
+    uint32_t index;  // bucket start / bucket width
+    std::array<uint16_t, event_type_count> counts;  // saturating
+  };
+  const std::vector<bucket>& buckets(time_window w) const { return rings_[static_cast<size_t>(w)]; }
+  std::vector<bucket>& buckets(time_window w) { return rings_[static_cast<size_t>(w)]; }
+
+ private:
+  std::array<std::vector<bucket>, time_window_count> rings_;
+};
+
+}  // namespace persona
