@@ -1,0 +1,231 @@
+#include "actors/coordinator_actor.hpp"
+
+#include <algorithm>
+
+#include "actors/error_conversion.hpp"
+#include "actors/fan_out.hpp"
+#include "actors/message_types.hpp"
+#include "core/user_router.hpp"
+
+namespace persona {
+
+namespace {
+
+/// State of the coordinator: the shard table and the deadline per request.
+struct coordinator_state {
+  std::vector<caf::actor> shards;
+  std::chrono::milliseconds timeout{5000};
+  static inline const char* name = "persona.coordinator";
+
+  std::string shard_name(size_t i) const { return "shard " + std::to_string(i); }
+};
+
+using self_ptr = caf::stateful_actor<coordinator_state>*;
+
+/// Asks the shard owning `user` and delivers its answer (or a named error)
+/// to a promise of type T.
+template <class T, class... Ts>
+caf::result<T> ask_owner(self_ptr self, const std::string& user, const Ts&... args) {
+  auto& st = self->state;
+  auto shard = shard_of(user, st.shards.size());
+  auto rp = std::make_shared<caf::typed_response_promise<T>>(self->make_response_promise<T>());
+  auto name = st.shard_name(shard);
+  auto timeout = st.timeout;
+  self->request(st.shards[shard], timeout, args...)
+      .then([rp](T& answer) { rp->deliver(std::move(answer)); },
+            [rp, name, timeout](caf::error& err) {
+              rp->deliver(to_caf_error(from_caf_error(err, name, timeout.count())));
+            });
+  return *rp;
+}
+
+caf::result<batch_outcome> ingest(self_ptr self, std::vector<shard_batch>& batches) {
+  auto& st = self->state;
+  auto rp = std::make_shared<caf::typed_response_promise<batch_outcome>>(
+      self->make_response_promise<batch_outcome>());
+  std::vector<caf::actor> targets;
+  std::vector<std::string> names;
+  for (auto& b : batches) {
+    if (b.shard >= st.shards.size()) {
+      rp->deliver(to_caf_error({error_code::internal, "an ingest batch named shard " + std::to_string(b.shard) +
+                                                          " of " + std::to_string(st.shards.size())}));
+      return *rp;
+    }
+    targets.push_back(st.shards[b.shard]);
+    names.push_back(st.shard_name(b.shard));
+  }
+  // Each shard gets its own part; fan_out sends one message per target, so
+  // send per target here with the same aggregation.
+  struct pending {
+    batch_outcome merged;
+    size_t outstanding;
+    std::optional<status> error;
+  };
+  auto p = std::make_shared<pending>();
+  p->outstanding = targets.size();
+  auto finish = [rp, p] {
+    if (--p->outstanding > 0)
+      return;
+    if (p->error) {
+      rp->deliver(to_caf_error(*p->error));
+      return;
+    }
+    std::sort(p->merged.rejected.begin(), p->merged.rejected.end(),
+              [](const rejection& a, const rejection& b) { return a.index < b.index; });
+    rp->deliver(std::move(p->merged));
+  };
+  if (targets.empty()) {
+    rp->deliver(batch_outcome{});
+    return *rp;
+  }
+  auto timeout = st.timeout;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    auto name = names[i];
+    self->request(targets[i], timeout, ingest_atom::value, std::move(batches[i]))
+        .then(
+            [p, finish](batch_outcome& o) {
+              p->merged.accepted += o.accepted;
+              for (auto& r : o.rejected)
+                p->merged.rejected.push_back(std::move(r));
+              finish();
+            },
+            [p, finish, name, timeout](caf::error& err) {
+              if (!p->error)
+                p->error = from_caf_error(err, name, timeout.count());
+              finish();
+            });
+  }
+  return *rp;
+}
+
+caf::result<value> merge(self_ptr self, const std::string& source, const std::string& target, int64_t now_ms,
+                         const std::vector<std::string>& fields) {
+  auto& st = self->state;
+  auto rp = std::make_shared<caf::typed_response_promise<value>>(self->make_response_promise<value>());
+  auto timeout = st.timeout;
+  auto src_shard = shard_of(source, st.shards.size());
+  auto dst_shard = shard_of(target, st.shards.size());
+  auto src = st.shards[src_shard];
+  auto dst = st.shards[dst_shard];
+  auto src_name = st.shard_name(src_shard);
+  auto dst_name = st.shard_name(dst_shard);
+  auto fail = [rp, timeout](const std::string& who) {
+    return [rp, who, timeout](caf::error& err) { rp->deliver(to_caf_error(from_caf_error(err, who, timeout.count()))); };
+  };
+  // Copy the source, fold it into the target, and only then delete the
+  // source: a failure on the way leaves the source in place.
+  self->request(src, timeout, export_atom::value, source)
+      .then(
+          [=](std::string& image) {
+            self->request(dst, timeout, fold_atom::value, target, image, now_ms, fields)
+                .then(
+                    [=](value& merged) {
+                      self->request(src, timeout, erase_atom::value, source)
+                          .then([rp, merged](bool) mutable { rp->deliver(std::move(merged)); }, fail(src_name));
+                    },
+                    fail(dst_name));
+          },
+          fail(src_name));
+  return *rp;
+}
+
+caf::result<value> query(self_ptr self, query_request q) {
+  auto& st = self->state;
+  auto rp = std::make_shared<caf::typed_response_promise<value>>(self->make_response_promise<value>());
+  auto timeout = st.timeout;
+  auto names = [self](size_t i) { return self->state.shard_name(i); };
+  auto shards = st.shards;
+  auto second_pass = [=](query_request full) {
+    fan_out<query_partial>(
+        self, shards, timeout, names,
+        [rp, full](std::vector<query_partial>& parts, std::optional<status> err) {
+          if (err) {
+            rp->deliver(to_caf_error(*err));
+            return;
+          }
+          query_partial merged;
+          merged.aggregates.resize(full.aggregates.size());
+          for (auto& p : parts)
+            merged.merge(std::move(p), full.limit);
+          rp->deliver(finish_query(full, merged));
+        },
+        query_atom::value, full);
+  };
+  bool needs_range = std::any_of(q.aggregates.begin(), q.aggregates.end(),
+                                 [](const aggregate_spec& a) { return a.needs_range(); });
+  if (!needs_range) {
+    second_pass(std::move(q));
+    return *rp;
+  }
+  // First pass: the range of every histogram's field, with no users.
+  query_request range = q;
+  range.limit = 0;
+  range.fields.clear();
+  fan_out<query_partial>(
+      self, shards, timeout, names,
+      [rp, q, second_pass](std::vector<query_partial>& parts, std::optional<status> err) mutable {
+        if (err) {
+          rp->deliver(to_caf_error(*err));
+          return;
+        }
+        query_partial merged;
+        merged.aggregates.resize(q.aggregates.size());
+        for (auto& p : parts)
+          merged.merge(std::move(p), 0);
+        for (size_t i = 0; i < q.aggregates.size(); ++i) {
+          auto& a = q.aggregates[i];
+          if (!a.needs_range())
+            continue;
+          auto& m = merged.aggregates[i];
+          a.edges = equal_width_edges(m.n ? m.min : 0.0, m.n ? m.max : 1.0, a.bins);
+          a.clamp = true;
+        }
+        second_pass(std::move(q));
+      },
+      query_atom::value, range);
+  return *rp;
+}
+
+caf::result<std::vector<shard_stats>> stats(self_ptr self) {
+  auto rp = std::make_shared<caf::typed_response_promise<std::vector<shard_stats>>>(
+      self->make_response_promise<std::vector<shard_stats>>());
+  fan_out<shard_stats>(
+      self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+      [rp](std::vector<shard_stats>& all, std::optional<status> err) {
+        if (err)
+          rp->deliver(to_caf_error(*err));
+        else
+          rp->deliver(std::move(all));
+      },
+      stats_atom::value);
+  return *rp;
+}
+
+caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards,
+                                   std::chrono::milliseconds timeout) {
+  self->state.shards = std::move(shards);
+  self->state.timeout = timeout;
+  return {
+      [=](ingest_atom, std::vector<shard_batch>& batches) { return ingest(self, batches); },
+      [=](profile_atom a, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
+        return ask_owner<value>(self, user, a, user, now_ms, fields);
+      },
+      [=](attrs_atom a, const std::string& user, const value& attrs) {
+        return ask_owner<std::string>(self, user, a, user, attrs);
+      },
+      [=](erase_atom a, const std::string& user) { return ask_owner<bool>(self, user, a, user); },
+      [=](merge_atom, const std::string& source, const std::string& target, int64_t now_ms,
+          const std::vector<std::string>& fields) { return merge(self, source, target, now_ms, fields); },
+      [=](query_atom, const query_request& q) { return query(self, q); },
+      [=](stats_atom) { return stats(self); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
+                             std::chrono::milliseconds shard_timeout) {
+  return sys.spawn(coordinator_behavior, std::move(shards), shard_timeout);
+}
+
+}  // namespace persona

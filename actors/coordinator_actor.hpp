@@ -1,0 +1,28 @@
+// coordinator_actor: answers the questions that span shards and routes the
+// ones that do not. It holds the shards as caf::actor handles (so a shard on
+// another node is the same code path), routes each user through
+// user_router's shard_of(), fans queries out and merges their partials
+// exactly, and turns a shard that times out or dies into an error naming it.
+//
+// Messages (message_types.hpp):
+//   (ingest, std::vector<shard_batch>)              -> batch_outcome (merged)
+//   (profile, user, now_ms, fields)                 -> value
+//   (attrs, user, attributes)                       -> std::string user
+//   (erase, user)                                   -> bool
+//   (merge, source, target, now_ms, fields)         -> value (target's profile)
+//   (query, query_request)                          -> value (the protocol result)
+//   (stats)                                         -> std::vector<shard_stats>
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <vector>
+
+namespace persona {
+
+/// Spawns a coordinator over `shards`; `shard_timeout` bounds every request
+/// it sends to a shard.
+caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
+                             std::chrono::milliseconds shard_timeout);
+
+}  // namespace persona

@@ -1,0 +1,402 @@
+#include "actors/engine.hpp"
+
+#include <atomic>
+#include <caf/all.hpp>
+#include <future>
+#include <mutex>
+
+#include "actors/coordinator_actor.hpp"
+#include "actors/error_conversion.hpp"
+#include "actors/gateway_actor.hpp"
+#include "actors/message_types.hpp"
+#include "actors/shard_actor.hpp"
+#include "core/attributes.hpp"
+#include "core/event_validation.hpp"
+#include "core/item_catalog.hpp"
+#include "core/profile_view.hpp"
+#include "core/query.hpp"
+#include "core/user_router.hpp"
+
+namespace persona {
+
+namespace {
+
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// Actor system settings derived from engine_options.
+struct system_config : caf::actor_system_config {
+  explicit system_config(const engine_options& o) {
+    register_message_types(*this);
+    set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
+    // Bounded fairness: a busy shard yields its worker every 100 messages.
+    set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
+    set("logger.verbosity", caf::atom("quiet"));
+  }
+};
+
+value rejections_value(const std::vector<rejection>& rejected) {
+  value::array out;
+  out.reserve(rejected.size());
+  for (auto& r : rejected) {
+    value m{value::map{}};
+    m.set("index", value{static_cast<uint64_t>(r.index)});
+    m.set("code", value{r.code});
+    m.set("message", value{r.message});
+    out.push_back(std::move(m));
+  }
+  return value{std::move(out)};
+}
+
+status bad_user(const std::string& what, const std::string& user) {
+  if (user.empty() || user.size() > max_id_bytes)
+    return {error_code::bad_request, what + " must be a user id of 1 to 256 bytes"};
+  return {};
+}
+
+}  // namespace
+
+struct engine::impl {
+  explicit impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
+    if (opts.shards == 0)
+      opts.shards = 1;
+    for (size_t i = 0; i < opts.shards; ++i)
+      shards.push_back(spawn_shard(system, static_cast<uint32_t>(i), opts.profile));
+    coordinator = spawn_coordinator(system, shards, opts.shard_timeout);
+    // Gateway 0 carries every ingest, so one caller's batches stay in order.
+    for (size_t i = 0; i < 2; ++i)
+      gateways.push_back(spawn_gateway(system));
+    catalog = std::make_shared<const item_catalog>();
+    started = std::chrono::steady_clock::now();
+  }
+
+  ~impl() {
+    for (auto& g : gateways)
+      caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
+    for (auto& s : shards)
+      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  }
+
+  /// Counts a call in; false (and nothing counted) when too many are in flight.
+  bool admit() {
+    if (in_flight.fetch_add(1) >= opts.max_in_flight) {
+      in_flight.fetch_sub(1);
+      return false;
+    }
+    return true;
+  }
+
+  void finish(const callback& done, result<value> r) {
+    in_flight.fetch_sub(1);
+    done(std::move(r));
+  }
+
+  std::chrono::milliseconds gateway_timeout() const { return opts.shard_timeout * 4 + std::chrono::seconds(1); }
+
+  /// Sends args to the coordinator through a gateway; converts the answer of
+  /// type T to the result. REQUIRES: admit() returned true.
+  template <class T, class Convert, class... Ts>
+  void ask(size_t gateway, callback done, Convert convert, Ts... args) {
+    auto timeout = gateway_timeout();
+    auto coord = coordinator;
+    post_to_gateway(gateways[gateway], gateway_task{[=](caf::event_based_actor* self) {
+                      self->request(coord, timeout, args...)
+                          .then([=](T& answer) { finish(done, convert(answer)); },
+                                [=](caf::error& err) {
+                                  finish(done, from_caf_error(err, "the coordinator", timeout.count()));
+                                });
+                    }});
+  }
+
+  size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
+
+  std::shared_ptr<const item_catalog> current_catalog() const { return std::atomic_load(&catalog); }
+
+  void observe_ts(int64_t ts) {
+    auto seen = newest_ts.load(std::memory_order_relaxed);
+    while (ts > seen && !newest_ts.compare_exchange_weak(seen, ts, std::memory_order_relaxed)) {
+    }
+  }
+
+  engine_options opts;
+  system_config cfg;
+  caf::actor_system system;
+  std::vector<caf::actor> shards;
+  caf::actor coordinator;
+  std::vector<caf::actor> gateways;
+  std::atomic<size_t> next_gateway{0};
+  std::mutex catalog_writer;
+  std::shared_ptr<const item_catalog> catalog;
+  std::atomic<int64_t> newest_ts{-1};
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> rejected{0};
+  std::atomic<size_t> in_flight{0};
+  std::chrono::steady_clock::time_point started;
+};
+
+engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+
+engine::~engine() = default;
+
+const engine_options& engine::options() const { return impl_->opts; }
+
+int64_t engine::now_ms() const {
+  auto ts = impl_->newest_ts.load(std::memory_order_relaxed);
+  return ts >= 0 ? ts : wall_clock_ms();
+}
+
+static status overloaded_status(size_t limit) {
+  return {error_code::overloaded, "more than " + std::to_string(limit) +
+                                      " requests are in flight on this node; retry later or raise max_in_flight"};
+}
+
+void engine::ingest(std::vector<event> events, callback done) {
+  auto& im = *impl_;
+  if (events.size() > im.opts.max_batch_events)
+    return done(status{error_code::bad_request, "an ingest batch may hold at most " +
+                                                    std::to_string(im.opts.max_batch_events) +
+                                                    " events; split it into smaller batches"});
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto catalog = im.current_catalog();
+  int64_t clock = wall_clock_ms();
+  std::vector<shard_batch> per_shard(im.shards.size());
+  std::vector<rejection> rejected;
+  int64_t newest = -1;
+  for (size_t i = 0; i < events.size(); ++i) {
+    event& e = events[i];
+    if (!e.has(event_key::ts)) {
+      e.ts = clock;
+      e.mark(event_key::ts);
+    }
+    if (auto r = validate_event(e)) {
+      r->index = static_cast<uint32_t>(i);
+      rejected.push_back(std::move(*r));
+      continue;
+    }
+    catalog->enrich(e);
+    newest = std::max(newest, e.ts);
+    auto& b = per_shard[shard_of(e.user, per_shard.size())];
+    b.events.push_back(std::move(e));
+    b.indices.push_back(static_cast<uint32_t>(i));
+  }
+  if (newest >= 0)
+    im.observe_ts(newest);
+  std::vector<shard_batch> batches;
+  for (size_t s = 0; s < per_shard.size(); ++s) {
+    if (per_shard[s].events.empty())
+      continue;
+    per_shard[s].shard = static_cast<uint32_t>(s);
+    batches.push_back(std::move(per_shard[s]));
+  }
+  auto* ip = impl_.get();
+  auto convert = [ip, rejected = std::move(rejected)](batch_outcome& o) -> result<value> {
+    auto all = rejected;
+    for (auto& r : o.rejected)
+      all.push_back(std::move(r));
+    std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.index < b.index; });
+    ip->accepted.fetch_add(o.accepted, std::memory_order_relaxed);
+    ip->rejected.fetch_add(all.size(), std::memory_order_relaxed);
+    value out{value::map{}};
+    out.set("accepted", value{static_cast<uint64_t>(o.accepted)});
+    out.set("rejected", rejections_value(all));
+    return out;
+  };
+  if (batches.empty()) {
+    batch_outcome none;
+    return im.finish(done, convert(none));
+  }
+  im.ask<batch_outcome>(0, std::move(done), std::move(convert), ingest_atom::value, std::move(batches));
+}
+
+void engine::upsert_items(const value& items, callback done) {
+  auto& im = *impl_;
+  if (!items.is_array())
+    return done(status{error_code::bad_request, "items must be an array of item maps"});
+  std::vector<item_record> records;
+  std::vector<rejection> rejected;
+  for (size_t i = 0; i < items.as_array().size(); ++i) {
+    item_record r;
+    if (auto bad = parse_item_record(items.as_array()[i], r)) {
+      bad->index = static_cast<uint32_t>(i);
+      rejected.push_back(std::move(*bad));
+      continue;
+    }
+    records.push_back(std::move(r));
+  }
+  {
+    std::lock_guard<std::mutex> guard(im.catalog_writer);
+    std::atomic_store(&im.catalog, im.current_catalog()->with(records));
+  }
+  value out{value::map{}};
+  out.set("upserted", value{static_cast<uint64_t>(records.size())});
+  out.set("rejected", rejections_value(rejected));
+  done(std::move(out));
+}
+
+void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
+  auto& im = *impl_;
+  if (auto st = bad_user("user", user); !st.ok())
+    return done(st);
+  if (auto st = validate_attributes(attributes, im.opts.profile.caps.attributes); !st.ok())
+    return done(st);
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<std::string>(
+      im.query_gateway(), std::move(done),
+      [](std::string& u) -> result<value> {
+        value out{value::map{}};
+        out.set("user", value{u});
+        return out;
+      },
+      attrs_atom::value, user, attributes);
+}
+
+void engine::get_profile(const std::string& user, const value& options, callback done) {
+  auto& im = *impl_;
+  if (auto st = bad_user("user", user); !st.ok())
+    return done(st);
+  if (!options.is_nil() && !options.is_map())
+    return done(status{error_code::bad_request, "options must be a map with optional keys fields and now"});
+  auto fields = parse_fields_option(options);
+  if (!fields.ok())
+    return done(fields.error());
+  auto now = parse_now_option(options, now_ms());
+  if (!now.ok())
+    return done(now.error());
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<value>(
+      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
+      profile_atom::value, user, *now, *fields);
+}
+
+void engine::delete_profile(const std::string& user, callback done) {
+  auto& im = *impl_;
+  if (auto st = bad_user("user", user); !st.ok())
+    return done(st);
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<bool>(
+      0, std::move(done),
+      [](bool deleted) -> result<value> {
+        value out{value::map{}};
+        out.set("deleted", value{deleted});
+        return out;
+      },
+      erase_atom::value, user);
+}
+
+void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
+  auto& im = *impl_;
+  if (auto st = bad_user("source", source); !st.ok())
+    return done(st);
+  if (auto st = bad_user("target", target); !st.ok())
+    return done(st);
+  if (source == target)
+    return done(status{error_code::bad_request, "source and target are the same user; nothing to merge"});
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<value>(
+      0, std::move(done), [](value& v) -> result<value> { return std::move(v); }, merge_atom::value, source,
+      target, now_ms(), std::vector<std::string>{});
+}
+
+void engine::query(const value& where, const value& options, callback done) {
+  auto& im = *impl_;
+  auto q = parse_query(where, options, now_ms());
+  if (!q.ok())
+    return done(q.error());
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<value>(
+      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
+      query_atom::value, std::move(*q));
+}
+
+void engine::stats(callback done) {
+  auto& im = *impl_;
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto* ip = impl_.get();
+  int64_t now = now_ms();
+  im.ask<std::vector<shard_stats>>(
+      im.query_gateway(), std::move(done),
+      [ip, now](std::vector<shard_stats>& all) -> result<value> {
+        uint64_t users = 0, profile_bytes = 0, index_bytes = 0, symbol_bytes = 0;
+        value::array shards;
+        for (auto& s : all) {
+          users += s.users;
+          profile_bytes += s.profile_bytes;
+          index_bytes += s.index_bytes;
+          symbol_bytes += s.symbol_bytes;
+          value m{value::map{}};
+          m.set("shard", value{static_cast<uint64_t>(s.shard)});
+          m.set("users", value{s.users});
+          m.set("events", value{s.events});
+          m.set("mailbox", value{s.mailbox});
+          shards.push_back(std::move(m));
+        }
+        auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ip->started).count();
+        value out{value::map{}};
+        out.set("users", value{users});
+        out.set("events_accepted", value{ip->accepted.load()});
+        out.set("events_rejected", value{ip->rejected.load()});
+        out.set("uptime_s", value{uptime});
+        out.set("now", value{now});
+        out.set("items", value{static_cast<uint64_t>(ip->current_catalog()->size())});
+        out.set("in_flight", value{static_cast<uint64_t>(ip->in_flight.load())});
+        value memory{value::map{}};
+        memory.set("profile_bytes", value{profile_bytes});
+        memory.set("index_bytes", value{index_bytes});
+        memory.set("symbol_bytes", value{symbol_bytes});
+        memory.set("bytes_per_profile",
+                   value{users ? static_cast<double>(profile_bytes + index_bytes) / users : 0.0});
+        out.set("memory", std::move(memory));
+        out.set("shards", value{std::move(shards)});
+        return out;
+      },
+      stats_atom::value);
+}
+
+namespace {
+
+template <class Start>
+result<value> wait_for(Start start) {
+  auto p = std::make_shared<std::promise<result<value>>>();
+  auto f = p->get_future();
+  start([p](result<value> r) { p->set_value(std::move(r)); });
+  return f.get();
+}
+
+}  // namespace
+
+result<value> engine::ingest_sync(std::vector<event> events) {
+  return wait_for([&](callback cb) { ingest(std::move(events), std::move(cb)); });
+}
+result<value> engine::upsert_items_sync(const value& items) {
+  return wait_for([&](callback cb) { upsert_items(items, std::move(cb)); });
+}
+result<value> engine::set_attributes_sync(const std::string& user, const value& attributes) {
+  return wait_for([&](callback cb) { set_attributes(user, attributes, std::move(cb)); });
+}
+result<value> engine::get_profile_sync(const std::string& user, const value& options) {
+  return wait_for([&](callback cb) { get_profile(user, options, std::move(cb)); });
+}
+result<value> engine::delete_profile_sync(const std::string& user) {
+  return wait_for([&](callback cb) { delete_profile(user, std::move(cb)); });
+}
+result<value> engine::merge_profiles_sync(const std::string& source, const std::string& target) {
+  return wait_for([&](callback cb) { merge_profiles(source, target, std::move(cb)); });
+}
+result<value> engine::query_sync(const value& where, const value& options) {
+  return wait_for([&](callback cb) { query(where, options, std::move(cb)); });
+}
+result<value> engine::stats_sync() {
+  return wait_for([&](callback cb) { stats(std::move(cb)); });
+}
+
+}  // namespace persona

@@ -1,0 +1,90 @@
+// engine: the one interface through which the network layer, the tools and
+// the tests drive Persona. It validates and enriches input at the edge,
+// splits each ingest batch by shard once, and hands typed messages to the
+// actors; answers come back through callbacks, never by blocking the caller.
+//
+// Thread-safety: every method may be called from any thread, concurrently.
+// Callbacks run on an actor thread: they must be short and must not block
+// (post to your own executor). Ingest calls from one thread reach each
+// shard in call order, so a user's events apply in the order they were sent.
+// The *_sync helpers block the calling thread: for tools, tests and
+// benchmarks only, never inside an actor or an I/O handler.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/profile_config.hpp"
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace persona {
+
+/// Engine settings, with their defaults (docs/operations.md lists them).
+struct engine_options {
+  /// Shard actors; default: one per core.
+  size_t shards = std::max(1u, std::thread::hardware_concurrency());
+  /// Scheduler threads of the actor system; default: one per core.
+  size_t worker_threads = std::max(1u, std::thread::hardware_concurrency());
+  /// Deadline of every request to a shard.
+  std::chrono::milliseconds shard_timeout{5000};
+  /// Calls in flight before new ones are answered `overloaded`.
+  size_t max_in_flight = 4096;
+  /// Events in one ingest call.
+  size_t max_batch_events = 100000;
+  /// Profile maintenance tunables.
+  profile_config profile;
+};
+
+class engine {
+ public:
+  using callback = std::function<void(result<value>)>;
+
+  explicit engine(engine_options options = {});
+  ~engine();
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  /// Applies a batch of events. Answers {"accepted", "rejected": [{"index", "code", "message"}]}.
+  void ingest(std::vector<event> events, callback done);
+  /// Inserts or replaces catalog items. Answers {"upserted", "rejected"}.
+  void upsert_items(const value& items, callback done);
+  /// Answers {"user"}.
+  void set_attributes(const std::string& user, const value& attributes, callback done);
+  /// Answers the profile map; options: fields, now.
+  void get_profile(const std::string& user, const value& options, callback done);
+  /// Answers {"deleted": bool}.
+  void delete_profile(const std::string& user, callback done);
+  /// Folds source into target, deletes source; answers the target's profile.
+  void merge_profiles(const std::string& source, const std::string& target, callback done);
+  /// Answers {"count", "users", "aggregates"}; options: limit, fields, aggregate, now.
+  void query(const value& where, const value& options, callback done);
+  /// Answers the stats map of the protocol.
+  void stats(callback done);
+
+  /// The newest event time seen, or the wall clock before the first event.
+  int64_t now_ms() const;
+  const engine_options& options() const;
+
+  // Blocking forms of the calls above.
+  result<value> ingest_sync(std::vector<event> events);
+  result<value> upsert_items_sync(const value& items);
+  result<value> set_attributes_sync(const std::string& user, const value& attributes);
+  result<value> get_profile_sync(const std::string& user, const value& options = value{});
+  result<value> delete_profile_sync(const std::string& user);
+  result<value> merge_profiles_sync(const std::string& source, const std::string& target);
+  result<value> query_sync(const value& where, const value& options = value{});
+  result<value> stats_sync();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace persona

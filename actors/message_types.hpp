@@ -1,0 +1,100 @@
+// message_types: the CAF glue for every type that crosses an actor boundary:
+// atoms, `inspect` overloads (so each type serializes and a shard could live
+// on another node) and their registration. The only place where core types
+// meet CAF; include it from actor .cpp files only (CAF headers are heavy).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "core/aggregate.hpp"
+#include "core/event.hpp"
+#include "core/event_validation.hpp"
+#include "core/profile_store.hpp"
+#include "core/query.hpp"
+#include "core/value.hpp"
+
+namespace persona {
+
+using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
+using profile_atom = caf::atom_constant<caf::atom("profile")>;
+using attrs_atom = caf::atom_constant<caf::atom("attrs")>;
+using erase_atom = caf::atom_constant<caf::atom("erase")>;
+using export_atom = caf::atom_constant<caf::atom("export")>;
+using fold_atom = caf::atom_constant<caf::atom("fold")>;
+using merge_atom = caf::atom_constant<caf::atom("merge")>;
+using query_atom = caf::atom_constant<caf::atom("query")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+
+/// Registers every message type with `cfg`; call on every node.
+void register_message_types(caf::actor_system_config& cfg);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event& x) {
+  return f(caf::meta::type_name("persona.event"), x.user, x.type, x.ts, x.item, x.categories, x.brand,
+           x.price, x.quantity, x.value, x.query, x.session, x.device, x.geo, x.channel, x.id, x.present,
+           x.wrong_type);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_batch& x) {
+  return f(caf::meta::type_name("persona.shard_batch"), x.shard, x.events, x.indices);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rejection& x) {
+  return f(caf::meta::type_name("persona.rejection"), x.index, x.code, x.message);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_outcome& x) {
+  return f(caf::meta::type_name("persona.batch_outcome"), x.accepted, x.rejected);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_stats& x) {
+  return f(caf::meta::type_name("persona.shard_stats"), x.shard, x.users, x.events, x.mailbox,
+           x.profile_bytes, x.index_bytes, x.symbol_bytes);
+}
+
+/// A value travels as its binary encoding (value.hpp).
+template <class Inspector>
+typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type inspect(Inspector& f,
+                                                                                               value& x) {
+  auto bytes = encode_value(x);
+  return f(caf::meta::type_name("persona.value"), bytes);
+}
+
+template <class Inspector>
+typename std::enable_if<Inspector::writes_state, typename Inspector::result_type>::type inspect(Inspector& f,
+                                                                                                value& x) {
+  std::string bytes;
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    if (!decode_value(bytes, x))
+      return caf::make_error(caf::sec::invalid_argument, "malformed persona.value");
+    return caf::none;
+  });
+  return f(caf::meta::type_name("persona.value"), bytes, load);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, aggregate_spec& x) {
+  return f(caf::meta::type_name("persona.aggregate_spec"), x.field, x.fn, x.bins, x.edges, x.clamp);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, aggregate_partial& x) {
+  return f(caf::meta::type_name("persona.aggregate_partial"), x.n, x.sum, x.min, x.max, x.counts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_request& x) {
+  return f(caf::meta::type_name("persona.query_request"), x.where, x.now_ms, x.limit, x.fields, x.aggregates);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_partial& x) {
+  return f(caf::meta::type_name("persona.query_partial"), x.count, x.users, x.aggregates);
+}
+
+}  // namespace persona

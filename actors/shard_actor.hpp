@@ -1,0 +1,25 @@
+// shard_actor: the actor that owns one shard's profile_store. Its handlers
+// unpack a message, call the store, and reply; all profile logic is in core.
+//
+// Messages (message_types.hpp), each answered to the requester:
+//   (ingest, shard_batch)                      -> batch_outcome
+//   (profile, user, now_ms, fields)            -> value | not_found
+//   (attrs, user, attributes)                  -> std::string user
+//   (erase, user)                              -> bool deleted
+//   (export, user)                             -> std::string image | not_found
+//   (fold, target, image, now_ms, fields)      -> value (target's profile)
+//   (query, query_request)                     -> query_partial
+//   (stats)                                    -> shard_stats
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <cstdint>
+
+#include "core/profile_config.hpp"
+
+namespace persona {
+
+/// Spawns shard number `index` with an empty store.
+caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg);
+
+}  // namespace persona
