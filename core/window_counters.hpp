@@ -3,9 +3,10 @@
 //
 // Each window is a ring of buckets of a fixed width (1h: 12 x 5 min, 24h:
 // 24 x 1 h, 7d: 28 x 6 h, 30d: 30 x 1 day). count(w, type, now) sums the
-// buckets whose start lies in (now - window, now], so a count is exact at
-// bucket granularity: an event is counted while its bucket overlaps the
-// window, i.e. up to one bucket width longer than the window itself. Only
+// bucket that holds `now` and the buckets before it up to the window's
+// bucket count, so a count is exact at bucket granularity: it covers the
+// events from the start of the oldest bucket to now, between (buckets - 1)
+// and buckets bucket widths of history. Only
 // non-empty buckets are stored (a sorted small vector per window), so a quiet
 // user costs a few bytes. Part of a profile; owned by its shard.
 #pragma once
@@ -39,7 +40,8 @@ class window_counters {
   /// window's span (relative to the newest bucket) are not counted there.
   void add(event_type t, int64_t ts_ms, uint32_t n = 1);
 
-  /// Events of type `t` whose bucket lies in (now - window, now].
+  /// Events of type `t` in the bucket holding `now` and the ones before it
+  /// that fit in the window.
   uint32_t count(time_window w, event_type t, int64_t now_ms) const;
 
   /// Adds every bucket of `other` into this one (for merging profiles).

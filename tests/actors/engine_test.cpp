@@ -1,0 +1,198 @@
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <future>
+#include <map>
+
+#include "actors/engine.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+engine_options small(size_t shards) {
+  engine_options o;
+  o.shards = shards;
+  o.worker_threads = 2;
+  return o;
+}
+
+int64_t count_of(const value& profile, const char* type) {
+  return profile.find("counts")->find(type)->as_int();
+}
+
+}  // namespace
+
+TEST_CASE("ingest applies valid events and rejects the rest by index") {
+  engine eng(small(2));
+  std::vector<event> batch = {make_event("u1", event_type::view, t0, "i1"),
+                              make_event("u2", event_type::view, t0, ""),  // no item
+                              with_price(make_event("u1", event_type::purchase, t0 + 1, "i1"), -5),
+                              make_event("u3", event_type::click, t0 + 2, "i2")};
+  auto r = eng.ingest_sync(batch);
+  REQUIRE(r.ok());
+  CHECK(r->find("accepted")->as_int() == 2);
+  auto& rejected = r->find("rejected")->as_array();
+  REQUIRE(rejected.size() == 2);
+  CHECK(rejected[0].find("index")->as_int() == 1);
+  CHECK(rejected[0].find("code")->as_string() == "bad_item");
+  CHECK(rejected[1].find("index")->as_int() == 2);
+  CHECK(rejected[1].find("code")->as_string() == "bad_price");
+  CHECK(count_of(*eng.get_profile_sync("u1"), "view") == 1);
+  CHECK(count_of(*eng.get_profile_sync("u1"), "purchase") == 0);
+  CHECK(eng.get_profile_sync("u2").error().code() == error_code::not_found);
+  auto s = eng.stats_sync();
+  REQUIRE(s.ok());
+  CHECK(s->find("events_accepted")->as_int() == 2);
+  CHECK(s->find("events_rejected")->as_int() == 2);
+  CHECK(s->find("users")->as_int() == 2);
+  CHECK(s->find("shards")->as_array().size() == 2);
+  CHECK(eng.now_ms() == t0 + 2);
+}
+
+TEST_CASE("a user's events apply in send order across pipelined batches") {
+  engine eng(small(3));
+  const int batches = 300;
+  std::atomic<int> answered{0};
+  std::promise<void> all_done;
+  for (int b = 0; b < batches; ++b) {
+    // Same timestamp everywhere: only the order of application decides.
+    std::vector<event> batch = {make_event("u", event_type::view, t0, "item" + std::to_string(b)),
+                                make_event("v" + std::to_string(b), event_type::view, t0, "x")};
+    eng.ingest(std::move(batch), [&](result<value> r) {
+      REQUIRE(r.ok());
+      if (++answered == batches)
+        all_done.set_value();
+    });
+  }
+  all_done.get_future().wait();
+  auto p = eng.get_profile_sync("u");
+  REQUIRE(p.ok());
+  auto& recent = p->find("recent_items")->as_array();
+  REQUIRE(recent.size() == 20);
+  for (int i = 0; i < 20; ++i)
+    CHECK(recent[i].as_string() == "item" + std::to_string(batches - 1 - i));
+}
+
+TEST_CASE("query counts and aggregates are exact across shards") {
+  engine eng(small(4));
+  std::vector<event> batch;
+  double expected_sum = 0, expected_min = 1e18, expected_max = -1;
+  int expected_count = 0;
+  for (int u = 0; u < 2000; ++u) {
+    std::string user = "user" + std::to_string(u);
+    batch.push_back(make_event(user, event_type::view, t0 + u, "i1"));
+    if (u % 3 == 0) {
+      double price = 1 + u % 97;
+      batch.push_back(with_price(make_event(user, event_type::purchase, t0 + u, "i1"), price));
+      ++expected_count;
+      expected_sum += price;
+      expected_min = std::min(expected_min, price);
+      expected_max = std::max(expected_max, price);
+    }
+  }
+  REQUIRE(eng.ingest_sync(batch).ok());
+  auto options = map_of({{"limit", value{7}},
+                         {"aggregate", value{value::array{
+                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"sum"}}}),
+                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
+                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"min"}}}),
+                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}}),
+                                           map_of({{"field", value{"rfm.monetary"}},
+                                                   {"fn", value{"histogram"}},
+                                                   {"bins", value{8}}}),
+                                       }}}});
+  auto r = eng.query_sync(field_cond("counts.purchase", ">=", value{1}), options);
+  REQUIRE(r.ok());
+  CHECK(r->find("count")->as_int() == expected_count);
+  CHECK(r->find("users")->as_array().size() == 7);
+  auto& aggs = r->find("aggregates")->as_array();
+  REQUIRE(aggs.size() == 5);
+  CHECK(aggs[0].find("value")->as_double() == Approx(expected_sum));
+  CHECK(aggs[1].find("value")->as_double() == Approx(expected_sum / expected_count));
+  CHECK(aggs[2].find("value")->as_double() == expected_min);
+  CHECK(aggs[3].find("value")->as_double() == expected_max);
+  auto& hist = *aggs[4].find("value");
+  CHECK(hist.find("edges")->as_array().size() == 9);
+  CHECK(hist.find("edges")->as_array().front().as_double() == expected_min);
+  CHECK(hist.find("edges")->as_array().back().as_double() == expected_max);
+  int64_t total = 0;
+  for (auto& c : hist.find("counts")->as_array())
+    total += c.as_int();
+  CHECK(total == expected_count);
+  // Partial profiles when fields are given.
+  auto with_fields = eng.query_sync(field_cond("user", "==", value{"user3"}),
+                                    map_of({{"fields", value{value::array{value{"user"}, value{"rfm"}}}}}));
+  REQUIRE(with_fields.ok());
+  REQUIRE(with_fields->find("users")->as_array().size() == 1);
+  CHECK(with_fields->find("users")->as_array()[0].find("rfm")->find("frequency")->as_int() == 1);
+}
+
+TEST_CASE("a bad query is refused before any shard is asked") {
+  engine eng(small(2));
+  auto r = eng.query_sync(field_cond("rfm.nope", ">", value{1}));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == error_code::bad_request);
+  CHECK(r.error().message().find("rfm.nope") != std::string::npos);
+}
+
+TEST_CASE("merge folds a user on one shard into a user on another") {
+  engine eng(small(4));
+  // Find two users that live on different shards by trying names.
+  REQUIRE(eng.ingest_sync({with_price(make_event("anon-17", event_type::purchase, t0, "i1"), 10),
+                           make_event("anon-17", event_type::view, t0 + 1, "i2"),
+                           with_price(make_event("alice", event_type::purchase, t0 + days(3), "i3"), 5)})
+              .ok());
+  REQUIRE(eng.set_attributes_sync("anon-17", map_of({{"source", value{"ads"}}})).ok());
+  auto merged = eng.merge_profiles_sync("anon-17", "alice");
+  REQUIRE(merged.ok());
+  CHECK(count_of(*merged, "purchase") == 2);
+  CHECK(count_of(*merged, "view") == 1);
+  CHECK(merged->find("rfm")->find("monetary")->as_double() == 15.0);
+  CHECK(merged->find("attributes")->find("source")->as_string() == "ads");
+  CHECK(eng.get_profile_sync("anon-17").error().code() == error_code::not_found);
+  CHECK(eng.merge_profiles_sync("ghost", "alice").error().code() == error_code::not_found);
+  CHECK(eng.merge_profiles_sync("alice", "alice").error().code() == error_code::bad_request);
+}
+
+TEST_CASE("get_profile honours fields and now, and delete removes the profile") {
+  engine eng(small(2));
+  REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
+  auto p = eng.get_profile_sync("u", map_of({{"fields", value{value::array{value{"tags"}}}},
+                                             {"now", value{t0 + days(31)}}}));
+  REQUIRE(p.ok());
+  CHECK(p->as_map().size() == 1);
+  CHECK(p->find("tags")->as_array()[0].as_string() == "dormant");
+  CHECK(eng.get_profile_sync("u", map_of({{"fields", value{value::array{value{"nope"}}}}})).error().code() ==
+        error_code::bad_request);
+  CHECK(eng.delete_profile_sync("u")->find("deleted")->as_bool());
+  CHECK_FALSE(eng.delete_profile_sync("u")->find("deleted")->as_bool());
+  CHECK(eng.get_profile_sync("u").error().code() == error_code::not_found);
+  CHECK(eng.get_profile_sync("").error().code() == error_code::bad_request);
+}
+
+TEST_CASE("catalog items enrich later events") {
+  engine eng(small(2));
+  auto up = eng.upsert_items_sync(value{value::array{
+      map_of({{"item", value{"i1"}}, {"category", value{"shoes"}}, {"brand", value{"acme"}}, {"price", value{80}}}),
+      map_of({{"item", value{"i2"}}, {"price", value{"free"}}})}});
+  REQUIRE(up.ok());
+  CHECK(up->find("upserted")->as_int() == 1);
+  CHECK(up->find("rejected")->as_array()[0].find("code")->as_string() == "bad_price");
+  REQUIRE(eng.ingest_sync({make_event("u", event_type::purchase, t0, "i1")}).ok());
+  auto p = eng.get_profile_sync("u");
+  CHECK(p->find("affinity")->find("category")->find("shoes")->as_double() == 1.0);
+  CHECK(p->find("affinity")->find("brand")->find("acme")->as_double() == 1.0);
+  CHECK(p->find("rfm")->find("monetary")->as_double() == 80.0);
+}
+
+TEST_CASE("too many calls in flight are answered overloaded") {
+  auto o = small(1);
+  o.max_in_flight = 0;
+  engine eng(o);
+  auto r = eng.stats_sync();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == error_code::overloaded);
+  CHECK(r.error().message().find("retry") != std::string::npos);
+}

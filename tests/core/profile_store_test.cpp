@@ -1,0 +1,161 @@
+#include <catch2/catch.hpp>
+
+#include "core/profile_codec.hpp"
+#include "core/profile_store.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+batch_outcome feed(profile_store& s, std::vector<event> events) {
+  std::vector<uint32_t> idx(events.size());
+  for (size_t i = 0; i < idx.size(); ++i)
+    idx[i] = static_cast<uint32_t>(i);
+  return s.apply(events, idx);
+}
+
+value profile_of(profile_store& s, const std::string& user, int64_t now) {
+  auto r = s.render(user, now, {});
+  REQUIRE(r.ok());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("an event id is applied once and a resent one is rejected as duplicate") {
+  profile_store s;
+  auto e = with_id(make_event("u", event_type::view, t0, "i1"), "ev-1");
+  auto first = feed(s, {e, e});
+  CHECK(first.accepted == 1);
+  REQUIRE(first.rejected.size() == 1);
+  CHECK(first.rejected[0].index == 1);
+  CHECK(first.rejected[0].code == "duplicate");
+  auto again = feed(s, {e, with_id(make_event("u", event_type::view, t0, "i1"), "ev-2")});
+  CHECK(again.accepted == 1);
+  CHECK(again.rejected.size() == 1);
+  CHECK(s.find("u")->counts[0] == 2);
+  // The same id on another user is another event.
+  CHECK(feed(s, {with_id(make_event("w", event_type::view, t0, "i1"), "ev-1")}).accepted == 1);
+}
+
+TEST_CASE("duplicates are remembered within the window of recent ids") {
+  profile_config cfg;
+  cfg.caps.event_ids = 4;
+  profile_store s(cfg);
+  for (int i = 0; i < 5; ++i)
+    feed(s, {with_id(make_event("u", event_type::view, t0 + i, "i1"), "ev-" + std::to_string(i))});
+  CHECK(feed(s, {with_id(make_event("u", event_type::view, t0, "i1"), "ev-4")}).accepted == 0);
+  // ev-0 is older than the last 4 ids: no longer recognised (documented).
+  CHECK(feed(s, {with_id(make_event("u", event_type::view, t0, "i1"), "ev-0")}).accepted == 1);
+}
+
+TEST_CASE("events of a user apply in batch order") {
+  profile_store s;
+  feed(s, {make_event("u", event_type::view, t0, "a"), make_event("u", event_type::view, t0, "b"),
+           make_event("u", event_type::view, t0, "c")});
+  auto p = profile_of(s, "u", t0);
+  auto& recent = p.find("recent_items")->as_array();
+  REQUIRE(recent.size() == 3);
+  // Same timestamp: the later event in the batch is the newest.
+  CHECK(recent[0].as_string() == "c");
+  CHECK(recent[2].as_string() == "a");
+}
+
+TEST_CASE("the profile map has every documented key") {
+  profile_store s;
+  feed(s, {with_price(make_event("u", event_type::purchase, t0, "i1"), 10)});
+  auto p = profile_of(s, "u", t0);
+  for (auto key : {"user", "first_seen", "last_seen", "attributes", "counts", "windows", "sessions", "affinity",
+                   "recent_items", "rfm", "purchase_cycle_days", "price", "risk", "tags", "segments", "cluster",
+                   "predict"})
+    CHECK(p.find(key) != nullptr);
+  CHECK(p.find("rfm")->find("monetary")->as_double() == 10.0);
+  auto only = s.render("u", t0, {"rfm", "tags"});
+  REQUIRE(only.ok());
+  CHECK(only->as_map().size() == 2);
+  CHECK(s.render("nobody", t0, {}).error().code() == error_code::not_found);
+}
+
+TEST_CASE("attributes are set, replaced and deleted, and bad ones change nothing") {
+  profile_config cfg;
+  cfg.caps.attributes = 2;
+  profile_store s(cfg);
+  REQUIRE(s.set_attributes("u", map_of({{"age", value{30}}, {"city", value{"Oslo"}}})).ok());
+  auto too_many = s.set_attributes("u", map_of({{"tier", value{"gold"}}}));
+  CHECK(too_many.code() == error_code::bad_request);
+  REQUIRE(s.set_attributes("u", map_of({{"age", value{}}, {"tier", value{"gold"}}})).ok());
+  auto attrs = *profile_of(s, "u", t0).find("attributes");
+  CHECK(attrs.find("age") == nullptr);
+  CHECK(attrs.find("tier")->as_string() == "gold");
+  CHECK(s.set_attributes("u", map_of({{"x", value{value::array{}}}})).code() == error_code::bad_request);
+}
+
+TEST_CASE("a profile image round-trips through another symbol table") {
+  profile_store a;
+  feed(a, {with_category(with_price(make_event("u", event_type::purchase, t0, "i1"), 10), {"shoes"}),
+           make_event("u", event_type::view, t0 + hours(1), "i2"),
+           with_id(make_event("u", event_type::click, t0 + hours(2), "i3"), "e1")});
+  a.set_attributes("u", map_of({{"age", value{30}}}));
+  auto image = a.export_image("u");
+  REQUIRE(image);
+  profile_store b;
+  feed(b, {with_category(make_event("other", event_type::view, t0, "zz"), {"hats"})});  // different symbols
+  auto merged = b.merge_image("u", *image, t0 + hours(2), {});
+  REQUIRE(merged.ok());
+  CHECK(merged->to_json() == profile_of(a, "u", t0 + hours(2)).to_json());
+  // The event id travelled with it.
+  CHECK(feed(b, {with_id(make_event("u", event_type::click, t0, "i3"), "e1")}).rejected.size() == 1);
+  // A truncated image is refused and changes nothing.
+  symbol_table t;
+  profile p;
+  CHECK_FALSE(decode_profile(image->substr(0, image->size() / 2), t, p));
+  CHECK(b.merge_image("v", image->substr(0, 10), t0, {}).error().code() == error_code::internal);
+  CHECK(b.find("v") == nullptr);
+}
+
+TEST_CASE("merging folds the source's history into the target") {
+  profile_store s;
+  feed(s, {with_price(make_event("a", event_type::purchase, t0, "i1"), 10),
+           make_event("a", event_type::view, t0 + 1, "i2"),
+           with_price(make_event("b", event_type::purchase, t0 + days(10), "i3"), 30)});
+  auto image = s.export_image("a");
+  auto merged = s.merge_image("b", *image, t0 + days(10), {});
+  REQUIRE(merged.ok());
+  CHECK(merged->find("counts")->find("purchase")->as_int() == 2);
+  CHECK(merged->find("counts")->find("view")->as_int() == 1);
+  CHECK(merged->find("rfm")->find("monetary")->as_double() == 40.0);
+  CHECK(merged->find("first_seen")->as_int() == t0);
+  CHECK(*merged->find("purchase_cycle_days") == value{10.0});
+  CHECK(merged->find("recent_items")->as_array()[0].as_string() == "i3");
+}
+
+TEST_CASE("a deleted user is gone and its slot is reused") {
+  profile_store s;
+  feed(s, {make_event("a", event_type::view, t0, "i1"), make_event("b", event_type::view, t0, "i1")});
+  CHECK(s.erase("a"));
+  CHECK_FALSE(s.erase("a"));
+  CHECK(s.find("a") == nullptr);
+  CHECK(s.size() == 1);
+  feed(s, {make_event("c", event_type::view, t0, "i1")});
+  CHECK(s.size() == 2);
+  CHECK(s.find("b") != nullptr);
+  CHECK(s.find("c")->counts[0] == 1);
+}
+
+TEST_CASE("the user index finds every user among many") {
+  profile_store s;
+  std::vector<event> ev;
+  for (int i = 0; i < 20000; ++i)
+    ev.push_back(make_event("user-" + std::to_string(i), event_type::view, t0, "i"));
+  feed(s, ev);
+  CHECK(s.size() == 20000);
+  for (int i = 0; i < 20000; i += 7)
+    CHECK(s.find("user-" + std::to_string(i)) != nullptr);
+  for (int i = 0; i < 20000; i += 2)
+    s.erase("user-" + std::to_string(i));
+  CHECK(s.size() == 10000);
+  CHECK(s.find("user-1") != nullptr);
+  CHECK(s.find("user-2") == nullptr);
+}

@@ -1,0 +1,92 @@
+// Helpers shared by Persona's tests: building events and values tersely.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/profile_config.hpp"
+#include "core/value.hpp"
+
+namespace persona::test {
+
+/// 2026-01-01T00:00:00Z, a fixed origin for event times in tests.
+constexpr int64_t t0 = 1767225600000;
+
+inline int64_t minutes(double m) { return static_cast<int64_t>(m * ms_per_minute); }
+inline int64_t hours(double h) { return static_cast<int64_t>(h * ms_per_hour); }
+inline int64_t days(double d) { return static_cast<int64_t>(d * ms_per_day); }
+
+/// An event with user, type, ts and (when given) item marked present.
+inline event make_event(const std::string& user, event_type type, int64_t ts, const std::string& item = "") {
+  event e;
+  e.user = user;
+  e.mark(event_key::user);
+  e.type = type;
+  e.mark(event_key::type);
+  e.ts = ts;
+  e.mark(event_key::ts);
+  if (!item.empty()) {
+    e.item = item;
+    e.mark(event_key::item);
+  }
+  if (type == event_type::search) {
+    e.query = "shoes";
+    e.mark(event_key::query);
+  }
+  if (type == event_type::rating) {
+    e.value = 4;
+    e.mark(event_key::value);
+  }
+  return e;
+}
+
+inline event with_price(event e, double price, int64_t quantity = 1) {
+  e.price = price;
+  e.mark(event_key::price);
+  e.quantity = quantity;
+  e.mark(event_key::quantity);
+  return e;
+}
+
+inline event with_category(event e, std::vector<std::string> cats) {
+  e.categories = std::move(cats);
+  e.mark(event_key::category);
+  return e;
+}
+
+inline event with_id(event e, const std::string& id) {
+  e.id = id;
+  e.mark(event_key::id);
+  return e;
+}
+
+/// {"field": path, "op": op, "value": v}
+inline value field_cond(const std::string& path, const std::string& op, value v = value{}) {
+  value c{value::map{}};
+  c.set("field", value{path});
+  c.set("op", value{op});
+  if (!v.is_nil())
+    c.set("value", std::move(v));
+  return c;
+}
+
+/// {key: [conds...]} or {"not": cond}
+inline value combine(const std::string& key, std::vector<value> conds) {
+  value c{value::map{}};
+  if (key == "not")
+    c.set(key, std::move(conds.at(0)));
+  else
+    c.set(key, value{value::array(conds.begin(), conds.end())});
+  return c;
+}
+
+inline value map_of(std::vector<std::pair<std::string, value>> members) {
+  value m{value::map{}};
+  for (auto& [k, v] : members)
+    m.set(k, std::move(v));
+  return m;
+}
+
+}  // namespace persona::test
