@@ -63,12 +63,11 @@ struct engine::impl {
     if (opts.shards == 0)
       opts.shards = 1;
     for (size_t i = 0; i < opts.shards; ++i)
-      shards.push_back(spawn_shard(system, static_cast<uint32_t>(i), opts.profile));
+      shards.push_back(spawn_shard(system, static_cast<uint32_t>(i), opts.profile, items));
     coordinator = spawn_coordinator(system, shards, opts.shard_timeout);
     // Gateway 0 carries every ingest, so one caller's batches stay in order.
     for (size_t i = 0; i < 2; ++i)
       gateways.push_back(spawn_gateway(system));
-    catalog = std::make_shared<const item_catalog>();
     started = std::chrono::steady_clock::now();
   }
 
@@ -113,7 +112,6 @@ struct engine::impl {
 
   size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
 
-  std::shared_ptr<const item_catalog> current_catalog() const { return std::atomic_load(&catalog); }
 
   void observe_ts(int64_t ts) {
     auto seen = newest_ts.load(std::memory_order_relaxed);
@@ -128,8 +126,8 @@ struct engine::impl {
   caf::actor coordinator;
   std::vector<caf::actor> gateways;
   std::atomic<size_t> next_gateway{0};
-  std::mutex catalog_writer;
-  std::shared_ptr<const item_catalog> catalog;
+  /// The node's catalog, shared with its shards, which enrich events from it.
+  std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
   std::atomic<int64_t> newest_ts{-1};
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};
@@ -161,7 +159,6 @@ void engine::ingest(std::vector<event> events, callback done) {
                                                     " events; split it into smaller batches"});
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  auto catalog = im.current_catalog();
   int64_t clock = wall_clock_ms();
   std::vector<shard_batch> per_shard(im.shards.size());
   std::vector<rejection> rejected;
@@ -177,7 +174,6 @@ void engine::ingest(std::vector<event> events, callback done) {
       rejected.push_back(std::move(*r));
       continue;
     }
-    catalog->enrich(e);
     newest = std::max(newest, e.ts);
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
     b.events.push_back(std::move(e));
@@ -227,10 +223,7 @@ void engine::upsert_items(const value& items, callback done) {
     }
     records.push_back(std::move(r));
   }
-  {
-    std::lock_guard<std::mutex> guard(im.catalog_writer);
-    std::atomic_store(&im.catalog, im.current_catalog()->with(records));
-  }
+  im.items->upsert(records);
   value out{value::map{}};
   out.set("upserted", value{static_cast<uint64_t>(records.size())});
   out.set("rejected", rejections_value(rejected));
@@ -347,7 +340,7 @@ void engine::stats(callback done) {
         out.set("events_rejected", value{ip->rejected.load()});
         out.set("uptime_s", value{uptime});
         out.set("now", value{now});
-        out.set("items", value{static_cast<uint64_t>(ip->current_catalog()->size())});
+        out.set("items", value{static_cast<uint64_t>(ip->items->current()->size())});
         out.set("in_flight", value{static_cast<uint64_t>(ip->in_flight.load())});
         value memory{value::map{}};
         memory.set("profile_bytes", value{profile_bytes});

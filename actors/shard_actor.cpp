@@ -11,6 +11,7 @@ namespace {
 struct shard_state {
   uint32_t index = 0;
   profile_store store;
+  std::shared_ptr<const item_catalog_holder> items;
   static inline const char* name = "persona.shard";
 };
 
@@ -21,11 +22,17 @@ caf::result<T> reply(result<T>&& r) {
   return std::move(*r);
 }
 
-caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t index, profile_config cfg) {
+caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t index, profile_config cfg,
+                             std::shared_ptr<const item_catalog_holder> items) {
   self->state.index = index;
+  self->state.items = std::move(items);
   self->state.store = profile_store(std::move(cfg));
   return {
-      [=](ingest_atom, const shard_batch& batch) { return self->state.store.apply(batch.events, batch.indices); },
+      [=](ingest_atom, const shard_batch& batch) {
+        auto& st = self->state;
+        auto catalog = st.items ? st.items->current() : nullptr;
+        return st.store.apply(batch.events, batch.indices, catalog.get());
+      },
       [=](profile_atom, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
         return reply(self->state.store.render(user, now_ms, fields));
       },
@@ -64,8 +71,9 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t in
 
 }  // namespace
 
-caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg) {
-  return sys.spawn(shard_behavior, index, cfg);
+caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg,
+                       std::shared_ptr<const item_catalog_holder> items) {
+  return sys.spawn(shard_behavior, index, cfg, std::move(items));
 }
 
 }  // namespace persona

@@ -14,12 +14,16 @@
 
 #include <caf/fwd.hpp>
 #include <cstdint>
+#include <memory>
 
+#include "core/item_catalog.hpp"
 #include "core/profile_config.hpp"
 
 namespace persona {
 
-/// Spawns shard number `index` with an empty store.
-caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg);
+/// Spawns shard number `index` with an empty store. Events are enriched from
+/// the node's catalog `items` (may be null: no catalog).
+caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg,
+                       std::shared_ptr<const item_catalog_holder> items = nullptr);
 
 }  // namespace persona

@@ -66,6 +66,7 @@ std::optional<rejection> parse_item_record(const value& v, item_record& out) {
 
 std::shared_ptr<const item_catalog> item_catalog::with(const std::vector<item_record>& items) const {
   auto next = std::make_shared<item_catalog>(*this);
+  ++next->version_;
   std::array<std::shared_ptr<partition>, partition_count> copies;
   for (auto& r : items) {
     auto p = partition_of(r.item, partition_count);
@@ -88,6 +89,11 @@ const item_info* item_catalog::find(const std::string& item) const {
     return nullptr;
   auto it = part->find(item);
   return it == part->end() ? nullptr : &it->second;
+}
+
+void item_catalog_holder::upsert(const std::vector<item_record>& items) {
+  std::lock_guard<std::mutex> guard(writer_);
+  std::atomic_store(&current_, current()->with(items));
 }
 
 void item_catalog::enrich(event& e) const {

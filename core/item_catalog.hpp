@@ -8,6 +8,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <mutex>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -47,6 +49,9 @@ class item_catalog {
 
   size_t size() const { return size_; }
 
+  /// Grows by one with every upsert; shards use it to refresh their caches.
+  uint64_t version() const { return version_; }
+
   /// Fills the categories, brand and price that `e` lacks from its item.
   void enrich(event& e) const;
 
@@ -55,6 +60,24 @@ class item_catalog {
   using partition = std::unordered_map<std::string, item_info>;
   std::array<std::shared_ptr<const partition>, partition_count> parts_;
   size_t size_ = 0;
+  uint64_t version_ = 0;
+};
+
+/// The current catalog version of a node, shared by the engine facade (which
+/// replaces it on upsert) and the node's shards (which read it per batch).
+/// Thread-safe.
+class item_catalog_holder {
+ public:
+  item_catalog_holder() : current_(std::make_shared<const item_catalog>()) {}
+
+  std::shared_ptr<const item_catalog> current() const { return std::atomic_load(&current_); }
+
+  /// Applies an upsert and publishes the new version.
+  void upsert(const std::vector<item_record>& items);
+
+ private:
+  std::mutex writer_;
+  std::shared_ptr<const item_catalog> current_;
 };
 
 }  // namespace persona

@@ -37,23 +37,23 @@ void apply_event(profile& p, const event& e, const event_symbols& syms, const pr
 
   switch (e.type) {
     case event_type::view:
-      if (e.has_price())
-        p.purchases.add_view_price(e.price);
+      if (!std::isnan(syms.price))
+        p.purchases.add_view_price(syms.price);
       break;
     case event_type::add_to_cart:
       p.last_cart_ms = std::max(p.last_cart_ms, ts);
       break;
     case event_type::purchase: {
       std::optional<double> price;
-      if (e.has_price())
-        price = e.price;
-      p.risk.on_purchase(ts, e.amount(), cfg.risk);
+      if (!std::isnan(syms.price))
+        price = syms.price;
+      p.risk.on_purchase(ts, price ? *price * static_cast<double>(e.quantity) : 0.0, cfg.risk);
       p.purchases.add_purchase(ts, price, e.quantity, cfg.purchase_occasion_gap_ms,
                                cfg.caps.purchase_months);
       break;
     }
     case event_type::refund:
-      p.purchases.add_refund(e.amount());
+      p.purchases.add_refund(std::isnan(syms.price) ? 0.0 : syms.price * static_cast<double>(e.quantity));
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -47,9 +48,12 @@ struct profile {
   size_t memory_bytes() const;
 };
 
-/// The symbols of an event's strings, interned by the owning shard.
+/// The symbols of an event's strings, interned by the owning shard, with
+/// what the catalog adds where the event is silent (categories, brand, price).
 struct event_symbols {
   symbol item = symbol_table::missing;
+  /// Unit price from the event, else from the catalog; NaN when unknown.
+  double price = std::nan("");
   symbol brand = symbol_table::missing;
   /// At most max_event_categories entries are used.
   std::array<symbol, 16> categories{};

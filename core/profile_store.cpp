@@ -1,5 +1,7 @@
 #include "core/profile_store.hpp"
 
+#include <cmath>
+
 #include "core/aggregate.hpp"
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
@@ -35,19 +37,55 @@ uint32_t profile_store::obtain(const std::string& user, uint64_t h) {
   return slot;
 }
 
-event_symbols profile_store::intern(const event& e) {
+const profile_store::cached_item& profile_store::catalog_entry(symbol item, const item_catalog& catalog) {
+  if (item_cache_.size() <= item)
+    item_cache_.resize(std::max<size_t>(item + 1, item_cache_.size() * 2));
+  cached_item& c = item_cache_[item];
+  if (c.version == catalog.version())
+    return c;
+  c = cached_item{};
+  c.version = catalog.version();
+  c.price = std::nan("");
+  if (auto* info = catalog.find(symbols_.name(item))) {
+    for (auto& cat : info->categories)
+      c.categories.push_back(symbols_.intern(cat));
+    if (!info->brand.empty())
+      c.brand = symbols_.intern(info->brand);
+    c.price = info->price;
+  }
+  // Interning may have grown the table; the entry itself did not move.
+  return item_cache_[item];
+}
+
+event_symbols profile_store::intern(const event& e, const item_catalog* catalog) {
   event_symbols s;
   if (!e.item.empty())
     s.item = symbols_.intern(e.item);
+  s.price = e.has_price() ? e.price : std::nan("");
+  const cached_item* known = nullptr;
+  if (catalog && catalog->size() > 0 && s.item != symbol_table::missing &&
+      (e.categories.empty() || e.brand.empty() || !e.has_price()))
+    known = &catalog_entry(s.item, *catalog);
   if (!e.brand.empty())
     s.brand = symbols_.intern(e.brand);
-  s.category_count = std::min(e.categories.size(), s.categories.size());
-  for (size_t i = 0; i < s.category_count; ++i)
-    s.categories[i] = symbols_.intern(e.categories[i]);
+  else if (known)
+    s.brand = known->brand;
+  if (!e.categories.empty()) {
+    s.category_count = std::min(e.categories.size(), s.categories.size());
+    for (size_t i = 0; i < s.category_count; ++i)
+      s.categories[i] = symbols_.intern(e.categories[i]);
+  } else if (known) {
+    s.category_count = std::min(known->categories.size(), s.categories.size());
+    for (size_t i = 0; i < s.category_count; ++i)
+      s.categories[i] = known->categories[i];
+  }
+  if (std::isnan(s.price) && known)
+    s.price = known->price;
   return s;
 }
 
-batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices) {
+batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
+                                   const item_catalog* catalog) {
   batch_outcome out;
   for (size_t i = 0; i < events.size(); ++i) {
     const event& e = events[i];
@@ -63,7 +101,7 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
     }
-    apply_event(p, e, intern(e), cfg_);
+    apply_event(p, e, intern(e, catalog), cfg_);
     ++out.accepted;
     ++events_;
   }

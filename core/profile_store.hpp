@@ -16,6 +16,7 @@
 
 #include "core/event.hpp"
 #include "core/event_validation.hpp"
+#include "core/item_catalog.hpp"
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
@@ -46,9 +47,11 @@ class profile_store {
  public:
   explicit profile_store(profile_config cfg = {});
 
-  /// Applies `events` in order. `indices[i]` is the client's index of
-  /// events[i]. REQUIRES: each event passed validate_event and has its ts.
-  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices);
+  /// Applies `events` in order, filling what they leave out from `catalog`
+  /// (may be null). `indices[i]` is the client's index of events[i].
+  /// REQUIRES: each event passed validate_event and has its ts.
+  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
+                      const item_catalog* catalog = nullptr);
 
   /// The profile of `user`, or nullptr.
   const profile* find(std::string_view user) const;
@@ -89,7 +92,16 @@ class profile_store {
   uint32_t slot_of(std::string_view user, uint64_t h) const;
   /// The slot of `user`, creating an empty profile when absent.
   uint32_t obtain(const std::string& user, uint64_t h);
-  event_symbols intern(const event& e);
+  event_symbols intern(const event& e, const item_catalog* catalog);
+
+  /// What the catalog says of one item, as this store's symbols.
+  struct cached_item {
+    uint64_t version = UINT64_MAX;
+    std::vector<symbol> categories;
+    symbol brand = symbol_table::missing;
+    double price = 0;
+  };
+  const cached_item& catalog_entry(symbol item, const item_catalog& catalog);
 
   profile_config cfg_;
   symbol_table symbols_;
@@ -98,6 +110,8 @@ class profile_store {
   std::vector<std::string> ids_;
   std::vector<bool> live_;
   std::vector<uint32_t> free_;
+  /// Indexed by item symbol; refreshed when the catalog version changes.
+  std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
 };
 

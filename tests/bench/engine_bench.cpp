@@ -1,0 +1,218 @@
+// persona-bench-engine: the in-process engine benchmark. Drives the engine
+// facade with a simulated shop (1 million users by default; 70% view, 15%
+// click, 8% add_to_cart, 4% purchase, 3% search over a Zipf item catalog) in
+// batches of 500 with a few batches in flight, and reports events/s and
+// bytes per profile. `--compare-index` also measures the user index against
+// std::unordered_map. Events are generated before the clock starts, so the
+// figure is the engine's, not the generator's. Reproduce with
+// scripts/bench-engine.sh (docs/benchmarks.md).
+#include <malloc.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "actors/engine.hpp"
+#include "core/session_tracker.hpp"
+#include "core/user_index.hpp"
+#include "examples/workload.hpp"
+
+using namespace persona;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+uint64_t flag(int argc, char** argv, const char* name, uint64_t fallback) {
+  std::string prefix = std::string("--") + name + "=";
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
+      return std::strtoull(argv[i] + prefix.size(), nullptr, 10);
+  return fallback;
+}
+
+bool has_flag(int argc, char** argv, const char* name) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0)
+      return true;
+  return false;
+}
+
+size_t heap_in_use() { return mallinfo2().uordblks; }
+
+size_t rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
+  return 0;
+}
+
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+/// Sends batches through the facade with at most `window` in flight.
+double drive(engine& eng, std::vector<std::vector<event>>& batches, size_t window, uint64_t& rejected) {
+  std::mutex m;
+  std::condition_variable cv;
+  size_t in_flight = 0;
+  uint64_t bad = 0;
+  auto start = clock_type::now();
+  for (auto& b : batches) {
+    {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return in_flight < window; });
+      ++in_flight;
+    }
+    eng.ingest(std::move(b), [&](result<value> r) {
+      std::lock_guard<std::mutex> lock(m);
+      if (!r.ok() || !r->find("rejected")->as_array().empty())
+        ++bad;
+      --in_flight;
+      cv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(m);
+  cv.wait(lock, [&] { return in_flight == 0; });
+  rejected = bad;
+  return seconds_since(start);
+}
+
+void compare_index(uint64_t users) {
+  std::vector<std::string> ids;
+  ids.reserve(users);
+  for (uint64_t u = 0; u < users; ++u)
+    ids.push_back(workload::user_id(u));
+  std::printf("\nuser index vs std::unordered_map, %llu users (ids like \"u123456\"):\n",
+              static_cast<unsigned long long>(users));
+  std::printf("%-28s %12s %12s %14s\n", "structure", "insert ns/op", "lookup ns/op", "bytes/user");
+  {
+    size_t before = heap_in_use();
+    auto t = clock_type::now();
+    user_index index;
+    for (uint64_t u = 0; u < users; ++u)
+      index.insert(stable_hash(ids[u]), static_cast<uint32_t>(u));
+    double insert_ns = seconds_since(t) * 1e9 / users;
+    t = clock_type::now();
+    uint64_t found = 0;
+    for (uint64_t k = 0; k < users; ++k) {
+      uint64_t u = (k * 7919) % users;
+      found += index.find(ids[u], stable_hash(ids[u]), [&](uint32_t s) { return std::string_view{ids[s]}; }) == u;
+    }
+    double lookup_ns = seconds_since(t) * 1e9 / users;
+    std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "persona::user_index", insert_ns, lookup_ns,
+                static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
+  }
+  {
+    size_t before = heap_in_use();
+    auto t = clock_type::now();
+    std::unordered_map<std::string, uint32_t> map;
+    for (uint64_t u = 0; u < users; ++u)
+      map.emplace(ids[u], static_cast<uint32_t>(u));
+    double insert_ns = seconds_since(t) * 1e9 / users;
+    t = clock_type::now();
+    uint64_t found = 0;
+    for (uint64_t k = 0; k < users; ++k) {
+      uint64_t u = (k * 7919) % users;
+      found += map.find(ids[u])->second == u;
+    }
+    double lookup_ns = seconds_since(t) * 1e9 / users;
+    std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "std::unordered_map<string>", insert_ns, lookup_ns,
+                static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
+  }
+  std::printf("(user_index stores no key: the id lives once, in the profile slab; the map's\n"
+              " figure includes its own copy of each id)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (has_flag(argc, argv, "--help")) {
+    std::printf(
+        "usage: persona-bench-engine [--users=1000000] [--events=5000000] [--shards=2]\n"
+        "                            [--batch=500] [--window=8] [--items=100000] [--compare-index]\n");
+    return 0;
+  }
+  workload_options wo;
+  wo.users = flag(argc, argv, "users", 1000000);
+  wo.items = flag(argc, argv, "items", 100000);
+  uint64_t events = flag(argc, argv, "events", 5000000);
+  size_t batch = flag(argc, argv, "batch", 500);
+  size_t window = flag(argc, argv, "window", 8);
+  engine_options eo;
+  eo.shards = flag(argc, argv, "shards", 2);
+  eo.worker_threads = flag(argc, argv, "threads", 2);
+
+  std::printf("persona-bench-engine: %llu users, %llu items, %llu events after one per user, %zu shards, "
+              "%zu worker threads, batches of %zu, %zu in flight\n",
+              static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(wo.items),
+              static_cast<unsigned long long>(events), eo.shards, eo.worker_threads, batch, window);
+  workload shop(wo);
+  size_t rss_start = rss_bytes();
+  engine eng(eo);
+  if (auto r = eng.upsert_items_sync(shop.catalog()); !r.ok()) {
+    std::fprintf(stderr, "upsert_items failed: %s\n", r.error().to_string().c_str());
+    return 1;
+  }
+
+  auto make_batches = [&](uint64_t n, bool one_per_user) {
+    std::vector<std::vector<event>> out;
+    for (uint64_t i = 0; i < n;) {
+      std::vector<event> b;
+      b.reserve(batch);
+      for (size_t k = 0; k < batch && i < n; ++k, ++i)
+        b.push_back(one_per_user ? shop.next_for(i) : shop.next());
+      out.push_back(std::move(b));
+    }
+    return out;
+  };
+
+  auto t = clock_type::now();
+  auto populate = make_batches(wo.users, true);
+  std::printf("generated %llu populate events in %.1f s\n", static_cast<unsigned long long>(wo.users),
+              seconds_since(t));
+  uint64_t rejected = 0;
+  double secs = drive(eng, populate, window, rejected);
+  populate.clear();
+  populate.shrink_to_fit();
+  std::printf("populate: %llu events (one per user, creating every profile) in %.2f s: %.0f events/s\n",
+              static_cast<unsigned long long>(wo.users), secs, wo.users / secs);
+
+  t = clock_type::now();
+  auto steady = make_batches(events, false);
+  std::printf("generated %llu steady events in %.1f s\n", static_cast<unsigned long long>(events), seconds_since(t));
+  secs = drive(eng, steady, window, rejected);
+  steady.clear();
+  steady.shrink_to_fit();
+  double rate = events / secs;
+  std::printf("steady:   %llu events over %llu existing users in %.2f s: %.0f events/s\n",
+              static_cast<unsigned long long>(events), static_cast<unsigned long long>(wo.users), secs, rate);
+  if (rejected)
+    std::printf("WARNING: %llu batches had rejections or errors\n", static_cast<unsigned long long>(rejected));
+
+  auto s = eng.stats_sync();
+  if (!s.ok()) {
+    std::fprintf(stderr, "stats failed: %s\n", s.error().to_string().c_str());
+    return 1;
+  }
+  auto& mem = *s->find("memory");
+  uint64_t users = s->find("users")->as_int();
+  malloc_trim(0);
+  size_t rss_end = rss_bytes();
+  std::printf("\nprofiles: %llu, accounted bytes per profile (profile, id, index): %.0f\n",
+              static_cast<unsigned long long>(users), mem.find("bytes_per_profile")->as_double());
+  std::printf("process RSS growth per profile (everything, catalog and symbols included): %.0f\n",
+              users ? static_cast<double>(rss_end - rss_start) / users : 0.0);
+  std::printf("\nRESULT events_per_s=%.0f bytes_per_profile=%.0f\n", rate, mem.find("bytes_per_profile")->as_double());
+
+  if (has_flag(argc, argv, "--compare-index"))
+    compare_index(wo.users);
+  return 0;
+}
