@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <future>
 #include <mutex>
+#include <tuple>
 
 #include "actors/coordinator_actor.hpp"
 #include "actors/error_conversion.hpp"
@@ -101,12 +102,18 @@ struct engine::impl {
   void ask(size_t gateway, callback done, Convert convert, Ts... args) {
     auto timeout = gateway_timeout();
     auto coord = coordinator;
+    // The arguments are moved into the request: a batch is never copied.
+    auto payload = std::make_shared<std::tuple<Ts...>>(std::move(args)...);
     post_to_gateway(gateways[gateway], gateway_task{[=](caf::event_based_actor* self) {
-                      self->request(coord, timeout, args...)
-                          .then([=](T& answer) { finish(done, convert(answer)); },
-                                [=](caf::error& err) {
-                                  finish(done, from_caf_error(err, "the coordinator", timeout.count()));
-                                });
+                      std::apply(
+                          [&](auto&... xs) {
+                            self->request(coord, timeout, std::move(xs)...)
+                                .then([=](T& answer) { finish(done, convert(answer)); },
+                                      [=](caf::error& err) {
+                                        finish(done, from_caf_error(err, "the coordinator", timeout.count()));
+                                      });
+                          },
+                          *payload);
                     }});
   }
 
