@@ -8,19 +8,12 @@
 #include <string>
 
 #include "actors/engine.hpp"
+#include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
 using namespace persona;
 
 namespace {
-
-uint64_t flag(int argc, char** argv, const char* name, uint64_t fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      return std::strtoull(argv[i] + prefix.size(), nullptr, 10);
-  return fallback;
-}
 
 void check(const result<value>& r, const char* what) {
   if (!r.ok()) {
@@ -32,18 +25,17 @@ void check(const result<value>& r, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--help") == 0) {
-      std::printf("usage: persona-demo [--users=20000] [--events=500000] [--shards=N]\n");
-      return 0;
-    }
+  if (has_flag(argc, argv, "--help")) {
+    std::printf("usage: persona-demo [--users=20000] [--events=500000] [--shards=N]\n");
+    return 0;
+  }
   workload_options wo;
-  wo.users = flag(argc, argv, "users", 20000);
+  wo.users = flag_value(argc, argv, "users", 20000);
   wo.items = 5000;
   wo.step_ms = 200;
-  uint64_t total = flag(argc, argv, "events", 500000);
+  uint64_t total = flag_value(argc, argv, "events", 500000);
   engine_options eo;
-  eo.shards = flag(argc, argv, "shards", eo.shards);
+  eo.shards = flag_value(argc, argv, "shards", eo.shards);
   engine eng(eo);
   workload shop(wo);
 

@@ -21,27 +21,13 @@
 #include "actors/engine.hpp"
 #include "core/session_tracker.hpp"
 #include "core/user_index.hpp"
+#include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
 using namespace persona;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-uint64_t flag(int argc, char** argv, const char* name, uint64_t fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      return std::strtoull(argv[i] + prefix.size(), nullptr, 10);
-  return fallback;
-}
-
-bool has_flag(int argc, char** argv, const char* name) {
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0)
-      return true;
-  return false;
-}
 
 size_t heap_in_use() { return mallinfo2().uordblks; }
 
@@ -141,14 +127,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   workload_options wo;
-  wo.users = flag(argc, argv, "users", 1000000);
-  wo.items = flag(argc, argv, "items", 100000);
-  uint64_t events = flag(argc, argv, "events", 5000000);
-  size_t batch = flag(argc, argv, "batch", 500);
-  size_t window = flag(argc, argv, "window", 8);
+  wo.users = flag_value(argc, argv, "users", 1000000);
+  wo.items = flag_value(argc, argv, "items", 100000);
+  uint64_t events = flag_value(argc, argv, "events", 5000000);
+  size_t batch = flag_value(argc, argv, "batch", 500);
+  size_t window = flag_value(argc, argv, "window", 8);
   engine_options eo;
-  eo.shards = flag(argc, argv, "shards", 2);
-  eo.worker_threads = flag(argc, argv, "threads", 2);
+  eo.shards = flag_value(argc, argv, "shards", 2);
+  eo.worker_threads = flag_value(argc, argv, "threads", 2);
 
   std::printf("persona-bench-engine: %llu users, %llu items, %llu events after one per user, %zu shards, "
               "%zu worker threads, batches of %zu, %zu in flight\n",

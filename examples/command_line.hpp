@@ -1,0 +1,29 @@
+// command_line: the `--name=value` flags of Persona's small example and
+// benchmark programs. Header-only; no state.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace persona {
+
+/// The unsigned value of `--name=N`, or `fallback` when absent.
+inline uint64_t flag_value(int argc, char** argv, const char* name, uint64_t fallback) {
+  std::string prefix = std::string("--") + name + "=";
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
+      return std::strtoull(argv[i] + prefix.size(), nullptr, 10);
+  return fallback;
+}
+
+/// True when the exact argument `name` (e.g. "--help") was given.
+inline bool has_flag(int argc, char** argv, const char* name) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0)
+      return true;
+  return false;
+}
+
+}  // namespace persona
