@@ -141,8 +141,10 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
                        const read_context& ctx) {
   switch (ref.kind) {
     case field_kind::user: return field_value::of_text(user);
-    case field_kind::first_seen: return field_value::of(static_cast<double>(p.first_seen_ms));
-    case field_kind::last_seen: return field_value::of(static_cast<double>(p.last_seen_ms));
+    case field_kind::first_seen:
+      return p.first_seen_ms < 0 ? field_value{} : field_value::of(static_cast<double>(p.first_seen_ms));
+    case field_kind::last_seen:
+      return p.last_seen_ms < 0 ? field_value{} : field_value::of(static_cast<double>(p.last_seen_ms));
     case field_kind::attribute: {
       if (ref.bound == symbol_table::missing)
         return {};

@@ -39,10 +39,11 @@ value render_key(const std::string& key, const profile& p, std::string_view user
   const auto& s = ctx.symbols;
   if (key == "user")
     return value{std::string(user)};
+  // A profile created by set_attributes alone has seen no event yet.
   if (key == "first_seen")
-    return value{p.first_seen_ms};
+    return p.first_seen_ms < 0 ? value{} : value{p.first_seen_ms};
   if (key == "last_seen")
-    return value{p.last_seen_ms};
+    return p.last_seen_ms < 0 ? value{} : value{p.last_seen_ms};
   if (key == "attributes") {
     value out{value::map{}};
     for (auto& [k, v] : p.attributes)

@@ -90,6 +90,10 @@ TEST_CASE("attributes are set, replaced and deleted, and bad ones change nothing
   CHECK(attrs.find("age") == nullptr);
   CHECK(attrs.find("tier")->as_string() == "gold");
   CHECK(s.set_attributes("u", map_of({{"x", value{value::array{}}}})).code() == error_code::bad_request);
+  // A profile made by attributes alone has seen no event: no times yet.
+  auto p = profile_of(s, "u", t0);
+  CHECK(p.find("first_seen")->is_nil());
+  CHECK(p.find("last_seen")->is_nil());
 }
 
 TEST_CASE("a profile image round-trips through another symbol table") {
