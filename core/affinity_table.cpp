@@ -9,20 +9,30 @@ double decay_factor(int64_t dt_ms, int64_t half_life_ms) {
   return std::exp2(-static_cast<double>(dt_ms) / static_cast<double>(half_life_ms));
 }
 
+namespace {
+
+/// Scores are kept in units of the reference time; a newer interaction is
+/// scaled up instead of every entry being scaled down, and the table is
+/// rebased only when the scale would leave float's comfortable range.
+constexpr double max_half_lives_ahead = 48;
+
+}  // namespace
+
 void affinity_table::add(symbol key, double weight, int64_t ts_ms, int64_t half_life_ms, size_t cap) {
   if (weight <= 0)
     return;
   if (entries_.empty()) {
     ref_ms_ = ts_ms;
-  } else if (ts_ms > ref_ms_) {
-    // Move the reference forward: decay every stored score to ts_ms.
+    entries_.reserve(std::min<size_t>(cap, 4));
+  } else if (static_cast<double>(ts_ms - ref_ms_) > max_half_lives_ahead * static_cast<double>(half_life_ms)) {
+    // Rebase: value every stored score at ts_ms.
     auto f = static_cast<float>(decay_factor(ts_ms - ref_ms_, half_life_ms));
     for (auto& e : entries_)
       e.score *= f;
     ref_ms_ = ts_ms;
   }
-  // An interaction older than the reference is decayed to the reference.
-  double w = ts_ms < ref_ms_ ? weight * decay_factor(ref_ms_ - ts_ms, half_life_ms) : weight;
+  // w * 2^((ts - ref) / h): the interaction's weight in reference-time units.
+  double w = ts_ms == ref_ms_ ? weight : weight / decay_factor(ts_ms - ref_ms_, half_life_ms);
   for (auto& e : entries_) {
     if (e.key == key) {
       e.score += static_cast<float>(w);

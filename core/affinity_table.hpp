@@ -3,8 +3,8 @@
 //
 // An interaction of weight w at time t contributes w * 2^-((now - t) / h) at
 // time `now`, h being the half-life. Scores are stored valued at one
-// reference time (the newest interaction seen) and decayed in closed form,
-// so the order in which events arrive does not change the result. When the
+// reference time and decayed in closed form, so the order in which events
+// arrive does not change the result; an update touches one entry. When the
 // table is full, a new symbol replaces the weakest entry only if its weight
 // is larger than that entry's decayed score. Part of a profile.
 #pragma once
@@ -46,7 +46,7 @@ class affinity_table {
 
   struct entry {
     symbol key;
-    float score;  // valued at ref_ms_
+    float score;  // valued at reference_ms()
   };
   const std::vector<entry>& entries() const { return entries_; }
   int64_t reference_ms() const { return ref_ms_; }

@@ -56,14 +56,12 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
   w.put_i64(p.last_seen_ms);
   for (auto c : p.counts)
     w.put_u32(c);
-  for (size_t win = 0; win < time_window_count; ++win) {
-    auto& ring = p.windows.buckets(static_cast<time_window>(win));
-    w.put_varint(ring.size());
-    for (auto& b : ring) {
-      w.put_u32(b.index);
-      for (auto c : b.counts)
-        w.put_u32(c);
-    }
+  w.put_varint(p.windows.buckets().size());
+  for (auto& b : p.windows.buckets()) {
+    w.put_u8(b.window);
+    w.put_u32(b.index);
+    for (auto c : b.counts)
+      w.put_u32(c);
   }
   auto& ss = p.sessions;
   w.put_u64(ss.current_id_hash);
@@ -132,15 +130,19 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   for (auto& c : p.counts)
     if (!r.get_u32(c))
       return false;
-  for (size_t win = 0; win < time_window_count; ++win) {
+  {
     size_t n = 0;
-    if (!get_count(r, n, 1024))
+    if (!get_count(r, n, 4096))
       return false;
-    auto& ring = p.windows.buckets(static_cast<time_window>(win));
-    ring.resize(n);
-    for (auto& b : ring) {
-      if (!r.get_u32(b.index))
+    auto& buckets = p.windows.buckets();
+    buckets.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      auto& b = buckets[i];
+      if (!r.get_u8(b.window) || b.window >= time_window_count || !r.get_u32(b.index))
         return false;
+      if (i > 0 && (buckets[i - 1].window > b.window ||
+                    (buckets[i - 1].window == b.window && buckets[i - 1].index >= b.index)))
+        return false;  // buckets must be sorted by (window, index)
       for (auto& c : b.counts) {
         uint32_t x = 0;
         if (!r.get_u32(x))

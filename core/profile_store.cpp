@@ -14,23 +14,22 @@ namespace persona {
 profile_store::profile_store(profile_config cfg) : cfg_(std::move(cfg)) {}
 
 uint32_t profile_store::slot_of(std::string_view user, uint64_t h) const {
-  return index_.find(user, h, [this](uint32_t slot) { return std::string_view{ids_[slot]}; });
+  return index_.find(user, h, [this](uint32_t slot) { return std::string_view{slab_[slot].id}; });
 }
 
 uint32_t profile_store::obtain(const std::string& user, uint64_t h) {
   auto slot = slot_of(user, h);
-  if (slot != user_index::npos)
+  if (slot != id_index::npos)
     return slot;
   if (!free_.empty()) {
     slot = free_.back();
     free_.pop_back();
-    slab_[slot] = profile{};
-    ids_[slot] = user;
+    slab_[slot].data = profile{};
+    slab_[slot].id = user;
     live_[slot] = true;
   } else {
     slot = static_cast<uint32_t>(slab_.size());
-    slab_.emplace_back();
-    ids_.push_back(user);
+    slab_.push_back(slab_entry{user, profile{}});
     live_.push_back(true);
   }
   index_.insert(h, slot);
@@ -87,10 +86,16 @@ event_symbols profile_store::intern(const event& e, const item_catalog* catalog)
 batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
                                    const item_catalog* catalog) {
   batch_outcome out;
+  uint64_t next_hash = events.empty() ? 0 : stable_hash(events[0].user);
   for (size_t i = 0; i < events.size(); ++i) {
     const event& e = events[i];
-    auto slot = obtain(e.user, stable_hash(e.user));
-    profile& p = slab_[slot];
+    uint64_t h = next_hash;
+    if (i + 1 < events.size()) {
+      next_hash = stable_hash(events[i + 1].user);
+      prefetch(next_hash);
+    }
+    auto slot = obtain(e.user, h);
+    profile& p = slab_[slot].data;
     if (!e.id.empty()) {
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
@@ -110,7 +115,7 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
 
 const profile* profile_store::find(std::string_view user) const {
   auto slot = slot_of(user, stable_hash(std::string(user)));
-  return slot == user_index::npos ? nullptr : &slab_[slot];
+  return slot == id_index::npos ? nullptr : &slab_[slot].data;
 }
 
 result<value> profile_store::render(const std::string& user, int64_t now_ms,
@@ -128,27 +133,27 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     return st;
   auto h = stable_hash(user);
   auto slot = slot_of(user, h);
-  if (slot == user_index::npos) {
+  if (slot == id_index::npos) {
     profile fresh;
     st = apply_attributes(fresh, attrs, symbols_, cfg_.caps.attributes);
     if (!st.ok())
       return st;
     slot = obtain(user, h);
-    slab_[slot] = std::move(fresh);
+    slab_[slot].data = std::move(fresh);
     return {};
   }
-  return apply_attributes(slab_[slot], attrs, symbols_, cfg_.caps.attributes);
+  return apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
 }
 
 bool profile_store::erase(const std::string& user) {
   auto h = stable_hash(user);
   auto slot = slot_of(user, h);
-  if (slot == user_index::npos)
+  if (slot == id_index::npos)
     return false;
   index_.erase(h, slot);
-  slab_[slot] = profile{};  // release the profile's memory now
-  ids_[slot].clear();
-  ids_[slot].shrink_to_fit();
+  slab_[slot].data = profile{};  // release the profile's memory now
+  slab_[slot].id.clear();
+  slab_[slot].id.shrink_to_fit();
   live_[slot] = false;
   free_.push_back(slot);
   return true;
@@ -169,7 +174,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   auto slot = obtain(target, stable_hash(target));
-  merge_profile(slab_[slot], source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
+  merge_profile(slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   return render(target, now_ms, fields);
 }
 
@@ -191,13 +196,13 @@ result<query_partial> profile_store::run_query(const query_request& q) const {
   for (size_t i = 0; i < slab_.size(); ++i) {
     if (!live_[i])
       continue;
-    const profile& p = slab_[i];
-    std::string_view user{ids_[i]};
+    const profile& p = slab_[i].data;
+    std::string_view user{slab_[i].id};
     if (!cond->matches(p, user, ctx))
       continue;
     ++out.count;
     if (out.users.size() < q.limit)
-      out.users.push_back(q.fields.empty() ? value{ids_[i]} : render_profile(p, user, ctx, q.fields));
+      out.users.push_back(q.fields.empty() ? value{slab_[i].id} : render_profile(p, user, ctx, q.fields));
     for (size_t a = 0; a < agg_fields.size(); ++a) {
       auto f = read_field(p, user, agg_fields[a], ctx);
       if (f.type == field_value::kind::number)
@@ -212,10 +217,10 @@ store_stats profile_store::stats() const {
   s.users = index_.size();
   s.events = events_;
   for (size_t i = 0; i < slab_.size(); ++i) {
-    s.profile_bytes += slab_[i].memory_bytes();
-    s.profile_bytes += sizeof(std::string) + (ids_[i].capacity() > 15 ? ids_[i].capacity() + 1 : 0);
+    s.profile_bytes += slab_[i].data.memory_bytes();
+    s.profile_bytes += sizeof(std::string) + (slab_[i].id.capacity() > 15 ? slab_[i].id.capacity() + 1 : 0);
   }
-  s.profile_bytes += (slab_.capacity() - slab_.size()) * sizeof(profile);
+  s.profile_bytes += (slab_.capacity() - slab_.size()) * sizeof(slab_entry);
   s.index_bytes = index_.memory_bytes();
   s.symbol_bytes = symbols_.memory_bytes();
   return s;

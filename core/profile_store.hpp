@@ -4,7 +4,7 @@
 //
 // The store is the shard's state: the shard actor owns exactly one and is the
 // only thread that touches it. Profiles live in a slab (a vector reused
-// through a free list) indexed by user_index; ids and symbols are the
+// through a free list) indexed by id_index; ids and symbols are the
 // store's own.
 #pragma once
 
@@ -22,7 +22,7 @@
 #include "core/query.hpp"
 #include "core/status.hpp"
 #include "core/symbol_table.hpp"
-#include "core/user_index.hpp"
+#include "core/id_index.hpp"
 #include "core/value.hpp"
 
 namespace persona {
@@ -85,11 +85,13 @@ class profile_store {
   void for_each(F f) const {
     for (size_t i = 0; i < slab_.size(); ++i)
       if (live_[i])
-        f(std::string_view{ids_[i]}, slab_[i]);
+        f(std::string_view{slab_[i].id}, slab_[i].data);
   }
 
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
+  /// Hints the cache about the index slot of a user about to be looked up.
+  void prefetch(uint64_t h) const { index_.prefetch(h); }
   /// The slot of `user`, creating an empty profile when absent.
   uint32_t obtain(const std::string& user, uint64_t h);
   event_symbols intern(const event& e, const item_catalog* catalog);
@@ -105,9 +107,14 @@ class profile_store {
 
   profile_config cfg_;
   symbol_table symbols_;
-  user_index index_;
-  std::vector<profile> slab_;
-  std::vector<std::string> ids_;
+  id_index index_;
+  /// A user's id next to its profile: a lookup's id comparison touches the
+  /// cache line the update needs next.
+  struct slab_entry {
+    std::string id;
+    profile data;
+  };
+  std::vector<slab_entry> slab_;
   std::vector<bool> live_;
   std::vector<uint32_t> free_;
   /// Indexed by item symbol; refreshed when the catalog version changes.

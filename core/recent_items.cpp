@@ -6,6 +6,8 @@ namespace persona {
 
 void recent_items::add(symbol item, int64_t ts_ms, size_t cap) {
   auto ts_s = static_cast<uint32_t>(ts_ms / 1000);
+  if (items_.capacity() == 0)
+    items_.reserve(std::min<size_t>(cap, 4));
   auto it = std::find_if(items_.begin(), items_.end(), [&](const entry& e) { return e.item == item; });
   if (it != items_.end()) {
     if (it->ts_s > ts_s)

@@ -7,7 +7,8 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "core/id_index.hpp"
 
 namespace persona {
 
@@ -30,9 +31,8 @@ class symbol_table {
   size_t memory_bytes() const;
 
  private:
-  // A deque keeps each string's address stable, so the map's views stay valid.
   std::deque<std::string> names_;
-  std::unordered_map<std::string_view, symbol> ids_;
+  id_index ids_;
 };
 
 }  // namespace persona

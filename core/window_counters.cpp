@@ -30,31 +30,57 @@ window_geometry geometry_of(time_window w) { return kGeometry[static_cast<size_t
 
 void window_counters::add(event_type t, int64_t ts_ms, uint32_t n) {
   auto ti = static_cast<size_t>(t);
-  for (size_t w = 0; w < time_window_count; ++w) {
+  auto add_n = static_cast<uint16_t>(std::min<uint32_t>(n, UINT16_MAX));
+  if (buckets_.capacity() == 0)
+    buckets_.reserve(8);  // the first event makes four buckets at once
+  // Where each window's buckets begin; one pass over the sorted vector.
+  std::array<size_t, time_window_count + 1> begin{};
+  {
+    size_t i = 0;
+    for (size_t w = 0; w < time_window_count; ++w) {
+      begin[w] = i;
+      while (i < buckets_.size() && buckets_[i].window == w)
+        ++i;
+    }
+    begin[time_window_count] = i;
+  }
+  // Walk the windows from the last so an insert or erase in one window does
+  // not move the ranges still to be visited.
+  for (size_t w = time_window_count; w-- > 0;) {
     auto g = kGeometry[w];
     auto idx = static_cast<uint32_t>(ts_ms / g.bucket_ms);
-    auto& ring = rings_[w];
-    if (ring.empty() || idx > ring.back().index) {
-      bucket b{idx, {}};
-      b.counts[ti] = static_cast<uint16_t>(std::min<uint32_t>(n, UINT16_MAX));
-      ring.push_back(b);
-      // Drop buckets that fell out of the window behind the new newest one.
-      auto first_kept = std::find_if(ring.begin(), ring.end(), [&](const bucket& x) {
-        return x.index + g.buckets > idx;
-      });
-      ring.erase(ring.begin(), first_kept);
+    auto first = buckets_.begin() + static_cast<std::ptrdiff_t>(begin[w]);
+    auto last = buckets_.begin() + static_cast<std::ptrdiff_t>(begin[w + 1]);
+    if (first != last && (last - 1)->index == idx) {
+      bump((last - 1)->counts[ti], add_n);
       continue;
     }
-    if (idx + g.buckets <= ring.back().index)
+    if (first == last || idx > (last - 1)->index) {
+      // A new newest bucket: drop the ones it pushes out of the window.
+      auto keep = first;
+      while (keep != last && keep->index + g.buckets <= idx)
+        ++keep;
+      bucket b{idx, static_cast<uint8_t>(w), {}};
+      b.counts[ti] = add_n;
+      if (keep != first) {
+        // Reuse the first dropped slot and erase the rest.
+        *first = b;
+        std::rotate(first, first + 1, last);
+        buckets_.erase(first, first + (keep - first - 1));
+      } else {
+        buckets_.insert(last, b);
+      }
+      continue;
+    }
+    if (idx + g.buckets <= (last - 1)->index)
       continue;  // too old for this window
-    auto it = std::lower_bound(ring.begin(), ring.end(), idx,
-                               [](const bucket& x, uint32_t i) { return x.index < i; });
-    if (it != ring.end() && it->index == idx) {
-      bump(it->counts[ti], n);
+    auto it = std::lower_bound(first, last, idx, [](const bucket& x, uint32_t i) { return x.index < i; });
+    if (it != last && it->index == idx) {
+      bump(it->counts[ti], add_n);
     } else {
-      bucket b{idx, {}};
-      b.counts[ti] = static_cast<uint16_t>(std::min<uint32_t>(n, UINT16_MAX));
-      ring.insert(it, b);
+      bucket b{idx, static_cast<uint8_t>(w), {}};
+      b.counts[ti] = add_n;
+      buckets_.insert(it, b);
     }
   }
 }
@@ -65,49 +91,50 @@ uint32_t window_counters::count(time_window w, event_type t, int64_t now_ms) con
     return 0;
   auto now_idx = static_cast<int64_t>(now_ms / g.bucket_ms);
   auto ti = static_cast<size_t>(t);
+  auto wi = static_cast<uint8_t>(w);
   uint32_t sum = 0;
-  for (auto& b : rings_[static_cast<size_t>(w)])
-    if (b.index <= now_idx && b.index > now_idx - g.buckets)
+  for (auto& b : buckets_)
+    if (b.window == wi && b.index <= now_idx && b.index > now_idx - g.buckets)
       sum += b.counts[ti];
   return sum;
 }
 
 void window_counters::merge(const window_counters& other) {
-  for (size_t w = 0; w < time_window_count; ++w) {
-    auto g = kGeometry[w];
-    auto& ring = rings_[w];
-    std::vector<bucket> merged;
-    merged.reserve(ring.size() + other.rings_[w].size());
-    auto a = ring.begin();
-    auto b = other.rings_[w].begin();
-    while (a != ring.end() || b != other.rings_[w].end()) {
-      if (b == other.rings_[w].end() || (a != ring.end() && a->index < b->index)) {
-        merged.push_back(*a++);
-      } else if (a == ring.end() || b->index < a->index) {
-        merged.push_back(*b++);
-      } else {
-        bucket x = *a++;
-        for (size_t t = 0; t < event_type_count; ++t)
-          bump(x.counts[t], b->counts[t]);
-        ++b;
-        merged.push_back(x);
-      }
+  std::vector<bucket> merged;
+  merged.reserve(buckets_.size() + other.buckets_.size());
+  auto key = [](const bucket& b) { return (static_cast<uint64_t>(b.window) << 32) | b.index; };
+  auto a = buckets_.begin();
+  auto b = other.buckets_.begin();
+  while (a != buckets_.end() || b != other.buckets_.end()) {
+    if (b == other.buckets_.end() || (a != buckets_.end() && key(*a) < key(*b))) {
+      merged.push_back(*a++);
+    } else if (a == buckets_.end() || key(*b) < key(*a)) {
+      merged.push_back(*b++);
+    } else {
+      bucket x = *a++;
+      for (size_t t = 0; t < event_type_count; ++t)
+        bump(x.counts[t], b->counts[t]);
+      ++b;
+      merged.push_back(x);
     }
-    if (!merged.empty()) {
-      auto newest = merged.back().index;
-      merged.erase(merged.begin(), std::find_if(merged.begin(), merged.end(), [&](const bucket& x) {
-                     return x.index + g.buckets > newest;
-                   }));
-    }
-    ring = std::move(merged);
   }
+  // Drop buckets that the merged newest bucket of their window pushes out.
+  std::vector<bucket> kept;
+  kept.reserve(merged.size());
+  for (size_t i = 0; i < merged.size();) {
+    size_t j = i;
+    while (j < merged.size() && merged[j].window == merged[i].window)
+      ++j;
+    auto g = kGeometry[merged[i].window];
+    auto newest = merged[j - 1].index;
+    for (size_t k = i; k < j; ++k)
+      if (merged[k].index + g.buckets > newest)
+        kept.push_back(merged[k]);
+    i = j;
+  }
+  buckets_ = std::move(kept);
 }
 
-size_t window_counters::heap_bytes() const {
-  size_t n = 0;
-  for (auto& r : rings_)
-    n += r.capacity() * sizeof(bucket);
-  return n;
-}
+size_t window_counters::heap_bytes() const { return buckets_.capacity() * sizeof(bucket); }
 
 }  // namespace persona

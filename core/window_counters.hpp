@@ -7,8 +7,9 @@
 // bucket count, so a count is exact at bucket granularity: it covers the
 // events from the start of the oldest bucket to now, between (buckets - 1)
 // and buckets bucket widths of history. Only
-// non-empty buckets are stored (a sorted small vector per window), so a quiet
-// user costs a few bytes. Part of a profile; owned by its shard.
+// non-empty buckets are stored, all four windows in one small vector sorted
+// by (window, bucket), so a quiet user costs a few bytes and an update
+// touches one heap block. Part of a profile; owned by its shard.
 #pragma once
 
 #include <array>
@@ -52,13 +53,15 @@ class window_counters {
 
   struct bucket {
     uint32_t index;  // bucket start / bucket width
+    uint8_t window;  // time_window
     std::array<uint16_t, event_type_count> counts;  // saturating
   };
-  const std::vector<bucket>& buckets(time_window w) const { return rings_[static_cast<size_t>(w)]; }
-  std::vector<bucket>& buckets(time_window w) { return rings_[static_cast<size_t>(w)]; }
+  /// Every stored bucket, sorted by (window, index).
+  const std::vector<bucket>& buckets() const { return buckets_; }
+  std::vector<bucket>& buckets() { return buckets_; }
 
  private:
-  std::array<std::vector<bucket>, time_window_count> rings_;
+  std::vector<bucket> buckets_;
 };
 
 }  // namespace persona

@@ -20,7 +20,7 @@
 
 #include "actors/engine.hpp"
 #include "core/session_tracker.hpp"
-#include "core/user_index.hpp"
+#include "core/id_index.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
@@ -82,7 +82,7 @@ void compare_index(uint64_t users) {
   {
     size_t before = heap_in_use();
     auto t = clock_type::now();
-    user_index index;
+    id_index index;
     for (uint64_t u = 0; u < users; ++u)
       index.insert(stable_hash(ids[u]), static_cast<uint32_t>(u));
     double insert_ns = seconds_since(t) * 1e9 / users;
@@ -93,7 +93,7 @@ void compare_index(uint64_t users) {
       found += index.find(ids[u], stable_hash(ids[u]), [&](uint32_t s) { return std::string_view{ids[s]}; }) == u;
     }
     double lookup_ns = seconds_since(t) * 1e9 / users;
-    std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "persona::user_index", insert_ns, lookup_ns,
+    std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "persona::id_index", insert_ns, lookup_ns,
                 static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
   }
   {
@@ -113,7 +113,7 @@ void compare_index(uint64_t users) {
     std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "std::unordered_map<string>", insert_ns, lookup_ns,
                 static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
   }
-  std::printf("(user_index stores no key: the id lives once, in the profile slab; the map's\n"
+  std::printf("(id_index stores no key: the id lives once, in the profile slab; the map's\n"
               " figure includes its own copy of each id)\n");
 }
 

@@ -1,8 +1,9 @@
-// user_index: an open-addressing hash index from user id to a slot number
-// of the profile slab, storing 16 bytes per slot (hash and slot number) instead of a
-// node per user as std::unordered_map does. The ids themselves live in the
-// slab; the index asks for them through a callback when hashes collide.
-// Linear probing with tombstones; grows at 70% load. Owned by one shard.
+// id_index: an open-addressing hash index from a string id (a user id, a
+// symbol's name) to a dense slot number, storing 16 bytes per slot (hash and
+// slot number) instead of a node per key as std::unordered_map does. The ids
+// themselves live with their owner (the profile slab, the symbol table); the
+// index asks for them through a callback to confirm a hash match. Linear
+// probing with tombstones; grows at 70% load. Owned by one shard.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 
 namespace persona {
 
-class user_index {
+class id_index {
  public:
   static constexpr uint32_t npos = UINT32_MAX;
 
@@ -34,6 +35,12 @@ class user_index {
 
   /// Removes the entry of `slot` (hash `h`); false if absent.
   bool erase(uint64_t h, uint32_t slot);
+
+  /// Asks the CPU to load the home slot of hash `h` ahead of a find().
+  void prefetch(uint64_t h) const {
+    if (!entries_.empty())
+      __builtin_prefetch(&entries_[home(h)]);
+  }
 
   size_t size() const { return size_; }
   size_t memory_bytes() const { return entries_.capacity() * sizeof(entry); }

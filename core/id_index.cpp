@@ -1,8 +1,8 @@
-#include "core/user_index.hpp"
+#include "core/id_index.hpp"
 
 namespace persona {
 
-void user_index::reserve(size_t users) {
+void id_index::reserve(size_t users) {
   size_t want = 16;
   while (want * 7 / 10 < users)
     want *= 2;
@@ -10,7 +10,7 @@ void user_index::reserve(size_t users) {
     rehash(want);
 }
 
-void user_index::rehash(size_t capacity) {
+void id_index::rehash(size_t capacity) {
   std::vector<entry> old;
   old.swap(entries_);
   entries_.assign(capacity, entry{});
@@ -29,7 +29,7 @@ void user_index::rehash(size_t capacity) {
   }
 }
 
-void user_index::insert(uint64_t h, uint32_t slot) {
+void id_index::insert(uint64_t h, uint32_t slot) {
   if ((size_ + tombstones_ + 1) * 10 > entries_.size() * 7)
     rehash(entries_.empty() ? 16 : (size_ + 1) * 10 > entries_.size() * 5 ? entries_.size() * 2 : entries_.size());
   size_t i = home(h);
@@ -42,7 +42,7 @@ void user_index::insert(uint64_t h, uint32_t slot) {
   ++size_;
 }
 
-bool user_index::erase(uint64_t h, uint32_t slot) {
+bool id_index::erase(uint64_t h, uint32_t slot) {
   if (entries_.empty())
     return false;
   for (size_t i = home(h);; i = (i + 1) & mask_) {
