@@ -42,6 +42,20 @@ class id_index {
       __builtin_prefetch(&entries_[home(h)]);
   }
 
+  /// The slot of the first entry whose hash is `h`, without confirming the
+  /// id: a guess for prefetching, never for answers. npos if none.
+  uint32_t candidate(uint64_t h) const {
+    if (entries_.empty())
+      return npos;
+    for (size_t i = home(h);; i = (i + 1) & mask_) {
+      const entry& e = entries_[i];
+      if (e.slot == empty_slot)
+        return npos;
+      if (e.slot != tombstone && e.hash == h)
+        return e.slot;
+    }
+  }
+
   size_t size() const { return size_; }
   size_t memory_bytes() const { return entries_.capacity() * sizeof(entry); }
   void reserve(size_t users);

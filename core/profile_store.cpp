@@ -86,15 +86,21 @@ event_symbols profile_store::intern(const event& e, const item_catalog* catalog)
 batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
                                    const item_catalog* catalog) {
   batch_outcome out;
-  uint64_t next_hash = events.empty() ? 0 : stable_hash(events[0].user);
+  // Hash every user once; then look ahead: the index slot three events
+  // ahead, the profile two ahead, its heap blocks one ahead, so the memory
+  // an update needs is on its way before the update starts.
+  std::vector<uint64_t> hashes(events.size());
+  for (size_t i = 0; i < events.size(); ++i)
+    hashes[i] = stable_hash(events[i].user);
   for (size_t i = 0; i < events.size(); ++i) {
     const event& e = events[i];
-    uint64_t h = next_hash;
-    if (i + 1 < events.size()) {
-      next_hash = stable_hash(events[i + 1].user);
-      prefetch(next_hash);
-    }
-    auto slot = obtain(e.user, h);
+    if (i + 3 < events.size())
+      index_.prefetch(hashes[i + 3]);
+    if (i + 2 < events.size())
+      prefetch_profile(hashes[i + 2]);
+    if (i + 1 < events.size())
+      prefetch_profile_heap(hashes[i + 1]);
+    auto slot = obtain(e.user, hashes[i]);
     profile& p = slab_[slot].data;
     if (!e.id.empty()) {
       auto id_hash = stable_hash(e.id);
@@ -111,6 +117,29 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
     ++events_;
   }
   return out;
+}
+
+void profile_store::prefetch_profile(uint64_t h) const {
+  auto slot = index_.candidate(h);
+  if (slot == id_index::npos)
+    return;
+  auto* p = reinterpret_cast<const char*>(&slab_[slot]);
+  for (size_t off = 0; off < sizeof(slab_entry); off += 64)
+    __builtin_prefetch(p + off);
+}
+
+void profile_store::prefetch_profile_heap(uint64_t h) const {
+  auto slot = index_.candidate(h);
+  if (slot == id_index::npos)
+    return;
+  const profile& p = slab_[slot].data;
+  auto& buckets = p.windows.buckets();
+  for (size_t off = 0; off < buckets.size() * sizeof(buckets[0]); off += 64)
+    __builtin_prefetch(reinterpret_cast<const char*>(buckets.data()) + off);
+  __builtin_prefetch(p.category_affinity.entries().data());
+  __builtin_prefetch(p.brand_affinity.entries().data());
+  __builtin_prefetch(p.recent.items().data());
+  __builtin_prefetch(p.seen_ids.ids().data());
 }
 
 const profile* profile_store::find(std::string_view user) const {

@@ -90,8 +90,10 @@ class profile_store {
 
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
-  /// Hints the cache about the index slot of a user about to be looked up.
-  void prefetch(uint64_t h) const { index_.prefetch(h); }
+  /// Software pipeline of apply(): cache hints for the users a few events
+  /// ahead (index slot, then profile, then the profile's heap blocks).
+  void prefetch_profile(uint64_t h) const;
+  void prefetch_profile_heap(uint64_t h) const;
   /// The slot of `user`, creating an empty profile when absent.
   uint32_t obtain(const std::string& user, uint64_t h);
   event_symbols intern(const event& e, const item_catalog* catalog);

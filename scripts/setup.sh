@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake g++
   libcaf-dev libboost-dev libmsgpack-cxx-dev libeigen3-dev catch2
+  libjemalloc-dev
 )
 
 missing=()
