@@ -134,8 +134,7 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
     size_t n = 0;
     if (!get_count(r, n, 4096))
       return false;
-    auto& buckets = p.windows.buckets();
-    buckets.resize(n);
+    std::vector<window_counters::bucket> buckets(n);
     for (size_t i = 0; i < n; ++i) {
       auto& b = buckets[i];
       if (!r.get_u8(b.window) || b.window >= time_window_count || !r.get_u32(b.index))
@@ -150,6 +149,7 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
         c = static_cast<uint16_t>(x > UINT16_MAX ? UINT16_MAX : x);
       }
     }
+    p.windows.restore(std::move(buckets));
   }
   auto& ss = p.sessions;
   if (!r.get_u64(ss.current_id_hash) || !r.get_i64(ss.start_ms) || !r.get_i64(ss.last_ms) ||

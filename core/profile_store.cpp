@@ -141,8 +141,13 @@ void profile_store::prefetch_profile_heap(uint64_t h) const {
     return;
   const profile& p = slab_[slot].data;
   auto& buckets = p.windows.buckets();
-  for (size_t off = 0; off < buckets.size() * sizeof(buckets[0]); off += 64)
-    __builtin_prefetch(reinterpret_cast<const char*>(buckets.data()) + off);
+  if (!buckets.empty()) {
+    auto* from = reinterpret_cast<const char*>(buckets.data());
+    auto bytes = buckets.size() * sizeof(buckets[0]);
+    for (size_t off = 0; off < bytes; off += 64)
+      __builtin_prefetch(from + off);
+    __builtin_prefetch(from + bytes - 1);
+  }
   __builtin_prefetch(p.category_affinity.entries().data());
   __builtin_prefetch(p.brand_affinity.entries().data());
   __builtin_prefetch(p.recent.items().data());

@@ -1,6 +1,7 @@
 #include "core/window_counters.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/profile_config.hpp"
 
@@ -33,56 +34,65 @@ void window_counters::add(event_type t, int64_t ts_ms, uint32_t n) {
   auto add_n = static_cast<uint16_t>(std::min<uint32_t>(n, UINT16_MAX));
   if (buckets_.capacity() == 0)
     buckets_.reserve(8);  // the first event makes four buckets at once
-  // Where each window's buckets begin; one pass over the sorted vector.
-  std::array<size_t, time_window_count + 1> begin{};
-  {
-    size_t i = 0;
-    for (size_t w = 0; w < time_window_count; ++w) {
-      begin[w] = i;
-      while (i < buckets_.size() && buckets_[i].window == w)
-        ++i;
-    }
-    begin[time_window_count] = i;
-  }
+  std::array<size_t, time_window_count> start{};
+  for (size_t w = 1; w < time_window_count; ++w)
+    start[w] = start[w - 1] + sizes_[w - 1];
   // Walk the windows from the last so an insert or erase in one window does
   // not move the ranges still to be visited.
   for (size_t w = time_window_count; w-- > 0;) {
     auto g = kGeometry[w];
     auto idx = static_cast<uint32_t>(ts_ms / g.bucket_ms);
-    auto first = buckets_.begin() + static_cast<std::ptrdiff_t>(begin[w]);
-    auto last = buckets_.begin() + static_cast<std::ptrdiff_t>(begin[w + 1]);
-    if (first != last && (last - 1)->index == idx) {
-      bump((last - 1)->counts[ti], add_n);
+    size_t first = start[w];
+    size_t last = first + sizes_[w];
+    bucket* b = buckets_.data();
+    if (last > first && b[last - 1].index == idx) {
+      bump(b[last - 1].counts[ti], add_n);  // the common case: the newest bucket
       continue;
     }
-    if (first == last || idx > (last - 1)->index) {
+    bucket fresh{idx, static_cast<uint8_t>(w), {}};
+    fresh.counts[ti] = add_n;
+    if (last == first || idx > b[last - 1].index) {
       // A new newest bucket: drop the ones it pushes out of the window.
-      auto keep = first;
-      while (keep != last && keep->index + g.buckets <= idx)
+      size_t keep = first;
+      while (keep < last && b[keep].index + g.buckets <= idx)
         ++keep;
-      bucket b{idx, static_cast<uint8_t>(w), {}};
-      b.counts[ti] = add_n;
-      if (keep != first) {
-        // Reuse the first dropped slot and erase the rest.
-        *first = b;
-        std::rotate(first, first + 1, last);
-        buckets_.erase(first, first + (keep - first - 1));
+      if (keep > first) {
+        // Slide the kept buckets down, put the new one after them, and
+        // close the gap left by the dropped ones.
+        std::memmove(b + first, b + keep, (last - keep) * sizeof(bucket));
+        b[first + (last - keep)] = fresh;
+        auto gap_from = buckets_.begin() + static_cast<std::ptrdiff_t>(first + (last - keep) + 1);
+        buckets_.erase(gap_from, gap_from + static_cast<std::ptrdiff_t>(keep - first - 1));
+        sizes_[w] = static_cast<uint8_t>(last - keep + 1);
       } else {
-        buckets_.insert(last, b);
+        buckets_.insert(buckets_.begin() + static_cast<std::ptrdiff_t>(last), fresh);
+        ++sizes_[w];
       }
       continue;
     }
-    if (idx + g.buckets <= (last - 1)->index)
+    if (idx + g.buckets <= b[last - 1].index)
       continue;  // too old for this window
-    auto it = std::lower_bound(first, last, idx, [](const bucket& x, uint32_t i) { return x.index < i; });
-    if (it != last && it->index == idx) {
+    auto lo = buckets_.begin() + static_cast<std::ptrdiff_t>(first);
+    auto hi = buckets_.begin() + static_cast<std::ptrdiff_t>(last);
+    auto it = std::lower_bound(lo, hi, idx, [](const bucket& x, uint32_t i) { return x.index < i; });
+    if (it != hi && it->index == idx) {
       bump(it->counts[ti], add_n);
     } else {
-      bucket b{idx, static_cast<uint8_t>(w), {}};
-      b.counts[ti] = add_n;
-      buckets_.insert(it, b);
+      buckets_.insert(it, fresh);
+      ++sizes_[w];
     }
   }
+}
+
+void window_counters::restore(std::vector<bucket> buckets) {
+  buckets_ = std::move(buckets);
+  recount();
+}
+
+void window_counters::recount() {
+  sizes_ = {};
+  for (auto& b : buckets_)
+    ++sizes_[b.window];
 }
 
 uint32_t window_counters::count(time_window w, event_type t, int64_t now_ms) const {
@@ -133,6 +143,7 @@ void window_counters::merge(const window_counters& other) {
     i = j;
   }
   buckets_ = std::move(kept);
+  recount();
 }
 
 size_t window_counters::heap_bytes() const { return buckets_.capacity() * sizeof(bucket); }

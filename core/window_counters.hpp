@@ -58,10 +58,16 @@ class window_counters {
   };
   /// Every stored bucket, sorted by (window, index).
   const std::vector<bucket>& buckets() const { return buckets_; }
-  std::vector<bucket>& buckets() { return buckets_; }
+  /// Replaces every bucket. REQUIRES: sorted by (window, index).
+  void restore(std::vector<bucket> buckets);
 
  private:
+  /// Recomputes sizes_ from the buckets' window tags.
+  void recount();
+
   std::vector<bucket> buckets_;
+  /// Buckets per window, so a window's range is a prefix sum, not a scan.
+  std::array<uint8_t, time_window_count> sizes_{};
 };
 
 }  // namespace persona
