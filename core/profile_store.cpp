@@ -11,13 +11,6 @@
 
 namespace persona {
 
-namespace {
-
-/// Events between the stages of apply()'s prefetch pipeline.
-constexpr size_t prefetch_step = 2;
-
-}  // namespace
-
 profile_store::profile_store(profile_config cfg) : cfg_(std::move(cfg)) {}
 
 uint32_t profile_store::slot_of(std::string_view user, uint64_t h) const {
@@ -93,20 +86,22 @@ event_symbols profile_store::intern(const event& e, const item_catalog* catalog)
 batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
                                    const item_catalog* catalog) {
   batch_outcome out;
-  // Hash every user once; then look ahead: the index slot three steps
-  // ahead, the profile two, its heap blocks one, so the memory an update
-  // needs is on its way before the update starts.
+  // Bring the batch's memory in before touching it, in passes that each
+  // start many independent loads at once: the users' index slots, then their
+  // profiles, then the profiles' heap blocks. A shard's part of a batch
+  // (a few hundred profiles) fits in the core's cache; random profiles one
+  // at a time would each wait for memory.
   std::vector<uint64_t> hashes(events.size());
-  for (size_t i = 0; i < events.size(); ++i)
+  for (size_t i = 0; i < events.size(); ++i) {
     hashes[i] = stable_hash(events[i].user);
+    index_.prefetch(hashes[i]);
+  }
+  for (size_t i = 0; i < events.size(); ++i)
+    prefetch_profile(hashes[i]);
+  for (size_t i = 0; i < events.size(); ++i)
+    prefetch_profile_heap(hashes[i]);
   for (size_t i = 0; i < events.size(); ++i) {
     const event& e = events[i];
-    if (i + 3 * prefetch_step < events.size())
-      index_.prefetch(hashes[i + 3 * prefetch_step]);
-    if (i + 2 * prefetch_step < events.size())
-      prefetch_profile(hashes[i + 2 * prefetch_step]);
-    if (i + prefetch_step < events.size())
-      prefetch_profile_heap(hashes[i + prefetch_step]);
     auto slot = obtain(e.user, hashes[i]);
     profile& p = slab_[slot].data;
     if (!e.id.empty()) {

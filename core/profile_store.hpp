@@ -90,8 +90,7 @@ class profile_store {
 
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
-  /// Software pipeline of apply(): cache hints for the users a few events
-  /// ahead (index slot, then profile, then the profile's heap blocks).
+  /// Cache hints for apply(): a user's profile, then its heap blocks.
   void prefetch_profile(uint64_t h) const;
   void prefetch_profile_heap(uint64_t h) const;
   /// The slot of `user`, creating an empty profile when absent.
