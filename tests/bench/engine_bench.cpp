@@ -6,8 +6,6 @@
 // std::unordered_map. Events are generated before the clock starts, so the
 // figure is the engine's, not the generator's. Reproduce with
 // scripts/bench-engine.sh (docs/benchmarks.md).
-#include <malloc.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -29,7 +27,31 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-size_t heap_in_use() { return mallinfo2().uordblks; }
+/// Bytes allocated through counting_allocator, whatever malloc is linked.
+size_t counted_bytes = 0;
+
+/// An allocator that counts what a container allocates, for the index
+/// comparison: the process allocator's own statistics differ between glibc
+/// and jemalloc. Adds the usual 16 bytes of allocator overhead per block.
+template <class T>
+struct counting_allocator {
+  using value_type = T;
+  counting_allocator() = default;
+  template <class U>
+  counting_allocator(const counting_allocator<U>&) {}
+  T* allocate(size_t n) {
+    counted_bytes += n * sizeof(T) + 16;
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, size_t n) {
+    counted_bytes -= n * sizeof(T) + 16;
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U>
+  bool operator==(const counting_allocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const counting_allocator<U>&) const { return false; }
+};
 
 size_t rss_bytes() {
   std::ifstream status("/proc/self/status");
@@ -80,7 +102,6 @@ void compare_index(uint64_t users) {
               static_cast<unsigned long long>(users));
   std::printf("%-28s %12s %12s %14s\n", "structure", "insert ns/op", "lookup ns/op", "bytes/user");
   {
-    size_t before = heap_in_use();
     auto t = clock_type::now();
     id_index index;
     for (uint64_t u = 0; u < users; ++u)
@@ -94,24 +115,31 @@ void compare_index(uint64_t users) {
     }
     double lookup_ns = seconds_since(t) * 1e9 / users;
     std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "persona::id_index", insert_ns, lookup_ns,
-                static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
+                static_cast<double>(index.memory_bytes()) / users, found == users ? "" : "  (LOOKUP FAILED)");
   }
   {
-    size_t before = heap_in_use();
+    using counted_string = std::basic_string<char, std::char_traits<char>, counting_allocator<char>>;
+    std::vector<counted_string> keys(ids.begin(), ids.end());
+    counted_bytes = 0;
     auto t = clock_type::now();
-    std::unordered_map<std::string, uint32_t> map;
+    struct counted_hash {
+      size_t operator()(const counted_string& x) const { return std::hash<std::string_view>{}(x); }
+    };
+    std::unordered_map<counted_string, uint32_t, counted_hash, std::equal_to<counted_string>,
+                       counting_allocator<std::pair<const counted_string, uint32_t>>>
+        map;
     for (uint64_t u = 0; u < users; ++u)
-      map.emplace(ids[u], static_cast<uint32_t>(u));
+      map.emplace(keys[u], static_cast<uint32_t>(u));
     double insert_ns = seconds_since(t) * 1e9 / users;
     t = clock_type::now();
     uint64_t found = 0;
     for (uint64_t k = 0; k < users; ++k) {
       uint64_t u = (k * 7919) % users;
-      found += map.find(ids[u])->second == u;
+      found += map.find(keys[u])->second == u;
     }
     double lookup_ns = seconds_since(t) * 1e9 / users;
     std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "std::unordered_map<string>", insert_ns, lookup_ns,
-                static_cast<double>(heap_in_use() - before) / users, found == users ? "" : "  (LOOKUP FAILED)");
+                static_cast<double>(counted_bytes) / users, found == users ? "" : "  (LOOKUP FAILED)");
   }
   std::printf("(id_index stores no key: the id lives once, in the profile slab; the map's\n"
               " figure includes its own copy of each id)\n");
@@ -190,7 +218,6 @@ int main(int argc, char** argv) {
   }
   auto& mem = *s->find("memory");
   uint64_t users = s->find("users")->as_int();
-  malloc_trim(0);
   size_t rss_end = rss_bytes();
   std::printf("\nprofiles: %llu, accounted bytes per profile (profile, id, index): %.0f\n",
               static_cast<unsigned long long>(users), mem.find("bytes_per_profile")->as_double());
