@@ -9,13 +9,14 @@
 
 namespace persona {
 
-/// The unsigned value of `--name=N`, or `fallback` when absent.
+/// The unsigned value of the last `--name=N`, or `fallback` when absent.
 inline uint64_t flag_value(int argc, char** argv, const char* name, uint64_t fallback) {
   std::string prefix = std::string("--") + name + "=";
+  uint64_t found = fallback;
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      return std::strtoull(argv[i] + prefix.size(), nullptr, 10);
-  return fallback;
+      found = std::strtoull(argv[i] + prefix.size(), nullptr, 10);
+  return found;
 }
 
 /// True when the exact argument `name` (e.g. "--help") was given.
