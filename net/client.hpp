@@ -1,0 +1,56 @@
+// client: an asynchronous, pipelined MessagePack-RPC client for Persona,
+// used by persona-cli, the tests and the load tools. Calls may be issued
+// from any thread and any number may be in flight; each reply is matched by
+// msgid and handed to its callback on the client's own I/O thread (keep
+// callbacks short). If the connection drops, every pending call fails with
+// `unavailable`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace persona::net {
+
+class client {
+ public:
+  using callback = std::function<void(result<value>)>;
+
+  client();
+  ~client();
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  /// Connects (blocking, bounded by `timeout`).
+  status connect(const std::string& host, uint16_t port,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  /// Sends a request; `done` gets the result or the node's error.
+  void call(const std::string& method, const value& params, callback done);
+  /// Same, with params already encoded as a msgpack array (for load tools).
+  void call_encoded(const std::string& method, const std::string& params_msgpack, callback done);
+  /// Sends raw bytes as they are (for protocol tests).
+  void send_raw(std::string bytes);
+  /// Sends a notification (nothing is answered).
+  void notify(const std::string& method, const value& params);
+
+  /// Blocking call. REQUIRES: not called from a callback.
+  result<value> call_sync(const std::string& method, const value& params,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  /// Calls waiting for a reply.
+  size_t pending() const;
+  /// Closes the connection; pending calls fail with `unavailable`.
+  void close();
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace persona::net

@@ -1,0 +1,69 @@
+// msgpack_value: conversions between msgpack objects and persona::value,
+// and the packing of values into a msgpack stream. Strings and binaries both
+// become strings; ext types are refused. Any thread.
+#pragma once
+
+#include <msgpack.hpp>
+#include <cstring>
+#include <string>
+
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace persona::net {
+
+/// Converts `o` into a value. Fails (bad_request naming `what`) on ext types.
+result<value> to_value(const msgpack::object& o, const std::string& what);
+
+/// Writes a float64 as float64 always: msgpack-cxx's pack_double turns
+/// integral doubles into integers, and clients expect the documented type.
+template <class Stream>
+void pack_float64(Stream& out, double d) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &d, sizeof bits);
+  char buf[9];
+  buf[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i)
+    buf[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  out.write(buf, sizeof buf);
+}
+
+/// Packs `v` into `pk`, which writes to `out`.
+template <class Stream>
+void pack_value(msgpack::packer<Stream>& pk, Stream& out, const value& v) {
+  switch (v.type()) {
+    case value::kind::nil: pk.pack_nil(); break;
+    case value::kind::boolean: v.as_bool() ? pk.pack_true() : pk.pack_false(); break;
+    case value::kind::integer: pk.pack_int64(v.as_int()); break;
+    case value::kind::unsigned_integer: {
+      uint64_t u = 0;
+      v.get_uint(u);
+      pk.pack_uint64(u);
+      break;
+    }
+    case value::kind::real: pack_float64(out, v.as_double()); break;
+    case value::kind::string:
+      pk.pack_str(static_cast<uint32_t>(v.as_string().size()));
+      pk.pack_str_body(v.as_string().data(), static_cast<uint32_t>(v.as_string().size()));
+      break;
+    case value::kind::array:
+      pk.pack_array(static_cast<uint32_t>(v.as_array().size()));
+      for (auto& x : v.as_array())
+        pack_value(pk, out, x);
+      break;
+    case value::kind::map:
+      pk.pack_map(static_cast<uint32_t>(v.as_map().size()));
+      for (auto& [k, x] : v.as_map()) {
+        pk.pack_str(static_cast<uint32_t>(k.size()));
+        pk.pack_str_body(k.data(), static_cast<uint32_t>(k.size()));
+        pack_value(pk, out, x);
+      }
+      break;
+  }
+}
+
+/// An id (user or item): a string, or an unsigned integer as its decimal
+/// string. False for any other type.
+bool read_id(const msgpack::object& o, std::string& out);
+
+}  // namespace persona::net

@@ -1,0 +1,68 @@
+// node_config: every setting of a personad node, its default, and how it is
+// read: `--name=value` flags, or `name = value` lines in the file given by
+// `--config=FILE` (flags win). `personad --help` prints help_text(). The
+// defaults live here and nowhere else.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace persona::net {
+
+/// Roles a token grants (docs/protocol.md, "Session and admin").
+enum role_bits : uint8_t { role_ingest = 1, role_query = 2, role_admin = 4, all_roles = 7 };
+
+struct node_config {
+  /// TCP port to listen on; 0 picks a free port (logged at start).
+  uint16_t port = 7400;
+  /// Address to bind.
+  std::string bind = "127.0.0.1";
+  /// Directory for the write-ahead log and snapshots.
+  std::string data_dir = "persona-data";
+  /// Shard actors; 0 means one per core.
+  size_t shards = 0;
+  /// Actor scheduler threads; 0 means one per core.
+  size_t worker_threads = 0;
+  /// Threads running network I/O.
+  size_t io_threads = 1;
+  /// Largest message accepted, in bytes.
+  size_t max_message_bytes = 16u << 20;
+  /// Open connections; more are closed at once with a log line.
+  size_t max_connections = 1024;
+  /// Requests in flight on one connection before `overloaded`.
+  size_t max_in_flight_per_connection = 1024;
+  /// Requests in flight on the node before `overloaded`.
+  size_t max_in_flight = 8192;
+  /// Reply bytes queued for a client that does not read, before the
+  /// connection is closed.
+  size_t max_write_queue_bytes = 64u << 20;
+  /// Deadline of each request to a shard, in ms.
+  uint64_t request_timeout_ms = 5000;
+  /// Events in one ingest call.
+  size_t max_batch_events = 100000;
+  /// Seconds a graceful stop waits for requests in flight.
+  uint64_t stop_grace_s = 8;
+  /// Name of this node in `hello` and logs.
+  std::string node_name = "persona-1";
+  /// token -> role bits; empty: no authentication.
+  std::map<std::string, uint8_t> tokens;
+
+  /// Parses argv (argv[0] skipped). Sets `help` on --help.
+  static result<node_config> parse(int argc, char** argv, bool& help);
+
+  /// Every setting with its default and meaning.
+  static std::string help_text();
+};
+
+/// Role bits of a comma-separated role list ("ingest,query"); 0 if any is unknown.
+uint8_t parse_roles(const std::string& list);
+
+/// The role names of `bits`.
+std::vector<std::string> role_names(uint8_t bits);
+
+}  // namespace persona::net

@@ -1,0 +1,248 @@
+#include "net/session.hpp"
+
+#include <algorithm>
+
+#include "net/log.hpp"
+#include "net/rpc_codec.hpp"
+
+namespace persona::net {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t read_chunk = 64 * 1024;
+
+}  // namespace
+
+session::session(asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg, session_registry& registry,
+                 network_counters& counters)
+    : socket_(std::move(socket)),
+      dispatcher_(d),
+      cfg_(cfg),
+      registry_(registry),
+      counters_(counters),
+      decoder_(cfg.max_message_bytes) {
+  conn_.roles = dispatcher_.initial_roles();
+  boost::system::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  peer_ = ec ? std::string("unknown peer") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void session::start() {
+  auto self = shared_from_this();
+  asio::dispatch(socket_.get_executor(), [self] { self->do_read(); });
+}
+
+void session::stop() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] { self->close_now("the node is stopping"); });
+}
+
+void session::drain() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] {
+    self->reading_stopped_ = true;
+    if (self->in_flight_ == 0 && !self->writing_)
+      self->close_now("the node is stopping");
+  });
+}
+
+void session::do_read() {
+  if (reading_stopped_ || closed_)
+    return;
+  auto self = shared_from_this();
+  char* buf = decoder_.prepare(read_chunk);
+  socket_.async_read_some(asio::buffer(buf, read_chunk), [self](boost::system::error_code ec, size_t n) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted && ec != asio::error::eof &&
+          ec != asio::error::connection_reset)
+        log_line(log_level::warning, "connection " + self->peer_ + ": read failed: " + ec.message());
+      // The client is gone or half-closed: finish what is in flight, then close.
+      self->reading_stopped_ = true;
+      if (self->in_flight_ == 0 && !self->writing_)
+        self->close_now("");
+      return;
+    }
+    self->on_bytes(n);
+  });
+}
+
+void session::on_bytes(size_t n) {
+  decoder_.commit(n);
+  msgpack::object_handle oh;
+  while (!closing_ && !closed_) {
+    auto outcome = decoder_.next(oh);
+    if (outcome == frame_decoder::outcome::need_more)
+      break;
+    if (outcome == frame_decoder::outcome::message) {
+      on_message(oh.get());
+      continue;
+    }
+    counters_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    auto code = outcome == frame_decoder::outcome::too_large ? error_code::too_large : error_code::bad_request;
+    if (auto id = decoder_.failed_msgid())
+      send(encode_response(*id, status{code, decoder_.failure() + "; the connection is closed"}));
+    close_after_flush(decoder_.failure());
+    return;
+  }
+  if (!closing_ && !closed_)
+    do_read();
+}
+
+void session::on_message(const msgpack::object& o) {
+  rpc_message m;
+  std::optional<uint32_t> msgid;
+  if (auto problem = parse_message(o, m, msgid)) {
+    counters_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    if (msgid)
+      send(encode_response(*msgid, status{error_code::bad_request, *problem + "; the connection is closed"}));
+    close_after_flush(*problem);
+    return;
+  }
+  switch (m.type) {
+    case rpc_message::kind::response:
+      return;  // the node sends no requests; a stray response is ignored
+    case rpc_message::kind::notification:
+      dispatcher_.handle_notification(m.method, *m.params, conn_);
+      return;
+    case rpc_message::kind::request:
+      break;
+  }
+  if (in_flight_ >= cfg_.max_in_flight_per_connection) {
+    counters_.overloaded.fetch_add(1, std::memory_order_relaxed);
+    send(encode_response(m.msgid, status{error_code::overloaded,
+                                         "more than " + std::to_string(cfg_.max_in_flight_per_connection) +
+                                             " requests are in flight on this connection; wait for replies "
+                                             "before sending more"}));
+    return;
+  }
+  ++in_flight_;
+  auto self = shared_from_this();
+  auto msgid_copy = m.msgid;
+  auto ex = socket_.get_executor();
+  // The reply may come from an actor thread: hop back onto the strand.
+  dispatcher_.handle_request(m.method, *m.params, conn_, [self, msgid_copy, ex](result<value> r) {
+    asio::post(ex, [self, msgid_copy, r = std::move(r)]() mutable { self->answer(msgid_copy, std::move(r)); });
+  });
+}
+
+void session::answer(uint32_t msgid, result<value> r) {
+  --in_flight_;
+  if (!closed_)
+    send(encode_response(msgid, r));
+  if (reading_stopped_ && in_flight_ == 0 && !writing_ && write_queue_.empty())
+    close_now("");
+}
+
+void session::send(std::string bytes) {
+  if (closed_)
+    return;
+  queued_bytes_ += bytes.size();
+  if (queued_bytes_ > cfg_.max_write_queue_bytes) {
+    close_now("the client is not reading its replies (" + std::to_string(queued_bytes_) +
+              " bytes queued, max_write_queue_bytes " + std::to_string(cfg_.max_write_queue_bytes) + ")");
+    return;
+  }
+  write_queue_.push_back(std::move(bytes));
+  if (!writing_)
+    do_write();
+}
+
+void session::do_write() {
+  if (write_queue_.empty() || closed_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  // Gather everything queued into one write.
+  std::vector<asio::const_buffer> buffers;
+  size_t count = std::min<size_t>(write_queue_.size(), 64);
+  for (size_t i = 0; i < count; ++i)
+    buffers.emplace_back(asio::buffer(write_queue_[i]));
+  auto self = shared_from_this();
+  asio::async_write(socket_, buffers, [self, count](boost::system::error_code ec, size_t) {
+    for (size_t i = 0; i < count; ++i) {
+      self->queued_bytes_ -= self->write_queue_.front().size();
+      self->write_queue_.pop_front();
+    }
+    if (ec) {
+      if (ec != asio::error::operation_aborted)
+        self->close_now("write failed: " + ec.message());
+      return;
+    }
+    if (!self->write_queue_.empty())
+      return self->do_write();
+    self->writing_ = false;
+    if (self->closing_ || (self->reading_stopped_ && self->in_flight_ == 0))
+      self->close_now("");
+  });
+}
+
+void session::close_after_flush(const std::string& why) {
+  if (!why.empty())
+    log_line(log_level::warning, "connection " + peer_ + ": " + why + "; closing it");
+  closing_ = true;
+  reading_stopped_ = true;
+  if (!writing_)
+    close_now("");
+}
+
+void session::close_now(const std::string& why) {
+  if (closed_)
+    return;
+  if (!why.empty())
+    log_line(log_level::warning, "connection " + peer_ + " closed: " + why);
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  counters_.connections_open.fetch_sub(1, std::memory_order_relaxed);
+  registry_.remove(this);
+}
+
+void session_registry::add(const std::shared_ptr<session>& s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.push_back(s);
+}
+
+void session_registry::remove(const session* s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
+                                 [s](const std::weak_ptr<session>& w) {
+                                   auto p = w.lock();
+                                   return !p || p.get() == s;
+                                 }),
+                  sessions_.end());
+}
+
+size_t session_registry::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sessions_.size();
+}
+
+size_t session_registry::in_flight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t n = 0;
+  for (auto& w : sessions_)
+    if (auto s = w.lock())
+      n += s->in_flight();
+  return n;
+}
+
+void session_registry::drain_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock())
+      s->drain();
+}
+
+void session_registry::stop_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock())
+      s->stop();
+}
+
+}  // namespace persona::net

@@ -1,0 +1,85 @@
+// session: one client connection. It reads bytes into its frame_decoder,
+// hands each request to the dispatcher, and writes replies in the order they
+// become ready (pipelined requests may be answered out of order; clients
+// match replies by msgid). Everything a session does runs on its strand;
+// answers from actor threads are posted back to it.
+//
+// Bounds: at most max_in_flight_per_connection requests in flight (more are
+// answered `overloaded` at once), at most max_write_queue_bytes of replies
+// queued for a client that does not read (then the connection is closed with
+// a log line). A protocol error closes the connection after an error reply
+// where a msgid was readable; other connections are never affected.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "net/dispatcher.hpp"
+#include "net/frame_decoder.hpp"
+#include "net/node_config.hpp"
+
+namespace persona::net {
+
+class session_registry;
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(boost::asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg, session_registry& registry,
+          network_counters& counters);
+
+  /// Starts reading. REQUIRES: called once, after construction through make_shared.
+  void start();
+  /// Closes the connection now (from any thread).
+  void stop();
+  /// Stops reading new requests; closes once in-flight replies are written.
+  void drain();
+  /// Requests this session still has to answer.
+  size_t in_flight() const { return in_flight_.load(); }
+  const std::string& peer() const { return peer_; }
+
+ private:
+  void do_read();
+  void on_bytes(size_t n);
+  void on_message(const msgpack::object& o);
+  void answer(uint32_t msgid, result<value> r);
+  void send(std::string bytes);
+  void do_write();
+  void close_after_flush(const std::string& why);
+  void close_now(const std::string& why);
+
+  boost::asio::ip::tcp::socket socket_;
+  dispatcher& dispatcher_;
+  const node_config& cfg_;
+  session_registry& registry_;
+  network_counters& counters_;
+  frame_decoder decoder_;
+  connection_state conn_;
+  std::deque<std::string> write_queue_;
+  size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool reading_stopped_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::atomic<size_t> in_flight_{0};
+  std::string peer_;
+};
+
+/// The open sessions of a server, so a stop can reach them all. Thread-safe.
+class session_registry {
+ public:
+  void add(const std::shared_ptr<session>& s);
+  void remove(const session* s);
+  size_t size() const;
+  /// Requests still in flight over all sessions.
+  size_t in_flight() const;
+  void drain_all();
+  void stop_all();
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::weak_ptr<session>> sessions_;
+};
+
+}  // namespace persona::net

@@ -1,0 +1,71 @@
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "net/node_config.hpp"
+
+using namespace persona;
+using namespace persona::net;
+
+namespace {
+
+result<node_config> parse(std::vector<std::string> args, bool& help) {
+  std::vector<char*> argv{const_cast<char*>("personad")};
+  for (auto& a : args)
+    argv.push_back(a.data());
+  return node_config::parse(static_cast<int>(argv.size()), argv.data(), help);
+}
+
+}  // namespace
+
+TEST_CASE("settings have documented defaults and flags override them") {
+  bool help = false;
+  auto c = parse({}, help);
+  REQUIRE(c.ok());
+  CHECK(c->port == 7400);
+  CHECK(c->bind == "127.0.0.1");
+  CHECK(c->max_message_bytes == 16u << 20);
+  auto d = parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query"}, help);
+  REQUIRE(d.ok());
+  CHECK(d->port == 9000);
+  CHECK(d->shards == 3);
+  CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
+  parse({"--help"}, help);
+  CHECK(help);
+  for (auto name : {"port", "bind", "data-dir", "shards", "max-message-bytes", "max-connections", "token"})
+    CHECK(node_config::help_text().find(std::string("--") + name + "=") != std::string::npos);
+}
+
+TEST_CASE("a config file is read and flags win over it") {
+  std::string path = "node_config_test.ini";
+  {
+    std::ofstream out(path);
+    out << "# a comment\nport = 7500\nnode-name = edge-1\n\nmax-connections = 10\n";
+  }
+  bool help = false;
+  auto c = parse({"--config=" + path, "--port=7600"}, help);
+  REQUIRE(c.ok());
+  CHECK(c->port == 7600);
+  CHECK(c->node_name == "edge-1");
+  CHECK(c->max_connections == 10);
+  {
+    std::ofstream out(path);
+    out << "prot = 1\n";
+  }
+  auto bad = parse({"--config=" + path}, help);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message().find(":1:") != std::string::npos);
+  CHECK(bad.error().message().find("prot") != std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("bad settings are refused with a message saying what is valid") {
+  bool help = false;
+  CHECK(parse({"--port=99999"}, help).error().message().find("--port") != std::string::npos);
+  CHECK(parse({"--port=abc"}, help).error().message().find("whole number") != std::string::npos);
+  CHECK(parse({"--colour=red"}, help).error().message().find("--help") != std::string::npos);
+  CHECK(parse({"--token=nope"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
+  CHECK(parse({"--token=x:root"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
+  CHECK(parse({"stray"}, help).error().message().find("stray") != std::string::npos);
+  CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") != std::string::npos);
+}

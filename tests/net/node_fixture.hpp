@@ -1,0 +1,98 @@
+// Test helpers for the network layer: an in-process node (engine + server
+// on an ephemeral port) and a raw blocking socket for feeding it bytes.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <memory>
+#include <string>
+
+#include "actors/engine.hpp"
+#include "net/client.hpp"
+#include "net/frame_decoder.hpp"
+#include "net/node_config.hpp"
+#include "net/rpc_codec.hpp"
+#include "net/server.hpp"
+
+namespace persona::test {
+
+/// A node listening on 127.0.0.1 and a free port.
+struct test_node {
+  net::node_config cfg;
+  std::unique_ptr<engine> eng;
+  std::unique_ptr<net::server> srv;
+
+  explicit test_node(net::node_config c = {}) : cfg(std::move(c)) {
+    cfg.port = 0;
+    engine_options eo;
+    eo.shards = 2;
+    eo.worker_threads = 2;
+    eng = std::make_unique<engine>(eo);
+    srv = std::make_unique<net::server>(*eng, cfg);
+    srv->handle_signals(false);
+    auto st = srv->start();
+    if (!st.ok())
+      throw std::runtime_error(st.message());
+  }
+  ~test_node() {
+    srv->stop();
+    eng.reset();
+    srv.reset();
+  }
+  uint16_t port() const { return srv->port(); }
+
+  /// A connected client.
+  std::unique_ptr<net::client> connect() const {
+    auto c = std::make_unique<net::client>();
+    auto st = c->connect("127.0.0.1", port());
+    if (!st.ok())
+      throw std::runtime_error(st.message());
+    return c;
+  }
+};
+
+/// A blocking socket that writes raw bytes and reads whole responses.
+struct raw_connection {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket{io};
+  net::frame_decoder decoder{1 << 24};
+
+  explicit raw_connection(uint16_t port) {
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  }
+  void write(const std::string& bytes) { boost::asio::write(socket, boost::asio::buffer(bytes)); }
+
+  /// The next response as {msgid, error code or "", result}; false when the
+  /// node closed the connection first.
+  bool read_response(uint32_t& msgid, std::string& code, value& result) {
+    msgpack::object_handle oh;
+    while (decoder.next(oh) != net::frame_decoder::outcome::message) {
+      boost::system::error_code ec;
+      char* buf = decoder.prepare(65536);
+      size_t n = socket.read_some(boost::asio::buffer(buf, 65536), ec);
+      if (ec)
+        return false;
+      decoder.commit(n);
+    }
+    auto& a = oh.get().via.array;
+    msgid = static_cast<uint32_t>(a.ptr[1].via.u64);
+    code.clear();
+    if (a.ptr[2].type != msgpack::type::NIL)
+      code = to_string(net::status_from_error(a.ptr[2]).code());
+    else
+      result = *net::to_value(a.ptr[3], "result");
+    return true;
+  }
+
+  /// True when the node has closed the connection (reads EOF or reset).
+  bool closed_by_node() {
+    boost::system::error_code ec;
+    char buf[4096];
+    while (true) {
+      socket.read_some(boost::asio::buffer(buf), ec);
+      if (ec)
+        return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
+    }
+  }
+};
+
+}  // namespace persona::test

@@ -1,0 +1,148 @@
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "net/client.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+/// personad as a child process on a free port, its log read from a pipe.
+struct personad_process {
+  pid_t pid = -1;
+  int log_fd = -1;
+  uint16_t port = 0;
+  std::string log;
+
+  explicit personad_process(std::vector<std::string> extra = {}) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      dup2(fds[1], 2);
+      close(fds[0]);
+      std::vector<std::string> args = {PERSONAD_PATH, "--port=0", "--shards=2"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args)
+        argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    log_fd = fds[0];
+    std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::smatch m;
+    while (std::chrono::steady_clock::now() < deadline) {
+      char buf[1024];
+      auto n = read(log_fd, buf, sizeof buf);
+      if (n <= 0)
+        break;
+      log.append(buf, static_cast<size_t>(n));
+      if (std::regex_search(log, m, listening)) {
+        port = static_cast<uint16_t>(std::stoi(m[1]));
+        return;
+      }
+    }
+    FAIL("personad did not report its port; its log: " << log);
+  }
+
+  /// Waits for the exit; returns the exit code (or -1 after a signal / timeout).
+  int wait_exit(std::chrono::seconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+
+  std::string rest_of_log() {
+    char buf[4096];
+    fcntl(log_fd, F_SETFL, O_NONBLOCK);
+    ssize_t n;
+    while ((n = read(log_fd, buf, sizeof buf)) > 0)
+      log.append(buf, static_cast<size_t>(n));
+    return log;
+  }
+
+  ~personad_process() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    if (log_fd >= 0)
+      close(log_fd);
+  }
+};
+
+value args(std::vector<value> xs) { return value{value::array(xs.begin(), xs.end())}; }
+
+}  // namespace
+
+TEST_CASE("SIGTERM stops personad gracefully: in-flight requests are answered, exit 0 within 10 s") {
+  personad_process node;
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", node.port).ok());
+  std::vector<value> events;
+  for (int i = 0; i < 20000; ++i)
+    events.push_back(map_of({{"user", value{"u" + std::to_string(i % 500)}},
+                             {"type", value{"view"}},
+                             {"item", value{"i" + std::to_string(i)}},
+                             {"ts", value{t0 + i}}}));
+  auto answered = std::make_shared<std::promise<result<value>>>();
+  auto fut = answered->get_future();
+  c.call("ingest", args({value{value::array(events.begin(), events.end())}}),
+         [answered](result<value> r) { answered->set_value(std::move(r)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(kill(node.pid, SIGTERM) == 0);
+  REQUIRE(fut.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  auto r = fut.get();
+  REQUIRE(r.ok());
+  CHECK(r->find("accepted")->as_int() == 20000);
+  int code = node.wait_exit(std::chrono::seconds(10));
+  CHECK(code == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  auto log = node.rest_of_log();
+  CHECK(log.find("stopping gracefully") != std::string::npos);
+  CHECK(log.find("stopped:") != std::string::npos);
+}
+
+TEST_CASE("personad refuses a bad setting with exit code 2 and a message") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 2);
+    execl(PERSONAD_PATH, PERSONAD_PATH, "--port=abc", nullptr);
+    _exit(127);
+  }
+  close(fds[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  char buf[512] = {};
+  auto n = read(fds[0], buf, sizeof buf - 1);
+  close(fds[0]);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0).find("--port") != std::string::npos);
+}

@@ -1,0 +1,281 @@
+#include <catch2/catch.hpp>
+#include <future>
+#include <map>
+#include <thread>
+
+#include "net/msgpack_value.hpp"
+#include "node_fixture.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+value events_of(std::vector<value> events) { return value{value::array{value{value::array(events.begin(), events.end())}}}; }
+
+value view(const std::string& user, const std::string& item, int64_t ts) {
+  return map_of({{"user", value{user}}, {"type", value{"view"}}, {"item", value{item}}, {"ts", value{ts}}});
+}
+
+value args(std::vector<value> xs) { return value{value::array(xs.begin(), xs.end())}; }
+
+std::string code_of(const result<value>& r) { return r.ok() ? "ok" : to_string(r.error().code()); }
+
+/// A node still serves a fresh connection.
+void still_serves(const test_node& node) {
+  auto c = node.connect();
+  auto r = c->call_sync("ping", args({}));
+  REQUIRE(r.ok());
+  CHECK(r->as_string() == "pong");
+}
+
+}  // namespace
+
+TEST_CASE("every method answers over TCP as the protocol says") {
+  test_node node;
+  auto c = node.connect();
+  auto hello = c->call_sync("hello", args({map_of({{"client", value{"test"}}})}));
+  REQUIRE(hello.ok());
+  CHECK(hello->find("server")->as_string() == "persona");
+  CHECK(hello->find("protocol")->as_int() == 1);
+  CHECK(hello->find("shards")->as_int() == 2);
+  CHECK(c->call_sync("ping", args({}))->as_string() == "pong");
+
+  auto up = c->call_sync("upsert_items", args({value{value::array{map_of(
+                                            {{"item", value{"i1"}}, {"category", value{"shoes"}}, {"price", value{50}}})}}}));
+  REQUIRE(up.ok());
+  CHECK(up->find("upserted")->as_int() == 1);
+
+  auto ing = c->call_sync("ingest", events_of({view("u1", "i1", t0), view("u2", "i1", t0 + 1),
+                                               map_of({{"user", value{"u3"}}, {"type", value{"fly"}}})}));
+  REQUIRE(ing.ok());
+  CHECK(ing->find("accepted")->as_int() == 2);
+  CHECK(ing->find("rejected")->as_array()[0].find("code")->as_string() == "bad_type");
+
+  auto attrs = c->call_sync("set_attributes", args({value{"u1"}, map_of({{"age", value{30}}})}));
+  REQUIRE(attrs.ok());
+  CHECK(attrs->find("user")->as_string() == "u1");
+
+  auto p = c->call_sync("get_profile", args({value{"u1"}, map_of({{"fields", args({value{"attributes"}, value{"affinity"}})}})}));
+  REQUIRE(p.ok());
+  CHECK(p->find("attributes")->find("age")->as_int() == 30);
+  CHECK(p->find("affinity")->find("category")->find("shoes")->as_double() == 1.0);
+
+  auto q = c->call_sync("query", args({field_cond("counts.view", ">=", value{1}),
+                                        map_of({{"aggregate", args({map_of({{"field", value{"price.avg_viewed"}},
+                                                                             {"fn", value{"avg"}}})})}})}));
+  REQUIRE(q.ok());
+  CHECK(q->find("count")->as_int() == 2);
+  CHECK(q->find("aggregates")->as_array()[0].find("value")->as_double() == 50.0);
+
+  auto merged = c->call_sync("merge_profiles", args({value{"u2"}, value{"u1"}}));
+  REQUIRE(merged.ok());
+  CHECK(merged->find("counts")->find("view")->as_int() == 2);
+  auto del = c->call_sync("delete_profile", args({value{"u1"}}));
+  REQUIRE(del.ok());
+  CHECK(del->find("deleted")->as_bool());
+
+  auto stats = c->call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  for (auto key : {"users", "events_accepted", "events_rejected", "uptime_s", "shards"})
+    CHECK(stats->find(key) != nullptr);
+  CHECK(stats->find("shards")->as_array()[0].find("mailbox") != nullptr);
+
+  CHECK(code_of(c->call_sync("snapshot", args({}))) == "unknown_method");
+}
+
+TEST_CASE("error codes that can occur on one node") {
+  test_node node;
+  auto c = node.connect();
+  CHECK(code_of(c->call_sync("fly", args({}))) == "unknown_method");
+  CHECK(code_of(c->call_sync("get_profile", args({value{1.5}}))) == "bad_request");
+  CHECK(code_of(c->call_sync("get_profile", args({}))) == "bad_request");
+  CHECK(code_of(c->call_sync("ingest", args({value{"not events"}}))) == "bad_request");
+  CHECK(code_of(c->call_sync("query", args({map_of({{"field", value{"nope"}}})}))) == "bad_request");
+  CHECK(code_of(c->call_sync("get_profile", args({value{"ghost"}}))) == "not_found");
+  auto r = c->call_sync("set_attributes", args({value{"u"}, value{"x"}}));
+  CHECK(code_of(r) == "bad_request");
+  CHECK(r.error().message().find("attributes") != std::string::npos);
+}
+
+TEST_CASE("with tokens, methods need hello and the right role") {
+  net::node_config cfg;
+  cfg.tokens["writer"] = net::role_ingest;
+  cfg.tokens["root"] = net::all_roles;
+  test_node node(cfg);
+  auto c = node.connect();
+  CHECK(code_of(c->call_sync("ping", args({}))) == "ok");
+  CHECK(code_of(c->call_sync("stats", args({}))) == "unauthenticated");
+  CHECK(code_of(c->call_sync("hello", args({map_of({{"token", value{"wrong"}}})}))) == "unauthenticated");
+  auto hello = c->call_sync("hello", args({map_of({{"token", value{"writer"}}})}));
+  REQUIRE(hello.ok());
+  CHECK(hello->find("roles")->as_array().size() == 1);
+  CHECK(code_of(c->call_sync("ingest", events_of({view("u", "i", t0)}))) == "ok");
+  CHECK(code_of(c->call_sync("get_profile", args({value{"u"}}))) == "forbidden");
+  CHECK(code_of(c->call_sync("delete_profile", args({value{"u"}}))) == "forbidden");
+  auto admin = node.connect();
+  REQUIRE(admin->call_sync("hello", args({map_of({{"token", value{"root"}}})})).ok());
+  CHECK(code_of(admin->call_sync("delete_profile", args({value{"u"}}))) == "ok");
+}
+
+TEST_CASE("too many requests in flight on a connection are answered overloaded") {
+  net::node_config cfg;
+  cfg.max_in_flight_per_connection = 1;
+  test_node node(cfg);
+  raw_connection raw(node.port());
+  // Two requests in one write: the second arrives while the first is in flight.
+  raw.write(net::encode_request(1, "stats", args({})) + net::encode_request(2, "stats", args({})));
+  std::map<uint32_t, std::string> codes;
+  for (int i = 0; i < 2; ++i) {
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    codes[id] = code;
+  }
+  CHECK(codes[1] == "");
+  CHECK(codes[2] == "overloaded");
+}
+
+TEST_CASE("pipelined requests are answered out of order and matched by msgid") {
+  test_node node;
+  raw_connection raw(node.port());
+  // get_profile needs an actor round trip; ping is answered at once.
+  raw.write(net::encode_request(10, "get_profile", args({value{"nobody"}})) + net::encode_request(11, "ping", args({})));
+  uint32_t first = 0, second = 0;
+  std::string code1, code2;
+  value r1, r2;
+  REQUIRE(raw.read_response(first, code1, r1));
+  REQUIRE(raw.read_response(second, code2, r2));
+  CHECK(first == 11);
+  CHECK(r1.as_string() == "pong");
+  CHECK(second == 10);
+  CHECK(code2 == "not_found");
+
+  // The client library matches many concurrent calls to their replies.
+  auto c = node.connect();
+  std::atomic<int> right{0};
+  std::vector<std::future<void>> waits;
+  std::vector<std::shared_ptr<std::promise<void>>> promises;
+  for (int i = 0; i < 200; ++i) {
+    auto p = std::make_shared<std::promise<void>>();
+    waits.push_back(p->get_future());
+    promises.push_back(p);
+    std::string user = "user" + std::to_string(i);
+    c->call("ingest", events_of({view(user, "i", t0)}), [&right, p](result<value> r) {
+      if (r.ok() && r->find("accepted")->as_int() == 1)
+        ++right;
+      p->set_value();
+    });
+  }
+  for (auto& w : waits)
+    w.wait();
+  CHECK(right == 200);
+}
+
+TEST_CASE("ingest as a notification applies events and answers nothing") {
+  test_node node;
+  auto c = node.connect();
+  c->notify("ingest", events_of({view("n1", "i1", t0), map_of({{"type", value{"view"}}})}));
+  c->notify("client_hello", args({}));  // unknown notifications are ignored
+  result<value> p = status{error_code::not_found, ""};
+  for (int i = 0; i < 200 && !p.ok(); ++i) {
+    p = c->call_sync("get_profile", args({value{"n1"}}));
+    if (!p.ok())
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(p.ok());
+  auto stats = c->call_sync("stats", args({}));
+  CHECK(stats->find("events_rejected")->as_int() == 1);
+  CHECK(stats->find("net")->find("unknown_notifications")->as_int() == 1);
+}
+
+TEST_CASE("bad input closes only the offending connection") {
+  net::node_config cfg;
+  cfg.max_message_bytes = 4096;
+  test_node node(cfg);
+  auto bystander = node.connect();
+
+  SECTION("garbage bytes") {
+    raw_connection raw(node.port());
+    raw.write(std::string("\xc1\xc1\xc1\xc1 this is not msgpack"));
+    CHECK(raw.closed_by_node());
+  }
+  SECTION("a message that is not an array") {
+    raw_connection raw(node.port());
+    raw.write(net::encode_notification("x", args({})).substr(1) /* drop the array header */);
+    CHECK(raw.closed_by_node());
+  }
+  SECTION("a wrong shape with a readable msgid gets an error, then the close") {
+    raw_connection raw(node.port());
+    msgpack::sbuffer buf;
+    msgpack::packer<msgpack::sbuffer> pk(buf);
+    net::pack_value(pk, buf, args({value{0}, value{5}, value{42}, args({})}));
+    raw.write(std::string(buf.data(), buf.size()));
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    CHECK(id == 5);
+    CHECK(code == "bad_request");
+    CHECK(raw.closed_by_node());
+  }
+  SECTION("a message over max_message_bytes gets too_large, then the close") {
+    raw_connection raw(node.port());
+    raw.write(net::encode_request(8, "ingest", events_of({view(std::string(6000, 'u'), "i", t0)})));
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    CHECK(id == 8);
+    CHECK(code == "too_large");
+    CHECK(raw.closed_by_node());
+  }
+  SECTION("a forged huge length") {
+    raw_connection raw(node.port());
+    const char forged[] = "\x94\x00\x03\xa6" "ingest" "\xdd\xff\xff\xff\xff";
+    raw.write(std::string(forged, sizeof forged - 1));
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    CHECK(id == 3);
+    CHECK(code == "too_large");
+    CHECK(raw.closed_by_node());
+  }
+  SECTION("a truncated message and a hang-up") {
+    {
+      raw_connection raw(node.port());
+      auto msg = net::encode_request(1, "ping", args({}));
+      raw.write(msg.substr(0, msg.size() - 1));
+    }
+  }
+  still_serves(node);
+  REQUIRE(bystander->call_sync("ping", args({})).ok());
+}
+
+TEST_CASE("a client that stops reading is disconnected, not buffered without end") {
+  net::node_config cfg;
+  cfg.max_write_queue_bytes = 64 * 1024;
+  test_node node(cfg);
+  {
+    auto c = node.connect();
+    std::vector<value> events;
+    for (int i = 0; i < 50; ++i)
+      events.push_back(view("heavy", "item" + std::to_string(i), t0 + i));
+    REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+  }
+  raw_connection raw(node.port());
+  // Ask for thousands of full profiles and never read a reply.
+  std::string burst;
+  for (uint32_t i = 0; i < 1000; ++i)
+    burst += net::encode_request(i, "get_profile", args({value{"heavy"}}));
+  boost::system::error_code ec;
+  for (int round = 0; round < 20 && !ec; ++round)
+    boost::asio::write(raw.socket, boost::asio::buffer(burst), ec);
+  // The node closes the connection: reading finds its end after the replies
+  // the kernel had already taken.
+  CHECK(raw.closed_by_node());
+  still_serves(node);
+}
