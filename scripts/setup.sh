@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake g++
   libcaf-dev libboost-dev libmsgpack-cxx-dev libeigen3-dev catch2
-  libjemalloc-dev
+  libjemalloc-dev nlohmann-json3-dev python3-msgpack
+  clang libclang-rt-14-dev
 )
 
 missing=()
