@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""A minimal Persona client on Debian's python3-msgpack: ingests a few events
+over MessagePack-RPC and prints the user's profile.
+
+    /usr/bin/python3 examples/python/persona_client.py [--host 127.0.0.1] [--port 7400]
+"""
+import argparse
+import json
+import socket
+import sys
+import time
+
+import msgpack
+
+
+class PersonaClient:
+    """Blocking client: one request at a time, replies matched by msgid."""
+
+    def __init__(self, host, port):
+        self.sock = socket.create_connection((host, port), timeout=10)
+        self.unpacker = msgpack.Unpacker(raw=False)
+        self.next_id = 1
+
+    def call(self, method, *params):
+        msgid = self.next_id
+        self.next_id += 1
+        self.sock.sendall(msgpack.packb([0, msgid, method, list(params)], use_bin_type=True))
+        while True:
+            for message in self.unpacker:
+                kind, reply_id, error, result = message
+                if kind == 1 and reply_id == msgid:
+                    if error is not None:
+                        raise RuntimeError("%s: %s" % (error["code"], error["message"]))
+                    return result
+            data = self.sock.recv(65536)
+            if not data:
+                raise RuntimeError("the node closed the connection")
+            self.unpacker.feed(data)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=7400)
+    args = parser.parse_args()
+
+    client = PersonaClient(args.host, args.port)
+    print("hello:", client.call("hello", {"client": "python-example"}))
+    now = int(time.time() * 1000)
+    events = [
+        {"user": "py-user", "type": "view", "item": "sku-1", "category": "shoes", "price": 80.0, "ts": now - 60000},
+        {"user": "py-user", "type": "add_to_cart", "item": "sku-1", "category": "shoes", "ts": now - 30000},
+        {"user": "py-user", "type": "purchase", "item": "sku-1", "category": "shoes", "price": 80.0, "ts": now},
+    ]
+    print("ingest:", client.call("ingest", events))
+    profile = client.call("get_profile", "py-user", {"fields": ["user", "counts", "rfm", "affinity", "tags"]})
+    print(json.dumps(profile, indent=2, sort_keys=True))
+    return 0 if profile["counts"]["purchase"] >= 1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# persona-cli against a real node: ingest a CSV file with one bad row (exit 3,
+# the rejection summarised), then read the profile and query it.
+set -euo pipefail
+personad="$1"
+cli="$2"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+cat > "$dir/events.csv" <<'CSV'
+user,type,item,price,ts,category
+alice,view,sku-1,10.0,1767225600000,shoes
+alice,purchase,sku-1,10.0,1767225660000,shoes
+bob,teleport,sku-2,,1767225600000,
+CSV
+cat > "$dir/check.sh" <<CHECK
+set -euo pipefail
+set +e
+"$cli" --port=\$1 ingest "$dir/events.csv" > "$dir/out.txt"
+code=\$?
+set -e
+test \$code -eq 3 || { echo "expected exit 3 for rejections, got \$code"; exit 1; }
+grep -q "2 accepted, 1 rejected" "$dir/out.txt"
+grep -q "bad_type" "$dir/out.txt"
+"$cli" --port=\$1 get alice --fields=rfm | grep -q '"monetary": 10.0'
+"$cli" --port=\$1 query '{"tag": "active"}' --limit=5 | grep -q '"count": 1'
+if "$cli" --port=\$1 get nobody 2> "$dir/err.txt"; then exit 1; fi
+grep -q "error: not_found" "$dir/err.txt"
+CHECK
+"$(dirname "$0")/run_with_node.sh" "$personad" bash "$dir/check.sh" "{port}"
