@@ -1,13 +1,15 @@
-// persona-demo: runs the engine in-process, feeds it a simulated shop, and
-// prints one profile, a segment count and the figures. A first look at what
-// Persona keeps per user; `--users`, `--events` and `--shards` size it.
+// persona-demo: feeds a running personad a simulated shop over
+// MessagePack-RPC, then prints one profile, a segment with its size and
+// average spend, and the node's figures. A first look at what Persona keeps
+// per user; `--port`, `--users` and `--events` size it.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "actors/engine.hpp"
+#include "net/client.hpp"
+#include "net/msgpack_value.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
@@ -26,7 +28,7 @@ void check(const result<value>& r, const char* what) {
 
 int main(int argc, char** argv) {
   if (has_flag(argc, argv, "--help")) {
-    std::printf("usage: persona-demo [--users=20000] [--events=500000] [--shards=N]\n");
+    std::printf("usage: persona-demo [--port=7400] [--users=20000] [--events=500000]\n");
     return 0;
   }
   workload_options wo;
@@ -34,31 +36,46 @@ int main(int argc, char** argv) {
   wo.items = 5000;
   wo.step_ms = 200;
   uint64_t total = flag_value(argc, argv, "events", 500000);
-  engine_options eo;
-  eo.shards = flag_value(argc, argv, "shards", eo.shards);
-  engine eng(eo);
+  auto port = static_cast<uint16_t>(flag_value(argc, argv, "port", 7400));
+  net::client node;
+  if (auto st = node.connect("127.0.0.1", port); !st.ok()) {
+    std::fprintf(stderr, "persona-demo: %s\n", st.message().c_str());
+    return 1;
+  }
+  auto call = [&](const char* method, std::vector<value> params) {
+    return node.call_sync(method, value{value::array(params.begin(), params.end())});
+  };
   workload shop(wo);
-
-  std::printf("Persona demo: %zu shards, %llu users, %llu items, %llu events\n", eo.shards,
+  std::printf("Persona demo: feeding the node on port %u: %llu users, %llu items, %llu events\n", port,
               static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(wo.items),
               static_cast<unsigned long long>(total));
-  check(eng.upsert_items_sync(shop.catalog()), "upsert_items");
+  check(call("upsert_items", {shop.catalog()}), "upsert_items");
 
   auto start = std::chrono::steady_clock::now();
   uint64_t accepted = 0;
   for (uint64_t sent = 0; sent < total;) {
-    std::vector<event> batch;
-    for (int i = 0; i < 500 && sent < total; ++i, ++sent)
-      batch.push_back(shop.next());
-    auto r = eng.ingest_sync(std::move(batch));
+    value::array batch;
+    for (int i = 0; i < 500 && sent < total; ++i, ++sent) {
+      auto e = shop.next();
+      value m{value::map{}};
+      m.set("user", value{e.user});
+      m.set("type", value{to_string(e.type)});
+      m.set("ts", value{e.ts});
+      if (!e.item.empty())
+        m.set("item", value{e.item});
+      if (!e.query.empty())
+        m.set("query", value{e.query});
+      batch.push_back(std::move(m));
+    }
+    auto r = call("ingest", {value{std::move(batch)}});
     check(r, "ingest");
     accepted += r->find("accepted")->as_int();
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("ingested %llu events in %.2f s: %.0f events/s (one batch of 500 at a time)\n",
+  std::printf("ingested %llu events in %.2f s: %.0f events/s (one batch of 500 at a time, one connection)\n",
               static_cast<unsigned long long>(accepted), secs, accepted / secs);
 
-  auto profile = eng.get_profile_sync(workload::user_id(7));
+  auto profile = call("get_profile", {value{workload::user_id(7)}});
   check(profile, "get_profile");
   std::printf("\nprofile of %s:\n%s\n", workload::user_id(7).c_str(), profile->to_pretty_json().c_str());
 
@@ -79,11 +96,11 @@ int main(int argc, char** argv) {
   agg.set("field", value{"rfm.monetary"});
   agg.set("fn", value{"avg"});
   options.set("aggregate", value{value::array{agg}});
-  auto q = eng.query_sync(where, options);
+  auto q = call("query", {where, options});
   check(q, "query");
   std::printf("\nsegment %s:\n%s\n", where.to_json().c_str(), q->to_pretty_json().c_str());
 
-  auto s = eng.stats_sync();
+  auto s = call("stats", {});
   check(s, "stats");
   std::printf("\nstats:\n%s\n", s->to_pretty_json().c_str());
   return 0;
