@@ -14,6 +14,20 @@ workload::workload(workload_options o) : opts_(o), rng_(o.seed), clock_ms_(o.sta
   }
   for (auto& c : item_cdf_)
     c /= sum;
+  if (opts_.user_skew > 0) {
+    user_cdf_.resize(opts_.users);
+    double total = 0;
+    for (uint64_t u = 0; u < opts_.users; ++u) {
+      total += 1.0 / std::pow(static_cast<double>(u + 1), opts_.user_skew);
+      user_cdf_[u] = total;
+    }
+    for (auto& c : user_cdf_)
+      c /= total;
+    user_rank_.resize(opts_.users);
+    for (uint64_t u = 0; u < opts_.users; ++u)
+      user_rank_[u] = u;
+    std::shuffle(user_rank_.begin(), user_rank_.end(), rng_);
+  }
   std::uniform_int_distribution<uint32_t> cat(0, opts_.categories - 1);
   std::uniform_int_distribution<uint32_t> brand(0, opts_.brands - 1);
   std::normal_distribution<double> noise(0.0, 0.6);
@@ -47,7 +61,16 @@ uint64_t workload::zipf_item() {
   return std::min<uint64_t>(static_cast<uint64_t>(it - item_cdf_.begin()), opts_.items - 1);
 }
 
-event workload::next() { return next_for(std::uniform_int_distribution<uint64_t>(0, opts_.users - 1)(rng_)); }
+uint64_t workload::pick_user() {
+  if (user_cdf_.empty())
+    return std::uniform_int_distribution<uint64_t>(0, opts_.users - 1)(rng_);
+  double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+  auto it = std::lower_bound(user_cdf_.begin(), user_cdf_.end(), u);
+  auto rank = std::min<uint64_t>(static_cast<uint64_t>(it - user_cdf_.begin()), opts_.users - 1);
+  return user_rank_[rank];
+}
+
+event workload::next() { return next_for(pick_user()); }
 
 event workload::next_for(uint64_t u) {
   event e;

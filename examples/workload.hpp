@@ -22,6 +22,9 @@ struct workload_options {
   uint32_t brands = 200;
   /// Zipf exponent of item popularity.
   double zipf_s = 1.0;
+  /// Zipf exponent of user activity; 0 draws users uniformly (every event
+  /// hits a random, usually cold, profile).
+  double user_skew = 0.0;
   /// Event time of the first event, and mean ms between consecutive events.
   int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
   int64_t step_ms = 10;
@@ -46,10 +49,13 @@ class workload {
 
  private:
   uint64_t zipf_item();
+  uint64_t pick_user();
 
   workload_options opts_;
   std::mt19937_64 rng_;
   std::vector<double> item_cdf_;
+  std::vector<double> user_cdf_;  // empty when users are uniform
+  std::vector<uint64_t> user_rank_;  // rank -> user, so activity is not ordered by id
   std::vector<uint32_t> item_category_;
   std::vector<uint32_t> item_brand_;
   std::vector<double> item_price_;

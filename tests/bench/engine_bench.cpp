@@ -151,12 +151,15 @@ int main(int argc, char** argv) {
   if (has_flag(argc, argv, "--help")) {
     std::printf(
         "usage: persona-bench-engine [--users=1000000] [--events=5000000] [--shards=2]\n"
-        "                            [--batch=500] [--window=8] [--items=100000] [--compare-index]\n");
+        "                            [--batch=500] [--window=8] [--items=100000] [--compare-index]\n"
+        "                            [--user-skew=0]   (Zipf exponent of user activity x 100; 0 = uniform)\n");
     return 0;
   }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 1000000);
   wo.items = flag_value(argc, argv, "items", 100000);
+  // --user-skew=N is N/100 as the Zipf exponent of user activity (0: uniform).
+  wo.user_skew = static_cast<double>(flag_value(argc, argv, "user-skew", 0)) / 100.0;
   uint64_t events = flag_value(argc, argv, "events", 5000000);
   size_t batch = flag_value(argc, argv, "batch", 500);
   size_t window = flag_value(argc, argv, "window", 8);
@@ -164,10 +167,12 @@ int main(int argc, char** argv) {
   eo.shards = flag_value(argc, argv, "shards", 2);
   eo.worker_threads = flag_value(argc, argv, "threads", 2);
 
-  std::printf("persona-bench-engine: %llu users, %llu items, %llu events after one per user, %zu shards, "
-              "%zu worker threads, batches of %zu, %zu in flight\n",
-              static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(wo.items),
-              static_cast<unsigned long long>(events), eo.shards, eo.worker_threads, batch, window);
+  std::printf("persona-bench-engine: %llu users (activity %s), %llu items, %llu events after one per user, "
+              "%zu shards, %zu worker threads, batches of %zu, %zu in flight\n",
+              static_cast<unsigned long long>(wo.users),
+              wo.user_skew > 0 ? ("Zipf " + std::to_string(wo.user_skew).substr(0, 4)).c_str() : "uniform",
+              static_cast<unsigned long long>(wo.items), static_cast<unsigned long long>(events), eo.shards,
+              eo.worker_threads, batch, window);
   workload shop(wo);
   size_t rss_start = rss_bytes();
   engine eng(eo);

@@ -279,3 +279,17 @@ TEST_CASE("a client that stops reading is disconnected, not buffered without end
   CHECK(raw.closed_by_node());
   still_serves(node);
 }
+
+TEST_CASE("connections beyond max_connections are closed at once, the others keep working") {
+  net::node_config cfg;
+  cfg.max_connections = 1;
+  test_node node(cfg);
+  auto first = node.connect();
+  REQUIRE(first->call_sync("ping", args({})).ok());
+  raw_connection second(node.port());
+  CHECK(second.closed_by_node());
+  REQUIRE(first->call_sync("ping", args({})).ok());
+  auto stats = first->call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  CHECK(stats->find("net")->find("connections_refused")->as_int() == 1);
+}
