@@ -1,8 +1,14 @@
 #include "core/profile.hpp"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace persona {
+
+size_t profile::hot_bytes() {
+  // Up to the viewed-price fields of purchases, which follow risk.
+  return offsetof(profile, purchases) + offsetof(purchase_stats, purchases_);
+}
 
 size_t profile::memory_bytes() const {
   size_t attr_heap = attributes.capacity() * sizeof(attributes[0]);

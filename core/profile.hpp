@@ -26,6 +26,8 @@
 
 namespace persona {
 
+/// Field order matters: the fields every event touches come first, so a
+/// shard prefetches only a profile's first hot_bytes (profile_store.cpp).
 struct profile {
   int64_t first_seen_ms = -1;
   int64_t last_seen_ms = -1;
@@ -36,13 +38,16 @@ struct profile {
   affinity_table category_affinity;
   affinity_table brand_affinity;
   recent_items recent;
-  purchase_stats purchases;
   risk_signals risk;
+  purchase_stats purchases;
+  event_id_window seen_ids;
   /// Time of the newest add_to_cart, for `cart_abandoner`; -1 if none.
   int64_t last_cart_ms = -1;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
-  event_id_window seen_ids;
+
+  /// Bytes from the start of a profile that an ordinary event touches.
+  static size_t hot_bytes();
 
   /// Bytes this profile holds on the heap and inline.
   size_t memory_bytes() const;

@@ -1,6 +1,7 @@
 #include "core/profile_store.hpp"
 
 #include <cmath>
+#include <cstddef>
 
 #include "core/aggregate.hpp"
 #include "core/attributes.hpp"
@@ -125,9 +126,13 @@ void profile_store::prefetch_profile(uint64_t h) const {
   auto slot = index_.candidate(h);
   if (slot == id_index::npos)
     return;
+  // The id and the profile's hot fields; the rest (purchase details,
+  // attributes) is fetched on demand by the rare events that need it.
+  static const size_t hot = offsetof(slab_entry, data) + profile::hot_bytes();
   auto* p = reinterpret_cast<const char*>(&slab_[slot]);
-  for (size_t off = 0; off < sizeof(slab_entry); off += 64)
+  for (size_t off = 0; off < hot; off += 64)
     __builtin_prefetch(p + off);
+  __builtin_prefetch(p + hot - 1);
 }
 
 void profile_store::prefetch_profile_heap(uint64_t h) const {

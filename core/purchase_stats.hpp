@@ -37,17 +37,18 @@ class purchase_stats {
 
   void merge(const purchase_stats& other, size_t month_cap);
 
-  // Raw fields, for the profile codec.
+  // Raw fields, for the profile codec. What a view touches comes first: a
+  // profile's cache lines are prefetched from its start (profile.hpp).
+  double viewed_price_sum_ = 0;
+  uint32_t viewed_price_n_ = 0;
   uint32_t purchases_ = 0;
   uint32_t refunds_ = 0;
+  uint32_t occasions_ = 0;
   double gross_ = 0;
   double refunded_ = 0;
   int64_t last_purchase_ms_ = -1;
   int64_t first_occasion_ms_ = -1;
   int64_t last_occasion_ms_ = -1;
-  uint32_t occasions_ = 0;
-  double viewed_price_sum_ = 0;
-  uint32_t viewed_price_n_ = 0;
   double purchased_price_sum_ = 0;
   uint32_t purchased_price_n_ = 0;
   std::vector<uint16_t> months_;  // sorted months since 1970-01

@@ -41,19 +41,20 @@ class risk_signals {
   void merge(const risk_signals& other, size_t context_cap);
   size_t heap_bytes() const { return contexts_.capacity() * sizeof(uint64_t); }
 
-  // Raw fields, for the profile codec.
+  // Raw fields, for the profile codec. What every event touches comes first
+  // (profile.hpp prefetches a profile from its start).
+  int64_t burst_window_start_ms_ = -1;
+  uint32_t burst_count_ = 0;
   uint32_t amounts_n_ = 0;
+  int64_t burst_ms_ = -1;
+  int64_t new_device_ms_ = -1;
+  int64_t new_geo_ms_ = -1;
+  /// Hashes of known devices and geos; geo hashes have the top bit set.
+  std::vector<uint64_t> contexts_;
   double amount_mean_ = 0;
   double amount_m2_ = 0;  // Welford's sum of squared deviations
   uint32_t night_purchases_ = 0;
   int64_t unusual_amount_ms_ = -1;
-  int64_t burst_ms_ = -1;
-  int64_t new_device_ms_ = -1;
-  int64_t new_geo_ms_ = -1;
-  int64_t burst_window_start_ms_ = -1;
-  uint32_t burst_count_ = 0;
-  /// Hashes of known devices and geos; geo hashes have the top bit set.
-  std::vector<uint64_t> contexts_;
 };
 
 }  // namespace persona
