@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 #include "net/node_config.hpp"
 
@@ -37,7 +38,7 @@ TEST_CASE("settings have documented defaults and flags override them") {
 }
 
 TEST_CASE("a config file is read and flags win over it") {
-  std::string path = "node_config_test.ini";
+  std::string path = "/tmp/persona_node_config_test_" + std::to_string(getpid()) + ".ini";
   {
     std::ofstream out(path);
     out << "# a comment\nport = 7500\nnode-name = edge-1\n\nmax-connections = 10\n";

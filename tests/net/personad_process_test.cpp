@@ -112,7 +112,9 @@ TEST_CASE("SIGTERM stops personad gracefully: in-flight requests are answered, e
   auto fut = answered->get_future();
   c.call("ingest", args({value{value::array(events.begin(), events.end())}}),
          [answered](result<value> r) { answered->set_value(std::move(r)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // A ping on the same connection is answered after the node has read and
+  // dispatched the ingest: from then on the ingest is in flight.
+  REQUIRE(c.call_sync("ping", args({})).ok());
   auto start = std::chrono::steady_clock::now();
   REQUIRE(kill(node.pid, SIGTERM) == 0);
   REQUIRE(fut.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
