@@ -47,8 +47,9 @@ caf::result<batch_outcome> ingest(self_ptr self, std::vector<shard_batch>& batch
   std::vector<std::string> names;
   for (auto& b : batches) {
     if (b.shard >= st.shards.size()) {
-      rp->deliver(to_caf_error({error_code::internal, "an ingest batch named shard " + std::to_string(b.shard) +
-                                                          " of " + std::to_string(st.shards.size())}));
+      rp->deliver(
+          to_caf_error({error_code::internal, "an ingest batch named shard " + std::to_string(b.shard) +
+                                                  " of " + std::to_string(st.shards.size())}));
       return *rp;
     }
     targets.push_back(st.shards[b.shard]);
@@ -110,7 +111,9 @@ caf::result<value> merge(self_ptr self, const std::string& source, const std::st
   auto src_name = st.shard_name(src_shard);
   auto dst_name = st.shard_name(dst_shard);
   auto fail = [rp, timeout](const std::string& who) {
-    return [rp, who, timeout](caf::error& err) { rp->deliver(to_caf_error(from_caf_error(err, who, timeout.count()))); };
+    return [rp, who, timeout](caf::error& err) {
+      rp->deliver(to_caf_error(from_caf_error(err, who, timeout.count())));
+    };
   };
   // Copy the source, fold it into the target, and only then delete the
   // source: a failure on the way leaves the source in place.
@@ -121,7 +124,8 @@ caf::result<value> merge(self_ptr self, const std::string& source, const std::st
                 .then(
                     [=](value& merged) {
                       self->request(src, timeout, erase_atom::value, source)
-                          .then([rp, merged](bool) mutable { rp->deliver(std::move(merged)); }, fail(src_name));
+                          .then([rp, merged](bool) mutable { rp->deliver(std::move(merged)); },
+                                fail(src_name));
                     },
                     fail(dst_name));
           },

@@ -94,7 +94,9 @@ struct engine::impl {
     done(std::move(r));
   }
 
-  std::chrono::milliseconds gateway_timeout() const { return opts.shard_timeout * 4 + std::chrono::seconds(1); }
+  std::chrono::milliseconds gateway_timeout() const {
+    return opts.shard_timeout * 4 + std::chrono::seconds(1);
+  }
 
   /// Sends args to the coordinator through a gateway; converts the answer of
   /// type T to the result. REQUIRES: admit() returned true.
@@ -118,7 +120,6 @@ struct engine::impl {
   }
 
   size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
-
 
   void observe_ts(int64_t ts) {
     auto seen = newest_ts.load(std::memory_order_relaxed);
@@ -146,7 +147,9 @@ engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(
 
 engine::~engine() = default;
 
-const engine_options& engine::options() const { return impl_->opts; }
+const engine_options& engine::options() const {
+  return impl_->opts;
+}
 
 int64_t engine::now_ms() const {
   auto ts = impl_->newest_ts.load(std::memory_order_relaxed);
@@ -154,8 +157,9 @@ int64_t engine::now_ms() const {
 }
 
 static status overloaded_status(size_t limit) {
-  return {error_code::overloaded, "more than " + std::to_string(limit) +
-                                      " requests are in flight on this node; retry later or raise max_in_flight"};
+  return {error_code::overloaded,
+          "more than " + std::to_string(limit) +
+              " requests are in flight on this node; retry later or raise max_in_flight"};
 }
 
 void engine::ingest(std::vector<event> events, callback done) {

@@ -14,7 +14,9 @@ caf::behavior gateway_behavior(caf::event_based_actor* self) {
 
 }  // namespace
 
-caf::actor spawn_gateway(caf::actor_system& sys) { return sys.spawn(gateway_behavior); }
+caf::actor spawn_gateway(caf::actor_system& sys) {
+  return sys.spawn(gateway_behavior);
+}
 
 void post_to_gateway(const caf::actor& gateway, gateway_task task) {
   caf::anon_send(gateway, std::move(task));

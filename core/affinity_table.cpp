@@ -24,7 +24,8 @@ void affinity_table::add(symbol key, double weight, int64_t ts_ms, int64_t half_
   if (entries_.empty()) {
     ref_ms_ = ts_ms;
     entries_.reserve(std::min<size_t>(cap, 4));
-  } else if (static_cast<double>(ts_ms - ref_ms_) > max_half_lives_ahead * static_cast<double>(half_life_ms)) {
+  } else if (static_cast<double>(ts_ms - ref_ms_) >
+             max_half_lives_ahead * static_cast<double>(half_life_ms)) {
     // Rebase: value every stored score at ts_ms.
     auto f = static_cast<float>(decay_factor(ts_ms - ref_ms_, half_life_ms));
     for (auto& e : entries_)
@@ -64,9 +65,8 @@ std::vector<std::pair<symbol, double>> affinity_table::shares() const {
   out.reserve(entries_.size());
   for (auto& e : entries_)
     out.emplace_back(e.key, total > 0 ? e.score / total : 0.0);
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
+  std::sort(out.begin(), out.end(),
+            [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   return out;
 }
 

@@ -11,7 +11,9 @@ constexpr const char* kNames[] = {"avg", "sum", "min", "max", "histogram"};
 
 }  // namespace
 
-const char* to_string(aggregate_fn fn) { return kNames[static_cast<size_t>(fn)]; }
+const char* to_string(aggregate_fn fn) {
+  return kNames[static_cast<size_t>(fn)];
+}
 
 result<std::vector<aggregate_spec>> parse_aggregates(const value& list) {
   std::vector<aggregate_spec> out;
@@ -125,10 +127,18 @@ value finish_aggregate(const aggregate_spec& spec, const aggregate_partial& m) {
   out.set("field", value{spec.field});
   out.set("fn", value{to_string(spec.fn)});
   switch (spec.fn) {
-    case aggregate_fn::avg: out.set("value", m.n ? value{m.sum / m.n} : value{}); break;
-    case aggregate_fn::sum: out.set("value", value{m.sum}); break;
-    case aggregate_fn::min: out.set("value", m.n ? value{m.min} : value{}); break;
-    case aggregate_fn::max: out.set("value", m.n ? value{m.max} : value{}); break;
+    case aggregate_fn::avg:
+      out.set("value", m.n ? value{m.sum / m.n} : value{});
+      break;
+    case aggregate_fn::sum:
+      out.set("value", value{m.sum});
+      break;
+    case aggregate_fn::min:
+      out.set("value", m.n ? value{m.min} : value{});
+      break;
+    case aggregate_fn::max:
+      out.set("value", m.n ? value{m.max} : value{});
+      break;
     case aggregate_fn::histogram: {
       value::array edges, counts;
       for (auto e : spec.edges)

@@ -14,8 +14,9 @@ status validate_attributes(const value& attrs, size_t cap) {
       return {error_code::bad_request, "attribute names must be 1 to 256 bytes long"};
     bool ok = v.is_nil() || v.is_bool() || v.is_number() || (v.is_string() && v.as_string().size() <= 4096);
     if (!ok)
-      return {error_code::bad_request, "attributes." + name +
-                                           " must be a string (at most 4096 bytes), a number, a bool, or nil to delete it"};
+      return {error_code::bad_request,
+              "attributes." + name +
+                  " must be a string (at most 4096 bytes), a number, a bool, or nil to delete it"};
   }
   return {};
 }

@@ -28,8 +28,9 @@ status compile_node(const value& v, const std::string& where, const symbol_table
   if (depth > 32)
     return bad(where, "conditions nest at most 32 levels deep");
   if (!v.is_map() || v.as_map().empty())
-    return bad(where, "a condition must be a map such as {\"field\": ..., \"op\": ..., \"value\": ...}, "
-                      "{\"and\": [...]}, {\"or\": [...]}, {\"not\": ...}, {\"tag\": ...} or {\"segment\": ...}");
+    return bad(where,
+               "a condition must be a map such as {\"field\": ..., \"op\": ..., \"value\": ...}, "
+               "{\"and\": [...]}, {\"or\": [...]}, {\"not\": ...}, {\"tag\": ...} or {\"segment\": ...}");
   if (auto* list = v.find("and"); list || v.find("or")) {
     bool is_and = list != nullptr;
     const value* items = is_and ? list : v.find("or");
@@ -39,8 +40,8 @@ status compile_node(const value& v, const std::string& where, const symbol_table
     out.kind = is_and ? op::all : op::any;
     out.children.resize(items->as_array().size());
     for (size_t i = 0; i < out.children.size(); ++i) {
-      auto st = compile_node(items->as_array()[i], where + "." + key + "[" + std::to_string(i) + "]",
-                             symbols, out.children[i], depth + 1);
+      auto st = compile_node(items->as_array()[i], where + "." + key + "[" + std::to_string(i) + "]", symbols,
+                             out.children[i], depth + 1);
       if (!st.ok())
         return st;
     }
@@ -54,8 +55,9 @@ status compile_node(const value& v, const std::string& where, const symbol_table
   if (auto* t = v.find("tag")) {
     auto parsed = t->is_string() ? tag_from_string(t->as_string()) : std::nullopt;
     if (!parsed)
-      return bad(where + ".tag", "unknown tag; tags are new, active, dormant, window_shopper, "
-                                 "cart_abandoner, high_value, loyal, bargain_hunter, churn_risk, risky");
+      return bad(where + ".tag",
+                 "unknown tag; tags are new, active, dormant, window_shopper, "
+                 "cart_abandoner, high_value, loyal, bargain_hunter, churn_risk, risky");
     out.kind = op::has_tag;
     out.tag_index = static_cast<uint8_t>(*parsed);
     return {};
@@ -87,7 +89,8 @@ status compile_node(const value& v, const std::string& where, const symbol_table
       known = true;
     }
   if (!known)
-    return bad(where + ".op", "unknown operator '" + o->as_string() + "': use one of ==, !=, <, <=, >, >=, in, exists");
+    return bad(where + ".op",
+               "unknown operator '" + o->as_string() + "': use one of ==, !=, <, <=, >, >=, in, exists");
   if (out.kind == op::exists)
     return {};
   auto* operand = v.find("value");
@@ -146,45 +149,62 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
         if (eval(c, p, user, ctx))
           return true;
       return false;
-    case op::negate: return !eval(n.children[0], p, user, ctx);
-    case op::has_tag: return (compute_tags(p, ctx.now_ms, ctx.cfg) & (1u << n.tag_index)) != 0;
-    case op::in_segment: return false;
-    default: break;
+    case op::negate:
+      return !eval(n.children[0], p, user, ctx);
+    case op::has_tag:
+      return (compute_tags(p, ctx.now_ms, ctx.cfg) & (1u << n.tag_index)) != 0;
+    case op::in_segment:
+      return false;
+    default:
+      break;
   }
   if (n.field.is_list()) {
     switch (n.kind) {
-      case op::exists: return n.field.kind != field_kind::segments;
-      case op::eq: return list_has(p, n.field, n.operand, ctx);
-      case op::ne: return !list_has(p, n.field, n.operand, ctx);
+      case op::exists:
+        return n.field.kind != field_kind::segments;
+      case op::eq:
+        return list_has(p, n.field, n.operand, ctx);
+      case op::ne:
+        return !list_has(p, n.field, n.operand, ctx);
       case op::in:
         for (auto& x : n.operand.as_array())
           if (list_has(p, n.field, x, ctx))
             return true;
         return false;
-      default: return false;
+      default:
+        return false;
     }
   }
   auto f = read_field(p, user, n.field, ctx);
   if (f.type == field_value::kind::missing)
     return false;
   switch (n.kind) {
-    case op::exists: return true;
+    case op::exists:
+      return true;
     case op::in:
       for (auto& x : n.operand.as_array())
         if (compare(f, x) == 0)
           return true;
       return false;
-    default: break;
+    default:
+      break;
   }
   auto c = compare(f, n.operand);
   switch (n.kind) {
-    case op::eq: return c && *c == 0;
-    case op::ne: return !c || *c != 0;
-    case op::lt: return c && *c < 0;
-    case op::le: return c && *c <= 0;
-    case op::gt: return c && *c > 0;
-    case op::ge: return c && *c >= 0;
-    default: return false;
+    case op::eq:
+      return c && *c == 0;
+    case op::ne:
+      return !c || *c != 0;
+    case op::lt:
+      return c && *c < 0;
+    case op::le:
+      return c && *c <= 0;
+    case op::gt:
+      return c && *c > 0;
+    case op::ge:
+      return c && *c >= 0;
+    default:
+      return false;
   }
 }
 

@@ -5,13 +5,12 @@ namespace persona {
 namespace {
 
 constexpr const char* kTypeNames[] = {
-    "view", "click", "add_to_cart", "remove_from_cart", "purchase",
-    "rating", "search", "login", "refund",
+    "view", "click", "add_to_cart", "remove_from_cart", "purchase", "rating", "search", "login", "refund",
 };
 
 constexpr const char* kKeyNames[] = {
-    "user", "type", "ts", "item", "category", "brand", "price", "quantity",
-    "value", "query", "session", "device", "geo", "channel", "id",
+    "user",  "type",  "ts",      "item",   "category", "brand",   "price", "quantity",
+    "value", "query", "session", "device", "geo",      "channel", "id",
 };
 
 }  // namespace
@@ -28,7 +27,9 @@ std::optional<event_type> event_type_from_string(const std::string& name) {
   return std::nullopt;
 }
 
-const char* to_string(event_key k) { return kKeyNames[static_cast<size_t>(k)]; }
+const char* to_string(event_key k) {
+  return kKeyNames[static_cast<size_t>(k)];
+}
 
 bool requires_item(event_type t) {
   switch (t) {

@@ -41,11 +41,26 @@ std::optional<event_type> event_type_from_string(const std::string& name);
 
 /// The keys of an event map, as bits for `event::present` / `wrong_type`.
 enum class event_key : uint8_t {
-  user, type, ts, item, category, brand, price, quantity, value, query,
-  session, device, geo, channel, id,
+  user,
+  type,
+  ts,
+  item,
+  category,
+  brand,
+  price,
+  quantity,
+  value,
+  query,
+  session,
+  device,
+  geo,
+  channel,
+  id,
 };
 
-constexpr uint32_t key_bit(event_key k) { return 1u << static_cast<unsigned>(k); }
+constexpr uint32_t key_bit(event_key k) {
+  return 1u << static_cast<unsigned>(k);
+}
 
 /// The protocol's spelling of a key, e.g. "quantity".
 const char* to_string(event_key k);

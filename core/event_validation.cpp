@@ -20,8 +20,7 @@ std::optional<rejection> validate_event(const event& e) {
   if (e.user.empty() || e.user.size() > max_id_bytes)
     return reject("bad_user", "user must be 1 to 256 bytes long, got " + std::to_string(e.user.size()));
 
-  if (!e.has(event_key::type) || (e.wrong_type & key_bit(event_key::type)) ||
-      e.type == event_type::invalid)
+  if (!e.has(event_key::type) || (e.wrong_type & key_bit(event_key::type)) || e.type == event_type::invalid)
     return reject("bad_type",
                   "type is required and must be one of view, click, add_to_cart, "
                   "remove_from_cart, purchase, rating, search, login, refund");
@@ -40,8 +39,8 @@ std::optional<rejection> validate_event(const event& e) {
   if (e.wrong_type & key_bit(event_key::category))
     return reject("bad_category", "category must be a string or an array of strings");
   if (e.categories.size() > max_event_categories)
-    return reject("bad_category", "category may list at most 16 names, got " +
-                                      std::to_string(e.categories.size()));
+    return reject("bad_category",
+                  "category may list at most 16 names, got " + std::to_string(e.categories.size()));
   for (auto& c : e.categories)
     if (c.empty() || c.size() > max_id_bytes)
       return reject("bad_category", "each category must be 1 to 256 bytes long");

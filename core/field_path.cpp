@@ -109,7 +109,8 @@ result<field_ref> parse_field_path(const std::string& path) {
         }
       }
     }
-    return unknown_path(path, "use windows.WINDOW.TYPE with WINDOW one of 1h, 24h, 7d, 30d, e.g. windows.7d.view");
+    return unknown_path(path,
+                        "use windows.WINDOW.TYPE with WINDOW one of 1h, 24h, 7d, 30d, e.g. windows.7d.view");
   }
   if (head == "affinity") {
     if (parts.size() >= 3 && (parts[1] == "category" || parts[1] == "brand")) {
@@ -140,7 +141,8 @@ void bind_field(field_ref& ref, const symbol_table& symbols) {
 field_value read_field(const profile& p, std::string_view user, const field_ref& ref,
                        const read_context& ctx) {
   switch (ref.kind) {
-    case field_kind::user: return field_value::of_text(user);
+    case field_kind::user:
+      return field_value::of_text(user);
     case field_kind::first_seen:
       return p.first_seen_ms < 0 ? field_value{} : field_value::of(static_cast<double>(p.first_seen_ms));
     case field_kind::last_seen:
@@ -161,13 +163,17 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
       }
       return {};
     }
-    case field_kind::count: return field_value::of(p.counts[ref.type_index]);
+    case field_kind::count:
+      return field_value::of(p.counts[ref.type_index]);
     case field_kind::window:
       return field_value::of(p.windows.count(static_cast<time_window>(ref.window_index),
                                              static_cast<event_type>(ref.type_index), ctx.now_ms));
-    case field_kind::sessions_count: return field_value::of(p.sessions.count());
-    case field_kind::sessions_avg_duration_s: return field_value::of(p.sessions.avg_duration_s());
-    case field_kind::sessions_avg_events: return field_value::of(p.sessions.avg_events());
+    case field_kind::sessions_count:
+      return field_value::of(p.sessions.count());
+    case field_kind::sessions_avg_duration_s:
+      return field_value::of(p.sessions.avg_duration_s());
+    case field_kind::sessions_avg_events:
+      return field_value::of(p.sessions.avg_events());
     case field_kind::category_affinity:
     case field_kind::brand_affinity: {
       if (ref.bound == symbol_table::missing)
@@ -176,14 +182,22 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
       double s = table.share(ref.bound);
       return s < 0 ? field_value{} : field_value::of(s);
     }
-    case field_kind::rfm_recency_days: return optional_number(p.purchases.recency_days(ctx.now_ms));
-    case field_kind::rfm_frequency: return field_value::of(p.purchases.purchases());
-    case field_kind::rfm_monetary: return field_value::of(p.purchases.monetary());
-    case field_kind::rfm_avg_order_value: return optional_number(p.purchases.avg_order_value());
-    case field_kind::purchase_cycle_days: return optional_number(p.purchases.cycle_days());
-    case field_kind::price_avg_viewed: return optional_number(p.purchases.avg_viewed_price());
-    case field_kind::price_avg_purchased: return optional_number(p.purchases.avg_purchased_price());
-    case field_kind::risk_score: return field_value::of(risk_score(p, ctx.now_ms, ctx.cfg));
+    case field_kind::rfm_recency_days:
+      return optional_number(p.purchases.recency_days(ctx.now_ms));
+    case field_kind::rfm_frequency:
+      return field_value::of(p.purchases.purchases());
+    case field_kind::rfm_monetary:
+      return field_value::of(p.purchases.monetary());
+    case field_kind::rfm_avg_order_value:
+      return optional_number(p.purchases.avg_order_value());
+    case field_kind::purchase_cycle_days:
+      return optional_number(p.purchases.cycle_days());
+    case field_kind::price_avg_viewed:
+      return optional_number(p.purchases.avg_viewed_price());
+    case field_kind::price_avg_purchased:
+      return optional_number(p.purchases.avg_purchased_price());
+    case field_kind::risk_score:
+      return field_value::of(risk_score(p, ctx.now_ms, ctx.cfg));
     // Not computed until clustering and prediction exist: missing, honestly.
     case field_kind::cluster:
     case field_kind::predict_purchase_propensity:

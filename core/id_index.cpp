@@ -31,7 +31,9 @@ void id_index::rehash(size_t capacity) {
 
 void id_index::insert(uint64_t h, uint32_t slot) {
   if ((size_ + tombstones_ + 1) * 10 > entries_.size() * 7)
-    rehash(entries_.empty() ? 16 : (size_ + 1) * 10 > entries_.size() * 5 ? entries_.size() * 2 : entries_.size());
+    rehash(entries_.empty()                         ? 16
+           : (size_ + 1) * 10 > entries_.size() * 5 ? entries_.size() * 2
+                                                    : entries_.size());
   size_t i = home(h);
   while (entries_[i].slot != empty_slot && entries_[i].slot != tombstone)
     i = (i + 1) & mask_;

@@ -6,7 +6,9 @@ namespace persona {
 
 namespace {
 
-size_t partition_of(const std::string& item, size_t n) { return std::hash<std::string>{}(item) % n; }
+size_t partition_of(const std::string& item, size_t n) {
+  return std::hash<std::string>{}(item) % n;
+}
 
 }  // namespace
 

@@ -9,9 +9,9 @@
 
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>

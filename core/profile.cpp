@@ -16,8 +16,8 @@ size_t profile::memory_bytes() const {
     if (a.second.is_string() && a.second.as_string().capacity() > 15)
       attr_heap += a.second.as_string().capacity() + 1;
   return sizeof(profile) + windows.heap_bytes() + category_affinity.heap_bytes() +
-         brand_affinity.heap_bytes() + recent.heap_bytes() + purchases.heap_bytes() +
-         risk.heap_bytes() + seen_ids.heap_bytes() + attr_heap;
+         brand_affinity.heap_bytes() + recent.heap_bytes() + purchases.heap_bytes() + risk.heap_bytes() +
+         seen_ids.heap_bytes() + attr_heap;
 }
 
 void apply_event(profile& p, const event& e, const event_symbols& syms, const profile_config& cfg) {
@@ -54,8 +54,7 @@ void apply_event(profile& p, const event& e, const event_symbols& syms, const pr
       if (!std::isnan(syms.price))
         price = syms.price;
       p.risk.on_purchase(ts, price ? *price * static_cast<double>(e.quantity) : 0.0, cfg.risk);
-      p.purchases.add_purchase(ts, price, e.quantity, cfg.purchase_occasion_gap_ms,
-                               cfg.caps.purchase_months);
+      p.purchases.add_purchase(ts, price, e.quantity, cfg.purchase_occasion_gap_ms, cfg.caps.purchase_months);
       break;
     }
     case event_type::refund:

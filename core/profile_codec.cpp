@@ -6,7 +6,9 @@ namespace persona {
 
 namespace {
 
-void put_symbol(byte_writer& w, const symbol_table& s, symbol id) { w.put_string(s.name(id)); }
+void put_symbol(byte_writer& w, const symbol_table& s, symbol id) {
+  w.put_string(s.name(id));
+}
 
 bool get_symbol(byte_reader& r, symbol_table& s, symbol& id) {
   std::string name;

@@ -108,9 +108,9 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
     if (!e.id.empty()) {
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
-        out.rejected.push_back({i < indices.size() ? indices[i] : static_cast<uint32_t>(i), "duplicate",
-                                "event id '" + e.id + "' was already applied to user '" + e.user +
-                                    "'; it changed nothing"});
+        out.rejected.push_back(
+            {i < indices.size() ? indices[i] : static_cast<uint32_t>(i), "duplicate",
+             "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
         continue;
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
@@ -215,7 +215,8 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   auto slot = obtain(target, stable_hash(target));
-  merge_profile(slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
+  merge_profile(
+      slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   return render(target, now_ms, fields);
 }
 

@@ -16,13 +16,13 @@
 
 #include "core/event.hpp"
 #include "core/event_validation.hpp"
+#include "core/id_index.hpp"
 #include "core/item_catalog.hpp"
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
 #include "core/status.hpp"
 #include "core/symbol_table.hpp"
-#include "core/id_index.hpp"
 #include "core/value.hpp"
 
 namespace persona {

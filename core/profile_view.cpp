@@ -8,7 +8,9 @@ namespace persona {
 
 namespace {
 
-value optional_number(const std::optional<double>& d) { return d ? value{*d} : value{}; }
+value optional_number(const std::optional<double>& d) {
+  return d ? value{*d} : value{};
+}
 
 value render_counts(const std::array<uint32_t, event_type_count>& counts) {
   value out{value::map{}};
@@ -126,9 +128,9 @@ value render_key(const std::string& key, const profile& p, std::string_view user
 
 const std::vector<std::string>& profile_keys() {
   static const std::vector<std::string> keys = {
-      "user",    "first_seen", "last_seen", "attributes", "counts",   "windows",   "sessions",
-      "affinity", "recent_items", "rfm", "purchase_cycle_days", "price", "risk", "tags",
-      "segments", "cluster", "predict"};
+      "user",     "first_seen",   "last_seen", "attributes",          "counts", "windows", "sessions",
+      "affinity", "recent_items", "rfm",       "purchase_cycle_days", "price",  "risk",    "tags",
+      "segments", "cluster",      "predict"};
   return keys;
 }
 

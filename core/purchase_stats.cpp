@@ -50,7 +50,9 @@ void purchase_stats::add_view_price(double price) {
   ++viewed_price_n_;
 }
 
-double purchase_stats::monetary() const { return std::max(0.0, gross_ - refunded_); }
+double purchase_stats::monetary() const {
+  return std::max(0.0, gross_ - refunded_);
+}
 
 std::optional<double> purchase_stats::avg_order_value() const {
   if (purchases_ == 0)

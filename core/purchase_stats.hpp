@@ -12,8 +12,8 @@ namespace persona {
 class purchase_stats {
  public:
   /// A purchase of `quantity` units at unit `price` (nullopt: unknown price).
-  void add_purchase(int64_t ts_ms, std::optional<double> price, int64_t quantity,
-                    int64_t occasion_gap_ms, size_t month_cap);
+  void add_purchase(int64_t ts_ms, std::optional<double> price, int64_t quantity, int64_t occasion_gap_ms,
+                    size_t month_cap);
   /// A refund of `amount`.
   void add_refund(double amount);
   /// A view of an item priced `price`.

@@ -84,7 +84,8 @@ value finish_query(const query_request& request, const query_partial& merged) {
   value::array aggs;
   for (size_t i = 0; i < request.aggregates.size(); ++i) {
     aggregate_partial empty;
-    aggs.push_back(finish_aggregate(request.aggregates[i], i < merged.aggregates.size() ? merged.aggregates[i] : empty));
+    aggs.push_back(
+        finish_aggregate(request.aggregates[i], i < merged.aggregates.size() ? merged.aggregates[i] : empty));
   }
   out.set("aggregates", value{std::move(aggs)});
   return out;

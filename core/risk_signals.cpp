@@ -14,7 +14,9 @@ constexpr const char* kFlagNames[] = {"unusual_amount", "burst",   "night_purcha
                                       "new_device",     "new_geo", "refunds"};
 constexpr uint64_t kGeoBit = 1ull << 63;
 
-uint32_t bit(risk_flag f) { return 1u << static_cast<unsigned>(f); }
+uint32_t bit(risk_flag f) {
+  return 1u << static_cast<unsigned>(f);
+}
 
 bool recent(int64_t raised_ms, int64_t now_ms, int64_t ttl_ms) {
   return raised_ms >= 0 && now_ms - raised_ms <= ttl_ms && now_ms >= raised_ms - ttl_ms;
@@ -25,14 +27,14 @@ bool recent(int64_t raised_ms, int64_t now_ms, int64_t ttl_ms) {
 bool learn(std::vector<uint64_t>& known, uint64_t h, bool geo, size_t cap) {
   if (std::find(known.begin(), known.end(), h) != known.end())
     return false;
-  bool had_one = std::any_of(known.begin(), known.end(),
-                             [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; });
-  size_t same_kind = static_cast<size_t>(std::count_if(
-      known.begin(), known.end(), [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; }));
+  bool had_one =
+      std::any_of(known.begin(), known.end(), [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; });
+  size_t same_kind = static_cast<size_t>(
+      std::count_if(known.begin(), known.end(), [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; }));
   if (same_kind >= cap) {
     // Forget the oldest context of this kind.
-    auto oldest = std::find_if(known.begin(), known.end(),
-                               [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; });
+    auto oldest =
+        std::find_if(known.begin(), known.end(), [&](uint64_t x) { return ((x & kGeoBit) != 0) == geo; });
     known.erase(oldest);
   }
   known.push_back(h);
@@ -41,7 +43,9 @@ bool learn(std::vector<uint64_t>& known, uint64_t h, bool geo, size_t cap) {
 
 }  // namespace
 
-const char* to_string(risk_flag f) { return kFlagNames[static_cast<size_t>(f)]; }
+const char* to_string(risk_flag f) {
+  return kFlagNames[static_cast<size_t>(f)];
+}
 
 void risk_signals::on_event(int64_t ts_ms, const std::string& device, const std::string& geo,
                             const risk_config& cfg, size_t context_cap) {

@@ -28,8 +28,8 @@ const char* to_string(risk_flag f);
 class risk_signals {
  public:
   /// Records any event (burst detection, device and geo novelty).
-  void on_event(int64_t ts_ms, const std::string& device, const std::string& geo,
-                const risk_config& cfg, size_t context_cap);
+  void on_event(int64_t ts_ms, const std::string& device, const std::string& geo, const risk_config& cfg,
+                size_t context_cap);
   /// Records a purchase amount (before it joins the history) and its hour.
   void on_purchase(int64_t ts_ms, double amount, const risk_config& cfg);
 

@@ -5,9 +5,8 @@ namespace persona {
 namespace {
 
 constexpr const char* kNames[] = {
-    "ok",          "bad_request", "unknown_method", "unauthenticated",
-    "forbidden",   "not_found",   "overloaded",     "unavailable",
-    "timeout",     "too_large",   "internal",
+    "ok",         "bad_request", "unknown_method", "unauthenticated", "forbidden", "not_found",
+    "overloaded", "unavailable", "timeout",        "too_large",       "internal",
 };
 
 }  // namespace

@@ -51,8 +51,7 @@ std::optional<error_code> error_code_from_string(const std::string& name);
 class status {
  public:
   status() = default;
-  status(error_code code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  status(error_code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static status ok_status() { return {}; }
 

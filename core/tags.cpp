@@ -5,8 +5,8 @@ namespace persona {
 namespace {
 
 constexpr const char* kNames[] = {
-    "new",   "active",         "dormant",    "window_shopper", "cart_abandoner",
-    "high_value", "loyal", "bargain_hunter", "churn_risk", "risky",
+    "new",        "active", "dormant",        "window_shopper", "cart_abandoner",
+    "high_value", "loyal",  "bargain_hunter", "churn_risk",     "risky",
 };
 
 double days_between(int64_t from_ms, int64_t to_ms) {
@@ -15,7 +15,9 @@ double days_between(int64_t from_ms, int64_t to_ms) {
 
 }  // namespace
 
-const char* to_string(tag t) { return kNames[static_cast<size_t>(t)]; }
+const char* to_string(tag t) {
+  return kNames[static_cast<size_t>(t)];
+}
 
 std::optional<tag> tag_from_string(const std::string& name) {
   for (size_t i = 0; i < tag_count; ++i)

@@ -29,7 +29,9 @@ constexpr size_t tag_count = 10;
 const char* to_string(tag t);
 std::optional<tag> tag_from_string(const std::string& name);
 
-constexpr uint32_t tag_bit(tag t) { return 1u << static_cast<unsigned>(t); }
+constexpr uint32_t tag_bit(tag t) {
+  return 1u << static_cast<unsigned>(t);
+}
 
 /// The tags `p` carries at `now_ms`, as tag_bit()s.
 uint32_t compute_tags(const profile& p, int64_t now_ms, const profile_config& cfg);

@@ -21,10 +21,14 @@ bool value::is_integer() const {
 
 double value::as_double() const {
   switch (type()) {
-    case kind::integer: return static_cast<double>(std::get<int64_t>(data_));
-    case kind::unsigned_integer: return static_cast<double>(std::get<uint64_t>(data_));
-    case kind::real: return std::get<double>(data_);
-    default: return std::numeric_limits<double>::quiet_NaN();
+    case kind::integer:
+      return static_cast<double>(std::get<int64_t>(data_));
+    case kind::unsigned_integer:
+      return static_cast<double>(std::get<uint64_t>(data_));
+    case kind::real:
+      return std::get<double>(data_);
+    default:
+      return std::numeric_limits<double>::quiet_NaN();
   }
 }
 
@@ -74,11 +78,21 @@ void append_json_string(std::string& out, const std::string& s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -113,17 +127,27 @@ void append_json(std::string& out, const value& v, int indent, int depth) {
     out.append(static_cast<size_t>(d * indent), ' ');
   };
   switch (v.type()) {
-    case value::kind::nil: out += "null"; break;
-    case value::kind::boolean: out += v.as_bool() ? "true" : "false"; break;
-    case value::kind::integer: out += std::to_string(v.as_int()); break;
+    case value::kind::nil:
+      out += "null";
+      break;
+    case value::kind::boolean:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case value::kind::integer:
+      out += std::to_string(v.as_int());
+      break;
     case value::kind::unsigned_integer: {
       uint64_t u = 0;
       v.get_uint(u);
       out += std::to_string(u);
       break;
     }
-    case value::kind::real: append_json_number(out, v.as_double()); break;
-    case value::kind::string: append_json_string(out, v.as_string()); break;
+    case value::kind::real:
+      append_json_number(out, v.as_double());
+      break;
+    case value::kind::string:
+      append_json_string(out, v.as_string());
+      break;
     case value::kind::array: {
       auto& a = v.as_array();
       out += '[';
@@ -160,17 +184,26 @@ void append_json(std::string& out, const value& v, int indent, int depth) {
 void encode_into(byte_writer& w, const value& v) {
   w.put_u8(static_cast<uint8_t>(v.type()));
   switch (v.type()) {
-    case value::kind::nil: break;
-    case value::kind::boolean: w.put_u8(v.as_bool() ? 1 : 0); break;
-    case value::kind::integer: w.put_i64(v.as_int()); break;
+    case value::kind::nil:
+      break;
+    case value::kind::boolean:
+      w.put_u8(v.as_bool() ? 1 : 0);
+      break;
+    case value::kind::integer:
+      w.put_i64(v.as_int());
+      break;
     case value::kind::unsigned_integer: {
       uint64_t u = 0;
       v.get_uint(u);
       w.put_u64(u);
       break;
     }
-    case value::kind::real: w.put_f64(v.as_double()); break;
-    case value::kind::string: w.put_string(v.as_string()); break;
+    case value::kind::real:
+      w.put_f64(v.as_double());
+      break;
+    case value::kind::string:
+      w.put_string(v.as_string());
+      break;
     case value::kind::array:
       w.put_varint(v.as_array().size());
       for (auto& x : v.as_array())
@@ -193,7 +226,9 @@ bool decode_from(byte_reader& r, value& out, int depth) {
   if (!r.get_u8(tag))
     return false;
   switch (static_cast<value::kind>(tag)) {
-    case value::kind::nil: out = value{}; return true;
+    case value::kind::nil:
+      out = value{};
+      return true;
     case value::kind::boolean: {
       uint8_t b = 0;
       if (!r.get_u8(b))

@@ -27,18 +27,26 @@ void bump(uint16_t& c, uint32_t n) {
 /// multiply instead of divide: this runs four times per event.
 uint32_t bucket_index(size_t w, int64_t ts_ms) {
   switch (w) {
-    case 0: return static_cast<uint32_t>(ts_ms / (5 * ms_per_minute));
-    case 1: return static_cast<uint32_t>(ts_ms / ms_per_hour);
-    case 2: return static_cast<uint32_t>(ts_ms / (6 * ms_per_hour));
-    default: return static_cast<uint32_t>(ts_ms / ms_per_day);
+    case 0:
+      return static_cast<uint32_t>(ts_ms / (5 * ms_per_minute));
+    case 1:
+      return static_cast<uint32_t>(ts_ms / ms_per_hour);
+    case 2:
+      return static_cast<uint32_t>(ts_ms / (6 * ms_per_hour));
+    default:
+      return static_cast<uint32_t>(ts_ms / ms_per_day);
   }
 }
 
 }  // namespace
 
-const char* to_string(time_window w) { return kNames[static_cast<size_t>(w)]; }
+const char* to_string(time_window w) {
+  return kNames[static_cast<size_t>(w)];
+}
 
-window_geometry geometry_of(time_window w) { return kGeometry[static_cast<size_t>(w)]; }
+window_geometry geometry_of(time_window w) {
+  return kGeometry[static_cast<size_t>(w)];
+}
 
 void window_counters::add(event_type t, int64_t ts_ms, uint32_t n) {
   auto ti = static_cast<size_t>(t);
@@ -157,6 +165,8 @@ void window_counters::merge(const window_counters& other) {
   recount();
 }
 
-size_t window_counters::heap_bytes() const { return buckets_.capacity() * sizeof(bucket); }
+size_t window_counters::heap_bytes() const {
+  return buckets_.capacity() * sizeof(bucket);
+}
 
 }  // namespace persona

@@ -52,8 +52,8 @@ class window_counters {
   size_t heap_bytes() const;
 
   struct bucket {
-    uint32_t index;  // bucket start / bucket width
-    uint8_t window;  // time_window
+    uint32_t index;                                 // bucket start / bucket width
+    uint8_t window;                                 // time_window
     std::array<uint16_t, event_type_count> counts;  // saturating
   };
   /// Every stored bucket, sorted by (window, index).

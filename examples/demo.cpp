@@ -8,10 +8,10 @@
 #include <cstring>
 #include <string>
 
-#include "net/client.hpp"
-#include "net/msgpack_value.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
+#include "net/client.hpp"
+#include "net/msgpack_value.hpp"
 
 using namespace persona;
 

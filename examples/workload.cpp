@@ -70,7 +70,9 @@ uint64_t workload::pick_user() {
   return user_rank_[rank];
 }
 
-event workload::next() { return next_for(pick_user()); }
+event workload::next() {
+  return next_for(pick_user());
+}
 
 event workload::next_for(uint64_t u) {
   event e;

@@ -54,7 +54,7 @@ class workload {
   workload_options opts_;
   std::mt19937_64 rng_;
   std::vector<double> item_cdf_;
-  std::vector<double> user_cdf_;  // empty when users are uniform
+  std::vector<double> user_cdf_;     // empty when users are uniform
   std::vector<uint64_t> user_rank_;  // rank -> user, so activity is not ordered by id
   std::vector<uint32_t> item_category_;
   std::vector<uint32_t> item_brand_;

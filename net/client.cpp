@@ -82,7 +82,8 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
         if (outcome == frame_decoder::outcome::need_more)
           break;
         if (outcome != frame_decoder::outcome::message)
-          return self->fail_all("the node sent bytes that are not MessagePack-RPC: " + self->decoder.failure());
+          return self->fail_all("the node sent bytes that are not MessagePack-RPC: " +
+                                self->decoder.failure());
         self->on_message(oh.get());
       }
       self->do_read();
@@ -144,10 +145,9 @@ status client::connect(const std::string& host, uint16_t port, std::chrono::mill
     return {error_code::unavailable, "cannot resolve " + host + ": " + ec.message()};
   std::promise<boost::system::error_code> connected;
   auto fut = connected.get_future();
-  asio::async_connect(im.socket, endpoints,
-                      [&connected](boost::system::error_code e, const asio::ip::tcp::endpoint&) {
-                        connected.set_value(e);
-                      });
+  asio::async_connect(
+      im.socket, endpoints,
+      [&connected](boost::system::error_code e, const asio::ip::tcp::endpoint&) { connected.set_value(e); });
   im.thread = std::thread([this] { impl_->io.run(); });
   if (fut.wait_for(timeout) != std::future_status::ready) {
     asio::post(im.io, [self = impl_] {
@@ -180,18 +180,22 @@ void client::call_encoded(const std::string& method, const std::string& params_m
   impl_->write(encode_request_raw(id, method, params_msgpack));
 }
 
-void client::send_raw(std::string bytes) { impl_->write(std::move(bytes)); }
+void client::send_raw(std::string bytes) {
+  impl_->write(std::move(bytes));
+}
 
 void client::notify(const std::string& method, const value& params) {
   impl_->write(encode_notification(method, params));
 }
 
-result<value> client::call_sync(const std::string& method, const value& params, std::chrono::milliseconds timeout) {
+result<value> client::call_sync(const std::string& method, const value& params,
+                                std::chrono::milliseconds timeout) {
   auto p = std::make_shared<std::promise<result<value>>>();
   auto f = p->get_future();
   call(method, params, [p](result<value> r) { p->set_value(std::move(r)); });
   if (f.wait_for(timeout) != std::future_status::ready)
-    return status{error_code::timeout, method + " got no reply within " + std::to_string(timeout.count()) + " ms"};
+    return status{error_code::timeout,
+                  method + " got no reply within " + std::to_string(timeout.count()) + " ms"};
   return f.get();
 }
 

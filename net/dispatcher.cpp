@@ -9,7 +9,9 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-status bad(const std::string& what) { return {error_code::bad_request, what}; }
+status bad(const std::string& what) {
+  return {error_code::bad_request, what};
+}
 
 /// The method's role, or 0 for methods everyone may call.
 struct method_info {
@@ -75,14 +77,15 @@ result<value> options_param(const params_view& p, uint32_t i, const std::string&
 dispatcher::dispatcher(engine& eng, const node_config& cfg, network_counters& counters)
     : engine_(eng), cfg_(cfg), counters_(counters), started_(std::chrono::steady_clock::now()) {}
 
-void dispatcher::handle_request(const std::string& method, const msgpack::object& params, connection_state& conn,
-                                reply done) {
+void dispatcher::handle_request(const std::string& method, const msgpack::object& params,
+                                connection_state& conn, reply done) {
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
   auto* info = find_method(method);
   if (!info)
     return done(status{error_code::unknown_method,
-                       "no method '" + method + "'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
-                       "set_attributes, get_profile, delete_profile, merge_profiles, query"});
+                       "no method '" + method +
+                           "'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
+                           "set_attributes, get_profile, delete_profile, merge_profiles, query"});
   if (info->role != 0) {
     if (!cfg_.tokens.empty() && !conn.authenticated)
       return done(status{error_code::unauthenticated,
@@ -105,8 +108,9 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     return stats(std::move(done));
   }
   if (method == "snapshot")
-    return done(status{error_code::unknown_method,
-                       "snapshot is not available: this node keeps no snapshots yet (durability is not built)"});
+    return done(
+        status{error_code::unknown_method,
+               "snapshot is not available: this node keeps no snapshots yet (durability is not built)"});
   if (method == "ingest")
     return ingest(params, std::move(done));
   if (method == "upsert_items") {

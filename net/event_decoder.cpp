@@ -18,11 +18,18 @@ bool get_string(const msgpack::object& v, std::string& out) {
 
 bool get_number(const msgpack::object& v, double& out) {
   switch (v.type) {
-    case msgpack::type::POSITIVE_INTEGER: out = static_cast<double>(v.via.u64); return true;
-    case msgpack::type::NEGATIVE_INTEGER: out = static_cast<double>(v.via.i64); return true;
+    case msgpack::type::POSITIVE_INTEGER:
+      out = static_cast<double>(v.via.u64);
+      return true;
+    case msgpack::type::NEGATIVE_INTEGER:
+      out = static_cast<double>(v.via.i64);
+      return true;
     case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: out = v.via.f64; return true;
-    default: return false;
+    case msgpack::type::FLOAT64:
+      out = v.via.f64;
+      return true;
+    default:
+      return false;
   }
 }
 

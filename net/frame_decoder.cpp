@@ -14,7 +14,9 @@ msgpack::unpack_limit limits(size_t max_bytes) {
 
 /// Strings and binaries are copied into the message's zone, so a message
 /// never points into the receive buffer.
-bool never_reference(msgpack::type::object_type, std::size_t, void*) { return false; }
+bool never_reference(msgpack::type::object_type, std::size_t, void*) {
+  return false;
+}
 
 uint64_t read_be(const unsigned char* p, size_t n) {
   uint64_t x = 0;
@@ -73,7 +75,9 @@ void frame_decoder::feed(const char* data, size_t n) {
   commit(n);
 }
 
-void frame_decoder::peek_msgid() { failed_msgid_ = peek_request_msgid(head_.data(), head_.size()); }
+void frame_decoder::peek_msgid() {
+  failed_msgid_ = peek_request_msgid(head_.data(), head_.size());
+}
 
 frame_decoder::outcome frame_decoder::next(msgpack::object_handle& out) {
   try {

@@ -16,8 +16,8 @@ void log_line(log_level level, const std::string& message) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   const char* tag = level == log_level::info ? "info" : level == log_level::warning ? "warning" : "error";
-  std::string line = std::string(stamp) + "." + (ms < 100 ? (ms < 10 ? "00" : "0") : "") + std::to_string(ms) +
-                     "Z " + tag + " " + message + "\n";
+  std::string line = std::string(stamp) + "." + (ms < 100 ? (ms < 10 ? "00" : "0") : "") +
+                     std::to_string(ms) + "Z " + tag + " " + message + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

@@ -8,14 +8,21 @@ result<value> convert(const msgpack::object& o, const std::string& what, int dep
   if (depth > 64)
     return status{error_code::bad_request, what + " nests deeper than 64 levels"};
   switch (o.type) {
-    case msgpack::type::NIL: return value{};
-    case msgpack::type::BOOLEAN: return value{o.via.boolean};
-    case msgpack::type::POSITIVE_INTEGER: return value{static_cast<uint64_t>(o.via.u64)};
-    case msgpack::type::NEGATIVE_INTEGER: return value{static_cast<int64_t>(o.via.i64)};
+    case msgpack::type::NIL:
+      return value{};
+    case msgpack::type::BOOLEAN:
+      return value{o.via.boolean};
+    case msgpack::type::POSITIVE_INTEGER:
+      return value{static_cast<uint64_t>(o.via.u64)};
+    case msgpack::type::NEGATIVE_INTEGER:
+      return value{static_cast<int64_t>(o.via.i64)};
     case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return value{o.via.f64};
-    case msgpack::type::STR: return value{std::string(o.via.str.ptr, o.via.str.size)};
-    case msgpack::type::BIN: return value{std::string(o.via.bin.ptr, o.via.bin.size)};
+    case msgpack::type::FLOAT64:
+      return value{o.via.f64};
+    case msgpack::type::STR:
+      return value{std::string(o.via.str.ptr, o.via.str.size)};
+    case msgpack::type::BIN:
+      return value{std::string(o.via.bin.ptr, o.via.bin.size)};
     case msgpack::type::ARRAY: {
       value::array a;
       a.reserve(o.via.array.size);
@@ -47,13 +54,16 @@ result<value> convert(const msgpack::object& o, const std::string& what, int dep
       return value{std::move(m)};
     }
     default:
-      return status{error_code::bad_request, what + " holds a msgpack ext type, which Persona does not accept"};
+      return status{error_code::bad_request,
+                    what + " holds a msgpack ext type, which Persona does not accept"};
   }
 }
 
 }  // namespace
 
-result<value> to_value(const msgpack::object& o, const std::string& what) { return convert(o, what, 0); }
+result<value> to_value(const msgpack::object& o, const std::string& what) {
+  return convert(o, what, 0);
+}
 
 bool read_id(const msgpack::object& o, std::string& out) {
   if (o.type == msgpack::type::STR) {

@@ -3,8 +3,8 @@
 // become strings; ext types are refused. Any thread.
 #pragma once
 
-#include <msgpack.hpp>
 #include <cstring>
+#include <msgpack.hpp>
 #include <string>
 
 #include "core/status.hpp"
@@ -32,16 +32,24 @@ void pack_float64(Stream& out, double d) {
 template <class Stream>
 void pack_value(msgpack::packer<Stream>& pk, Stream& out, const value& v) {
   switch (v.type()) {
-    case value::kind::nil: pk.pack_nil(); break;
-    case value::kind::boolean: v.as_bool() ? pk.pack_true() : pk.pack_false(); break;
-    case value::kind::integer: pk.pack_int64(v.as_int()); break;
+    case value::kind::nil:
+      pk.pack_nil();
+      break;
+    case value::kind::boolean:
+      v.as_bool() ? pk.pack_true() : pk.pack_false();
+      break;
+    case value::kind::integer:
+      pk.pack_int64(v.as_int());
+      break;
     case value::kind::unsigned_integer: {
       uint64_t u = 0;
       v.get_uint(u);
       pk.pack_uint64(u);
       break;
     }
-    case value::kind::real: pack_float64(out, v.as_double()); break;
+    case value::kind::real:
+      pack_float64(out, v.as_double());
+      break;
     case value::kind::string:
       pk.pack_str(static_cast<uint32_t>(v.as_string().size()));
       pk.pack_str_body(v.as_string().data(), static_cast<uint32_t>(v.as_string().size()));

@@ -26,16 +26,20 @@ const setting kSettings[] = {
     {"max-connections", "1024", "open connections; more are closed at once"},
     {"max-in-flight-per-connection", "1024", "requests in flight on one connection before overloaded"},
     {"max-in-flight", "8192", "requests in flight on the node before overloaded"},
-    {"max-write-queue-bytes", "67108864", "reply bytes queued for a client that does not read, before closing it"},
+    {"max-write-queue-bytes", "67108864",
+     "reply bytes queued for a client that does not read, before closing it"},
     {"request-timeout-ms", "5000", "deadline of each request to a shard (ms)"},
     {"max-batch-events", "100000", "events in one ingest call"},
     {"stop-grace-s", "8", "seconds a graceful stop waits for requests in flight"},
     {"node-name", "persona-1", "name of this node in hello and logs"},
-    {"token", "(none)", "TOKEN:ROLES, repeatable; ROLES from ingest,query,admin; with any token, "
-                        "clients must send hello first"},
+    {"token", "(none)",
+     "TOKEN:ROLES, repeatable; ROLES from ingest,query,admin; with any token, "
+     "clients must send hello first"},
 };
 
-status bad(const std::string& what) { return {error_code::bad_request, what}; }
+status bad(const std::string& what) {
+  return {error_code::bad_request, what};
+}
 
 bool parse_uint(const std::string& text, uint64_t max, uint64_t& out) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
@@ -49,7 +53,8 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
   uint64_t n = 0;
   auto number = [&](uint64_t max, auto& field) -> status {
     if (!parse_uint(val, max, n))
-      return bad("--" + name + " must be a whole number up to " + std::to_string(max) + ", got '" + val + "'");
+      return bad("--" + name + " must be a whole number up to " + std::to_string(max) + ", got '" + val +
+                 "'");
     field = static_cast<std::remove_reference_t<decltype(field)>>(n);
     return {};
   };
@@ -205,7 +210,9 @@ std::string node_config::help_text() {
     out.append(left.size() < 34 ? 34 - left.size() : 1, ' ');
     out += std::string(s.meaning) + " [" + s.fallback + "]\n";
   }
-  out += "\nSIGINT or SIGTERM stops the node gracefully: it stops accepting, answers what is in flight, and exits 0.\n";
+  out +=
+      "\nSIGINT or SIGTERM stops the node gracefully: it stops accepting, answers what is in flight, and "
+      "exits 0.\n";
   return out;
 }
 

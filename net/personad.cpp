@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
   }
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   log_line(log_level::info, "personad " + cfg->node_name + " listening on " + cfg->bind + ":" +
-                                std::to_string(srv->port()) + " with " + std::to_string(eo.shards) + " shards, " +
-                                std::to_string(eo.worker_threads) + " worker threads, " +
+                                std::to_string(srv->port()) + " with " + std::to_string(eo.shards) +
+                                " shards, " + std::to_string(eo.worker_threads) + " worker threads, " +
                                 std::to_string(cfg->io_threads) + " I/O thread(s); started in " +
                                 std::to_string(static_cast<int>(ms)) + " ms");
   log_line(log_level::info, "data dir " + cfg->data_dir +
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   if (cfg->tokens.empty())
     log_line(log_level::info, "no tokens configured: every connection has every role");
   else
-    log_line(log_level::info, std::to_string(cfg->tokens.size()) + " token(s) configured: clients must hello first");
+    log_line(log_level::info,
+             std::to_string(cfg->tokens.size()) + " token(s) configured: clients must hello first");
   srv->wait();
   auto& c = srv->counters();
   log_line(log_level::info, "stopped: " + std::to_string(c.connections_total.load()) + " connection(s), " +

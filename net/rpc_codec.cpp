@@ -25,7 +25,9 @@ void pack_str(msgpack::packer<msgpack::sbuffer>& pk, const std::string& s) {
   pk.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
 }
 
-std::string take(msgpack::sbuffer& buf) { return std::string(buf.data(), buf.size()); }
+std::string take(msgpack::sbuffer& buf) {
+  return std::string(buf.data(), buf.size());
+}
 
 }  // namespace
 

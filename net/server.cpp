@@ -16,7 +16,9 @@ server::server(engine& eng, const node_config& cfg)
       acceptor_(asio::make_strand(io_)),
       signals_(io_) {}
 
-server::~server() { stop(); }
+server::~server() {
+  stop();
+}
 
 status server::start() {
   boost::system::error_code ec;
@@ -32,8 +34,8 @@ status server::start() {
   if (!ec)
     acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return {error_code::unavailable, "cannot listen on " + cfg_.bind + ":" + std::to_string(cfg_.port) + ": " +
-                                         ec.message() + "; choose another --port or --bind"};
+    return {error_code::unavailable, "cannot listen on " + cfg_.bind + ":" + std::to_string(cfg_.port) +
+                                         ": " + ec.message() + "; choose another --port or --bind"};
   port_ = acceptor_.local_endpoint().port();
   if (handle_signals_) {
     signals_.add(SIGINT);
@@ -50,27 +52,28 @@ status server::start() {
 }
 
 void server::do_accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, asio::ip::tcp::socket s) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted)
-        return;
-      log_line(log_level::warning, "accept failed: " + ec.message());
-    } else if (registry_.size() >= cfg_.max_connections) {
-      counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
-      log_line(log_level::warning, "refused a connection: max_connections (" +
-                                       std::to_string(cfg_.max_connections) + ") are open");
-      boost::system::error_code ignored;
-      s.close(ignored);
-    } else {
-      counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
-      counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
-      auto sess = std::make_shared<session>(std::move(s), dispatcher_, cfg_, registry_, counters_);
-      registry_.add(sess);
-      sess->start();
-    }
-    if (acceptor_.is_open())
-      do_accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, asio::ip::tcp::socket s) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted)
+            return;
+          log_line(log_level::warning, "accept failed: " + ec.message());
+        } else if (registry_.size() >= cfg_.max_connections) {
+          counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+          log_line(log_level::warning, "refused a connection: max_connections (" +
+                                           std::to_string(cfg_.max_connections) + ") are open");
+          boost::system::error_code ignored;
+          s.close(ignored);
+        } else {
+          counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
+          counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
+          auto sess = std::make_shared<session>(std::move(s), dispatcher_, cfg_, registry_, counters_);
+          registry_.add(sess);
+          sess->start();
+        }
+        if (acceptor_.is_open())
+          do_accept();
+      });
 }
 
 void server::on_signal() {

@@ -15,8 +15,8 @@ constexpr size_t read_chunk = 64 * 1024;
 
 }  // namespace
 
-session::session(asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg, session_registry& registry,
-                 network_counters& counters)
+session::session(asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg,
+                 session_registry& registry, network_counters& counters)
     : socket_(std::move(socket)),
       dispatcher_(d),
       cfg_(cfg),
@@ -81,7 +81,8 @@ void session::on_bytes(size_t n) {
       continue;
     }
     counters_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
-    auto code = outcome == frame_decoder::outcome::too_large ? error_code::too_large : error_code::bad_request;
+    auto code =
+        outcome == frame_decoder::outcome::too_large ? error_code::too_large : error_code::bad_request;
     if (auto id = decoder_.failed_msgid())
       send(encode_response(*id, status{code, decoder_.failure() + "; the connection is closed"}));
     close_after_flush(decoder_.failure());
@@ -124,7 +125,8 @@ void session::on_message(const msgpack::object& o) {
   auto ex = socket_.get_executor();
   // The reply may come from an actor thread: hop back onto the strand.
   dispatcher_.handle_request(m.method, *m.params, conn_, [self, msgid_copy, ex](result<value> r) {
-    asio::post(ex, [self, msgid_copy, r = std::move(r)]() mutable { self->answer(msgid_copy, std::move(r)); });
+    asio::post(ex,
+               [self, msgid_copy, r = std::move(r)]() mutable { self->answer(msgid_copy, std::move(r)); });
   });
 }
 

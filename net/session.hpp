@@ -26,8 +26,8 @@ class session_registry;
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(boost::asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg, session_registry& registry,
-          network_counters& counters);
+  session(boost::asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg,
+          session_registry& registry, network_counters& counters);
 
   /// Starts reading. REQUIRES: called once, after construction through make_shared.
   void start();

@@ -14,9 +14,15 @@ namespace persona::test {
 /// 2026-01-01T00:00:00Z, a fixed origin for event times in tests.
 constexpr int64_t t0 = 1767225600000;
 
-inline int64_t minutes(double m) { return static_cast<int64_t>(m * ms_per_minute); }
-inline int64_t hours(double h) { return static_cast<int64_t>(h * ms_per_hour); }
-inline int64_t days(double d) { return static_cast<int64_t>(d * ms_per_day); }
+inline int64_t minutes(double m) {
+  return static_cast<int64_t>(m * ms_per_minute);
+}
+inline int64_t hours(double h) {
+  return static_cast<int64_t>(h * ms_per_hour);
+}
+inline int64_t days(double d) {
+  return static_cast<int64_t>(d * ms_per_day);
+}
 
 /// An event with user, type, ts and (when given) item marked present.
 inline event make_event(const std::string& user, event_type type, int64_t ts, const std::string& item = "") {

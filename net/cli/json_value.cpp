@@ -8,12 +8,18 @@ namespace {
 
 value from_json(const nlohmann::json& j) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: return value{};
-    case nlohmann::json::value_t::boolean: return value{j.get<bool>()};
-    case nlohmann::json::value_t::number_integer: return value{j.get<int64_t>()};
-    case nlohmann::json::value_t::number_unsigned: return value{j.get<uint64_t>()};
-    case nlohmann::json::value_t::number_float: return value{j.get<double>()};
-    case nlohmann::json::value_t::string: return value{j.get<std::string>()};
+    case nlohmann::json::value_t::null:
+      return value{};
+    case nlohmann::json::value_t::boolean:
+      return value{j.get<bool>()};
+    case nlohmann::json::value_t::number_integer:
+      return value{j.get<int64_t>()};
+    case nlohmann::json::value_t::number_unsigned:
+      return value{j.get<uint64_t>()};
+    case nlohmann::json::value_t::number_float:
+      return value{j.get<double>()};
+    case nlohmann::json::value_t::string:
+      return value{j.get<std::string>()};
     case nlohmann::json::value_t::array: {
       value::array a;
       for (auto& x : j)
@@ -26,7 +32,8 @@ value from_json(const nlohmann::json& j) {
         m.emplace_back(it.key(), from_json(it.value()));
       return value{std::move(m)};
     }
-    default: return value{};
+    default:
+      return value{};
   }
 }
 

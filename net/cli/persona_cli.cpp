@@ -202,11 +202,13 @@ int ingest(net::client& c, const options& o) {
               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(accepted),
               static_cast<unsigned long long>(rejected), secs, human(secs > 0 ? accepted / secs : 0).c_str());
   for (auto& [code, n] : by_code)
-    std::printf("  %-14s %8llu  e.g. %s\n", code.c_str(), static_cast<unsigned long long>(n), example[code].c_str());
+    std::printf("  %-14s %8llu  e.g. %s\n", code.c_str(), static_cast<unsigned long long>(n),
+                example[code].c_str());
   if (failure)
     return node_error(*failure);
   if (rejected > 0 && !o.flag("allow-rejects")) {
-    std::fprintf(stderr, "persona-cli: %llu event(s) were rejected (see above); pass --allow-rejects to exit 0\n",
+    std::fprintf(stderr,
+                 "persona-cli: %llu event(s) were rejected (see above); pass --allow-rejects to exit 0\n",
                  static_cast<unsigned long long>(rejected));
     return 3;
   }
@@ -248,8 +250,9 @@ int main(int argc, char** argv) {
   if (auto st = c.connect(o.host, o.port); !st.ok())
     return node_error(st);
   if (!o.token.empty()) {
-    auto hello = c.call_sync("hello", value{value::array{value{value::map{{"token", value{o.token}},
-                                                                         {"client", value{"persona-cli"}}}}}});
+    auto hello = c.call_sync(
+        "hello",
+        value{value::array{value{value::map{{"token", value{o.token}}, {"client", value{"persona-cli"}}}}}});
     if (!hello.ok())
       return node_error(hello.error());
   }

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "actors/coordinator_actor.hpp"
 #include "actors/error_conversion.hpp"

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <map>
 
@@ -93,16 +93,16 @@ TEST_CASE("query counts and aggregates are exact across shards") {
     }
   }
   REQUIRE(eng.ingest_sync(batch).ok());
-  auto options = map_of({{"limit", value{7}},
-                         {"aggregate", value{value::array{
-                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"sum"}}}),
-                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
-                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"min"}}}),
-                                           map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}}),
-                                           map_of({{"field", value{"rfm.monetary"}},
-                                                   {"fn", value{"histogram"}},
-                                                   {"bins", value{8}}}),
-                                       }}}});
+  auto options =
+      map_of({{"limit", value{7}},
+              {"aggregate",
+               value{value::array{
+                   map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"sum"}}}),
+                   map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
+                   map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"min"}}}),
+                   map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}}),
+                   map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"histogram"}}, {"bins", value{8}}}),
+               }}}});
   auto r = eng.query_sync(field_cond("counts.purchase", ">=", value{1}), options);
   REQUIRE(r.ok());
   CHECK(r->find("count")->as_int() == expected_count);
@@ -159,8 +159,8 @@ TEST_CASE("merge folds a user on one shard into a user on another") {
 TEST_CASE("get_profile honours fields and now, and delete removes the profile") {
   engine eng(small(2));
   REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
-  auto p = eng.get_profile_sync("u", map_of({{"fields", value{value::array{value{"tags"}}}},
-                                             {"now", value{t0 + days(31)}}}));
+  auto p = eng.get_profile_sync(
+      "u", map_of({{"fields", value{value::array{value{"tags"}}}}, {"now", value{t0 + days(31)}}}));
   REQUIRE(p.ok());
   CHECK(p->as_map().size() == 1);
   CHECK(p->find("tags")->as_array()[0].as_string() == "dormant");
@@ -174,9 +174,12 @@ TEST_CASE("get_profile honours fields and now, and delete removes the profile") 
 
 TEST_CASE("catalog items enrich later events") {
   engine eng(small(2));
-  auto up = eng.upsert_items_sync(value{value::array{
-      map_of({{"item", value{"i1"}}, {"category", value{"shoes"}}, {"brand", value{"acme"}}, {"price", value{80}}}),
-      map_of({{"item", value{"i2"}}, {"price", value{"free"}}})}});
+  auto up =
+      eng.upsert_items_sync(value{value::array{map_of({{"item", value{"i1"}},
+                                                       {"category", value{"shoes"}},
+                                                       {"brand", value{"acme"}},
+                                                       {"price", value{80}}}),
+                                               map_of({{"item", value{"i2"}}, {"price", value{"free"}}})}});
   REQUIRE(up.ok());
   CHECK(up->find("upserted")->as_int() == 1);
   CHECK(up->find("rejected")->as_array()[0].find("code")->as_string() == "bad_price");

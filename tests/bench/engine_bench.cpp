@@ -17,8 +17,8 @@
 #include <unordered_map>
 
 #include "actors/engine.hpp"
-#include "core/session_tracker.hpp"
 #include "core/id_index.hpp"
+#include "core/session_tracker.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
@@ -48,9 +48,13 @@ struct counting_allocator {
     std::allocator<T>{}.deallocate(p, n);
   }
   template <class U>
-  bool operator==(const counting_allocator<U>&) const { return true; }
+  bool operator==(const counting_allocator<U>&) const {
+    return true;
+  }
   template <class U>
-  bool operator!=(const counting_allocator<U>&) const { return false; }
+  bool operator!=(const counting_allocator<U>&) const {
+    return false;
+  }
 };
 
 size_t rss_bytes() {
@@ -111,7 +115,8 @@ void compare_index(uint64_t users) {
     uint64_t found = 0;
     for (uint64_t k = 0; k < users; ++k) {
       uint64_t u = (k * 7919) % users;
-      found += index.find(ids[u], stable_hash(ids[u]), [&](uint32_t s) { return std::string_view{ids[s]}; }) == u;
+      found +=
+          index.find(ids[u], stable_hash(ids[u]), [&](uint32_t s) { return std::string_view{ids[s]}; }) == u;
     }
     double lookup_ns = seconds_since(t) * 1e9 / users;
     std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "persona::id_index", insert_ns, lookup_ns,
@@ -141,8 +146,9 @@ void compare_index(uint64_t users) {
     std::printf("%-28s %12.1f %12.1f %14.1f%s\n", "std::unordered_map<string>", insert_ns, lookup_ns,
                 static_cast<double>(counted_bytes) / users, found == users ? "" : "  (LOOKUP FAILED)");
   }
-  std::printf("(id_index stores no key: the id lives once, in the profile slab; the map's\n"
-              " figure includes its own copy of each id)\n");
+  std::printf(
+      "(id_index stores no key: the id lives once, in the profile slab; the map's\n"
+      " figure includes its own copy of each id)\n");
 }
 
 }  // namespace
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
     std::printf(
         "usage: persona-bench-engine [--users=1000000] [--events=5000000] [--shards=2]\n"
         "                            [--batch=500] [--window=8] [--items=100000] [--compare-index]\n"
-        "                            [--user-skew=0]   (Zipf exponent of user activity x 100; 0 = uniform)\n");
+        "                            [--user-skew=0]   (Zipf exponent of user activity x 100; 0 = "
+        "uniform)\n");
     return 0;
   }
   workload_options wo;
@@ -167,12 +174,13 @@ int main(int argc, char** argv) {
   eo.shards = flag_value(argc, argv, "shards", 2);
   eo.worker_threads = flag_value(argc, argv, "threads", 2);
 
-  std::printf("persona-bench-engine: %llu users (activity %s), %llu items, %llu events after one per user, "
-              "%zu shards, %zu worker threads, batches of %zu, %zu in flight\n",
-              static_cast<unsigned long long>(wo.users),
-              wo.user_skew > 0 ? ("Zipf " + std::to_string(wo.user_skew).substr(0, 4)).c_str() : "uniform",
-              static_cast<unsigned long long>(wo.items), static_cast<unsigned long long>(events), eo.shards,
-              eo.worker_threads, batch, window);
+  std::printf(
+      "persona-bench-engine: %llu users (activity %s), %llu items, %llu events after one per user, "
+      "%zu shards, %zu worker threads, batches of %zu, %zu in flight\n",
+      static_cast<unsigned long long>(wo.users),
+      wo.user_skew > 0 ? ("Zipf " + std::to_string(wo.user_skew).substr(0, 4)).c_str() : "uniform",
+      static_cast<unsigned long long>(wo.items), static_cast<unsigned long long>(events), eo.shards,
+      eo.worker_threads, batch, window);
   workload shop(wo);
   size_t rss_start = rss_bytes();
   engine eng(eo);
@@ -206,7 +214,8 @@ int main(int argc, char** argv) {
 
   t = clock_type::now();
   auto steady = make_batches(events, false);
-  std::printf("generated %llu steady events in %.1f s\n", static_cast<unsigned long long>(events), seconds_since(t));
+  std::printf("generated %llu steady events in %.1f s\n", static_cast<unsigned long long>(events),
+              seconds_since(t));
   secs = drive(eng, steady, window, rejected);
   steady.clear();
   steady.shrink_to_fit();
@@ -214,7 +223,8 @@ int main(int argc, char** argv) {
   std::printf("steady:   %llu events over %llu existing users in %.2f s: %.0f events/s\n",
               static_cast<unsigned long long>(events), static_cast<unsigned long long>(wo.users), secs, rate);
   if (rejected)
-    std::printf("WARNING: %llu batches had rejections or errors\n", static_cast<unsigned long long>(rejected));
+    std::printf("WARNING: %llu batches had rejections or errors\n",
+                static_cast<unsigned long long>(rejected));
 
   auto s = eng.stats_sync();
   if (!s.ok()) {
@@ -228,7 +238,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(users), mem.find("bytes_per_profile")->as_double());
   std::printf("process RSS growth per profile (everything, catalog and symbols included): %.0f\n",
               users ? static_cast<double>(rss_end - rss_start) / users : 0.0);
-  std::printf("\nRESULT events_per_s=%.0f bytes_per_profile=%.0f\n", rate, mem.find("bytes_per_profile")->as_double());
+  std::printf("\nRESULT events_per_s=%.0f bytes_per_profile=%.0f\n", rate,
+              mem.find("bytes_per_profile")->as_double());
 
   if (has_flag(argc, argv, "--compare-index"))
     compare_index(wo.users);

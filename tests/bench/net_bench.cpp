@@ -53,7 +53,9 @@ struct percentiles {
 
 percentiles summarize(std::vector<double> us) {
   std::sort(us.begin(), us.end());
-  auto at = [&](double q) { return us.empty() ? 0.0 : us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))]; };
+  auto at = [&](double q) {
+    return us.empty() ? 0.0 : us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))];
+  };
   return {at(0.5), at(0.9), at(0.99), at(0.999), us.empty() ? 0.0 : us.back()};
 }
 
@@ -107,16 +109,17 @@ std::vector<double> probe(net::client& c, uint64_t users, std::chrono::microseco
 }
 
 void print_latency(const char* what, const percentiles& p, size_t n) {
-  std::printf("%-34s n=%-7zu p50 %7.1f us  p90 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  max %8.1f us\n", what, n,
-              p.p50, p.p90, p.p99, p.p999, p.max);
+  std::printf("%-34s n=%-7zu p50 %7.1f us  p90 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  max %8.1f us\n", what,
+              n, p.p50, p.p90, p.p99, p.p999, p.max);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (has_flag(argc, argv, "--help")) {
-    std::printf("usage: persona-bench-net --port=P [--users=200000] [--events=4000000] [--batch=500]\n"
-                "                         [--connections=2] [--window=8]\n");
+    std::printf(
+        "usage: persona-bench-net --port=P [--users=200000] [--events=4000000] [--batch=500]\n"
+        "                         [--connections=2] [--window=8]\n");
     return 0;
   }
   auto port = static_cast<uint16_t>(flag_value(argc, argv, "port", 7400));
@@ -153,9 +156,11 @@ int main(int argc, char** argv) {
     }
     return out;
   };
-  std::printf("persona-bench-net: port %u, %llu users, %llu events, batches of %zu, %zu connections, %zu in flight each\n",
-              port, static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(events), batch,
-              connections, window);
+  std::printf(
+      "persona-bench-net: port %u, %llu users, %llu events, batches of %zu, %zu connections, %zu in flight "
+      "each\n",
+      port, static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(events), batch,
+      connections, window);
   std::atomic<uint64_t> errors{0};
   auto populate = encode(wo.users, true);
   ingest_all(clients, populate, window, errors);
@@ -166,16 +171,18 @@ int main(int argc, char** argv) {
 
   auto steady = encode(events, false);
   std::vector<double> loaded;
-  std::thread probing([&] { loaded = probe(*prober, wo.users, std::chrono::microseconds(1000), stop, 1000000); });
+  std::thread probing(
+      [&] { loaded = probe(*prober, wo.users, std::chrono::microseconds(1000), stop, 1000000); });
   double secs = ingest_all(clients, steady, window, errors);
   stop = true;
   probing.join();
   double rate = events / secs;
-  std::printf("ingest over TCP: %llu events in %.2f s: %.0f events/s\n", static_cast<unsigned long long>(events),
-              secs, rate);
+  std::printf("ingest over TCP: %llu events in %.2f s: %.0f events/s\n",
+              static_cast<unsigned long long>(events), secs, rate);
   print_latency("get_profile, under that ingest", summarize(loaded), loaded.size());
   if (errors)
-    std::printf("WARNING: %llu calls failed or had rejections\n", static_cast<unsigned long long>(errors.load()));
+    std::printf("WARNING: %llu calls failed or had rejections\n",
+                static_cast<unsigned long long>(errors.load()));
   std::printf("\nRESULT tcp_events_per_s=%.0f get_p99_idle_us=%.1f get_p99_loaded_us=%.1f\n", rate,
               summarize(idle).p99, summarize(loaded).p99);
   return errors ? 1 : 0;

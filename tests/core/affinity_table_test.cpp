@@ -18,7 +18,8 @@ TEST_CASE("a view decays to half after one half-life") {
 
 TEST_CASE("decayed scores follow the closed form whatever the arrival order") {
   auto h = days(3);
-  std::vector<std::pair<double, int64_t>> hits = {{1, t0}, {4, t0 + days(1)}, {2, t0 + days(5)}, {8, t0 + hours(30)}};
+  std::vector<std::pair<double, int64_t>> hits = {
+      {1, t0}, {4, t0 + days(1)}, {2, t0 + days(5)}, {8, t0 + hours(30)}};
   double now = t0 + days(10);
   double expected = 0;
   for (auto& [w, ts] : hits)

@@ -66,12 +66,13 @@ TEST_CASE("aggregate and query options are validated with the parameter named") 
             .find("options.aggregate[0].fn") != std::string::npos);
   CHECK(bad(value{value::array{map_of({{"field", value{"tags"}}, {"fn", value{"avg"}}})}}).find("list") !=
         std::string::npos);
-  CHECK(bad(value{value::array{map_of(
-                {{"field", value{"rfm.monetary"}}, {"fn", value{"histogram"}}, {"bins", value{0}}})}})
+  CHECK(bad(value{value::array{
+                map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"histogram"}}, {"bins", value{0}}})}})
             .find("bins") != std::string::npos);
-  auto ok = parse_aggregates(value{value::array{
-      map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"histogram"}},
-              {"bins", value{value::array{value{0}, value{10}, value{100}}}}})}});
+  auto ok = parse_aggregates(
+      value{value::array{map_of({{"field", value{"rfm.monetary"}},
+                                 {"fn", value{"histogram"}},
+                                 {"bins", value{value::array{value{0}, value{10}, value{100}}}}})}});
   REQUIRE(ok.ok());
   CHECK((*ok)[0].bins == 2);
   CHECK_FALSE((*ok)[0].needs_range());

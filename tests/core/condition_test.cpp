@@ -19,7 +19,8 @@ struct fixture {
         make_event("viewer", event_type::view, t0 + 2, "i3"),
     };
     store.apply(ev, std::vector<uint32_t>(ev.size()));
-    store.set_attributes("buyer", map_of({{"age", value{34}}, {"city", value{"Berlin"}}, {"vip", value{true}}}));
+    store.set_attributes("buyer",
+                         map_of({{"age", value{34}}, {"city", value{"Berlin"}}, {"vip", value{true}}}));
   }
   bool matches(const value& where, const std::string& user) {
     auto c = condition::compile(where, &store.symbols());
@@ -69,10 +70,12 @@ TEST_CASE("in, and, or and not combine") {
   value cities{value::array{value{"Paris"}, value{"Berlin"}}};
   CHECK(f.matches(field_cond("attributes.city", "in", cities), "buyer"));
   CHECK_FALSE(f.matches(field_cond("attributes.city", "in", value{value::array{value{"Rome"}}}), "buyer"));
-  auto both = combine("and", {field_cond("counts.view", ">=", value{1}), field_cond("counts.purchase", ">=", value{1})});
+  auto both = combine(
+      "and", {field_cond("counts.view", ">=", value{1}), field_cond("counts.purchase", ">=", value{1})});
   CHECK(f.matches(both, "buyer"));
   CHECK_FALSE(f.matches(both, "viewer"));
-  auto either = combine("or", {field_cond("counts.purchase", ">=", value{1}), field_cond("user", "==", value{"viewer"})});
+  auto either = combine(
+      "or", {field_cond("counts.purchase", ">=", value{1}), field_cond("user", "==", value{"viewer"})});
   CHECK(f.matches(either, "viewer"));
   CHECK(f.matches(combine("not", {both}), "viewer"));
 }
@@ -91,7 +94,8 @@ TEST_CASE("bad conditions name the bad part") {
   CHECK(f.error_of(field_cond("rfm.money", ">", value{1})).find("rfm.money") != std::string::npos);
   CHECK(f.error_of(field_cond("rfm.monetary", "~", value{1})).find("where.op") != std::string::npos);
   CHECK(f.error_of(field_cond("rfm.monetary", ">")).find("where.value") != std::string::npos);
-  CHECK(f.error_of(combine("and", {field_cond("counts.view", ">", value{1}), field_cond("counts.bogus", ">", value{1})}))
+  CHECK(f.error_of(combine("and", {field_cond("counts.view", ">", value{1}),
+                                   field_cond("counts.bogus", ">", value{1})}))
             .find("where.and[1].field") != std::string::npos);
   CHECK(f.error_of(field_cond("tags", ">", value{"new"})).find("list") != std::string::npos);
   CHECK(f.error_of(map_of({{"tag", value{"vip"}}})).find("where.tag") != std::string::npos);

@@ -50,7 +50,8 @@ TEST_CASE("bad item records are rejected with the key's code") {
   item_record r;
   CHECK(parse_item_record(value{"i1"}, r)->code == "bad_item");
   CHECK(parse_item_record(map_of({{"category", value{"x"}}}), r)->code == "bad_item");
-  CHECK(parse_item_record(map_of({{"item", value{"i1"}}, {"category", value{3}}}), r)->code == "bad_category");
+  CHECK(parse_item_record(map_of({{"item", value{"i1"}}, {"category", value{3}}}), r)->code ==
+        "bad_category");
   CHECK(parse_item_record(map_of({{"item", value{"i1"}}, {"price", value{-3}}}), r)->code == "bad_price");
   CHECK(parse_item_record(map_of({{"item", value{"i1"}}, {"brand", value{""}}}), r)->code == "bad_brand");
   CHECK(parse_item_record(map_of({{"item", value{"i1"}}, {"tags", value{"x"}}}), r)->code == "bad_tags");

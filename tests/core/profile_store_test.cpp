@@ -67,9 +67,9 @@ TEST_CASE("the profile map has every documented key") {
   profile_store s;
   feed(s, {with_price(make_event("u", event_type::purchase, t0, "i1"), 10)});
   auto p = profile_of(s, "u", t0);
-  for (auto key : {"user", "first_seen", "last_seen", "attributes", "counts", "windows", "sessions", "affinity",
-                   "recent_items", "rfm", "purchase_cycle_days", "price", "risk", "tags", "segments", "cluster",
-                   "predict"})
+  for (auto key : {"user", "first_seen", "last_seen", "attributes", "counts", "windows", "sessions",
+                   "affinity", "recent_items", "rfm", "purchase_cycle_days", "price", "risk", "tags",
+                   "segments", "cluster", "predict"})
     CHECK(p.find(key) != nullptr);
   CHECK(p.find("rfm")->find("monetary")->as_double() == 10.0);
   auto only = s.render("u", t0, {"rfm", "tags"});

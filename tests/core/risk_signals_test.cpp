@@ -9,7 +9,9 @@ using namespace persona::test;
 
 namespace {
 
-uint32_t bit(risk_flag f) { return 1u << static_cast<unsigned>(f); }
+uint32_t bit(risk_flag f) {
+  return 1u << static_cast<unsigned>(f);
+}
 
 struct history {
   risk_config cfg;

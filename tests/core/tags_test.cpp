@@ -17,7 +17,9 @@ struct one_user {
     std::vector<uint32_t> idx(events.size());
     store.apply(events, idx);
   }
-  bool has(tag t, int64_t now) const { return compute_tags(*store.find("u"), now, store.config()) & tag_bit(t); }
+  bool has(tag t, int64_t now) const {
+    return compute_tags(*store.find("u"), now, store.config()) & tag_bit(t);
+  }
 };
 
 }  // namespace

@@ -7,9 +7,10 @@ using namespace persona;
 using namespace persona::test;
 
 TEST_CASE("a value tree survives its binary encoding") {
-  value v = map_of({{"a", value{1}},
-                    {"b", value{value::array{value{}, value{true}, value{-3}, value{uint64_t{1} << 63}, value{2.5}}}},
-                    {"c", map_of({{"nested", value{"text"}}})}});
+  value v = map_of(
+      {{"a", value{1}},
+       {"b", value{value::array{value{}, value{true}, value{-3}, value{uint64_t{1} << 63}, value{2.5}}}},
+       {"c", map_of({{"nested", value{"text"}}})}});
   value back;
   REQUIRE(decode_value(encode_value(v), back));
   CHECK(back == v);

@@ -50,7 +50,10 @@ TEST_CASE("a message over the size limit is too_large, with its msgid") {
 TEST_CASE("a forged huge length is refused before anything is allocated for it") {
   frame_decoder d(16 << 20);
   // [0, 9, "ingest", <array32 of 4,294,967,295 elements>]
-  const char forged[] = "\x94\x00\x09\xa6" "ingest" "\xdd\xff\xff\xff\xff";
+  const char forged[] =
+      "\x94\x00\x09\xa6"
+      "ingest"
+      "\xdd\xff\xff\xff\xff";
   std::string bytes(forged, sizeof forged - 1);
   d.feed(bytes.data(), bytes.size());
   msgpack::object_handle oh;
@@ -60,7 +63,10 @@ TEST_CASE("a forged huge length is refused before anything is allocated for it")
   // A huge declared string waits for its bytes, but never past the limit:
   // the buffer holds at most max_message_bytes before too_large.
   frame_decoder s(1024);
-  const char huge_str[] = "\x94\x00\xcd\x01\x00\xa4" "ping" "\xdb\xff\xff\xff\xf0";
+  const char huge_str[] =
+      "\x94\x00\xcd\x01\x00\xa4"
+      "ping"
+      "\xdb\xff\xff\xff\xf0";
   std::string str(huge_str, sizeof huge_str - 1);
   s.feed(str.data(), str.size());
   CHECK(s.next(oh) == frame_decoder::outcome::need_more);

@@ -1,7 +1,7 @@
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 #include "net/node_config.hpp"
 
@@ -68,5 +68,6 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
   CHECK(parse({"--token=nope"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"--token=x:root"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"stray"}, help).error().message().find("stray") != std::string::npos);
-  CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") != std::string::npos);
+  CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
+        std::string::npos);
 }

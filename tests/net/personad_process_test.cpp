@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <future>
@@ -94,7 +94,9 @@ struct personad_process {
   }
 };
 
-value args(std::vector<value> xs) { return value{value::array(xs.begin(), xs.end())}; }
+value args(std::vector<value> xs) {
+  return value{value::array(xs.begin(), xs.end())};
+}
 
 }  // namespace
 

@@ -11,7 +11,9 @@ using namespace persona::test;
 
 namespace {
 
-msgpack::object_handle unpack(const std::string& bytes) { return msgpack::unpack(bytes.data(), bytes.size()); }
+msgpack::object_handle unpack(const std::string& bytes) {
+  return msgpack::unpack(bytes.data(), bytes.size());
+}
 
 std::optional<std::string> shape_problem(const value& v, std::optional<uint32_t>& id) {
   msgpack::sbuffer buf;
@@ -26,7 +28,8 @@ std::optional<std::string> shape_problem(const value& v, std::optional<uint32_t>
 
 TEST_CASE("the three message shapes are recognised and others refused") {
   std::optional<uint32_t> id;
-  CHECK_FALSE(shape_problem(value{value::array{value{0}, value{1}, value{"ping"}, value{value::array{}}}}, id));
+  CHECK_FALSE(
+      shape_problem(value{value::array{value{0}, value{1}, value{"ping"}, value{value::array{}}}}, id));
   CHECK_FALSE(shape_problem(value{value::array{value{2}, value{"ingest"}, value{value::array{}}}}, id));
   CHECK_FALSE(shape_problem(value{value::array{value{1}, value{1}, value{}, value{"x"}}}, id));
   id.reset();
@@ -60,9 +63,13 @@ TEST_CASE("errors travel as {code, message} maps and come back as statuses") {
 }
 
 TEST_CASE("events decode with ids as strings or integers and wrong types marked") {
-  auto good = map_of({{"user", value{uint64_t{42}}}, {"type", value{"purchase"}}, {"item", value{"i1"}},
-                      {"price", value{19}}, {"category", value{value::array{value{"a"}, value{"b"}}}},
-                      {"ts", value{}}, {"extra", value{"ignored"}}});
+  auto good = map_of({{"user", value{uint64_t{42}}},
+                      {"type", value{"purchase"}},
+                      {"item", value{"i1"}},
+                      {"price", value{19}},
+                      {"category", value{value::array{value{"a"}, value{"b"}}}},
+                      {"ts", value{}},
+                      {"extra", value{"ignored"}}});
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> pk(buf);
   pack_value(pk, buf, good);
@@ -76,8 +83,12 @@ TEST_CASE("events decode with ids as strings or integers and wrong types marked"
   CHECK_FALSE(e.has(event_key::ts));
   CHECK(e.wrong_type == 0);
 
-  auto bad = map_of({{"user", value{"u"}}, {"type", value{"view"}}, {"item", value{"i"}}, {"price", value{"9"}},
-                     {"quantity", value{1.5}}, {"device", value{7}}});
+  auto bad = map_of({{"user", value{"u"}},
+                     {"type", value{"view"}},
+                     {"item", value{"i"}},
+                     {"price", value{"9"}},
+                     {"quantity", value{1.5}},
+                     {"device", value{7}}});
   msgpack::sbuffer buf2;
   msgpack::packer<msgpack::sbuffer> pk2(buf2);
   pack_value(pk2, buf2, bad);

@@ -12,15 +12,21 @@ using namespace persona::test;
 
 namespace {
 
-value events_of(std::vector<value> events) { return value{value::array{value{value::array(events.begin(), events.end())}}}; }
+value events_of(std::vector<value> events) {
+  return value{value::array{value{value::array(events.begin(), events.end())}}};
+}
 
 value view(const std::string& user, const std::string& item, int64_t ts) {
   return map_of({{"user", value{user}}, {"type", value{"view"}}, {"item", value{item}}, {"ts", value{ts}}});
 }
 
-value args(std::vector<value> xs) { return value{value::array(xs.begin(), xs.end())}; }
+value args(std::vector<value> xs) {
+  return value{value::array(xs.begin(), xs.end())};
+}
 
-std::string code_of(const result<value>& r) { return r.ok() ? "ok" : to_string(r.error().code()); }
+std::string code_of(const result<value>& r) {
+  return r.ok() ? "ok" : to_string(r.error().code());
+}
 
 /// A node still serves a fresh connection.
 void still_serves(const test_node& node) {
@@ -42,8 +48,9 @@ TEST_CASE("every method answers over TCP as the protocol says") {
   CHECK(hello->find("shards")->as_int() == 2);
   CHECK(c->call_sync("ping", args({}))->as_string() == "pong");
 
-  auto up = c->call_sync("upsert_items", args({value{value::array{map_of(
-                                            {{"item", value{"i1"}}, {"category", value{"shoes"}}, {"price", value{50}}})}}}));
+  auto up = c->call_sync(
+      "upsert_items", args({value{value::array{map_of(
+                          {{"item", value{"i1"}}, {"category", value{"shoes"}}, {"price", value{50}}})}}}));
   REQUIRE(up.ok());
   CHECK(up->find("upserted")->as_int() == 1);
 
@@ -57,14 +64,18 @@ TEST_CASE("every method answers over TCP as the protocol says") {
   REQUIRE(attrs.ok());
   CHECK(attrs->find("user")->as_string() == "u1");
 
-  auto p = c->call_sync("get_profile", args({value{"u1"}, map_of({{"fields", args({value{"attributes"}, value{"affinity"}})}})}));
+  auto p =
+      c->call_sync("get_profile",
+                   args({value{"u1"}, map_of({{"fields", args({value{"attributes"}, value{"affinity"}})}})}));
   REQUIRE(p.ok());
   CHECK(p->find("attributes")->find("age")->as_int() == 30);
   CHECK(p->find("affinity")->find("category")->find("shoes")->as_double() == 1.0);
 
-  auto q = c->call_sync("query", args({field_cond("counts.view", ">=", value{1}),
-                                        map_of({{"aggregate", args({map_of({{"field", value{"price.avg_viewed"}},
-                                                                             {"fn", value{"avg"}}})})}})}));
+  auto q = c->call_sync(
+      "query",
+      args({field_cond("counts.view", ">=", value{1}),
+            map_of({{"aggregate",
+                     args({map_of({{"field", value{"price.avg_viewed"}}, {"fn", value{"avg"}}})})}})}));
   REQUIRE(q.ok());
   CHECK(q->find("count")->as_int() == 2);
   CHECK(q->find("aggregates")->as_array()[0].find("value")->as_double() == 50.0);
@@ -250,7 +261,10 @@ TEST_CASE("bad input closes only the offending connection") {
   }
   SECTION("a forged huge length") {
     raw_connection raw(node.port());
-    const char forged[] = "\x94\x00\x03\xa6" "ingest" "\xdd\xff\xff\xff\xff";
+    const char forged[] =
+        "\x94\x00\x03\xa6"
+        "ingest"
+        "\xdd\xff\xff\xff\xff";
     raw.write(std::string(forged, sizeof forged - 1));
     uint32_t id = 0;
     std::string code;
