@@ -56,16 +56,7 @@ int main(int argc, char** argv) {
   for (uint64_t sent = 0; sent < total;) {
     value::array batch;
     for (int i = 0; i < 500 && sent < total; ++i, ++sent) {
-      auto e = shop.next();
-      value m{value::map{}};
-      m.set("user", value{e.user});
-      m.set("type", value{to_string(e.type)});
-      m.set("ts", value{e.ts});
-      if (!e.item.empty())
-        m.set("item", value{e.item});
-      if (!e.query.empty())
-        m.set("query", value{e.query});
-      batch.push_back(std::move(m));
+      batch.push_back(workload::to_value(shop.next()));
     }
     auto r = call("ingest", {value{std::move(batch)}});
     check(r, "ingest");

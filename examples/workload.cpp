@@ -55,6 +55,20 @@ value workload::catalog() const {
   return value{std::move(items)};
 }
 
+value workload::to_value(const event& e) {
+  value m{value::map{}};
+  m.set("user", value{e.user});
+  m.set("type", value{to_string(e.type)});
+  m.set("ts", value{e.ts});
+  if (!e.item.empty())
+    m.set("item", value{e.item});
+  if (!e.query.empty())
+    m.set("query", value{e.query});
+  if (e.has(event_key::quantity))
+    m.set("quantity", value{e.quantity});
+  return m;
+}
+
 uint64_t workload::zipf_item() {
   double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
   auto it = std::lower_bound(item_cdf_.begin(), item_cdf_.end(), u);

@@ -43,6 +43,9 @@ class workload {
   /// The next event for user number `u`.
   event next_for(uint64_t u);
 
+  /// An event as the protocol's event map.
+  static value to_value(const event& e);
+
   static std::string user_id(uint64_t u) { return "u" + std::to_string(u); }
   static std::string item_id(uint64_t i) { return "i" + std::to_string(i); }
   const workload_options& options() const { return opts_; }

@@ -7,23 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 bash scripts/build.sh > build/build.log 2>&1 || { cat build/build.log; exit 1; }
-log="$(mktemp)"
-./build/net/personad --port=0 2> "$log" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
-port=""
-for _ in $(seq 1 100); do
-  port="$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2 || true)"
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-[ -n "$port" ] || { echo "personad did not start:"; cat "$log"; exit 1; }
+source scripts/node.sh
+start_node ./build/net/personad
 echo "== personad log =="
-cat "$log"
+cat "$NODE_LOG"
 echo
-./build/examples/persona-demo --port="$port" "$@"
+./build/examples/persona-demo --port="$NODE_PORT" "$@"
 echo
 echo "== stopping personad (SIGTERM) =="
-kill -TERM $pid
-wait $pid
-tail -2 "$log"
+kill -TERM "$NODE_PID"
+wait "$NODE_PID"
+tail -2 "$NODE_LOG"

@@ -22,20 +22,6 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-value event_value(const event& e) {
-  value m{value::map{}};
-  m.set("user", value{e.user});
-  m.set("type", value{to_string(e.type)});
-  m.set("ts", value{e.ts});
-  if (!e.item.empty())
-    m.set("item", value{e.item});
-  if (!e.query.empty())
-    m.set("query", value{e.query});
-  if (e.has(event_key::quantity))
-    m.set("quantity", value{e.quantity});
-  return m;
-}
-
 /// The params array [events] of one ingest call, msgpack-encoded.
 std::string encode_batch(const std::vector<event>& events) {
   msgpack::sbuffer buf;
@@ -43,7 +29,7 @@ std::string encode_batch(const std::vector<event>& events) {
   pk.pack_array(1);
   pk.pack_array(static_cast<uint32_t>(events.size()));
   for (auto& e : events)
-    net::pack_value(pk, buf, event_value(e));
+    net::pack_value(pk, buf, workload::to_value(e));
   return std::string(buf.data(), buf.size());
 }
 
