@@ -18,10 +18,22 @@ uint32_t profile_store::slot_of(std::string_view user, uint64_t h) const {
   return index_.find(user, h, [this](uint32_t slot) { return std::string_view{slab_[slot].id}; });
 }
 
+size_t profile_store::slot_heap_bytes(uint32_t slot) const {
+  const auto& e = slab_[slot];
+  return e.data.memory_bytes() - sizeof(profile) + (e.id.capacity() > 15 ? e.id.capacity() + 1 : 0);
+}
+
 uint32_t profile_store::obtain(const std::string& user, uint64_t h) {
   auto slot = slot_of(user, h);
   if (slot != id_index::npos)
     return slot;
+  slot = create(user, h);
+  heap_bytes_ += slot_heap_bytes(slot);
+  return slot;
+}
+
+uint32_t profile_store::create(const std::string& user, uint64_t h) {
+  uint32_t slot = 0;
   if (!free_.empty()) {
     slot = free_.back();
     free_.pop_back();
@@ -105,6 +117,7 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
     const event& e = events[i];
     auto slot = obtain(e.user, hashes[i]);
     profile& p = slab_[slot].data;
+    size_t heap_before = slot_heap_bytes(slot);
     if (!e.id.empty()) {
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
@@ -116,6 +129,7 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
     }
     apply_event(p, e, intern(e, catalog), cfg_);
+    heap_bytes_ += slot_heap_bytes(slot) - heap_before;
     ++out.accepted;
     ++events_;
   }
@@ -179,11 +193,15 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     st = apply_attributes(fresh, attrs, symbols_, cfg_.caps.attributes);
     if (!st.ok())
       return st;
-    slot = obtain(user, h);
+    slot = create(user, h);
     slab_[slot].data = std::move(fresh);
+    heap_bytes_ += slot_heap_bytes(slot);
     return {};
   }
-  return apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
+  size_t before = slot_heap_bytes(slot);
+  st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
+  heap_bytes_ += slot_heap_bytes(slot) - before;
+  return st;
 }
 
 bool profile_store::erase(const std::string& user) {
@@ -191,6 +209,7 @@ bool profile_store::erase(const std::string& user) {
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     return false;
+  heap_bytes_ -= slot_heap_bytes(slot);
   index_.erase(h, slot);
   slab_[slot].data = profile{};  // release the profile's memory now
   slab_[slot].id.clear();
@@ -215,8 +234,10 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   auto slot = obtain(target, stable_hash(target));
+  size_t before = slot_heap_bytes(slot);
   merge_profile(
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
+  heap_bytes_ += slot_heap_bytes(slot) - before;
   return render(target, now_ms, fields);
 }
 
@@ -258,14 +279,17 @@ store_stats profile_store::stats() const {
   store_stats s;
   s.users = index_.size();
   s.events = events_;
-  for (size_t i = 0; i < slab_.size(); ++i) {
-    s.profile_bytes += slab_[i].data.memory_bytes();
-    s.profile_bytes += sizeof(std::string) + (slab_[i].id.capacity() > 15 ? slab_[i].id.capacity() + 1 : 0);
-  }
-  s.profile_bytes += (slab_.capacity() - slab_.size()) * sizeof(slab_entry);
+  s.profile_bytes = slab_.capacity() * sizeof(slab_entry) + heap_bytes_;
   s.index_bytes = index_.memory_bytes();
   s.symbol_bytes = symbols_.memory_bytes();
   return s;
+}
+
+uint64_t profile_store::recount_profile_bytes() const {
+  uint64_t heap = 0;
+  for (size_t i = 0; i < slab_.size(); ++i)
+    heap += slot_heap_bytes(static_cast<uint32_t>(i));
+  return slab_.capacity() * sizeof(slab_entry) + heap;
 }
 
 }  // namespace persona

@@ -75,7 +75,10 @@ class profile_store {
   /// Evaluates a query over every profile of this store.
   result<query_partial> run_query(const query_request& q) const;
 
+  /// Figures in constant time: memory is kept as a running total.
   store_stats stats() const;
+  /// profile_bytes recounted by walking every profile (for tests).
+  uint64_t recount_profile_bytes() const;
   size_t size() const { return index_.size(); }
   const profile_config& config() const { return cfg_; }
   const symbol_table& symbols() const { return symbols_; }
@@ -95,7 +98,11 @@ class profile_store {
   void prefetch_profile_heap(uint64_t h) const;
   /// The slot of `user`, creating an empty profile when absent.
   uint32_t obtain(const std::string& user, uint64_t h);
+  /// A new slot for `user`. REQUIRES: absent.
+  uint32_t create(const std::string& user, uint64_t h);
   event_symbols intern(const event& e, const item_catalog* catalog);
+  /// Heap bytes of one slot (profile and id), for the running total.
+  size_t slot_heap_bytes(uint32_t slot) const;
 
   /// What the catalog says of one item, as this store's symbols.
   struct cached_item {
@@ -121,6 +128,8 @@ class profile_store {
   /// Indexed by item symbol; refreshed when the catalog version changes.
   std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
+  /// Sum of slot_heap_bytes over all slots.
+  uint64_t heap_bytes_ = 0;
 };
 
 }  // namespace persona

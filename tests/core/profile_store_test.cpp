@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "core/profile_codec.hpp"
 #include "core/profile_store.hpp"
@@ -162,4 +163,33 @@ TEST_CASE("the user index finds every user among many") {
   CHECK(s.size() == 10000);
   CHECK(s.find("user-1") != nullptr);
   CHECK(s.find("user-2") == nullptr);
+}
+
+TEST_CASE("the running memory total equals a full recount after any mix of operations") {
+  profile_store s;
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string user = "u" + std::to_string(rng() % 50);
+    switch (rng() % 6) {
+      case 0:
+        s.erase(user);
+        break;
+      case 1:
+        s.set_attributes(user,
+                         map_of({{"k" + std::to_string(rng() % 5), value{std::string(rng() % 40, 'x')}}}));
+        break;
+      case 2: {
+        auto image = s.export_image(user);
+        if (image)
+          s.merge_image("u" + std::to_string(rng() % 50), *image, t0, {});
+        break;
+      }
+      default:
+        feed(s, {with_category(with_id(make_event(user, event_type::view, t0 + round * 60000,
+                                                  "i" + std::to_string(rng() % 30)),
+                                       "e" + std::to_string(rng() % 200)),
+                               {"c" + std::to_string(rng() % 20)})});
+    }
+    REQUIRE(s.stats().profile_bytes == s.recount_profile_bytes());
+  }
 }
