@@ -43,8 +43,6 @@ caf::result<batch_outcome> ingest(self_ptr self, std::vector<shard_batch>& batch
   auto& st = self->state;
   auto rp = std::make_shared<caf::typed_response_promise<batch_outcome>>(
       self->make_response_promise<batch_outcome>());
-  std::vector<caf::actor> targets;
-  std::vector<std::string> names;
   for (auto& b : batches) {
     if (b.shard >= st.shards.size()) {
       rp->deliver(
@@ -52,50 +50,33 @@ caf::result<batch_outcome> ingest(self_ptr self, std::vector<shard_batch>& batch
                                                   " of " + std::to_string(st.shards.size())}));
       return *rp;
     }
-    targets.push_back(st.shards[b.shard]);
-    names.push_back(st.shard_name(b.shard));
   }
-  // Each shard gets its own part; fan_out sends one message per target, so
-  // send per target here with the same aggregation.
-  struct pending {
-    batch_outcome merged;
-    size_t outstanding;
-    std::optional<status> error;
-  };
-  auto p = std::make_shared<pending>();
-  p->outstanding = targets.size();
-  auto finish = [rp, p] {
-    if (--p->outstanding > 0)
-      return;
-    if (p->error) {
-      rp->deliver(to_caf_error(*p->error));
-      return;
-    }
-    std::sort(p->merged.rejected.begin(), p->merged.rejected.end(),
-              [](const rejection& a, const rejection& b) { return a.index < b.index; });
-    rp->deliver(std::move(p->merged));
-  };
-  if (targets.empty()) {
-    rp->deliver(batch_outcome{});
-    return *rp;
-  }
+  // Each shard gets its own part of the batch.
+  std::vector<uint32_t> shard_of_part;
+  for (auto& b : batches)
+    shard_of_part.push_back(b.shard);
   auto timeout = st.timeout;
-  for (size_t i = 0; i < targets.size(); ++i) {
-    auto name = names[i];
-    self->request(targets[i], timeout, ingest_atom::value, std::move(batches[i]))
-        .then(
-            [p, finish](batch_outcome& o) {
-              p->merged.accepted += o.accepted;
-              for (auto& r : o.rejected)
-                p->merged.rejected.push_back(std::move(r));
-              finish();
-            },
-            [p, finish, name, timeout](caf::error& err) {
-              if (!p->error)
-                p->error = from_caf_error(err, name, timeout.count());
-              finish();
-            });
-  }
+  fan_out<batch_outcome>(
+      batches.size(), timeout,
+      [self, shard_of_part](size_t i) { return self->state.shard_name(shard_of_part[i]); },
+      [&](size_t i) {
+        return self->request(st.shards[batches[i].shard], timeout, ingest_atom::value, std::move(batches[i]));
+      },
+      [rp](std::vector<batch_outcome>& parts, std::optional<status> err) {
+        if (err) {
+          rp->deliver(to_caf_error(*err));
+          return;
+        }
+        batch_outcome merged;
+        for (auto& o : parts) {
+          merged.accepted += o.accepted;
+          for (auto& r : o.rejected)
+            merged.rejected.push_back(std::move(r));
+        }
+        std::sort(merged.rejected.begin(), merged.rejected.end(),
+                  [](const rejection& a, const rejection& b) { return a.index < b.index; });
+        rp->deliver(std::move(merged));
+      });
   return *rp;
 }
 

@@ -51,7 +51,7 @@ value rejections_value(const std::vector<rejection>& rejected) {
   return value{std::move(out)};
 }
 
-status bad_user(const std::string& what, const std::string& user) {
+status check_user_id(const std::string& what, const std::string& user) {
   if (user.empty() || user.size() > max_id_bytes)
     return {error_code::bad_request, what + " must be a user id of 1 to 256 bytes"};
   return {};
@@ -172,6 +172,11 @@ void engine::ingest(std::vector<event> events, callback done) {
     return done(overloaded_status(im.opts.max_in_flight));
   int64_t clock = wall_clock_ms();
   std::vector<shard_batch> per_shard(im.shards.size());
+  for (auto& part : per_shard) {
+    // A little over an even share, so the parts rarely grow while filling.
+    part.events.reserve(events.size() / per_shard.size() + events.size() / 8 + 1);
+    part.indices.reserve(part.events.capacity());
+  }
   std::vector<rejection> rejected;
   int64_t newest = -1;
   for (size_t i = 0; i < events.size(); ++i) {
@@ -243,7 +248,7 @@ void engine::upsert_items(const value& items, callback done) {
 
 void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
   auto& im = *impl_;
-  if (auto st = bad_user("user", user); !st.ok())
+  if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (auto st = validate_attributes(attributes, im.opts.profile.caps.attributes); !st.ok())
     return done(st);
@@ -261,7 +266,7 @@ void engine::set_attributes(const std::string& user, const value& attributes, ca
 
 void engine::get_profile(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = bad_user("user", user); !st.ok())
+  if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (!options.is_nil() && !options.is_map())
     return done(status{error_code::bad_request, "options must be a map with optional keys fields and now"});
@@ -280,7 +285,7 @@ void engine::get_profile(const std::string& user, const value& options, callback
 
 void engine::delete_profile(const std::string& user, callback done) {
   auto& im = *impl_;
-  if (auto st = bad_user("user", user); !st.ok())
+  if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
@@ -296,9 +301,9 @@ void engine::delete_profile(const std::string& user, callback done) {
 
 void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
   auto& im = *impl_;
-  if (auto st = bad_user("source", source); !st.ok())
+  if (auto st = check_user_id("source", source); !st.ok())
     return done(st);
-  if (auto st = bad_user("target", target); !st.ok())
+  if (auto st = check_user_id("target", target); !st.ok())
     return done(st);
   if (source == target)
     return done(status{error_code::bad_request, "source and target are the same user; nothing to merge"});

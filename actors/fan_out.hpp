@@ -16,13 +16,13 @@
 
 namespace persona {
 
-/// Sends `args...` to every actor of `targets` and calls `done(answers, error)`
-/// once: `answers[i]` is target i's reply; on any failure, `error` says which
-/// target failed and how (the answers are then incomplete).
-template <class T, class Self, class... Ts>
-void fan_out(Self* self, const std::vector<caf::actor>& targets, std::chrono::milliseconds timeout,
-             std::function<std::string(size_t)> name_of,
-             std::function<void(std::vector<T>&, std::optional<status>)> done, const Ts&... args) {
+/// Asks `count` questions at once and calls `done(answers, error)` once:
+/// `send(i)` issues request i (returning what self->request returns) and
+/// `answers[i]` is its reply; on any failure, `error` says which target
+/// (`name_of(i)`) failed and how, and the answers are incomplete.
+template <class T, class Send>
+void fan_out(size_t count, std::chrono::milliseconds timeout, std::function<std::string(size_t)> name_of,
+             Send send, std::function<void(std::vector<T>&, std::optional<status>)> done) {
   struct pending {
     std::vector<T> answers;
     size_t outstanding;
@@ -30,28 +30,37 @@ void fan_out(Self* self, const std::vector<caf::actor>& targets, std::chrono::mi
     std::function<void(std::vector<T>&, std::optional<status>)> done;
   };
   auto st = std::make_shared<pending>();
-  st->answers.resize(targets.size());
-  st->outstanding = targets.size();
+  st->answers.resize(count);
+  st->outstanding = count;
   st->done = std::move(done);
-  if (targets.empty()) {
+  if (count == 0) {
     st->done(st->answers, std::nullopt);
     return;
   }
-  for (size_t i = 0; i < targets.size(); ++i) {
-    self->request(targets[i], timeout, args...)
-        .then(
-            [st, i](T& answer) {
-              st->answers[i] = std::move(answer);
-              if (--st->outstanding == 0)
-                st->done(st->answers, st->error);
-            },
-            [st, i, name_of, timeout](caf::error& err) {
-              if (!st->error)
-                st->error = from_caf_error(err, name_of(i), timeout.count());
-              if (--st->outstanding == 0)
-                st->done(st->answers, st->error);
-            });
+  for (size_t i = 0; i < count; ++i) {
+    send(i).then(
+        [st, i](T& answer) {
+          st->answers[i] = std::move(answer);
+          if (--st->outstanding == 0)
+            st->done(st->answers, st->error);
+        },
+        [st, i, name_of, timeout](caf::error& err) {
+          if (!st->error)
+            st->error = from_caf_error(err, name_of(i), timeout.count());
+          if (--st->outstanding == 0)
+            st->done(st->answers, st->error);
+        });
   }
+}
+
+/// Sends the same `args...` to every actor of `targets` (see above).
+template <class T, class Self, class... Ts>
+void fan_out(Self* self, const std::vector<caf::actor>& targets, std::chrono::milliseconds timeout,
+             std::function<std::string(size_t)> name_of,
+             std::function<void(std::vector<T>&, std::optional<status>)> done, const Ts&... args) {
+  fan_out<T>(
+      targets.size(), timeout, std::move(name_of),
+      [&](size_t i) { return self->request(targets[i], timeout, args...); }, std::move(done));
 }
 
 }  // namespace persona

@@ -153,8 +153,6 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
       return !eval(n.children[0], p, user, ctx);
     case op::has_tag:
       return (compute_tags(p, ctx.now_ms, ctx.cfg) & (1u << n.tag_index)) != 0;
-    case op::in_segment:
-      return false;
     default:
       break;
   }
@@ -208,15 +206,6 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
   }
 }
 
-void collect_fields(const node& n, std::vector<std::string>& out) {
-  if (n.kind == op::all || n.kind == op::any || n.kind == op::negate) {
-    for (auto& c : n.children)
-      collect_fields(c, out);
-  } else if (n.kind != op::has_tag && n.kind != op::in_segment) {
-    out.push_back(n.field.path);
-  }
-}
-
 }  // namespace
 
 result<condition> condition::compile(const value& where, const symbol_table* symbols) {
@@ -229,12 +218,6 @@ result<condition> condition::compile(const value& where, const symbol_table* sym
 
 bool condition::matches(const profile& p, std::string_view user, const read_context& ctx) const {
   return eval(*root_, p, user, ctx);
-}
-
-std::vector<std::string> condition::fields() const {
-  std::vector<std::string> out;
-  collect_fields(*root_, out);
-  return out;
 }
 
 }  // namespace persona

@@ -33,10 +33,7 @@ class condition {
   /// True if the profile of `user` satisfies the condition at ctx.now_ms.
   bool matches(const profile& p, std::string_view user, const read_context& ctx) const;
 
-  /// The field paths the condition reads (for docs and tests).
-  std::vector<std::string> fields() const;
-
-  enum class op : uint8_t { all, any, negate, eq, ne, lt, le, gt, ge, in, exists, has_tag, in_segment };
+  enum class op : uint8_t { all, any, negate, eq, ne, lt, le, gt, ge, in, exists, has_tag };
 
   struct node {
     op kind = op::all;
@@ -44,7 +41,6 @@ class condition {
     field_ref field;
     value operand;
     uint8_t tag_index = 0;
-    std::string segment;
   };
 
  private:

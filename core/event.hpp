@@ -93,9 +93,6 @@ struct event {
   bool has(event_key k) const { return (present & key_bit(k)) != 0; }
   void mark(event_key k) { present |= key_bit(k); }
   bool has_price() const { return has(event_key::price) && !std::isnan(price); }
-
-  /// purchase amount: price x quantity (0 without a price).
-  double amount() const { return has_price() ? price * static_cast<double>(quantity) : 0.0; }
 };
 
 /// True for the types that must name an item.

@@ -19,15 +19,7 @@ class id_index {
   /// The slot of `key` (hash `h`), or npos. `key_of(slot)` returns the id stored there.
   template <class KeyOf>
   uint32_t find(std::string_view key, uint64_t h, KeyOf key_of) const {
-    if (entries_.empty())
-      return npos;
-    for (size_t i = home(h);; i = (i + 1) & mask_) {
-      const entry& e = entries_[i];
-      if (e.slot == empty_slot)
-        return npos;
-      if (e.slot != tombstone && e.hash == h && key_of(e.slot) == key)
-        return e.slot;
-    }
+    return probe(h, [&](uint32_t slot) { return key_of(slot) == key; });
   }
 
   /// Adds `slot` for a key known to be absent.
@@ -45,15 +37,7 @@ class id_index {
   /// The slot of the first entry whose hash is `h`, without confirming the
   /// id: a guess for prefetching, never for answers. npos if none.
   uint32_t candidate(uint64_t h) const {
-    if (entries_.empty())
-      return npos;
-    for (size_t i = home(h);; i = (i + 1) & mask_) {
-      const entry& e = entries_[i];
-      if (e.slot == empty_slot)
-        return npos;
-      if (e.slot != tombstone && e.hash == h)
-        return e.slot;
-    }
+    return probe(h, [](uint32_t) { return true; });
   }
 
   size_t size() const { return size_; }
@@ -67,6 +51,19 @@ class id_index {
     uint64_t hash = 0;
     uint32_t slot = empty_slot;
   };
+  /// The first live entry with hash `h` whose slot `accept`s, or npos.
+  template <class Accept>
+  uint32_t probe(uint64_t h, Accept accept) const {
+    if (entries_.empty())
+      return npos;
+    for (size_t i = home(h);; i = (i + 1) & mask_) {
+      const entry& e = entries_[i];
+      if (e.slot == empty_slot)
+        return npos;
+      if (e.slot != tombstone && e.hash == h && accept(e.slot))
+        return e.slot;
+    }
+  }
   size_t home(uint64_t h) const { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> shift_); }
   void rehash(size_t capacity);
 

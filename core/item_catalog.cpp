@@ -98,24 +98,4 @@ void item_catalog_holder::upsert(const std::vector<item_record>& items) {
   std::atomic_store(&current_, current()->with(items));
 }
 
-void item_catalog::enrich(event& e) const {
-  if (e.item.empty() || size_ == 0)
-    return;
-  auto* info = find(e.item);
-  if (!info)
-    return;
-  if (!e.has(event_key::category) && !info->categories.empty()) {
-    e.categories = info->categories;
-    e.mark(event_key::category);
-  }
-  if (!e.has(event_key::brand) && !info->brand.empty()) {
-    e.brand = info->brand;
-    e.mark(event_key::brand);
-  }
-  if (!e.has(event_key::price) && !std::isnan(info->price)) {
-    e.price = info->price;
-    e.mark(event_key::price);
-  }
-}
-
 }  // namespace persona

@@ -52,9 +52,6 @@ class item_catalog {
   /// Grows by one with every upsert; shards use it to refresh their caches.
   uint64_t version() const { return version_; }
 
-  /// Fills the categories, brand and price that `e` lacks from its item.
-  void enrich(event& e) const;
-
  private:
   static constexpr size_t partition_count = 64;
   using partition = std::unordered_map<std::string, item_info>;

@@ -8,7 +8,7 @@
 #include "core/condition.hpp"
 #include "core/profile_codec.hpp"
 #include "core/profile_view.hpp"
-#include "core/session_tracker.hpp"
+#include "core/stable_hash.hpp"
 
 namespace persona {
 
@@ -39,11 +39,9 @@ uint32_t profile_store::create(const std::string& user, uint64_t h) {
     free_.pop_back();
     slab_[slot].data = profile{};
     slab_[slot].id = user;
-    live_[slot] = true;
   } else {
     slot = static_cast<uint32_t>(slab_.size());
     slab_.push_back(slab_entry{user, profile{}});
-    live_.push_back(true);
   }
   index_.insert(h, slot);
   return slot;
@@ -214,7 +212,6 @@ bool profile_store::erase(const std::string& user) {
   slab_[slot].data = profile{};  // release the profile's memory now
   slab_[slot].id.clear();
   slab_[slot].id.shrink_to_fit();
-  live_[slot] = false;
   free_.push_back(slot);
   return true;
 }
@@ -257,7 +254,7 @@ result<query_partial> profile_store::run_query(const query_request& q) const {
   out.aggregates.resize(q.aggregates.size());
   read_context ctx{q.now_ms, symbols_, cfg_};
   for (size_t i = 0; i < slab_.size(); ++i) {
-    if (!live_[i])
+    if (slab_[i].id.empty())  // a free slot
       continue;
     const profile& p = slab_[i].data;
     std::string_view user{slab_[i].id};

@@ -83,14 +83,6 @@ class profile_store {
   const profile_config& config() const { return cfg_; }
   const symbol_table& symbols() const { return symbols_; }
 
-  /// Calls f(user_id, profile) for every profile.
-  template <class F>
-  void for_each(F f) const {
-    for (size_t i = 0; i < slab_.size(); ++i)
-      if (live_[i])
-        f(std::string_view{slab_[i].id}, slab_[i].data);
-  }
-
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
   /// Cache hints for apply(): a user's profile, then its heap blocks.
@@ -119,11 +111,11 @@ class profile_store {
   /// A user's id next to its profile: a lookup's id comparison touches the
   /// cache line the update needs next.
   struct slab_entry {
+    /// Empty for a free slot (user ids are never empty).
     std::string id;
     profile data;
   };
   std::vector<slab_entry> slab_;
-  std::vector<bool> live_;
   std::vector<uint32_t> free_;
   /// Indexed by item symbol; refreshed when the catalog version changes.
   std::vector<cached_item> item_cache_;

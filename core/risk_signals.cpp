@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/purchase_stats.hpp"
-#include "core/session_tracker.hpp"
+#include "core/stable_hash.hpp"
 
 namespace persona {
 

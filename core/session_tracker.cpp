@@ -1,15 +1,8 @@
 #include "core/session_tracker.hpp"
 
-namespace persona {
+#include "core/stable_hash.hpp"
 
-uint64_t stable_hash(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h == 0 ? 1 : h;
-}
+namespace persona {
 
 void session_tracker::add(int64_t ts_ms, const std::string& session, int64_t gap_ms) {
   uint64_t id = session.empty() ? 0 : stable_hash(session);

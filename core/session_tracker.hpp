@@ -36,8 +36,4 @@ class session_tracker {
   int64_t closed_duration_ms = 0;
 };
 
-/// A stable 64-bit hash (FNV-1a), used for ids that must not change between
-/// runs or machines: session and event ids, devices, user routing.
-uint64_t stable_hash(const std::string& s);
-
 }  // namespace persona

@@ -1,22 +1,11 @@
 #include "core/symbol_table.hpp"
 
+#include "core/stable_hash.hpp"
+
 namespace persona {
 
-namespace {
-
-uint64_t hash_of(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-}  // namespace
-
 symbol symbol_table::intern(std::string_view s) {
-  auto h = hash_of(s);
+  auto h = stable_hash(s);
   auto found = ids_.find(s, h, [this](uint32_t id) { return std::string_view{names_[id]}; });
   if (found != id_index::npos)
     return found;
@@ -27,7 +16,7 @@ symbol symbol_table::intern(std::string_view s) {
 }
 
 symbol symbol_table::find(std::string_view s) const {
-  auto found = ids_.find(s, hash_of(s), [this](uint32_t id) { return std::string_view{names_[id]}; });
+  auto found = ids_.find(s, stable_hash(s), [this](uint32_t id) { return std::string_view{names_[id]}; });
   return found == id_index::npos ? missing : found;
 }
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/session_tracker.hpp"
+#include "core/stable_hash.hpp"
 
 namespace persona {
 

@@ -153,7 +153,7 @@ void append_json(std::string& out, const value& v, int indent, int depth) {
       out += '[';
       for (size_t i = 0; i < a.size(); ++i) {
         if (i)
-          out += indent > 0 ? "," : ",";
+          out += ',';
         newline(depth + 1);
         append_json(out, a[i], indent, depth + 1);
       }

@@ -180,10 +180,6 @@ void client::call_encoded(const std::string& method, const std::string& params_m
   impl_->write(encode_request_raw(id, method, params_msgpack));
 }
 
-void client::send_raw(std::string bytes) {
-  impl_->write(std::move(bytes));
-}
-
 void client::notify(const std::string& method, const value& params) {
   impl_->write(encode_notification(method, params));
 }
@@ -197,11 +193,6 @@ result<value> client::call_sync(const std::string& method, const value& params,
     return status{error_code::timeout,
                   method + " got no reply within " + std::to_string(timeout.count()) + " ms"};
   return f.get();
-}
-
-size_t client::pending() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->waiting.size();
 }
 
 void client::close() {

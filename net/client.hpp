@@ -34,8 +34,6 @@ class client {
   void call(const std::string& method, const value& params, callback done);
   /// Same, with params already encoded as a msgpack array (for load tools).
   void call_encoded(const std::string& method, const std::string& params_msgpack, callback done);
-  /// Sends raw bytes as they are (for protocol tests).
-  void send_raw(std::string bytes);
   /// Sends a notification (nothing is answered).
   void notify(const std::string& method, const value& params);
 
@@ -43,8 +41,6 @@ class client {
   result<value> call_sync(const std::string& method, const value& params,
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
-  /// Calls waiting for a reply.
-  size_t pending() const;
   /// Closes the connection; pending calls fail with `unavailable`.
   void close();
 

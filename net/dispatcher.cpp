@@ -75,7 +75,7 @@ result<value> options_param(const params_view& p, uint32_t i, const std::string&
 }  // namespace
 
 dispatcher::dispatcher(engine& eng, const node_config& cfg, network_counters& counters)
-    : engine_(eng), cfg_(cfg), counters_(counters), started_(std::chrono::steady_clock::now()) {}
+    : engine_(eng), cfg_(cfg), counters_(counters) {}
 
 void dispatcher::handle_request(const std::string& method, const msgpack::object& params,
                                 connection_state& conn, reply done) {

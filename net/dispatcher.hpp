@@ -61,7 +61,6 @@ class dispatcher {
   engine& engine_;
   const node_config& cfg_;
   network_counters& counters_;
-  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace persona::net

@@ -18,7 +18,7 @@
 
 #include "actors/engine.hpp"
 #include "core/id_index.hpp"
-#include "core/session_tracker.hpp"
+#include "core/stable_hash.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/item_catalog.hpp"
+#include "core/profile_store.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
@@ -21,19 +22,31 @@ item_record record(const std::string& item, const std::string& cat, const std::s
 
 TEST_CASE("events are enriched from the catalog only where they are silent") {
   auto cat = item_catalog{}.with({record("i1", "shoes", "acme", 50)});
-  auto e = make_event("u", event_type::view, t0, "i1");
-  cat->enrich(e);
-  CHECK(e.categories == std::vector<std::string>{"shoes"});
-  CHECK(e.brand == "acme");
-  CHECK(e.price == 50);
-  auto own = with_price(with_category(make_event("u", event_type::view, t0, "i1"), {"boots"}), 40);
-  cat->enrich(own);
-  CHECK(own.categories == std::vector<std::string>{"boots"});
-  CHECK(own.price == 40);
-  CHECK(own.brand == "acme");
-  auto unknown = make_event("u", event_type::view, t0, "i9");
-  cat->enrich(unknown);
-  CHECK(unknown.categories.empty());
+  profile_store store;
+  auto apply = [&](event e) { store.apply({e}, {0}, cat.get()); };
+  auto profile = [&](const std::string& user) { return *store.render(user, t0, {}); };
+
+  apply(make_event("a", event_type::view, t0, "i1"));
+  auto a = profile("a");
+  CHECK(a.find("affinity")->find("category")->find("shoes")->as_double() == 1.0);
+  CHECK(a.find("affinity")->find("brand")->find("acme")->as_double() == 1.0);
+  CHECK(a.find("price")->find("avg_viewed")->as_double() == 50);
+
+  // The event's own category and price win; the brand still comes from the catalog.
+  apply(with_price(with_category(make_event("b", event_type::view, t0, "i1"), {"boots"}), 40));
+  auto b = profile("b");
+  CHECK(b.find("affinity")->find("category")->find("boots") != nullptr);
+  CHECK(b.find("affinity")->find("category")->find("shoes") == nullptr);
+  CHECK(b.find("price")->find("avg_viewed")->as_double() == 40);
+  CHECK(b.find("affinity")->find("brand")->find("acme") != nullptr);
+
+  apply(make_event("c", event_type::view, t0, "i9"));
+  CHECK(profile("c").find("affinity")->find("category")->as_map().empty());
+
+  // A new catalog version reaches items the shard has cached already.
+  auto v2 = cat->with({record("i1", "hats", "hatco", 5)});
+  store.apply({make_event("d", event_type::view, t0, "i1")}, {0}, v2.get());
+  CHECK(profile("d").find("affinity")->find("category")->find("hats") != nullptr);
 }
 
 TEST_CASE("an upsert makes a new version and leaves the old one intact") {

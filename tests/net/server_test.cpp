@@ -28,6 +28,17 @@ std::string code_of(const result<value>& r) {
   return r.ok() ? "ok" : to_string(r.error().code());
 }
 
+/// The next reply answers `msgid` with error `code`, then the node closes.
+void expect_error_then_close(raw_connection& raw, uint32_t msgid, const std::string& code) {
+  uint32_t id = 0;
+  std::string got;
+  value result;
+  REQUIRE(raw.read_response(id, got, result));
+  CHECK(id == msgid);
+  CHECK(got == code);
+  CHECK(raw.closed_by_node());
+}
+
 /// A node still serves a fresh connection.
 void still_serves(const test_node& node) {
   auto c = node.connect();
@@ -240,24 +251,12 @@ TEST_CASE("bad input closes only the offending connection") {
     msgpack::packer<msgpack::sbuffer> pk(buf);
     net::pack_value(pk, buf, args({value{0}, value{5}, value{42}, args({})}));
     raw.write(std::string(buf.data(), buf.size()));
-    uint32_t id = 0;
-    std::string code;
-    value result;
-    REQUIRE(raw.read_response(id, code, result));
-    CHECK(id == 5);
-    CHECK(code == "bad_request");
-    CHECK(raw.closed_by_node());
+    expect_error_then_close(raw, 5, "bad_request");
   }
   SECTION("a message over max_message_bytes gets too_large, then the close") {
     raw_connection raw(node.port());
     raw.write(net::encode_request(8, "ingest", events_of({view(std::string(6000, 'u'), "i", t0)})));
-    uint32_t id = 0;
-    std::string code;
-    value result;
-    REQUIRE(raw.read_response(id, code, result));
-    CHECK(id == 8);
-    CHECK(code == "too_large");
-    CHECK(raw.closed_by_node());
+    expect_error_then_close(raw, 8, "too_large");
   }
   SECTION("a forged huge length") {
     raw_connection raw(node.port());
@@ -266,13 +265,7 @@ TEST_CASE("bad input closes only the offending connection") {
         "ingest"
         "\xdd\xff\xff\xff\xff";
     raw.write(std::string(forged, sizeof forged - 1));
-    uint32_t id = 0;
-    std::string code;
-    value result;
-    REQUIRE(raw.read_response(id, code, result));
-    CHECK(id == 3);
-    CHECK(code == "too_large");
-    CHECK(raw.closed_by_node());
+    expect_error_then_close(raw, 3, "too_large");
   }
   SECTION("a truncated message and a hang-up") {
     {
