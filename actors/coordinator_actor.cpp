@@ -23,15 +23,15 @@ struct coordinator_state {
 using self_ptr = caf::stateful_actor<coordinator_state>*;
 
 /// Asks the shard owning `user` and delivers its answer (or a named error)
-/// to a promise of type T.
-template <class T, class... Ts>
+/// to a promise of type T; with priority P (high: ahead of queued batches).
+template <class T, caf::message_priority P = caf::message_priority::normal, class... Ts>
 caf::result<T> ask_owner(self_ptr self, const std::string& user, const Ts&... args) {
   auto& st = self->state;
   auto shard = shard_of(user, st.shards.size());
   auto rp = std::make_shared<caf::typed_response_promise<T>>(self->make_response_promise<T>());
   auto name = st.shard_name(shard);
   auto timeout = st.timeout;
-  self->request(st.shards[shard], timeout, args...)
+  self->request<P>(st.shards[shard], timeout, args...)
       .then([rp](T& answer) { rp->deliver(std::move(answer)); },
             [rp, name, timeout](caf::error& err) {
               rp->deliver(to_caf_error(from_caf_error(err, name, timeout.count())));
@@ -193,7 +193,7 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
   return {
       [=](ingest_atom, std::vector<shard_batch>& batches) { return ingest(self, batches); },
       [=](profile_atom a, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
-        return ask_owner<value>(self, user, a, user, now_ms, fields);
+        return ask_owner<value, caf::message_priority::high>(self, user, a, user, now_ms, fields);
       },
       [=](attrs_atom a, const std::string& user, const value& attrs) {
         return ask_owner<std::string>(self, user, a, user, attrs);

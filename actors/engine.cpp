@@ -11,6 +11,7 @@
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
@@ -278,9 +279,14 @@ void engine::get_profile(const std::string& user, const value& options, callback
     return done(now.error());
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      profile_atom::value, user, *now, *fields);
+  // A point read goes straight to the user's shard and overtakes queued
+  // ingest batches there: it waits for at most the batch being applied.
+  auto shard = shard_of(user, im.shards.size());
+  auto* ip = impl_.get();
+  auto answer = std::make_shared<answer_once>(
+      [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); },
+      "shard " + std::to_string(shard));
+  post_read(im.shards[shard], shard_read{user, *now, std::move(*fields), std::move(answer)});
 }
 
 void engine::delete_profile(const std::string& user, callback done) {

@@ -2,6 +2,9 @@
 
 #include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
+#include "actors/shard_read.hpp"
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::shard_read)
 
 namespace persona {
 
@@ -36,6 +39,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t in
       [=](profile_atom, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
         return reply(self->state.store.render(user, now_ms, fields));
       },
+      [=](shard_read& r) { r.answer->deliver(self->state.store.render(r.user, r.now_ms, r.fields)); },
       [=](attrs_atom, const std::string& user, const value& attrs) -> caf::result<std::string> {
         auto st = self->state.store.set_attributes(user, attrs);
         if (!st.ok())
@@ -70,6 +74,10 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t in
 }
 
 }  // namespace
+
+void post_read(const caf::actor& shard, shard_read read) {
+  caf::anon_send<caf::message_priority::high>(shard, std::move(read));
+}
 
 caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg,
                        std::shared_ptr<const item_catalog_holder> items) {

@@ -3,9 +3,9 @@
 // deletes, the portable images used by merges, and query partials.
 //
 // The store is the shard's state: the shard actor owns exactly one and is the
-// only thread that touches it. Profiles live in a slab (a vector reused
-// through a free list) indexed by id_index; ids and symbols are the
-// store's own.
+// only thread that touches it. Profiles live in a chunked slab (slots never
+// move as it grows; freed ones are reused through a free list) indexed by
+// id_index; ids and symbols are the store's own.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/chunked_slab.hpp"
 #include "core/event.hpp"
 #include "core/event_validation.hpp"
 #include "core/id_index.hpp"
@@ -115,7 +116,7 @@ class profile_store {
     std::string id;
     profile data;
   };
-  std::vector<slab_entry> slab_;
+  chunked_slab<slab_entry> slab_;
   std::vector<uint32_t> free_;
   /// Indexed by item symbol; refreshed when the catalog version changes.
   std::vector<cached_item> item_cache_;

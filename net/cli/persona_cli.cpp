@@ -36,6 +36,9 @@ const char* kUsage =
     "  ingest FILE [--batch=500] [--allow-rejects]\n"
     "                                         send events from JSON lines or CSV (header row);\n"
     "                                         exit 3 when any event was rejected unless --allow-rejects\n"
+    "  upsert-items FILE [--batch=500] [--allow-rejects]\n"
+    "                                         register catalog items (item, category, brand, price)\n"
+    "                                         from JSON lines or CSV, the same way\n"
     "  query WHERE-JSON [--limit=N] [--agg=JSON-ARRAY] [--fields=a,b] [--now=MS]\n"
     "                                         users matching a condition, with aggregates\n"
     "  set-attrs USER JSON-MAP                set or (with null) delete attributes\n"
@@ -115,11 +118,23 @@ std::string human(double n) {
   return buf;
 }
 
-/// Streams a file of events in pipelined batches, with a progress bar on a
+/// What a file of records is sent with: `ingest` (events) or
+/// `upsert_items` (catalog items), and the answer's count of applied ones.
+struct record_upload {
+  const char* command;
+  const char* method;
+  const char* applied_key;
+  const char* records;
+};
+
+constexpr record_upload event_upload{"ingest", "ingest", "accepted", "events"};
+constexpr record_upload item_upload{"upsert-items", "upsert_items", "upserted", "items"};
+
+/// Streams a file of records in pipelined batches, with a progress bar on a
 /// terminal and a summary of rejections by code.
-int ingest(net::client& c, const options& o) {
+int upload(net::client& c, const options& o, const record_upload& kind) {
   if (o.positional.size() != 2)
-    return usage_error("ingest takes one FILE");
+    return usage_error(std::string(kind.command) + " takes one FILE");
   auto file = cli::event_file::open(o.positional[1]);
   if (!file.ok())
     return node_error(file.error());
@@ -143,9 +158,9 @@ int ingest(net::client& c, const options& o) {
     double rate = secs > 0 ? accepted / secs : 0;
     double eta = frac > 0 ? secs / frac - secs : 0;
     int filled = static_cast<int>(frac * 30);
-    std::fprintf(stderr, "\r[%s%s] %3.0f%% %s events, %s/s, ETA %.0fs   ", std::string(filled, '#').c_str(),
+    std::fprintf(stderr, "\r[%s%s] %3.0f%% %s %s, %s/s, ETA %.0fs   ", std::string(filled, '#').c_str(),
                  std::string(30 - filled, ' ').c_str(), frac * 100, human(static_cast<double>(sent)).c_str(),
-                 human(rate).c_str(), final ? 0.0 : eta);
+                 kind.records, human(rate).c_str(), final ? 0.0 : eta);
     if (final)
       std::fprintf(stderr, "\n");
   };
@@ -166,13 +181,13 @@ int ingest(net::client& c, const options& o) {
         sent += events.size();
       }
       value params{value::array{value{std::move(events)}}};
-      c.call("ingest", params, [&](result<value> r) {
+      c.call(kind.method, params, [&](result<value> r) {
         std::lock_guard<std::mutex> lock(m);
         --in_flight;
         if (!r.ok()) {
           failure = r.error();
         } else {
-          accepted += static_cast<uint64_t>(r->find("accepted")->as_int());
+          accepted += static_cast<uint64_t>(r->find(kind.applied_key)->as_int());
           for (auto& rej : r->find("rejected")->as_array()) {
             ++rejected;
             auto code = rej.find("code")->as_string();
@@ -198,9 +213,10 @@ int ingest(net::client& c, const options& o) {
   if (tty)
     draw(true);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("sent %llu events: %llu accepted, %llu rejected, in %.2f s (%s events/s)\n",
-              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(accepted),
-              static_cast<unsigned long long>(rejected), secs, human(secs > 0 ? accepted / secs : 0).c_str());
+  std::printf("sent %llu %s: %llu %s, %llu rejected, in %.2f s (%s %s/s)\n", static_cast<unsigned long long>(sent),
+              kind.records, static_cast<unsigned long long>(accepted), kind.applied_key,
+              static_cast<unsigned long long>(rejected), secs, human(secs > 0 ? accepted / secs : 0).c_str(),
+              kind.records);
   for (auto& [code, n] : by_code)
     std::printf("  %-14s %8llu  e.g. %s\n", code.c_str(), static_cast<unsigned long long>(n),
                 example[code].c_str());
@@ -208,7 +224,7 @@ int ingest(net::client& c, const options& o) {
     return node_error(*failure);
   if (rejected > 0 && !o.flag("allow-rejects")) {
     std::fprintf(stderr,
-                 "persona-cli: %llu event(s) were rejected (see above); pass --allow-rejects to exit 0\n",
+                 "persona-cli: %llu record(s) were rejected (see above); pass --allow-rejects to exit 0\n",
                  static_cast<unsigned long long>(rejected));
     return 3;
   }
@@ -270,7 +286,9 @@ int main(int argc, char** argv) {
     return print(c.call_sync("get_profile", args({value{o.positional[1]}, *opts})));
   }
   if (cmd == "ingest")
-    return ingest(c, o);
+    return upload(c, o, event_upload);
+  if (cmd == "upsert-items")
+    return upload(c, o, item_upload);
   if (cmd == "query") {
     if (!need(1))
       return usage_error("query takes one WHERE-JSON");
