@@ -65,7 +65,8 @@ struct engine::impl {
     if (opts.shards == 0)
       opts.shards = 1;
     for (size_t i = 0; i < opts.shards; ++i)
-      shards.push_back(spawn_shard(system, static_cast<uint32_t>(i), opts.profile, items));
+      shards.push_back(
+          spawn_shard(system, static_cast<uint32_t>(i), opts.profile, items, opts.shard_slice_events));
     coordinator = spawn_coordinator(system, shards, opts.shard_timeout);
     // Gateway 0 carries every ingest, so one caller's batches stay in order.
     for (size_t i = 0; i < 2; ++i)

@@ -38,6 +38,8 @@ struct engine_options {
   size_t max_in_flight = 4096;
   /// Events in one ingest call.
   size_t max_batch_events = 100000;
+  /// Events a shard applies before it serves waiting point reads again.
+  size_t shard_slice_events = 64;
   /// Profile maintenance tunables.
   profile_config profile;
 };

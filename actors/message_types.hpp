@@ -25,6 +25,8 @@ using fold_atom = caf::atom_constant<caf::atom("fold")>;
 using merge_atom = caf::atom_constant<caf::atom("merge")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// A shard's note to itself: apply the next slice of its pending batches.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
 /// Registers every message type with `cfg`; call on every node.
 void register_message_types(caf::actor_system_config& cfg);

@@ -1,5 +1,8 @@
 #include "actors/shard_actor.hpp"
 
+#include <algorithm>
+#include <deque>
+
 #include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_read.hpp"
@@ -10,12 +13,46 @@ namespace persona {
 
 namespace {
 
+/// A batch being applied slice by slice, and the answer it will get.
+struct pending_batch {
+  shard_batch batch;
+  size_t next = 0;
+  batch_outcome outcome;
+  caf::typed_response_promise<batch_outcome> promise;
+};
+
 /// State of one shard actor; touched only by that actor.
 struct shard_state {
   uint32_t index = 0;
   profile_store store;
   std::shared_ptr<const item_catalog_holder> items;
+  size_t slice_events = default_slice_events;
+  /// Batches not yet fully applied, oldest first.
+  std::deque<pending_batch> pending;
   static inline const char* name = "persona.shard";
+
+  const item_catalog* catalog_now(std::shared_ptr<const item_catalog>& hold) {
+    hold = items ? items->current() : nullptr;
+    return hold.get();
+  }
+
+  /// Applies the next slice of the oldest pending batch; answers the batch
+  /// when it is done. True while batches remain.
+  bool apply_slice() {
+    auto& head = pending.front();
+    size_t n = std::min(slice_events, head.batch.events.size() - head.next);
+    std::shared_ptr<const item_catalog> hold;
+    auto part = store.apply(head.batch.events, head.batch.indices, head.next, n, catalog_now(hold));
+    head.next += n;
+    head.outcome.accepted += part.accepted;
+    for (auto& r : part.rejected)
+      head.outcome.rejected.push_back(std::move(r));
+    if (head.next == head.batch.events.size()) {
+      head.promise.deliver(std::move(head.outcome));
+      pending.pop_front();
+    }
+    return !pending.empty();
+  }
 };
 
 template <class T>
@@ -26,15 +63,27 @@ caf::result<T> reply(result<T>&& r) {
 }
 
 caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, uint32_t index, profile_config cfg,
-                             std::shared_ptr<const item_catalog_holder> items) {
+                             std::shared_ptr<const item_catalog_holder> items, size_t slice_events) {
   self->state.index = index;
   self->state.items = std::move(items);
   self->state.store = profile_store(std::move(cfg));
+  self->state.slice_events = std::max<size_t>(1, slice_events);
   return {
-      [=](ingest_atom, const shard_batch& batch) {
+      [=](ingest_atom, shard_batch& batch) -> caf::result<batch_outcome> {
         auto& st = self->state;
-        auto catalog = st.items ? st.items->current() : nullptr;
-        return st.store.apply(batch.events, batch.indices, catalog.get());
+        if (st.pending.empty() && batch.events.size() <= st.slice_events) {
+          std::shared_ptr<const item_catalog> hold;
+          return st.store.apply(batch.events, batch.indices, st.catalog_now(hold));
+        }
+        auto promise = self->make_response_promise<batch_outcome>();
+        st.pending.push_back(pending_batch{std::move(batch), 0, {}, promise});
+        if (st.pending.size() == 1)
+          self->send(self, drain_atom::value);
+        return promise;
+      },
+      [=](drain_atom) {
+        if (!self->state.pending.empty() && self->state.apply_slice())
+          self->send(self, drain_atom::value);
       },
       [=](profile_atom, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
         return reply(self->state.store.render(user, now_ms, fields));
@@ -80,8 +129,8 @@ void post_read(const caf::actor& shard, shard_read read) {
 }
 
 caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg,
-                       std::shared_ptr<const item_catalog_holder> items) {
-  return sys.spawn(shard_behavior, index, cfg, std::move(items));
+                       std::shared_ptr<const item_catalog_holder> items, size_t slice_events) {
+  return sys.spawn(shard_behavior, index, cfg, std::move(items), slice_events);
 }
 
 }  // namespace persona

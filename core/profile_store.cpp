@@ -94,24 +94,25 @@ event_symbols profile_store::intern(const event& e, const item_catalog* catalog)
   return s;
 }
 
-batch_outcome profile_store::apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
-                                   const item_catalog* catalog) {
+batch_outcome profile_store::apply(const std::vector<event>& batch, const std::vector<uint32_t>& indices,
+                                   size_t first, size_t count, const item_catalog* catalog) {
+  const event* events = batch.data() + first;
   batch_outcome out;
   // Bring the batch's memory in before touching it, in passes that each
   // start many independent loads at once: the users' index slots, then their
   // profiles, then the profiles' heap blocks. A shard's part of a batch
   // (a few hundred profiles) fits in the core's cache; random profiles one
   // at a time would each wait for memory.
-  std::vector<uint64_t> hashes(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
+  std::vector<uint64_t> hashes(count);
+  for (size_t i = 0; i < count; ++i) {
     hashes[i] = stable_hash(events[i].user);
     index_.prefetch(hashes[i]);
   }
-  for (size_t i = 0; i < events.size(); ++i)
+  for (size_t i = 0; i < count; ++i)
     prefetch_profile(hashes[i]);
-  for (size_t i = 0; i < events.size(); ++i)
+  for (size_t i = 0; i < count; ++i)
     prefetch_profile_heap(hashes[i]);
-  for (size_t i = 0; i < events.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
     auto slot = obtain(e.user, hashes[i]);
     profile& p = slab_[slot].data;
@@ -120,7 +121,7 @@ batch_outcome profile_store::apply(const std::vector<event>& events, const std::
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
         out.rejected.push_back(
-            {i < indices.size() ? indices[i] : static_cast<uint32_t>(i), "duplicate",
+            {first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i), "duplicate",
              "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
         continue;
       }

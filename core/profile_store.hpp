@@ -52,7 +52,13 @@ class profile_store {
   /// (may be null). `indices[i]` is the client's index of events[i].
   /// REQUIRES: each event passed validate_event and has its ts.
   batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
-                      const item_catalog* catalog = nullptr);
+                      const item_catalog* catalog = nullptr) {
+    return apply(events, indices, 0, events.size(), catalog);
+  }
+  /// The same for events[first, first + count) only (a slice of a batch).
+  /// REQUIRES: first + count <= events.size().
+  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices, size_t first,
+                      size_t count, const item_catalog* catalog);
 
   /// The profile of `user`, or nullptr.
   const profile* find(std::string_view user) const;

@@ -8,6 +8,7 @@ packages=(
   libcaf-dev libboost-dev libmsgpack-cxx-dev libeigen3-dev catch2
   libjemalloc-dev nlohmann-json3-dev python3-msgpack
   clang libclang-rt-14-dev
+  redis-server
 )
 
 missing=()

@@ -199,3 +199,45 @@ TEST_CASE("too many calls in flight are answered overloaded") {
   CHECK(r.error().code() == error_code::overloaded);
   CHECK(r.error().message().find("retry") != std::string::npos);
 }
+
+TEST_CASE("batches larger than a shard's slice apply whole and in order, rejections keep client indices") {
+  engine_options o = small(2);
+  o.shard_slice_events = 3;  // most batches below are cut into slices
+  engine eng(o);
+  const int batches = 120;
+  std::atomic<int> answered{0};
+  std::atomic<int> wrong{0};
+  std::promise<void> all_done;
+  std::vector<std::string> sent;  // u's items in send order
+  int64_t ts = t0;
+  for (int b = 0; b < batches; ++b) {
+    std::vector<event> batch;
+    int size = 1 + b % 9;
+    for (int j = 0; j < size; ++j) {
+      std::string item = "b" + std::to_string(b) + "-" + std::to_string(j);
+      batch.push_back(with_id(make_event("u", event_type::view, ++ts, item), item));
+      sent.push_back(item);
+      batch.push_back(make_event("w" + std::to_string(j), event_type::click, ts, "x"));
+    }
+    // The first event again, last: a duplicate at a known client index.
+    batch.push_back(batch.front());
+    size_t dup_index = batch.size() - 1;
+    eng.ingest(std::move(batch), [&, size, dup_index](result<value> r) {
+      if (!r.ok() || r->find("accepted")->as_int() != 2 * size || r->find("rejected")->as_array().size() != 1 ||
+          r->find("rejected")->as_array()[0].find("index")->as_int() != static_cast<int64_t>(dup_index) ||
+          r->find("rejected")->as_array()[0].find("code")->as_string() != "duplicate")
+        ++wrong;
+      if (++answered == batches)
+        all_done.set_value();
+    });
+  }
+  all_done.get_future().wait();
+  CHECK(wrong == 0);
+  auto p = eng.get_profile_sync("u");
+  REQUIRE(p.ok());
+  CHECK(count_of(*p, "view") == static_cast<int64_t>(sent.size()));
+  auto& recent = p->find("recent_items")->as_array();
+  REQUIRE(recent.size() == 20);
+  for (size_t i = 0; i < 20; ++i)
+    CHECK(recent[i].as_string() == sent[sent.size() - 1 - i]);
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The benchmark suite (docs/benchmarks.md). Builds Persona, then runs and
+# tabulates, in one go on this machine:
+#   1. the in-process engine benchmark (1M users, 2 shards);
+#   2. ingest over TCP at full speed (persona-loadgen, closed loop);
+#   3. get_profile latency, then query latency, with ingest running open
+#      loop at 50% of the rate measured in 2;
+#   4. the same event stream applied to Redis 7 (started here on loopback
+#      with appendonly yes, appendfsync everysec) through the Redis function
+#      scripts/bench/persona_profile.lua, by the same client with the same
+#      connections, batches and pipelining;
+# and prints the Persona/Redis ratios for events/s and memory per user.
+# Results (JSON per step and the table) go to build/bench-suite/.
+#
+# Usage: scripts/bench-suite.sh [--events=6000000] [--skip-engine]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=6000000
+skip_engine=0
+for arg in "$@"; do
+  case "$arg" in
+    --events=*) events="${arg#--events=}" ;;
+    --skip-engine) skip_engine=1 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-suite: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+bash scripts/build.sh
+out=build/bench-suite
+rm -rf "$out"
+mkdir -p "$out"
+loadgen=./build/net/loadgen/persona-loadgen
+common=(--events="$events" --connections=2 --batch=500 --window=8 --seed=42)
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+if [ "$skip_engine" -eq 0 ]; then
+  echo "== 1/4 in-process engine benchmark"
+  ./build/tests/bench/persona-bench-engine --users=1000000 --events=5000000 --shards=2 --batch=500 \
+    --window=32 | tee "$out/engine.txt"
+fi
+
+echo "== 2/4 Persona: ingest over TCP at full speed"
+source scripts/node.sh
+start_node ./build/net/personad --shards=2
+rss_before=$(rss_kb "$NODE_PID")
+"$loadgen" --port="$NODE_PORT" "${common[@]}" --quiet --json="$out/persona_ingest.json"
+rss_after=$(rss_kb "$NODE_PID")
+echo "{\"rss_before_kb\": $rss_before, \"rss_after_kb\": $rss_after}" > "$out/persona_rss.json"
+max_rate=$(/usr/bin/python3 -c "import json; print(int(json.load(open('$out/persona_ingest.json'))['operations']['ingest']['events_per_s']))")
+half=$((max_rate / 2))
+
+echo "== 3/4 Persona: get_profile, then query, with ingest open loop at $half events/s (50%)"
+"$loadgen" --port="$NODE_PORT" --seed=7 --events=$((half * 25)) --event-rate="$half" --duration=20 \
+  --mix=ingest=90,get_profile=10 --no-catalog --json="$out/persona_get_profile.json"
+"$loadgen" --port="$NODE_PORT" --seed=8 --events=$((half * 25)) --event-rate="$half" --duration=20 \
+  --mix=ingest=99,query=1 --no-catalog --json="$out/persona_query.json"
+kill -TERM "$NODE_PID"
+wait "$NODE_PID" 2>/dev/null || true
+trap - EXIT
+
+echo "== 4/4 Redis baseline: the same stream through a Redis function"
+redis_dir="$(mktemp -d)"
+redis_port=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec \
+  --save "" --dir "$redis_dir" --daemonize no --logfile "$redis_dir/redis.log" &
+redis_pid=$!
+trap 'redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$redis_pid" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+for _ in $(seq 1 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.05
+done
+redis-cli -p "$redis_port" FUNCTION LOAD REPLACE "$(cat scripts/bench/persona_profile.lua)" >/dev/null
+redis_rss_before=$(rss_kb "$redis_pid")
+"$loadgen" --target=redis --port="$redis_port" "${common[@]}" --quiet --json="$out/redis_ingest.json"
+redis_rss_after=$(rss_kb "$redis_pid")
+echo "{\"rss_before_kb\": $redis_rss_before, \"rss_after_kb\": $redis_rss_after}" > "$out/redis_rss.json"
+
+/usr/bin/python3 scripts/bench/tabulate.py "$out" | tee "$out/summary.txt"

@@ -1,0 +1,186 @@
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "net/loadgen/shop_simulation.hpp"
+
+using namespace persona;
+using namespace persona::loadgen;
+
+namespace {
+
+simulation_options small_shop(uint64_t seed = 42) {
+  simulation_options o;
+  o.users = 5000;
+  o.catalog.items = 3000;
+  o.catalog.categories = 12;
+  o.new_users_per_day = 500;
+  o.anomalous_share = 0.01;
+  o.seed = seed;
+  return o;
+}
+
+std::vector<sim_event> run(shop_simulation& sim, size_t n) {
+  std::vector<sim_event> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(sim.next());
+  return out;
+}
+
+bool same(const sim_event& a, const sim_event& b) {
+  return a.ts == b.ts && a.user == b.user && a.item == b.item && a.type == b.type && a.session == b.session &&
+         a.quantity == b.quantity && a.device == b.device;
+}
+
+}  // namespace
+
+TEST_CASE("the simulation is deterministic for a seed and differs across seeds") {
+  shop_simulation a(small_shop(1)), b(small_shop(1)), c(small_shop(2));
+  auto ea = run(a, 20000), eb = run(b, 20000), ec = run(c, 20000);
+  size_t equal_ab = 0, equal_ac = 0;
+  for (size_t i = 0; i < ea.size(); ++i) {
+    equal_ab += same(ea[i], eb[i]);
+    equal_ac += same(ea[i], ec[i]);
+  }
+  CHECK(equal_ab == ea.size());
+  CHECK(equal_ac < ea.size() / 10);
+}
+
+TEST_CASE("events come in event-time order, and within a session in funnel order") {
+  shop_simulation sim(small_shop());
+  auto events = run(sim, 100000);
+  CHECK(std::is_sorted(events.begin(), events.end(),
+                       [](const sim_event& x, const sim_event& y) { return x.ts < y.ts; }));
+  // Every purchase buys an item put in the cart earlier in the same session.
+  std::map<uint32_t, std::set<uint32_t>> carted;
+  size_t purchases = 0, carts = 0, unexplained = 0;
+  for (auto& e : events) {
+    if (e.type == event_type::add_to_cart) {
+      carted[e.session].insert(e.item);
+      ++carts;
+    } else if (e.type == event_type::purchase) {
+      ++purchases;
+      unexplained += carted[e.session].count(e.item) == 0;
+    }
+  }
+  CHECK(purchases > 100);
+  CHECK(unexplained == 0);
+  // Carts are abandoned more often than not.
+  CHECK(purchases < carts);
+}
+
+TEST_CASE("the mix follows the funnel: views lead, then clicks, carts and purchases") {
+  shop_simulation sim(small_shop());
+  std::map<event_type, size_t> n;
+  for (auto& e : run(sim, 100000))
+    ++n[e.type];
+  CHECK(n[event_type::view] > n[event_type::click]);
+  CHECK(n[event_type::click] > n[event_type::add_to_cart]);
+  CHECK(n[event_type::add_to_cart] > n[event_type::purchase]);
+  CHECK(n[event_type::purchase] > n[event_type::refund]);
+  CHECK(n[event_type::search] > 0);
+  CHECK(n[event_type::rating] > 0);
+  CHECK(n[event_type::login] > 0);
+}
+
+TEST_CASE("activity is heavy-tailed: the busiest 1% of shoppers make far more than 1% of events") {
+  shop_simulation sim(small_shop());
+  std::unordered_map<uint32_t, size_t> per_user;
+  auto events = run(sim, 200000);
+  for (auto& e : events)
+    ++per_user[e.user];
+  std::vector<size_t> counts;
+  for (auto& [u, c] : per_user)
+    counts.push_back(c);
+  std::sort(counts.rbegin(), counts.rend());
+  size_t top = 0;
+  for (size_t i = 0; i < std::max<size_t>(1, sim.users() / 100); ++i)
+    top += counts[i];
+  CHECK(static_cast<double>(top) / events.size() > 0.05);
+}
+
+TEST_CASE("sessions follow a daily cycle: evenings are busier than mornings") {
+  shop_simulation sim(small_shop());
+  std::map<int, size_t> sessions_by_hour;
+  std::set<uint32_t> seen;
+  for (auto& e : run(sim, 300000)) {
+    if (!seen.insert(e.session).second)
+      continue;
+    int hour = static_cast<int>((e.ts / 3600000) % 24);
+    ++sessions_by_hour[hour];
+  }
+  CHECK(sessions_by_hour[20] > 2 * sessions_by_hour[8]);
+  CHECK(shop_simulation::daily_cycle(20 * 3600000LL) == Approx(1.7));
+  CHECK(shop_simulation::daily_cycle(8 * 3600000LL) == Approx(0.3));
+}
+
+TEST_CASE("new shoppers join over time and shop") {
+  shop_simulation sim(small_shop());
+  auto events = run(sim, 200000);
+  REQUIRE(sim.users() > small_shop().users);
+  bool newcomer_shops = std::any_of(events.begin(), events.end(),
+                                    [](const sim_event& e) { return e.user >= small_shop().users; });
+  CHECK(newcomer_shops);
+}
+
+TEST_CASE("staples are re-bought on their cycle") {
+  auto o = small_shop();
+  o.users = 1000;  // 400,000 events then span months
+  o.new_users_per_day = 0;
+  shop_simulation sim(o);
+  // A re-buy session opens with a view of the staple and puts it straight in
+  // the cart (a browsing session clicks before it carts).
+  std::map<uint32_t, std::vector<sim_event>> sessions;
+  for (auto& e : run(sim, 400000))
+    sessions[e.session].push_back(e);
+  std::map<uint32_t, std::vector<int64_t>> rebuy_starts;
+  for (auto& [id, s] : sessions) {
+    uint32_t staple = sim.user(s[0].user).staple;
+    if (s.size() >= 2 && staple != no_item && s[0].type == event_type::view && s[0].item == staple &&
+        s[1].type == event_type::add_to_cart && s[1].item == staple)
+      rebuy_starts[s[0].user].push_back(s[0].ts);
+  }
+  size_t gaps = 0;
+  for (auto& [u, starts] : rebuy_starts) {
+    for (size_t i = 1; i < starts.size(); ++i) {
+      double gap_days = (starts[i] - starts[i - 1]) / 86400000.0;
+      double cycle = sim.user(u).cycle_days;
+      CHECK(gap_days > 0.5 * cycle);
+      CHECK(gap_days < 1.8 * cycle);
+      ++gaps;
+    }
+  }
+  CHECK(gaps > 10);
+}
+
+TEST_CASE("anomalous shoppers are labelled, spread over the kinds, and behave as labelled") {
+  shop_simulation sim(small_shop());
+  auto events = run(sim, 300000);
+  std::map<anomaly_kind, size_t> kinds;
+  for (uint32_t u = 0; u < sim.users(); ++u)
+    ++kinds[sim.user(u).anomaly];
+  double share = 1.0 - static_cast<double>(kinds[anomaly_kind::none]) / sim.users();
+  CHECK(share == Approx(0.01).epsilon(0.2));
+  for (size_t k = 1; k < anomaly_kind_count; ++k)
+    CHECK(kinds[static_cast<anomaly_kind>(k)] > 0);
+  // Night shoppers buy between 00:00 and 05:00 UTC; big spenders buy 20+ units.
+  size_t night_buys = 0, night_total = 0, bulk = 0;
+  for (auto& e : events) {
+    auto kind = sim.user(e.user).anomaly;
+    if (e.type != event_type::purchase)
+      continue;
+    if (kind == anomaly_kind::night_purchases) {
+      ++night_total;
+      night_buys += (e.ts / 3600000) % 24 < 5;
+    }
+    if (e.quantity >= 20) {
+      CHECK(kind == anomaly_kind::unusual_amount);
+      ++bulk;
+    }
+  }
+  CHECK(night_total > 0);
+  CHECK(night_buys == night_total);
+  CHECK(bulk > 0);
+}
