@@ -4,7 +4,8 @@
 #   1. the in-process engine benchmark (1M users, 2 shards);
 #   2. ingest over TCP at full speed (persona-loadgen, closed loop);
 #   3. get_profile latency, then query latency, with ingest running open
-#      loop at 50% of the rate measured in 2;
+#      loop at 50% of the rate measured in 2 (25 s each, the first 5 s a
+#      warm-up that is not measured);
 #   4. the same event stream applied to Redis 7 (started here on loopback
 #      with appendonly yes, appendfsync everysec) through the Redis function
 #      scripts/bench/persona_profile.lua, by the same client with the same
@@ -53,10 +54,10 @@ max_rate=$(/usr/bin/python3 -c "import json; print(int(json.load(open('$out/pers
 half=$((max_rate / 2))
 
 echo "== 3/4 Persona: get_profile, then query, with ingest open loop at $half events/s (50%)"
-"$loadgen" --port="$NODE_PORT" --seed=7 --events=$((half * 25)) --event-rate="$half" --duration=20 \
+"$loadgen" --port="$NODE_PORT" --seed=7 --events=$((half * 26)) --event-rate="$half" --warmup=5 --duration=25 \
   --mix=ingest=90,get_profile=10 --no-catalog --json="$out/persona_get_profile.json"
-"$loadgen" --port="$NODE_PORT" --seed=8 --events=$((half * 25)) --event-rate="$half" --duration=20 \
-  --mix=ingest=99,query=1 --no-catalog --json="$out/persona_query.json"
+"$loadgen" --port="$NODE_PORT" --seed=8 --events=$((half * 26)) --event-rate="$half" --warmup=5 --duration=25 \
+  --mix=ingest=99.8,query=0.2 --no-catalog --json="$out/persona_query.json"
 kill -TERM "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true
 trap - EXIT

@@ -104,8 +104,8 @@ status write_report_json(const std::string& path, const run_report& r) {
   return {};
 }
 
-live_line::live_line(std::vector<std::unique_ptr<operation_stats>>& stats)
-    : stats_(stats), terminal_(isatty(STDERR_FILENO)) {
+live_line::live_line(std::vector<std::unique_ptr<operation_stats>>& stats, double warmup_s)
+    : stats_(stats), terminal_(isatty(STDERR_FILENO)), warmup_s_(warmup_s) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -157,8 +157,9 @@ void live_line::loop() {
       line += part;
       t = operation_stats::totals{};
     }
+    const char* idle = seconds <= warmup_s_ ? "warming up (not measured)" : "waiting for answers";
     std::fprintf(stderr, terminal_ ? "\r\033[K[%4ds] %s" : "[%4ds] %s\n", seconds,
-                 line.empty() ? "waiting for answers" : line.c_str());
+                 line.empty() ? idle : line.c_str());
     std::fflush(stderr);
   }
 }

@@ -42,7 +42,8 @@ status write_report_json(const std::string& path, const run_report& r);
 /// a terminal, a new line every 5 s otherwise (for logs).
 class live_line {
  public:
-  explicit live_line(std::vector<std::unique_ptr<operation_stats>>& stats);
+  /// `warmup_s`: the first seconds, whose requests are not recorded.
+  live_line(std::vector<std::unique_ptr<operation_stats>>& stats, double warmup_s);
   ~live_line();
   void stop();
 
@@ -52,6 +53,7 @@ class live_line {
   std::vector<std::unique_ptr<operation_stats>>& stats_;
   std::atomic<bool> stop_{false};
   bool terminal_;
+  double warmup_s_;
   std::thread thread_;
 };
 

@@ -128,6 +128,8 @@ const std::vector<flag>& flags() {
        number("events", 1, 1e10, [](o_t& o, double x) { o.events = static_cast<uint64_t>(x); })},
       {"duration", "0", "stop after this many seconds (0: when the events are sent)", true,
        number("duration", 0, 1e7, [](o_t& o, double x) { o.duration_s = x; })},
+      {"warmup", "0", "seconds at the start whose requests are sent but not measured", true,
+       number("warmup", 0, 1e6, [](o_t& o, double x) { o.warmup_s = x; })},
       {"connections", "2", "connections to the node", true,
        number("connections", 1, 1024, [](o_t& o, double x) { o.connections = static_cast<uint32_t>(x); })},
       {"batch", "500", "events per ingest request", true,
@@ -215,9 +217,12 @@ result<loadgen_options> loadgen_options::parse(int argc, char** argv, bool& help
       total += share;
     o.rate = o.event_rate / o.batch / (o.mix[0] / total);
   }
+  if (o.duration_s > 0 && o.warmup_s >= o.duration_s)
+    return bad("--warmup must be shorter than --duration, or nothing is measured");
   if (!o.mixes(operation::ingest) && o.duration_s <= 0 && o.dump_path.empty())
     return bad("a --mix without ingest needs --duration, e.g. --duration=10");
-  if (o.target == "redis" && (o.mixes(operation::get_profile) || o.mixes(operation::query) || o.open_loop()))
+  if (o.target == "redis" &&
+      (o.mixes(operation::get_profile) || o.mixes(operation::query) || o.open_loop() || o.warmup_s > 0))
     return bad("--target=redis runs the ingest baseline only: closed loop, --mix=ingest=100");
   if (o.target == "redis" && o.verify)
     return bad("--verify reads profiles with get_profile; it works with --target=persona only");

@@ -30,6 +30,9 @@ struct loadgen_options {
   uint64_t events = 1000000;
   /// Seconds after which the run stops; 0: until the events are sent.
   double duration_s = 0;
+  /// Seconds at the start whose requests are sent but not measured (the
+  /// node warming up: new profiles, growing tables).
+  double warmup_s = 0;
 
   uint32_t connections = 2;
   uint32_t batch = 500;

@@ -102,13 +102,14 @@ status persona_driver::upsert_catalog(const shop_catalog& catalog) {
 
 void persona_driver::run(const std::atomic<bool>& stop) {
   std::vector<std::thread> senders;
+  auto start = clock_type::now();
   for (uint32_t lane = 0; lane < clients_.size(); ++lane)
-    senders.emplace_back([this, lane, &stop] { drive(lane, stop); });
+    senders.emplace_back([this, lane, &stop, start] { drive(lane, stop, start); });
   for (auto& t : senders)
     t.join();
 }
 
-void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop) {
+void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_type::time_point start) {
   auto& client = *clients_[lane];
   auto& batches = stream_.lanes[lane].batches;
   std::mt19937_64 rng(opts_.simulation.seed * 7919 + lane);
@@ -119,16 +120,18 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop) {
   std::mutex m;
   std::condition_variable cv;
   size_t in_flight = 0;
+  operation_stats warmup("warmup");
   const size_t cap = opts_.open_loop() ? opts_.max_in_flight : opts_.window;
-  const auto start = clock_type::now();
+  const auto measure_from = start + std::chrono::duration_cast<clock_type::duration>(
+                                        std::chrono::duration<double>(opts_.warmup_s));
   const auto deadline = opts_.duration_s > 0
                             ? start + std::chrono::duration_cast<clock_type::duration>(
                                           std::chrono::duration<double>(opts_.duration_s))
                             : clock_type::time_point::max();
-  const double lanes = static_cast<double>(clients_.size());
   size_t next_batch = 0;
   uint64_t request = 0;
   const bool ingests = opts_.mixes(operation::ingest);
+  const double lanes = static_cast<double>(clients_.size());
   while (!stop) {
     double pick = unit(rng);
     auto op = operation::ingest;
@@ -164,7 +167,8 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop) {
       }
     }
     ++request;
-    auto* stats = stats_[static_cast<size_t>(op)].get();
+    // Requests due in the warm-up are sent and answered but not recorded.
+    auto* stats = intended >= measure_from ? stats_[static_cast<size_t>(op)].get() : &warmup;
     auto finish = [&m, &cv, &in_flight] {
       std::lock_guard<std::mutex> lock(m);
       --in_flight;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -44,7 +45,8 @@ class persona_driver {
   net::client& control() { return *control_; }
 
  private:
-  void drive(uint32_t lane, const std::atomic<bool>& stop);
+  /// Sends lane `lane`'s requests on its connection (see above).
+  void drive(uint32_t lane, const std::atomic<bool>& stop, std::chrono::steady_clock::time_point start);
 
   const loadgen_options& opts_;
   const event_stream& stream_;

@@ -85,7 +85,10 @@ std::string describe_mode(const loadgen_options& o) {
     std::snprintf(buf, sizeof buf, "open loop at %.0f requests/s (latency from the intended send time)", o.rate);
   else
     std::snprintf(buf, sizeof buf, "closed loop, %u in flight per connection", o.window);
-  return buf;
+  std::string mode = buf;
+  if (o.warmup_s > 0)
+    mode += ", the first " + std::to_string(static_cast<int>(o.warmup_s)) + " s not measured";
+  return mode;
 }
 
 }  // namespace
@@ -153,13 +156,15 @@ int main(int argc, char** argv) {
   {
     std::unique_ptr<live_line> live;
     if (o.live)
-      live = std::make_unique<live_line>(stats);
+      live = std::make_unique<live_line>(stats, o.warmup_s);
     if (persona)
       persona->run(interrupted);
     else
       redis->run(interrupted);
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.warmup_s > 0 && o.warmup_s < report.seconds)
+    report.seconds -= o.warmup_s;
   for (auto& s : stats)
     report.operations.emplace_back(s->name(), s->snapshot());
 

@@ -58,6 +58,8 @@ TEST_CASE("bad flags are refused with a message naming the flag") {
   check({"--target=redis", "--mix=ingest=50,query=50"}, "ingest baseline only");
   check({"--target=redis", "--verify"}, "--verify");
   check({"--verify=yes"}, "takes no value");
+  check({"--duration=10", "--warmup=10"}, "--warmup");
+  check({"--target=redis", "--warmup=5"}, "ingest baseline only");
 }
 
 TEST_CASE("the Redis target defaults to Redis's port") {
