@@ -30,6 +30,7 @@ const setting kSettings[] = {
      "reply bytes queued for a client that does not read, before closing it"},
     {"request-timeout-ms", "5000", "deadline of each request to a shard (ms)"},
     {"max-batch-events", "100000", "events in one ingest call"},
+    {"shard-slice-events", "64", "events a shard applies before it serves waiting reads again"},
     {"stop-grace-s", "8", "seconds a graceful stop waits for requests in flight"},
     {"node-name", "persona-1", "name of this node in hello and logs"},
     {"token", "(none)",
@@ -96,6 +97,11 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(3600000, c.request_timeout_ms);
   if (name == "max-batch-events")
     return number(10000000, c.max_batch_events);
+  if (name == "shard-slice-events") {
+    if (val == "0")
+      return bad("--shard-slice-events must be at least 1, got '0'");
+    return number(1000000, c.shard_slice_events);
+  }
   if (name == "stop-grace-s")
     return number(3600, c.stop_grace_s);
   if (name == "node-name") {

@@ -45,6 +45,8 @@ struct node_config {
   uint64_t request_timeout_ms = 5000;
   /// Events in one ingest call.
   size_t max_batch_events = 100000;
+  /// Events a shard applies before it serves waiting point reads again.
+  size_t shard_slice_events = 64;
   /// Seconds a graceful stop waits for requests in flight.
   uint64_t stop_grace_s = 8;
   /// Name of this node in `hello` and logs.

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   eo.shard_timeout = std::chrono::milliseconds(cfg->request_timeout_ms);
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
+  eo.shard_slice_events = cfg->shard_slice_events;
   auto eng = std::make_unique<engine>(eo);
   auto srv = std::make_unique<server>(*eng, *cfg);
   if (auto st = srv->start(); !st.ok()) {

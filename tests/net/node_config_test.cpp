@@ -26,10 +26,12 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->port == 7400);
   CHECK(c->bind == "127.0.0.1");
   CHECK(c->max_message_bytes == 16u << 20);
-  auto d = parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query"}, help);
+  CHECK(c->shard_slice_events == 64);
+  auto d = parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
   REQUIRE(d.ok());
   CHECK(d->port == 9000);
   CHECK(d->shards == 3);
+  CHECK(d->shard_slice_events == 16);
   CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
   parse({"--help"}, help);
   CHECK(help);
@@ -68,6 +70,7 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
   CHECK(parse({"--token=nope"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"--token=x:root"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"stray"}, help).error().message().find("stray") != std::string::npos);
+  CHECK(parse({"--shard-slice-events=0"}, help).error().message().find("at least 1") != std::string::npos);
   CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
         std::string::npos);
 }
