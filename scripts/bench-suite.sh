@@ -63,20 +63,13 @@ wait "$NODE_PID" 2>/dev/null || true
 trap - EXIT
 
 echo "== 4/4 Redis baseline: the same stream through a Redis function"
-redis_dir="$(mktemp -d)"
-redis_port=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec \
-  --save "" --dir "$redis_dir" --daemonize no --logfile "$redis_dir/redis.log" &
-redis_pid=$!
-trap 'redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$redis_pid" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
-for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-  sleep 0.05
-done
-redis-cli -p "$redis_port" FUNCTION LOAD REPLACE "$(cat scripts/bench/persona_profile.lua)" >/dev/null
-redis_rss_before=$(rss_kb "$redis_pid")
-"$loadgen" --target=redis --port="$redis_port" "${common[@]}" --quiet --json="$out/redis_ingest.json"
-redis_rss_after=$(rss_kb "$redis_pid")
+source scripts/redis.sh
+start_redis --appendonly yes --appendfsync everysec
+trap stop_redis EXIT
+redis-cli -p "$REDIS_PORT" FUNCTION LOAD REPLACE "$(cat scripts/bench/persona_profile.lua)" >/dev/null
+redis_rss_before=$(rss_kb "$REDIS_PID")
+"$loadgen" --target=redis --port="$REDIS_PORT" "${common[@]}" --quiet --json="$out/redis_ingest.json"
+redis_rss_after=$(rss_kb "$REDIS_PID")
 echo "{\"rss_before_kb\": $redis_rss_before, \"rss_after_kb\": $redis_rss_after}" > "$out/redis_rss.json"
 
 /usr/bin/python3 scripts/bench/tabulate.py "$out" | tee "$out/summary.txt"

@@ -177,6 +177,13 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
     auto micros = [intended] {
       return std::chrono::duration<double, std::micro>(clock_type::now() - intended).count();
     };
+    auto record_read = [=](result<value> r) {
+      if (r.ok())
+        stats->record_ok(micros(), 0);
+      else
+        stats->record_error(micros(), to_string(r.error().code()));
+      finish();
+    };
     switch (op) {
       case operation::ingest: {
         size_t b = next_batch++;
@@ -213,24 +220,11 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
           break;
         }
         uint32_t user = stream_.events[lane_events[rng() % known]].user;
-        client.call("get_profile", value{value::array{value{sim_event::user_id(user)}}},
-                    [=](result<value> r) {
-                      if (r.ok())
-                        stats->record_ok(micros(), 0);
-                      else
-                        stats->record_error(micros(), to_string(r.error().code()));
-                      finish();
-                    });
+        client.call("get_profile", value{value::array{value{sim_event::user_id(user)}}}, record_read);
         break;
       }
       case operation::query:
-        client.call_encoded("query", queries_[request % queries_.size()], [=](result<value> r) {
-          if (r.ok())
-            stats->record_ok(micros(), 0);
-          else
-            stats->record_error(micros(), to_string(r.error().code()));
-          finish();
-        });
+        client.call_encoded("query", queries_[request % queries_.size()], record_read);
         break;
     }
   }

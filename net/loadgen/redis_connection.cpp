@@ -53,28 +53,29 @@ result<std::string> redis_connection::read_line() {
       pos_ = end + 2;
       return line;
     }
-    if (pos_ > 0) {
-      buffer_.erase(0, pos_);
-      pos_ = 0;
-    }
-    char chunk[65536];
-    boost::system::error_code ec;
-    size_t n = socket_->s.read_some(asio::buffer(chunk), ec);
-    if (ec)
-      return status{error_code::unavailable, "reading from Redis: " + ec.message()};
-    buffer_.append(chunk, n);
+    if (auto st = fill(); !st.ok())
+      return st;
   }
 }
 
-result<std::string> redis_connection::read_exactly(size_t n) {
-  while (buffer_.size() - pos_ < n + 2) {
-    char chunk[65536];
-    boost::system::error_code ec;
-    size_t got = socket_->s.read_some(asio::buffer(chunk), ec);
-    if (ec)
-      return status{error_code::unavailable, "reading from Redis: " + ec.message()};
-    buffer_.append(chunk, got);
+status redis_connection::fill() {
+  if (pos_ > 0) {
+    buffer_.erase(0, pos_);
+    pos_ = 0;
   }
+  char chunk[65536];
+  boost::system::error_code ec;
+  size_t n = socket_->s.read_some(asio::buffer(chunk), ec);
+  if (ec)
+    return {error_code::unavailable, "reading from Redis: " + ec.message()};
+  buffer_.append(chunk, n);
+  return {};
+}
+
+result<std::string> redis_connection::read_exactly(size_t n) {
+  while (buffer_.size() - pos_ < n + 2)
+    if (auto st = fill(); !st.ok())
+      return st;
   std::string out = buffer_.substr(pos_, n);
   pos_ += n + 2;
   return out;

@@ -40,6 +40,8 @@ class redis_connection {
   /// Reads up to the next CRLF; the line without it.
   result<std::string> read_line();
   result<std::string> read_exactly(size_t n);
+  /// Reads what the socket has into the buffer (dropping consumed bytes).
+  status fill();
 
   struct socket;
   std::unique_ptr<socket> socket_;

@@ -8,17 +8,11 @@
 set -euo pipefail
 loadgen="$1"
 src="$2"
-command -v redis-server >/dev/null || { echo "redis-server is missing: run scripts/setup.sh"; exit 1; }
-dir="$(mktemp -d)"
-port=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize no \
-  --logfile "$dir/redis.log" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
-for _ in $(seq 1 100); do
-  redis-cli -p "$port" ping >/dev/null 2>&1 && break
-  sleep 0.05
-done
+source "$src/scripts/redis.sh"
+start_redis --appendonly no
+trap stop_redis EXIT
+port="$REDIS_PORT"
+dir="$REDIS_DIR"
 redis-cli -p "$port" FUNCTION LOAD REPLACE "$(cat "$src/scripts/bench/persona_profile.lua")" >/dev/null
 flags=(--users=2000 --items=1000 --events=30000 --seed=5)
 "$loadgen" --target=redis --port="$port" "${flags[@]}" --batch=100 --quiet
