@@ -1,0 +1,82 @@
+#include <atomic>
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+#include <future>
+
+#include "actors/message_types.hpp"
+#include "actors/messages.hpp"
+#include "actors/shard_actor.hpp"
+#include "actors/shard_read.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    register_message_types(*this);
+    set("logger.verbosity", caf::atom("quiet"));
+  }
+};
+
+shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
+  shard_batch b;
+  for (int i = 0; i < n; ++i) {
+    b.events.push_back(make_event(user, event_type::view, from_ts + i, "i" + std::to_string(i)));
+    b.indices.push_back(static_cast<uint32_t>(i));
+  }
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("a point read overtakes a large batch queued before it") {
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // one event per slice
+  caf::scoped_actor me{sys};
+  me->request(shard, std::chrono::seconds(5), ingest_atom::value, views_for("reader", 1, t0))
+      .receive([](batch_outcome&) {}, [](caf::error&) { FAIL("the first batch failed"); });
+
+  // The request goes out now; its answer is collected at the end.
+  auto big = me->request(shard, std::chrono::seconds(60), ingest_atom::value, views_for("writer", 20000, t0));
+  std::atomic<bool> batch_done{false};
+  std::promise<result<value>> read;
+  post_read(shard, shard_read{"reader", t0 + 1, {"counts"},
+                              std::make_shared<answer_once>([&](result<value> r) {
+                                read.set_value(std::move(r));
+                              },
+                                                            "shard 0")});
+  auto r = read.get_future().get();
+  REQUIRE(r.ok());
+  CHECK(r->find("counts")->find("view")->as_int() == 1);
+  // Answered while the batch sent before it was still being applied: the
+  // batch's answer is not yet in the mailbox.
+  bool early = false;
+  me->receive([&](batch_outcome&) {}, caf::after(std::chrono::seconds(0)) >> [&] { early = true; });
+  CHECK(early);
+  big.receive([&](batch_outcome& o) { CHECK(o.accepted == 20000); batch_done = true; },
+              [](caf::error&) { FAIL("the large batch failed"); });
+  CHECK(batch_done);
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a read answers exactly once, and unavailable if it is dropped unanswered") {
+  int calls = 0;
+  status last;
+  {
+    answer_once a([&](result<value> r) { ++calls, last = r.ok() ? status{} : r.error(); }, "shard 3");
+    a.deliver(value{1});
+    a.deliver(value{2});
+  }
+  CHECK(calls == 1);
+  CHECK(last.ok());
+  {
+    answer_once dropped([&](result<value> r) { ++calls, last = r.ok() ? status{} : r.error(); }, "shard 3");
+  }
+  CHECK(calls == 2);
+  CHECK(last.code() == error_code::unavailable);
+  CHECK(last.message().find("shard 3") != std::string::npos);
+}
