@@ -1,11 +1,15 @@
 // shard_actor: the actor that owns one shard's profile_store. Its handlers
 // unpack a message, call the store, and reply; all profile logic is in core.
 //
-// A batch is applied in slices of `slice_events`, one slice per message the
-// shard sends itself (drain), so point reads, which travel at high priority,
-// wait for at most a few slices, not for every queued batch. Batches still
-// apply whole and in arrival order; each is answered when its last slice is
-// in.
+// Long work is done in slices, one slice per message the shard sends itself
+// (drain): a batch `slice_events` events at a time, a query scan 16 times as
+// many profiles at a time. Ingest goes first: a query scans when no batch
+// waits, or one slice after every 8 batch slices under full load. Point reads,
+// which travel at high priority, wait for a slice, not for every queued
+// batch or a whole scan, and ingest goes on while a query scans. Batches
+// still apply whole and in arrival order; each batch and query is answered
+// when its last slice is done. A scan sees the profiles of each slice as
+// they are when it reaches them.
 //
 // Messages (message_types.hpp), each answered to the requester:
 //   (ingest, shard_batch)                      -> batch_outcome

@@ -239,7 +239,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   return render(target, now_ms, fields);
 }
 
-result<query_partial> profile_store::run_query(const query_request& q) const {
+result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot, size_t count) const {
   auto cond = condition::compile(q.where, &symbols_);
   if (!cond.ok())
     return cond.error();
@@ -254,7 +254,8 @@ result<query_partial> profile_store::run_query(const query_request& q) const {
   query_partial out;
   out.aggregates.resize(q.aggregates.size());
   read_context ctx{q.now_ms, symbols_, cfg_};
-  for (size_t i = 0; i < slab_.size(); ++i) {
+  size_t end = std::min(slab_.size(), first_slot + std::min(count, slab_.size()));
+  for (size_t i = first_slot; i < end; ++i) {
     if (slab_[i].id.empty())  // a free slot
       continue;
     const profile& p = slab_[i].data;

@@ -80,7 +80,12 @@ class profile_store {
                             const std::vector<std::string>& fields);
 
   /// Evaluates a query over every profile of this store.
-  result<query_partial> run_query(const query_request& q) const;
+  result<query_partial> run_query(const query_request& q) const { return run_query(q, 0, slot_count()); }
+  /// The same over slots [first_slot, first_slot + count) only (a slice of
+  /// a scan; slices merge exactly with query_partial::merge).
+  result<query_partial> run_query(const query_request& q, size_t first_slot, size_t count) const;
+  /// Slots a scan covers (free ones included).
+  size_t slot_count() const { return slab_.size(); }
 
   /// Figures in constant time: memory is kept as a running total.
   store_stats stats() const;

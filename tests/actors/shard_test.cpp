@@ -2,6 +2,7 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 #include <future>
+#include <mutex>
 
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
@@ -79,4 +80,61 @@ TEST_CASE("a read answers exactly once, and unavailable if it is dropped unanswe
   CHECK(calls == 2);
   CHECK(last.code() == error_code::unavailable);
   CHECK(last.message().find("shard 3") != std::string::npos);
+}
+
+TEST_CASE("reads and batches go on while a query scans, and the scan's answer is exact") {
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // queries scan 16 profiles a slice
+  caf::scoped_actor me{sys};
+  const int users = 20000;
+  shard_batch all;
+  for (int u = 0; u < users; ++u) {
+    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
+    all.indices.push_back(static_cast<uint32_t>(u));
+  }
+  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
+      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); }, [](caf::error&) { FAIL("populate failed"); });
+
+  query_request q;
+  q.where = field_cond("counts.view", ">=", value{1});
+  q.limit = 5;
+  q.now_ms = t0 + users;
+  // An actor sends the scan, then a small batch, and notes the order of
+  // their answers; meanwhile a point read is posted.
+  std::mutex m;
+  std::vector<std::string> answered;
+  query_partial scanned;
+  std::promise<void> both;
+  auto note = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(m);
+    answered.push_back(what);
+    if (answered.size() == 2)
+      both.set_value();
+  };
+  auto late = views_for("late", 1, t0 + users);
+  sys.spawn([&, shard, q, late](caf::event_based_actor* self) {
+    self->request(shard, std::chrono::seconds(60), query_atom::value, q).then([&](query_partial& p) {
+      scanned = std::move(p);
+      note("scan");
+    });
+    self->request(shard, std::chrono::seconds(60), ingest_atom::value, late).then([&](batch_outcome& o) {
+      CHECK(o.accepted == 1);
+      note("batch");
+    });
+  });
+  std::promise<result<value>> read;
+  post_read(shard, shard_read{"u7", t0 + users, {"counts"},
+                              std::make_shared<answer_once>([&](result<value> r) { read.set_value(std::move(r)); },
+                                                            "shard 0")});
+  REQUIRE(read.get_future().get().ok());
+  both.get_future().wait();
+  // The batch sent after the scan was answered first: ingest went on.
+  REQUIRE(answered.size() == 2);
+  CHECK(answered[0] == "batch");
+  // Every populated user, and the late one if the scan reached its slot after it arrived.
+  CHECK(scanned.count >= static_cast<uint64_t>(users));
+  CHECK(scanned.count <= static_cast<uint64_t>(users) + 1);
+  CHECK(scanned.users.size() == 5);
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
 }

@@ -193,3 +193,37 @@ TEST_CASE("the running memory total equals a full recount after any mix of opera
     REQUIRE(s.stats().profile_bytes == s.recount_profile_bytes());
   }
 }
+
+TEST_CASE("a query scanned in slices merges to the answer of one whole scan") {
+  profile_store s;
+  std::vector<event> events;
+  for (int u = 0; u < 500; ++u)
+    for (int k = 0; k <= u % 7; ++k)
+      events.push_back(with_price(make_event("u" + std::to_string(u), event_type::purchase, t0 + k, "i1"), 10.0 * k + u % 13));
+  feed(s, events);
+  REQUIRE(s.erase("u3"));  // a free slot in the middle of the scan
+  auto q = parse_query(field_cond("counts.purchase", ">=", value{3}),
+                       map_of({{"limit", value{7}},
+                               {"aggregate", value{value::array{
+                                                 map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
+                                                 map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}})}}}}),
+                       t0 + 100);
+  REQUIRE(q.ok());
+  auto whole = s.run_query(*q);
+  REQUIRE(whole.ok());
+  query_partial sliced;
+  for (size_t first = 0; first < s.slot_count(); first += 37) {
+    auto part = s.run_query(*q, first, 37);
+    REQUIRE(part.ok());
+    sliced.merge(std::move(*part), q->limit);
+  }
+  CHECK(sliced.count == whole->count);
+  CHECK(sliced.users.size() == 7);
+  auto a = finish_query(*q, *whole);
+  auto b = finish_query(*q, sliced);
+  auto& aa = a.find("aggregates")->as_array();
+  auto& ba = b.find("aggregates")->as_array();
+  REQUIRE(aa.size() == 2);
+  CHECK(aa[0].find("value")->as_double() == Approx(ba[0].find("value")->as_double()));
+  CHECK(aa[1].find("value")->as_double() == ba[1].find("value")->as_double());
+}
