@@ -59,7 +59,8 @@ struct shard_state {
 
   /// Does one slice of pending work; true while work remains.
   bool work_one_slice() {
-    bool query = !queries.empty() && (batches.empty() || batch_slices_in_a_row >= batch_slices_per_query_slice);
+    bool query =
+        !queries.empty() && (batches.empty() || batch_slices_in_a_row >= batch_slices_per_query_slice);
     if (query) {
       batch_slices_in_a_row = 0;
       scan_slice();

@@ -26,7 +26,8 @@ class answer_once {
   answer_once(callback cb, std::string shard_name) : cb_(std::move(cb)), shard_name_(std::move(shard_name)) {}
   ~answer_once() {
     if (!done_.exchange(true))
-      cb_(status{error_code::unavailable, shard_name_ + " stopped before answering; retry, and check the node's log"});
+      cb_(status{error_code::unavailable,
+                 shard_name_ + " stopped before answering; retry, and check the node's log"});
   }
   answer_once(const answer_once&) = delete;
   answer_once& operator=(const answer_once&) = delete;

@@ -239,7 +239,8 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   return render(target, now_ms, fields);
 }
 
-result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot, size_t count) const {
+result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot,
+                                               size_t count) const {
   auto cond = condition::compile(q.where, &symbols_);
   if (!cond.ok())
     return cond.error();

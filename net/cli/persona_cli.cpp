@@ -213,10 +213,10 @@ int upload(net::client& c, const options& o, const record_upload& kind) {
   if (tty)
     draw(true);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("sent %llu %s: %llu %s, %llu rejected, in %.2f s (%s %s/s)\n", static_cast<unsigned long long>(sent),
-              kind.records, static_cast<unsigned long long>(accepted), kind.applied_key,
-              static_cast<unsigned long long>(rejected), secs, human(secs > 0 ? accepted / secs : 0).c_str(),
-              kind.records);
+  std::printf("sent %llu %s: %llu %s, %llu rejected, in %.2f s (%s %s/s)\n",
+              static_cast<unsigned long long>(sent), kind.records, static_cast<unsigned long long>(accepted),
+              kind.applied_key, static_cast<unsigned long long>(rejected), secs,
+              human(secs > 0 ? accepted / secs : 0).c_str(), kind.records);
   for (auto& [code, n] : by_code)
     std::printf("  %-14s %8llu  e.g. %s\n", code.c_str(), static_cast<unsigned long long>(n),
                 example[code].c_str());

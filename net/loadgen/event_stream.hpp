@@ -34,8 +34,8 @@ struct event_stream {
 };
 
 /// Encodes one batch (events given by index into `all`) for the wire.
-using batch_encoder = std::function<std::string(const std::vector<sim_event>& all, const uint32_t* index,
-                                                size_t count)>;
+using batch_encoder =
+    std::function<std::string(const std::vector<sim_event>& all, const uint32_t* index, size_t count)>;
 
 /// Generates `count` events of `sim` into `lanes` lanes of batches of
 /// `batch` events; `progress(done, total)` is called now and then.

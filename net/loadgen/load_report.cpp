@@ -1,8 +1,8 @@
 #include "net/loadgen/load_report.hpp"
 
+#include <unistd.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 namespace persona::loadgen {
 
@@ -27,7 +27,8 @@ void print_report(std::FILE* out, const run_report& r) {
   std::fprintf(out, "\n%s, %s, %u connection(s), batches of %u events, %.2f s\n", r.target.c_str(),
                r.mode.c_str(), r.connections, r.batch, r.seconds);
   std::fprintf(out, "%-12s %10s %10s %12s %13s %9s %9s %9s %9s %9s  %s\n", "operation", "ok", "errors",
-               "requests/s", "events/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors by code");
+               "requests/s", "events/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
+               "errors by code");
   for (auto& [name, t] : r.operations) {
     uint64_t total = t.ok + t.error_count();
     if (total == 0)
@@ -36,8 +37,8 @@ void print_report(std::FILE* out, const run_report& r) {
     std::fprintf(out, "%-12s %10llu %10llu %12.0f %13.0f %9s %9s %9s %9s %9s  %s\n", name.c_str(),
                  static_cast<unsigned long long>(t.ok), static_cast<unsigned long long>(t.error_count()),
                  total / r.seconds, t.events / r.seconds, ms(h.percentile(0.5)).c_str(),
-                 ms(h.percentile(0.9)).c_str(), ms(h.percentile(0.99)).c_str(), ms(h.percentile(0.999)).c_str(),
-                 ms(h.max()).c_str(), errors_text(t).c_str());
+                 ms(h.percentile(0.9)).c_str(), ms(h.percentile(0.99)).c_str(),
+                 ms(h.percentile(0.999)).c_str(), ms(h.max()).c_str(), errors_text(t).c_str());
   }
   if (r.users)
     std::fprintf(out, "memory: %llu users, %.0f bytes per user\n", static_cast<unsigned long long>(r.users),
@@ -47,7 +48,8 @@ void print_report(std::FILE* out, const run_report& r) {
     if (!c.error.empty())
       std::fprintf(out, "verify: FAILED: %s\n", c.error.c_str());
     else
-      std::fprintf(out, "verify: %s: %u users checked, %u mismatched, %u left out (a batch of theirs failed)\n",
+      std::fprintf(out,
+                   "verify: %s: %u users checked, %u mismatched, %u left out (a batch of theirs failed)\n",
                    c.passed() ? "passed" : "FAILED", c.checked, c.mismatched, c.uncertain);
     for (auto& e : c.examples)
       std::fprintf(out, "  %s\n", e.c_str());
@@ -79,23 +81,22 @@ status write_report_json(const std::string& path, const run_report& r) {
     op["requests_per_s"] = (t.ok + t.error_count()) / r.seconds;
     op["events_per_s"] = t.events / r.seconds;
     op["events"] = t.events;
-    op["latency_us"] = {{"p50", h.percentile(0.5)},   {"p90", h.percentile(0.9)}, {"p99", h.percentile(0.99)},
-                        {"p999", h.percentile(0.999)}, {"max", h.max()}};
+    op["latency_us"] = {{"p50", h.percentile(0.5)},
+                        {"p90", h.percentile(0.9)},
+                        {"p99", h.percentile(0.99)},
+                        {"p999", h.percentile(0.999)},
+                        {"max", h.max()}};
     j["operations"][name] = op;
   }
   if (r.users)
     j["memory"] = {{"users", r.users}, {"bytes_per_user", r.bytes_per_user}};
   if (r.check) {
     auto& c = *r.check;
-    j["verify"] = {{"passed", c.passed()},
-                   {"checked", c.checked},
-                   {"mismatched", c.mismatched},
-                   {"uncertain", c.uncertain},
-                   {"examples", c.examples},
-                   {"error", c.error}};
+    j["verify"] = {{"passed", c.passed()},     {"checked", c.checked},   {"mismatched", c.mismatched},
+                   {"uncertain", c.uncertain}, {"examples", c.examples}, {"error", c.error}};
     for (size_t k = 0; k < anomaly_kind_count; ++k)
       j["verify"]["risk"][to_string(static_cast<anomaly_kind>(k))] = {{"users", c.anomalous_users[k]},
-                                                                       {"flagged", c.flagged[k]}};
+                                                                      {"flagged", c.flagged[k]}};
   }
   std::ofstream out(path);
   out << j.dump(2) << "\n";
@@ -149,8 +150,8 @@ void live_line::loop() {
       if (total == 0)
         continue;
       char part[200];
-      std::snprintf(part, sizeof part, "%s%s %.0f req/s%s p50 %s ms p99 %s ms err %llu", line.empty() ? "" : " | ",
-                    stats_[i]->name().c_str(), double(total) / every,
+      std::snprintf(part, sizeof part, "%s%s %.0f req/s%s p50 %s ms p99 %s ms err %llu",
+                    line.empty() ? "" : " | ", stats_[i]->name().c_str(), double(total) / every,
                     t.events ? (" " + std::to_string(t.events / every) + " ev/s").c_str() : "",
                     ms(t.latency.percentile(0.5)).c_str(), ms(t.latency.percentile(0.99)).c_str(),
                     static_cast<unsigned long long>(t.error_count()));

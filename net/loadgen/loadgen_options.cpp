@@ -11,9 +11,12 @@ namespace persona::loadgen {
 
 const char* to_string(operation op) {
   switch (op) {
-    case operation::ingest: return "ingest";
-    case operation::get_profile: return "get_profile";
-    case operation::query: return "query";
+    case operation::ingest:
+      return "ingest";
+    case operation::get_profile:
+      return "get_profile";
+    case operation::query:
+      return "query";
   }
   return "?";
 }

@@ -43,8 +43,9 @@ std::vector<std::string> query_params() {
       value{value::array{value{value::map{{"tag", value{"cart_abandoner"}}}}, limit}},
       value{value::array{field_cond("windows.24h.view", ">=", value{uint64_t{20}}), limit}},
       value{value::array{
-          value{value::map{{"and", value{value::array{field_cond("counts.purchase", ">=", value{uint64_t{1}}),
-                                                      field_cond("affinity.category.c0", ">=", value{0.3})}}}}},
+          value{
+              value::map{{"and", value{value::array{field_cond("counts.purchase", ">=", value{uint64_t{1}}),
+                                                    field_cond("affinity.category.c0", ">=", value{0.3})}}}}},
           with_avg}},
       value{value::array{field_cond("rfm.monetary", ">", value{500.0}), with_hist}},
   };
@@ -122,12 +123,11 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
   size_t in_flight = 0;
   operation_stats warmup("warmup");
   const size_t cap = opts_.open_loop() ? opts_.max_in_flight : opts_.window;
-  const auto measure_from = start + std::chrono::duration_cast<clock_type::duration>(
-                                        std::chrono::duration<double>(opts_.warmup_s));
-  const auto deadline = opts_.duration_s > 0
-                            ? start + std::chrono::duration_cast<clock_type::duration>(
-                                          std::chrono::duration<double>(opts_.duration_s))
-                            : clock_type::time_point::max();
+  const auto measure_from =
+      start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opts_.warmup_s));
+  const auto deadline = opts_.duration_s > 0 ? start + std::chrono::duration_cast<clock_type::duration>(
+                                                           std::chrono::duration<double>(opts_.duration_s))
+                                             : clock_type::time_point::max();
   size_t next_batch = 0;
   uint64_t request = 0;
   const bool ingests = opts_.mixes(operation::ingest);
@@ -211,10 +211,10 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
         // A user whose events have been acknowledged, so the profile exists;
         // without ingest in the mix, any user of the stream.
         auto& lane_events = stream_.lanes[lane].events;
-        size_t known = ingests ? std::min<size_t>(lane_events.size(),
-                                                  std::max<uint64_t>(1, acked_count_[lane]->load()) *
-                                                      stream_.batch_size)
-                               : lane_events.size();
+        size_t known =
+            ingests ? std::min<size_t>(lane_events.size(),
+                                       std::max<uint64_t>(1, acked_count_[lane]->load()) * stream_.batch_size)
+                    : lane_events.size();
         if (known == 0) {
           finish();
           break;

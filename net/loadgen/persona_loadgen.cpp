@@ -5,12 +5,12 @@
 //
 // Exit codes: 0 done; 1 could not connect or set up; 2 bad flags;
 // 3 some requests failed; 4 --verify found a mismatch.
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 #include <unordered_set>
 
 #include "net/loadgen/event_encoding.hpp"
@@ -62,10 +62,11 @@ int dump(shop_simulation& sim, const loadgen_options& o) {
     events << event_json(sim.next(), catalog) << '\n';
   if (!items || !events)
     return fail("cannot write " + o.dump_path + " or " + items_path + "; check the directory is writable");
-  std::printf("wrote %llu events to %s and %u items to %s\n"
-              "load them with: persona-cli upsert-items %s && persona-cli ingest %s\n",
-              static_cast<unsigned long long>(o.events), o.dump_path.c_str(), catalog.options().items,
-              items_path.c_str(), items_path.c_str(), o.dump_path.c_str());
+  std::printf(
+      "wrote %llu events to %s and %u items to %s\n"
+      "load them with: persona-cli upsert-items %s && persona-cli ingest %s\n",
+      static_cast<unsigned long long>(o.events), o.dump_path.c_str(), catalog.options().items,
+      items_path.c_str(), items_path.c_str(), o.dump_path.c_str());
   return 0;
 }
 
@@ -82,7 +83,8 @@ void show_progress(const char* what, uint64_t done, uint64_t total) {
 std::string describe_mode(const loadgen_options& o) {
   char buf[160];
   if (o.open_loop())
-    std::snprintf(buf, sizeof buf, "open loop at %.0f requests/s (latency from the intended send time)", o.rate);
+    std::snprintf(buf, sizeof buf, "open loop at %.0f requests/s (latency from the intended send time)",
+                  o.rate);
   else
     std::snprintf(buf, sizeof buf, "closed loop, %u in flight per connection", o.window);
   std::string mode = buf;
@@ -121,8 +123,9 @@ int main(int argc, char** argv) {
     };
   auto started = std::chrono::steady_clock::now();
   uint64_t events = o.mixes(operation::ingest) ? o.events : std::min<uint64_t>(o.events, 100000);
-  auto stream = generate_stream(sim, events, o.connections, o.batch, encode,
-                                [](uint64_t done, uint64_t total) { show_progress("generating events", done, total); });
+  auto stream =
+      generate_stream(sim, events, o.connections, o.batch, encode,
+                      [](uint64_t done, uint64_t total) { show_progress("generating events", done, total); });
   std::fprintf(stderr, "generated %llu events of %u users in %.1f s (seed %llu)\n",
                static_cast<unsigned long long>(events), sim.users(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),

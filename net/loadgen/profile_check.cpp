@@ -97,8 +97,8 @@ profile_check_report check_profiles(net::client& c, const event_stream& stream, 
     bool sampled = i % stride == 0 && report.checked < sample;
     if (!sampled && kind == anomaly_kind::none)
       continue;
-    auto r = c.call_sync("get_profile",
-                         value{value::array{value{sim_event::user_id(u)}, fields_option({"counts", "rfm", "risk"})}});
+    auto r = c.call_sync("get_profile", value{value::array{value{sim_event::user_id(u)},
+                                                           fields_option({"counts", "rfm", "risk"})}});
     if (!r.ok()) {
       report.error = "get_profile " + sim_event::user_id(u) + ": " + r.error().to_string();
       return report;

@@ -31,8 +31,8 @@ status redis_connection::connect(const std::string& host, uint16_t port) {
   if (!ec)
     asio::connect(socket_->s, endpoints, ec);
   if (ec)
-    return {error_code::unavailable, "cannot connect to Redis at " + host + ":" + std::to_string(port) + ": " +
-                                         ec.message() + "; is redis-server running there?"};
+    return {error_code::unavailable, "cannot connect to Redis at " + host + ":" + std::to_string(port) +
+                                         ": " + ec.message() + "; is redis-server running there?"};
   socket_->s.set_option(asio::ip::tcp::no_delay(true));
   return {};
 }

@@ -26,9 +26,9 @@ std::string encode_redis_batch(const std::vector<sim_event>& all, const uint32_t
     args.push_back(std::to_string(e.ts));
     bool item = e.item != no_item;
     args.push_back(item ? shop_catalog::item_id(e.item) : "");
-    args.push_back(item ? shop_catalog::category_name(catalog.category_of(e.item))
-                        : e.type == event_type::search ? shop_catalog::category_name(e.query_category)
-                                                       : "");
+    args.push_back(item                           ? shop_catalog::category_name(catalog.category_of(e.item))
+                   : e.type == event_type::search ? shop_catalog::category_name(e.query_category)
+                                                  : "");
     args.push_back(item ? shop_catalog::brand_name(catalog.brand_of(e.item)) : "");
     bool paid = e.type == event_type::purchase || e.type == event_type::refund;
     args.push_back(paid ? std::to_string(catalog.price_of(e.item) * e.quantity) : "0");
@@ -62,7 +62,9 @@ status redis_driver::connect() {
   if (r->elements.empty())
     return {error_code::not_found,
             "Redis has no 'persona' function library; load it first: "
-            "redis-cli -p " + std::to_string(opts_.port) + " FUNCTION LOAD REPLACE \"$(cat scripts/bench/persona_profile.lua)\""};
+            "redis-cli -p " +
+                std::to_string(opts_.port) +
+                " FUNCTION LOAD REPLACE \"$(cat scripts/bench/persona_profile.lua)\""};
   auto m = used_memory();
   if (!m.ok())
     return m.error();
@@ -97,13 +99,15 @@ void redis_driver::drive(uint32_t lane, const std::atomic<bool>& stop) {
     return;
   }
   auto& batches = stream_.lanes[lane].batches;
-  auto deadline = opts_.duration_s > 0 ? clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                                                  std::chrono::duration<double>(opts_.duration_s))
-                                       : clock_type::time_point::max();
+  auto deadline = opts_.duration_s > 0
+                      ? clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                std::chrono::duration<double>(opts_.duration_s))
+                      : clock_type::time_point::max();
   std::deque<std::pair<size_t, clock_type::time_point>> in_flight;
   size_t next = 0;
   auto send_more = [&] {
-    while (next < batches.size() && in_flight.size() < opts_.window && !stop && clock_type::now() < deadline) {
+    while (next < batches.size() && in_flight.size() < opts_.window && !stop &&
+           clock_type::now() < deadline) {
       in_flight.emplace_back(next, clock_type::now());
       if (auto st = c.write(batches[next]); !st.ok()) {
         fail(st.message());

@@ -107,7 +107,8 @@ void shop_simulation::start_session(uint32_t u, int64_t ts, bool repurchase) {
   if (s.anomaly == anomaly_kind::night_purchases) {
     // Moved to a random time in the next 00:00-05:00 UTC.
     int64_t day = ts - ((ts % day_ms) + day_ms) % day_ms;
-    int64_t night = ts - day < 5 * hour_ms ? ts : day + day_ms + static_cast<int64_t>(unit(rng_) * 4 * hour_ms);
+    int64_t night =
+        ts - day < 5 * hour_ms ? ts : day + day_ms + static_cast<int64_t>(unit(rng_) * 4 * hour_ms);
     ts = std::max(ts, night);
   }
   sim_event base;
@@ -176,7 +177,8 @@ void shop_simulation::plan_browse(shopper& s, sim_event& base, int64_t& t) {
     put(event_type::refund, s.last_purchase);
     s.refund_due = false;
   } else if (s.rating_due && s.last_purchase != no_item) {
-    base.rating = static_cast<uint8_t>(std::clamp(std::lround(std::normal_distribution<double>(4.0, 1.0)(rng_)), 1L, 5L));
+    base.rating = static_cast<uint8_t>(
+        std::clamp(std::lround(std::normal_distribution<double>(4.0, 1.0)(rng_)), 1L, 5L));
     put(event_type::rating, s.last_purchase);
     s.rating_due = false;
   }
@@ -224,7 +226,8 @@ void shop_simulation::plan_burst(sim_event& base, int64_t& t) {
   }
 }
 
-void shop_simulation::plan_checkout(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t) {
+void shop_simulation::plan_checkout(shopper& s, const std::vector<uint32_t>& cart, sim_event& base,
+                                    int64_t& t) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (uint32_t item : cart) {
     base.type = event_type::purchase;

@@ -7,24 +7,36 @@ namespace persona::loadgen {
 
 const char* to_string(anomaly_kind k) {
   switch (k) {
-    case anomaly_kind::none: return "none";
-    case anomaly_kind::burst: return "burst";
-    case anomaly_kind::night_purchases: return "night_purchases";
-    case anomaly_kind::unusual_amount: return "unusual_amount";
-    case anomaly_kind::new_devices: return "new_devices";
-    case anomaly_kind::refunds: return "refunds";
+    case anomaly_kind::none:
+      return "none";
+    case anomaly_kind::burst:
+      return "burst";
+    case anomaly_kind::night_purchases:
+      return "night_purchases";
+    case anomaly_kind::unusual_amount:
+      return "unusual_amount";
+    case anomaly_kind::new_devices:
+      return "new_devices";
+    case anomaly_kind::refunds:
+      return "refunds";
   }
   return "none";
 }
 
 const char* expected_flag(anomaly_kind k) {
   switch (k) {
-    case anomaly_kind::none: return "";
-    case anomaly_kind::burst: return "burst";
-    case anomaly_kind::night_purchases: return "night_purchases";
-    case anomaly_kind::unusual_amount: return "unusual_amount";
-    case anomaly_kind::new_devices: return "new_device";
-    case anomaly_kind::refunds: return "refunds";
+    case anomaly_kind::none:
+      return "";
+    case anomaly_kind::burst:
+      return "burst";
+    case anomaly_kind::night_purchases:
+      return "night_purchases";
+    case anomaly_kind::unusual_amount:
+      return "unusual_amount";
+    case anomaly_kind::new_devices:
+      return "new_device";
+    case anomaly_kind::refunds:
+      return "refunds";
   }
   return "";
 }

@@ -17,11 +17,11 @@ namespace persona::loadgen {
 /// The labelled kinds of anomalous users, each aimed at one risk flag.
 enum class anomaly_kind : uint8_t {
   none,
-  burst,             // bursts of 40 to 80 events a minute -> burst
-  night_purchases,   // shops and buys between 00:00 and 05:00 UTC -> night_purchases
-  unusual_amount,    // after a few normal orders, orders of 20 to 40 units -> unusual_amount
-  new_devices,       // a new device and geo every session -> new_device, new_geo
-  refunds,           // refunds most orders -> refunds
+  burst,            // bursts of 40 to 80 events a minute -> burst
+  night_purchases,  // shops and buys between 00:00 and 05:00 UTC -> night_purchases
+  unusual_amount,   // after a few normal orders, orders of 20 to 40 units -> unusual_amount
+  new_devices,      // a new device and geo every session -> new_device, new_geo
+  refunds,          // refunds most orders -> refunds
 };
 constexpr size_t anomaly_kind_count = 6;
 

@@ -223,7 +223,8 @@ TEST_CASE("batches larger than a shard's slice apply whole and in order, rejecti
     batch.push_back(batch.front());
     size_t dup_index = batch.size() - 1;
     eng.ingest(std::move(batch), [&, size, dup_index](result<value> r) {
-      if (!r.ok() || r->find("accepted")->as_int() != 2 * size || r->find("rejected")->as_array().size() != 1 ||
+      if (!r.ok() || r->find("accepted")->as_int() != 2 * size ||
+          r->find("rejected")->as_array().size() != 1 ||
           r->find("rejected")->as_array()[0].find("index")->as_int() != static_cast<int64_t>(dup_index) ||
           r->find("rejected")->as_array()[0].find("code")->as_string() != "duplicate")
         ++wrong;

@@ -45,11 +45,11 @@ TEST_CASE("a point read overtakes a large batch queued before it") {
   auto big = me->request(shard, std::chrono::seconds(60), ingest_atom::value, views_for("writer", 20000, t0));
   std::atomic<bool> batch_done{false};
   std::promise<result<value>> read;
-  post_read(shard, shard_read{"reader", t0 + 1, {"counts"},
-                              std::make_shared<answer_once>([&](result<value> r) {
-                                read.set_value(std::move(r));
-                              },
-                                                            "shard 0")});
+  post_read(shard, shard_read{"reader",
+                              t0 + 1,
+                              {"counts"},
+                              std::make_shared<answer_once>(
+                                  [&](result<value> r) { read.set_value(std::move(r)); }, "shard 0")});
   auto r = read.get_future().get();
   REQUIRE(r.ok());
   CHECK(r->find("counts")->find("view")->as_int() == 1);
@@ -58,8 +58,12 @@ TEST_CASE("a point read overtakes a large batch queued before it") {
   bool early = false;
   me->receive([&](batch_outcome&) {}, caf::after(std::chrono::seconds(0)) >> [&] { early = true; });
   CHECK(early);
-  big.receive([&](batch_outcome& o) { CHECK(o.accepted == 20000); batch_done = true; },
-              [](caf::error&) { FAIL("the large batch failed"); });
+  big.receive(
+      [&](batch_outcome& o) {
+        CHECK(o.accepted == 20000);
+        batch_done = true;
+      },
+      [](caf::error&) { FAIL("the large batch failed"); });
   CHECK(batch_done);
   caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
 }
@@ -94,7 +98,8 @@ TEST_CASE("reads and batches go on while a query scans, and the scan's answer is
     all.indices.push_back(static_cast<uint32_t>(u));
   }
   me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
-      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); }, [](caf::error&) { FAIL("populate failed"); });
+      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); },
+               [](caf::error&) { FAIL("populate failed"); });
 
   query_request q;
   q.where = field_cond("counts.view", ">=", value{1});
@@ -124,9 +129,11 @@ TEST_CASE("reads and batches go on while a query scans, and the scan's answer is
     });
   });
   std::promise<result<value>> read;
-  post_read(shard, shard_read{"u7", t0 + users, {"counts"},
-                              std::make_shared<answer_once>([&](result<value> r) { read.set_value(std::move(r)); },
-                                                            "shard 0")});
+  post_read(shard, shard_read{"u7",
+                              t0 + users,
+                              {"counts"},
+                              std::make_shared<answer_once>(
+                                  [&](result<value> r) { read.set_value(std::move(r)); }, "shard 0")});
   REQUIRE(read.get_future().get().ok());
   both.get_future().wait();
   // The batch sent after the scan was answered first: ingest went on.

@@ -199,15 +199,17 @@ TEST_CASE("a query scanned in slices merges to the answer of one whole scan") {
   std::vector<event> events;
   for (int u = 0; u < 500; ++u)
     for (int k = 0; k <= u % 7; ++k)
-      events.push_back(with_price(make_event("u" + std::to_string(u), event_type::purchase, t0 + k, "i1"), 10.0 * k + u % 13));
+      events.push_back(with_price(make_event("u" + std::to_string(u), event_type::purchase, t0 + k, "i1"),
+                                  10.0 * k + u % 13));
   feed(s, events);
   REQUIRE(s.erase("u3"));  // a free slot in the middle of the scan
-  auto q = parse_query(field_cond("counts.purchase", ">=", value{3}),
-                       map_of({{"limit", value{7}},
-                               {"aggregate", value{value::array{
-                                                 map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
-                                                 map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}})}}}}),
-                       t0 + 100);
+  auto q = parse_query(
+      field_cond("counts.purchase", ">=", value{3}),
+      map_of({{"limit", value{7}},
+              {"aggregate",
+               value{value::array{map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"avg"}}}),
+                                  map_of({{"field", value{"rfm.monetary"}}, {"fn", value{"max"}}})}}}}),
+      t0 + 100);
   REQUIRE(q.ok());
   auto whole = s.run_query(*q);
   REQUIRE(whole.ok());

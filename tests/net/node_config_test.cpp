@@ -27,7 +27,8 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->bind == "127.0.0.1");
   CHECK(c->max_message_bytes == 16u << 20);
   CHECK(c->shard_slice_events == 64);
-  auto d = parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
+  auto d =
+      parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
   REQUIRE(d.ok());
   CHECK(d->port == 9000);
   CHECK(d->shards == 3);
