@@ -1,5 +1,7 @@
 #include "actors/engine.hpp"
 
+#include <pthread.h>
+#include <sched.h>
 #include <atomic>
 #include <caf/all.hpp>
 #include <future>
@@ -28,10 +30,26 @@ int64_t wall_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+/// Puts every thread the actor system starts under SCHED_BATCH (Linux; a
+/// normal-priority policy, so it needs no privilege). Where the policy does
+/// not exist, threads keep the default one.
+struct batch_scheduling_hook : caf::thread_hook {
+  void init(caf::actor_system&) override {}
+  void thread_started() override {
+#ifdef SCHED_BATCH
+    sched_param normal_priority{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal_priority);
+#endif
+  }
+  void thread_terminates() override {}
+};
+
 /// Actor system settings derived from engine_options.
 struct system_config : caf::actor_system_config {
   explicit system_config(const engine_options& o) {
     register_message_types(*this);
+    if (o.batch_worker_threads)
+      add_thread_hook<batch_scheduling_hook>();
     set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
     // Bounded fairness: a busy shard yields its worker every 100 messages.
     set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));

@@ -32,6 +32,10 @@ struct engine_options {
   size_t shards = std::max(1u, std::thread::hardware_concurrency());
   /// Scheduler threads of the actor system; default: one per core.
   size_t worker_threads = std::max(1u, std::thread::hardware_concurrency());
+  /// Run the actor system's threads under Linux's SCHED_BATCH policy: woken
+  /// threads (network I/O) preempt them less, so shards keep their core
+  /// longer. Measured: +13% ingest over TCP, a longer get_profile tail.
+  bool batch_worker_threads = false;
   /// Deadline of every request to a shard.
   std::chrono::milliseconds shard_timeout{5000};
   /// Calls in flight before new ones are answered `overloaded`.

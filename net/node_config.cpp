@@ -21,6 +21,8 @@ const setting kSettings[] = {
     {"data-dir", "persona-data", "directory for the write-ahead log and snapshots"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
+    {"worker-scheduling", "normal",
+     "normal, or batch: actor threads yield less to woken threads (more ingest, longer read tail)"},
     {"io-threads", "1", "network I/O threads"},
     {"max-message-bytes", "16777216", "largest message accepted (bytes); larger ones get too_large"},
     {"max-connections", "1024", "open connections; more are closed at once"},
@@ -73,6 +75,12 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(4096, c.shards);
   if (name == "worker-threads")
     return number(1024, c.worker_threads);
+  if (name == "worker-scheduling") {
+    if (val != "normal" && val != "batch")
+      return bad("--worker-scheduling must be normal or batch, got '" + val + "'");
+    c.batch_worker_threads = val == "batch";
+    return {};
+  }
   if (name == "io-threads") {
     auto st = number(256, c.io_threads);
     if (st.ok() && c.io_threads == 0)

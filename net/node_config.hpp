@@ -28,6 +28,9 @@ struct node_config {
   size_t shards = 0;
   /// Actor scheduler threads; 0 means one per core.
   size_t worker_threads = 0;
+  /// Run the actor threads as batch threads (Linux SCHED_BATCH): more
+  /// ingest throughput, a longer read latency tail. "normal" or "batch".
+  bool batch_worker_threads = false;
   /// Threads running network I/O.
   size_t io_threads = 1;
   /// Largest message accepted, in bytes.

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     eo.shards = cfg->shards;
   if (cfg->worker_threads)
     eo.worker_threads = cfg->worker_threads;
+  eo.batch_worker_threads = cfg->batch_worker_threads;
   eo.shard_timeout = std::chrono::milliseconds(cfg->request_timeout_ms);
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
@@ -44,7 +45,8 @@ int main(int argc, char** argv) {
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   log_line(log_level::info, "personad " + cfg->node_name + " listening on " + cfg->bind + ":" +
                                 std::to_string(srv->port()) + " with " + std::to_string(eo.shards) +
-                                " shards, " + std::to_string(eo.worker_threads) + " worker threads, " +
+                                " shards, " + std::to_string(eo.worker_threads) +
+                                (eo.batch_worker_threads ? " batch-scheduled" : "") + " worker threads, " +
                                 std::to_string(cfg->io_threads) + " I/O thread(s); started in " +
                                 std::to_string(static_cast<int>(ms)) + " ms");
   log_line(log_level::info, "data dir " + cfg->data_dir +

@@ -1,7 +1,10 @@
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
+#include <sstream>
 
 #include "actors/engine.hpp"
 #include "test_util.hpp"
@@ -241,4 +244,37 @@ TEST_CASE("batches larger than a shard's slice apply whole and in order, rejecti
   REQUIRE(recent.size() == 20);
   for (size_t i = 0; i < 20; ++i)
     CHECK(recent[i].as_string() == sent[sent.size() - 1 - i]);
+}
+
+namespace {
+
+/// Threads of this process running under SCHED_BATCH, read from /proc.
+int batch_threads() {
+  int n = 0;
+  for (auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream after_name(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    // Field 41 of stat is the policy; the fields after the name start at 3.
+    for (int i = 3; i <= 41 && after_name >> field; ++i) {
+    }
+    n += field == "3";  // SCHED_BATCH
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("batch worker threads run under SCHED_BATCH, and only when asked") {
+  {
+    engine eng(small(2));
+    REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
+    CHECK(batch_threads() == 0);
+  }
+  engine_options o = small(2);
+  o.batch_worker_threads = true;
+  engine eng(o);
+  REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
+  CHECK(batch_threads() >= 2);
 }

@@ -27,12 +27,17 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->bind == "127.0.0.1");
   CHECK(c->max_message_bytes == 16u << 20);
   CHECK(c->shard_slice_events == 64);
+  CHECK_FALSE(c->batch_worker_threads);
   auto d =
       parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
   REQUIRE(d.ok());
   CHECK(d->port == 9000);
   CHECK(d->shards == 3);
   CHECK(d->shard_slice_events == 16);
+  CHECK_FALSE(d->batch_worker_threads);
+  auto e = parse({"--worker-scheduling=batch"}, help);
+  REQUIRE(e.ok());
+  CHECK(e->batch_worker_threads);
   CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
   parse({"--help"}, help);
   CHECK(help);
@@ -72,6 +77,8 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
   CHECK(parse({"--token=x:root"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"stray"}, help).error().message().find("stray") != std::string::npos);
   CHECK(parse({"--shard-slice-events=0"}, help).error().message().find("at least 1") != std::string::npos);
+  CHECK(parse({"--worker-scheduling=fast"}, help).error().message().find("normal or batch") !=
+        std::string::npos);
   CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
         std::string::npos);
 }
