@@ -103,7 +103,8 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   // profiles, then the profiles' heap blocks. A shard's part of a batch
   // (a few hundred profiles) fits in the core's cache; random profiles one
   // at a time would each wait for memory.
-  std::vector<uint64_t> hashes(count);
+  auto& hashes = hash_scratch_;  // reused: a batch arrives in many slices
+  hashes.resize(count);
   for (size_t i = 0; i < count; ++i) {
     hashes[i] = stable_hash(events[i].user);
     index_.prefetch(hashes[i]);

@@ -134,6 +134,8 @@ class profile_store {
   uint64_t events_ = 0;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
+  /// apply()'s user hashes, kept to spare an allocation per slice.
+  std::vector<uint64_t> hash_scratch_;
 };
 
 }  // namespace persona

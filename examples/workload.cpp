@@ -5,34 +5,10 @@
 
 namespace persona {
 
-namespace {
-
-/// The cumulative distribution of Zipf(s) over ranks 1..n.
-std::vector<double> zipf_cdf(uint64_t n, double s) {
-  std::vector<double> cdf(n);
-  double sum = 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    sum += 1.0 / std::pow(static_cast<double>(i + 1), s);
-    cdf[i] = sum;
-  }
-  for (auto& c : cdf)
-    c /= sum;
-  return cdf;
-}
-
-/// A rank drawn from `cdf`.
-uint64_t draw(const std::vector<double>& cdf, std::mt19937_64& rng) {
-  double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  auto it = std::lower_bound(cdf.begin(), cdf.end(), u);
-  return std::min<uint64_t>(static_cast<uint64_t>(it - cdf.begin()), cdf.size() - 1);
-}
-
-}  // namespace
-
 workload::workload(workload_options o) : opts_(o), rng_(o.seed), clock_ms_(o.start_ms) {
-  item_cdf_ = zipf_cdf(opts_.items, opts_.zipf_s);
+  add_zipf(items_by_popularity_, opts_.items, opts_.zipf_s);
   if (opts_.user_skew > 0) {
-    user_cdf_ = zipf_cdf(opts_.users, opts_.user_skew);
+    add_zipf(users_by_activity_, opts_.users, opts_.user_skew);
     user_rank_.resize(opts_.users);
     for (uint64_t u = 0; u < opts_.users; ++u)
       user_rank_[u] = u;
@@ -80,13 +56,13 @@ value workload::to_value(const event& e) {
 }
 
 uint64_t workload::zipf_item() {
-  return draw(item_cdf_, rng_);
+  return items_by_popularity_.draw(rng_);
 }
 
 uint64_t workload::pick_user() {
-  if (user_cdf_.empty())
+  if (users_by_activity_.size() == 0)
     return std::uniform_int_distribution<uint64_t>(0, opts_.users - 1)(rng_);
-  return user_rank_[draw(user_cdf_, rng_)];
+  return user_rank_[users_by_activity_.draw(rng_)];
 }
 
 event workload::next() {

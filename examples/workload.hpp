@@ -12,6 +12,7 @@
 
 #include "core/event.hpp"
 #include "core/value.hpp"
+#include "examples/weighted_sampler.hpp"
 
 namespace persona {
 
@@ -56,9 +57,9 @@ class workload {
 
   workload_options opts_;
   std::mt19937_64 rng_;
-  std::vector<double> item_cdf_;
-  std::vector<double> user_cdf_;     // empty when users are uniform
-  std::vector<uint64_t> user_rank_;  // rank -> user, so activity is not ordered by id
+  weighted_sampler items_by_popularity_;
+  weighted_sampler users_by_activity_;  // empty when users are uniform
+  std::vector<uint64_t> user_rank_;     // rank -> user, so activity is not ordered by id
   std::vector<uint32_t> item_category_;
   std::vector<uint32_t> item_brand_;
   std::vector<double> item_price_;

@@ -101,12 +101,8 @@ std::string encode_response(uint32_t msgid, const result<value>& r) {
 std::string encode_request(uint32_t msgid, const std::string& method, const value& params) {
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> pk(buf);
-  pk.pack_array(4);
-  pk.pack_uint8(0);
-  pk.pack_uint32(msgid);
-  pack_str(pk, method);
   pack_value(pk, buf, params);
-  return take(buf);
+  return encode_request_raw(msgid, method, take(buf));
 }
 
 std::string encode_request_raw(uint32_t msgid, const std::string& method, const std::string& params_bytes) {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/value.hpp"
-#include "net/loadgen/weighted_sampler.hpp"
+#include "examples/weighted_sampler.hpp"
 
 namespace persona::loadgen {
 

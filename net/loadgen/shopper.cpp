@@ -5,40 +5,30 @@
 
 namespace persona::loadgen {
 
+namespace {
+
+/// Each kind's name and the risk flag it is expected to raise, in kind order.
+struct anomaly_names {
+  const char* name;
+  const char* flag;
+};
+constexpr anomaly_names kAnomalies[anomaly_kind_count] = {
+    {"none", ""},
+    {"burst", "burst"},
+    {"night_purchases", "night_purchases"},
+    {"unusual_amount", "unusual_amount"},
+    {"new_devices", "new_device"},
+    {"refunds", "refunds"},
+};
+
+}  // namespace
+
 const char* to_string(anomaly_kind k) {
-  switch (k) {
-    case anomaly_kind::none:
-      return "none";
-    case anomaly_kind::burst:
-      return "burst";
-    case anomaly_kind::night_purchases:
-      return "night_purchases";
-    case anomaly_kind::unusual_amount:
-      return "unusual_amount";
-    case anomaly_kind::new_devices:
-      return "new_devices";
-    case anomaly_kind::refunds:
-      return "refunds";
-  }
-  return "none";
+  return kAnomalies[static_cast<size_t>(k)].name;
 }
 
 const char* expected_flag(anomaly_kind k) {
-  switch (k) {
-    case anomaly_kind::none:
-      return "";
-    case anomaly_kind::burst:
-      return "burst";
-    case anomaly_kind::night_purchases:
-      return "night_purchases";
-    case anomaly_kind::unusual_amount:
-      return "unusual_amount";
-    case anomaly_kind::new_devices:
-      return "new_device";
-    case anomaly_kind::refunds:
-      return "refunds";
-  }
-  return "";
+  return kAnomalies[static_cast<size_t>(k)].flag;
 }
 
 shopper shopper::make(const shop_catalog& catalog, double pareto_alpha, std::mt19937_64& rng) {

@@ -1,6 +1,7 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/actor_test_config.hpp"
 #include "actors/coordinator_actor.hpp"
 #include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
@@ -11,13 +12,6 @@ using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-struct test_config : caf::actor_system_config {
-  test_config() {
-    register_message_types(*this);
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
 
 /// A shard that takes every message and never answers.
 caf::behavior silent_shard(caf::event_based_actor* self) {
@@ -38,7 +32,7 @@ status ask_query(caf::actor_system& sys, const caf::actor& coordinator) {
 }  // namespace
 
 TEST_CASE("a shard that does not answer gives a timeout naming it, not a hang") {
-  test_config cfg;
+  actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto good = spawn_shard(sys, 0, profile_config{});
   auto slow = sys.spawn(silent_shard);
@@ -51,7 +45,7 @@ TEST_CASE("a shard that does not answer gives a timeout naming it, not a hang") 
 }
 
 TEST_CASE("a dead shard is reported unavailable, by name") {
-  test_config cfg;
+  actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto a = spawn_shard(sys, 0, profile_config{});
   auto b = spawn_shard(sys, 1, profile_config{});
@@ -77,7 +71,7 @@ TEST_CASE("core errors cross actors with their code and message") {
 }
 
 TEST_CASE("message types serialize, so a shard could live on another node") {
-  test_config cfg;
+  actor_test_config cfg;
   caf::actor_system sys{cfg};
   shard_batch b;
   b.shard = 3;

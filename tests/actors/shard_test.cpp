@@ -4,6 +4,7 @@
 #include <future>
 #include <mutex>
 
+#include "actors/actor_test_config.hpp"
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard_actor.hpp"
@@ -14,13 +15,6 @@ using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-struct test_config : caf::actor_system_config {
-  test_config() {
-    register_message_types(*this);
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
 
 shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
   shard_batch b;
@@ -34,7 +28,7 @@ shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
 }  // namespace
 
 TEST_CASE("a point read overtakes a large batch queued before it") {
-  test_config cfg;
+  actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // one event per slice
   caf::scoped_actor me{sys};
@@ -87,7 +81,7 @@ TEST_CASE("a read answers exactly once, and unavailable if it is dropped unanswe
 }
 
 TEST_CASE("reads and batches go on while a query scans, and the scan's answer is exact") {
-  test_config cfg;
+  actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // queries scan 16 profiles a slice
   caf::scoped_actor me{sys};

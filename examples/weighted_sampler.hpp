@@ -1,7 +1,9 @@
 // weighted_sampler: draws indices in proportion to their weights, where
 // weights are only ever appended (so a new user can join a population while
 // it is being sampled). A prefix-sum array and a binary search: O(log n) a
-// draw, O(1) amortised an append. Not thread-safe; owned by one generator.
+// draw, O(1) amortised an append. Shared by the workload of the benchmarks
+// and the load generator's simulated shop. Not thread-safe; owned by one
+// generator.
 #pragma once
 
 #include <algorithm>
@@ -10,7 +12,7 @@
 #include <random>
 #include <vector>
 
-namespace persona::loadgen {
+namespace persona {
 
 class weighted_sampler {
  public:
@@ -38,4 +40,4 @@ inline void add_zipf(weighted_sampler& sampler, size_t n, double s) {
     sampler.add(1.0 / std::pow(static_cast<double>(r), s));
 }
 
-}  // namespace persona::loadgen
+}  // namespace persona
