@@ -13,6 +13,10 @@ namespace persona {
 /// Appends encoded fields to an internal buffer.
 class byte_writer {
  public:
+  byte_writer() = default;
+  /// Writes into `buf`'s storage (emptied first): reuses its capacity.
+  explicit byte_writer(std::string buf) : buf_(std::move(buf)) { buf_.clear(); }
+
   void put_u8(uint8_t x) { buf_.push_back(static_cast<char>(x)); }
   void put_u32(uint32_t x) { put_raw(&x, sizeof x); }
   void put_u64(uint64_t x) { put_raw(&x, sizeof x); }
@@ -30,6 +34,7 @@ class byte_writer {
     put_varint(s.size());
     buf_.append(s);
   }
+  size_t size() const { return buf_.size(); }
   std::string take() { return std::move(buf_); }
 
  private:

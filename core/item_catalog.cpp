@@ -66,9 +66,10 @@ std::optional<rejection> parse_item_record(const value& v, item_record& out) {
   return std::nullopt;
 }
 
-std::shared_ptr<const item_catalog> item_catalog::with(const std::vector<item_record>& items) const {
+std::shared_ptr<const item_catalog> item_catalog::with(const std::vector<item_record>& items,
+                                                       uint64_t version) const {
   auto next = std::make_shared<item_catalog>(*this);
-  ++next->version_;
+  next->version_ = version;
   std::array<std::shared_ptr<partition>, partition_count> copies;
   for (auto& r : items) {
     auto p = partition_of(r.item, partition_count);
@@ -93,9 +94,26 @@ const item_info* item_catalog::find(const std::string& item) const {
   return it == part->end() ? nullptr : &it->second;
 }
 
-void item_catalog_holder::upsert(const std::vector<item_record>& items) {
+std::vector<item_record> item_catalog::records() const {
+  std::vector<item_record> out;
+  out.reserve(size_);
+  for (auto& part : parts_)
+    if (part)
+      for (auto& [item, info] : *part)
+        out.push_back(item_record{item, info});
+  return out;
+}
+
+std::shared_ptr<const item_catalog> item_catalog_holder::upsert(const std::vector<item_record>& items) {
   std::lock_guard<std::mutex> guard(writer_);
-  std::atomic_store(&current_, current()->with(items));
+  auto next = current()->with(items);
+  std::atomic_store(&current_, next);
+  return next;
+}
+
+void item_catalog_holder::reset(std::shared_ptr<const item_catalog> catalog) {
+  std::lock_guard<std::mutex> guard(writer_);
+  std::atomic_store(&current_, std::move(catalog));
 }
 
 }  // namespace persona

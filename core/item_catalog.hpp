@@ -41,8 +41,15 @@ std::optional<rejection> parse_item_record(const value& v, item_record& out);
 
 class item_catalog {
  public:
-  /// A new version with `items` inserted or replaced.
-  std::shared_ptr<const item_catalog> with(const std::vector<item_record>& items) const;
+  /// A new version with `items` inserted or replaced, numbered one more
+  /// than this one, or `version` when given (recovery restores numbers).
+  std::shared_ptr<const item_catalog> with(const std::vector<item_record>& items) const {
+    return with(items, version_ + 1);
+  }
+  std::shared_ptr<const item_catalog> with(const std::vector<item_record>& items, uint64_t version) const;
+
+  /// Every item, in no particular order.
+  std::vector<item_record> records() const;
 
   /// The item, or nullptr.
   const item_info* find(const std::string& item) const;
@@ -69,8 +76,11 @@ class item_catalog_holder {
 
   std::shared_ptr<const item_catalog> current() const { return std::atomic_load(&current_); }
 
-  /// Applies an upsert and publishes the new version.
-  void upsert(const std::vector<item_record>& items);
+  /// Applies an upsert and publishes the new version, which it returns.
+  std::shared_ptr<const item_catalog> upsert(const std::vector<item_record>& items);
+
+  /// Publishes `catalog` as the current version (after recovery).
+  void reset(std::shared_ptr<const item_catalog> catalog);
 
  private:
   std::mutex writer_;

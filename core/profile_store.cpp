@@ -116,6 +116,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
     auto slot = obtain(e.user, hashes[i]);
+    before_change(slot);
     profile& p = slab_[slot].data;
     size_t heap_before = slot_heap_bytes(slot);
     if (!e.id.empty()) {
@@ -198,6 +199,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     heap_bytes_ += slot_heap_bytes(slot);
     return {};
   }
+  before_change(slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
@@ -209,6 +211,7 @@ bool profile_store::erase(const std::string& user) {
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     return false;
+  before_change(slot);
   heap_bytes_ -= slot_heap_bytes(slot);
   index_.erase(h, slot);
   slab_[slot].data = profile{};  // release the profile's memory now
@@ -226,18 +229,77 @@ std::optional<std::string> profile_store::export_image(const std::string& user) 
 }
 
 result<value> profile_store::merge_image(const std::string& target, const std::string& image, int64_t now_ms,
-                                         const std::vector<std::string>& fields) {
+                                         const std::vector<std::string>& fields, uint64_t fold_id) {
   // Decode into a scratch table first: a bad image must change nothing.
   symbol_table scratch;
   profile source;
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   auto slot = obtain(target, stable_hash(target));
+  before_change(slot);
+  if (fold_id != 0) {
+    auto& seen = slab_[slot].data.seen_ids;
+    if (seen.contains(fold_id))
+      return render(target, now_ms, fields);
+    seen.insert(fold_id, cfg_.caps.event_ids);
+  }
   size_t before = slot_heap_bytes(slot);
   merge_profile(
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   heap_bytes_ += slot_heap_bytes(slot) - before;
   return render(target, now_ms, fields);
+}
+
+status profile_store::restore(const std::string& user, const std::string& image) {
+  profile p;
+  if (!decode_profile(image, symbols_, p))
+    return {error_code::internal, "the stored image of user '" + user + "' is malformed"};
+  auto h = stable_hash(user);
+  auto slot = slot_of(user, h);
+  if (slot == id_index::npos)
+    slot = create(user, h);
+  else
+    heap_bytes_ -= slot_heap_bytes(slot);
+  slab_[slot].data = std::move(p);
+  heap_bytes_ += slot_heap_bytes(slot);
+  return {};
+}
+
+void profile_store::begin_capture() {
+  capture_pending_.assign(slab_.size(), false);
+  for (size_t i = 0; i < slab_.size(); ++i)
+    capture_pending_[i] = !slab_[i].id.empty();
+  capture_next_ = 0;
+  capture_saved_.clear();
+  captured_events_ = events_;
+  capturing_ = true;
+}
+
+void profile_store::save_for_capture(uint32_t slot) {
+  capture_pending_[slot] = false;
+  capture_saved_.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
+}
+
+bool profile_store::capture_slice(size_t max_profiles, std::vector<captured_profile>& out) {
+  for (auto& saved : capture_saved_)
+    out.push_back(std::move(saved));
+  capture_saved_.clear();
+  size_t taken = 0;
+  while (capture_next_ < capture_pending_.size() && taken < max_profiles) {
+    auto slot = static_cast<uint32_t>(capture_next_++);
+    if (!capture_pending_[slot])
+      continue;
+    capture_pending_[slot] = false;
+    out.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
+    ++taken;
+  }
+  return capture_next_ >= capture_pending_.size();
+}
+
+void profile_store::end_capture() {
+  capturing_ = false;
+  std::vector<bool>().swap(capture_pending_);
+  std::vector<captured_profile>().swap(capture_saved_);
 }
 
 result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot,

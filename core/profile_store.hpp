@@ -76,8 +76,34 @@ class profile_store {
   std::optional<std::string> export_image(const std::string& user) const;
 
   /// Folds an image into `target` (created if absent) and renders the result.
+  /// A nonzero `fold_id` makes the fold happen once: it is remembered among
+  /// the target's event ids, and the same fold again changes nothing (a
+  /// merge retried after a crash between its two halves).
   result<value> merge_image(const std::string& target, const std::string& image, int64_t now_ms,
-                            const std::vector<std::string>& fields);
+                            const std::vector<std::string>& fields, uint64_t fold_id = 0);
+
+  /// Inserts `user`'s profile from its image (recovery), replacing any.
+  status restore(const std::string& user, const std::string& image);
+  /// Sets the running count of applied events (recovery).
+  void set_event_count(uint64_t n) { events_ = n; }
+
+  // Capture: the store as it is at begin_capture(), encoded a slice at a
+  // time while the store keeps changing (snapshots). A profile about to
+  // change before the scan has reached it is encoded first (copy on
+  // write), so the capture is exactly the state at begin_capture().
+
+  /// One captured profile: user id and image.
+  using captured_profile = std::pair<std::string, std::string>;
+  /// Starts a capture, ending any capture in progress.
+  void begin_capture();
+  /// Appends at least the profiles saved by copy on write and up to
+  /// `max_profiles` scanned ones to `out`; true when the capture is complete.
+  bool capture_slice(size_t max_profiles, std::vector<captured_profile>& out);
+  /// Ends a capture (complete or abandoned).
+  void end_capture();
+  bool capturing() const { return capturing_; }
+  /// The event count when the capture began.
+  uint64_t captured_events() const { return captured_events_; }
 
   /// Evaluates a query over every profile of this store.
   result<query_partial> run_query(const query_request& q) const { return run_query(q, 0, slot_count()); }
@@ -107,6 +133,13 @@ class profile_store {
   event_symbols intern(const event& e, const item_catalog* catalog);
   /// Heap bytes of one slot (profile and id), for the running total.
   size_t slot_heap_bytes(uint32_t slot) const;
+  /// Call before changing or freeing an occupied slot: saves its image
+  /// first when a capture still needs it.
+  void before_change(uint32_t slot) {
+    if (capturing_ && slot < capture_pending_.size() && capture_pending_[slot])
+      save_for_capture(slot);
+  }
+  void save_for_capture(uint32_t slot);
 
   /// What the catalog says of one item, as this store's symbols.
   struct cached_item {
@@ -136,6 +169,13 @@ class profile_store {
   uint64_t heap_bytes_ = 0;
   /// apply()'s user hashes, kept to spare an allocation per slice.
   std::vector<uint64_t> hash_scratch_;
+  /// Capture state: slots occupied at begin_capture() not yet encoded, the
+  /// scan's next slot, and images saved by copy on write, not yet handed out.
+  bool capturing_ = false;
+  std::vector<bool> capture_pending_;
+  size_t capture_next_ = 0;
+  std::vector<captured_profile> capture_saved_;
+  uint64_t captured_events_ = 0;
 };
 
 }  // namespace persona

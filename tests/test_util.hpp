@@ -1,6 +1,9 @@
 // Helpers shared by Persona's tests: building events and values tersely.
 #pragma once
 
+#include <cstdlib>
+#include <stdexcept>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +13,28 @@
 #include "core/value.hpp"
 
 namespace persona::test {
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it when the object goes.
+class temp_directory {
+ public:
+  temp_directory() {
+    auto pattern = (std::filesystem::temp_directory_path() / "persona-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data()))
+      throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~temp_directory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  temp_directory(const temp_directory&) = delete;
+  temp_directory& operator=(const temp_directory&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 /// 2026-01-01T00:00:00Z, a fixed origin for event times in tests.
 constexpr int64_t t0 = 1767225600000;

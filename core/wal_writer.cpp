@@ -1,0 +1,149 @@
+#include "core/wal_writer.hpp"
+
+#include "core/record_file.hpp"
+#include "core/shard_files.hpp"
+
+namespace persona {
+
+const char* to_string(fsync_policy p) {
+  switch (p) {
+    case fsync_policy::always: return "always";
+    case fsync_policy::batch: return "batch";
+    case fsync_policy::none: return "none";
+  }
+  return "?";
+}
+
+std::optional<fsync_policy> parse_fsync_policy(const std::string& name) {
+  if (name == "always")
+    return fsync_policy::always;
+  if (name == "batch")
+    return fsync_policy::batch;
+  if (name == "none")
+    return fsync_policy::none;
+  return std::nullopt;
+}
+
+wal_writer::wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval,
+                       synced_callback cb)
+    : dir_(std::move(dir)), policy_(policy), interval_(interval), on_synced_(std::move(cb)) {}
+
+result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t next_seq, fsync_policy policy,
+                                                     std::chrono::milliseconds interval,
+                                                     synced_callback on_synced) {
+  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_synced)));
+  auto seg = w->open_segment(next_seq);
+  if (!seg.ok())
+    return seg.error();
+  w->current_ = std::move(*seg);
+  w->last_seq_ = next_seq - 1;
+  w->synced_seq_ = next_seq - 1;
+  if (policy != fsync_policy::none)
+    w->thread_ = std::thread([p = w.get()] { p->sync_loop(); });
+  return w;
+}
+
+wal_writer::~wal_writer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+result<std::shared_ptr<wal_writer::segment>> wal_writer::open_segment(uint64_t first_seq) {
+  auto path = dir_ + "/" + wal_segment_name(first_seq);
+  auto fd = open_for_append(path);
+  if (!fd.ok())
+    return fd.error();
+  // The new file's name must survive a power loss too.
+  if (auto st = sync_directory(dir_); !st.ok())
+    return st;
+  auto seg = std::make_shared<segment>();
+  seg->path = std::move(path);
+  seg->fd = std::move(*fd);
+  return seg;
+}
+
+result<uint64_t> wal_writer::append(uint8_t kind, std::string_view payload) {
+  uint64_t seq = last_seq_.load() + 1;
+  frame_.clear();
+  append_record(frame_, seq, kind, payload);
+  if (auto st = write_all(current_->fd.get(), frame_, current_->path); !st.ok())
+    return st;
+  bytes_ += frame_.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_seq_ = seq;
+  }
+  if (policy_ == fsync_policy::always)
+    wake_.notify_one();
+  return seq;
+}
+
+result<uint64_t> wal_writer::rotate() {
+  uint64_t first = last_seq_.load() + 1;
+  auto seg = open_segment(first);
+  if (!seg.ok())
+    return seg.error();
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_.push_back(std::move(current_));
+  current_ = std::move(*seg);
+  return first;
+}
+
+status wal_writer::sync_segments(uint64_t& covered) {
+  std::vector<std::shared_ptr<segment>> segments;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    covered = last_seq_.load();
+    segments.swap(closed_);
+    segments.push_back(current_);
+  }
+  for (auto& s : segments)
+    if (auto st = sync_data(s->fd.get(), s->path); !st.ok())
+      return st;
+  ++syncs_;
+  // synced_seq_ only grows: a concurrent sync_now() may have covered more.
+  auto seen = synced_seq_.load();
+  while (covered > seen && !synced_seq_.compare_exchange_weak(seen, covered)) {
+  }
+  return {};
+}
+
+status wal_writer::sync_now() {
+  uint64_t covered = 0;
+  return sync_segments(covered);
+}
+
+void wal_writer::sync_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (policy_ == fsync_policy::always)
+      wake_.wait(lock, [&] { return stop_ || last_seq_.load() > synced_seq_.load(); });
+    else
+      wake_.wait_for(lock, interval_, [&] { return stop_; });
+    bool pending = last_seq_.load() > synced_seq_.load() || !closed_.empty();
+    if (!pending) {
+      if (stop_)
+        return;
+      continue;
+    }
+    lock.unlock();
+    uint64_t covered = 0;
+    auto st = sync_segments(covered);
+    if (on_synced_)
+      on_synced_(covered, st);
+    lock.lock();
+    if (!st.ok()) {
+      if (stop_)
+        return;
+      // A failing device: retry once per interval, not in a busy loop.
+      wake_.wait_for(lock, interval_, [&] { return stop_; });
+    }
+  }
+}
+
+}  // namespace persona
