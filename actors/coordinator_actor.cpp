@@ -5,6 +5,7 @@
 #include "actors/error_conversion.hpp"
 #include "actors/fan_out.hpp"
 #include "actors/message_types.hpp"
+#include "core/stable_hash.hpp"
 #include "core/user_router.hpp"
 
 namespace persona {
@@ -15,6 +16,7 @@ namespace {
 struct coordinator_state {
   std::vector<caf::actor> shards;
   std::chrono::milliseconds timeout{5000};
+  std::chrono::milliseconds snapshot_timeout{600000};
   static inline const char* name = "persona.coordinator";
 
   std::string shard_name(size_t i) const { return "shard " + std::to_string(i); }
@@ -97,11 +99,14 @@ caf::result<value> merge(self_ptr self, const std::string& source, const std::st
     };
   };
   // Copy the source, fold it into the target, and only then delete the
-  // source: a failure on the way leaves the source in place.
+  // source: a failure on the way leaves the source in place. The fold id
+  // makes the fold happen once: a merge retried after a crash between fold
+  // and delete finds the same image and folds nothing twice.
   self->request(src, timeout, export_atom::value, source)
       .then(
           [=](std::string& image) {
-            self->request(dst, timeout, fold_atom::value, target, image, now_ms, fields)
+            auto fold_id = stable_hash("merge\n" + source + "\n" + image);
+            self->request(dst, timeout, fold_atom::value, target, image, fold_id, now_ms, fields)
                 .then(
                     [=](value& merged) {
                       self->request(src, timeout, erase_atom::value, source)
@@ -171,25 +176,29 @@ caf::result<value> query(self_ptr self, query_request q) {
   return *rp;
 }
 
-caf::result<std::vector<shard_stats>> stats(self_ptr self) {
-  auto rp = std::make_shared<caf::typed_response_promise<std::vector<shard_stats>>>(
-      self->make_response_promise<std::vector<shard_stats>>());
-  fan_out<shard_stats>(
-      self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
-      [rp](std::vector<shard_stats>& all, std::optional<status> err) {
+/// Sends every shard the same request and delivers all answers (or the
+/// first failure, naming its shard) to a promise.
+template <class T, class... Ts>
+caf::result<std::vector<T>> ask_all(self_ptr self, std::chrono::milliseconds timeout, const Ts&... args) {
+  auto rp = std::make_shared<caf::typed_response_promise<std::vector<T>>>(
+      self->make_response_promise<std::vector<T>>());
+  fan_out<T>(
+      self, self->state.shards, timeout, [self](size_t i) { return self->state.shard_name(i); },
+      [rp](std::vector<T>& all, std::optional<status> err) {
         if (err)
           rp->deliver(to_caf_error(*err));
         else
           rp->deliver(std::move(all));
       },
-      stats_atom::value);
+      args...);
   return *rp;
 }
 
 caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards,
-                                   std::chrono::milliseconds timeout) {
+                                   std::chrono::milliseconds timeout, std::chrono::milliseconds snapshot_timeout) {
   self->state.shards = std::move(shards);
   self->state.timeout = timeout;
+  self->state.snapshot_timeout = snapshot_timeout;
   return {
       [=](ingest_atom, std::vector<shard_batch>& batches) { return ingest(self, batches); },
       [=](profile_atom a, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
@@ -201,16 +210,31 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
       [=](erase_atom a, const std::string& user) { return ask_owner<bool>(self, user, a, user); },
       [=](merge_atom, const std::string& source, const std::string& target, int64_t now_ms,
           const std::vector<std::string>& fields) { return merge(self, source, target, now_ms, fields); },
+      [=](catalog_atom a, const catalog_update& update) -> caf::result<uint64_t> {
+        auto rp = self->make_response_promise<uint64_t>();
+        auto version = update.version;
+        fan_out<uint64_t>(
+            self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+            [rp, version](std::vector<uint64_t>&, std::optional<status> err) mutable {
+              if (err)
+                rp.deliver(to_caf_error(*err));
+              else
+                rp.deliver(version);
+            },
+            a, update);
+        return rp;
+      },
+      [=](snapshot_atom a) { return ask_all<shard_snapshot>(self, self->state.snapshot_timeout, a); },
       [=](query_atom, const query_request& q) { return query(self, q); },
-      [=](stats_atom) { return stats(self); },
+      [=](stats_atom a) { return ask_all<shard_stats>(self, self->state.timeout, a); },
   };
 }
 
 }  // namespace
 
 caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
-                             std::chrono::milliseconds shard_timeout) {
-  return sys.spawn(coordinator_behavior, std::move(shards), shard_timeout);
+                             std::chrono::milliseconds shard_timeout, std::chrono::milliseconds snapshot_timeout) {
+  return sys.spawn(coordinator_behavior, std::move(shards), shard_timeout, snapshot_timeout);
 }
 
 }  // namespace persona

@@ -10,7 +10,9 @@
 //   (attrs, user, attributes)                       -> std::string user
 //   (erase, user)                                   -> bool
 //   (merge, source, target, now_ms, fields)         -> value (target's profile)
+//   (catalog, catalog_update)                      -> uint64_t version (every shard has it)
 //   (query, query_request)                          -> value (the protocol result)
+//   (snapshot)                                      -> std::vector<shard_snapshot>
 //   (stats)                                         -> std::vector<shard_stats>
 #pragma once
 
@@ -21,8 +23,8 @@
 namespace persona {
 
 /// Spawns a coordinator over `shards`; `shard_timeout` bounds every request
-/// it sends to a shard.
+/// it sends to a shard but snapshots, which `snapshot_timeout` bounds.
 caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
-                             std::chrono::milliseconds shard_timeout);
+                             std::chrono::milliseconds shard_timeout, std::chrono::milliseconds snapshot_timeout);
 
 }  // namespace persona

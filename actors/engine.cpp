@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <atomic>
 #include <caf/all.hpp>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <tuple>
@@ -12,6 +13,7 @@
 #include "actors/error_conversion.hpp"
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
+#include "actors/node_recovery.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
@@ -82,22 +84,95 @@ struct engine::impl {
   explicit impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
     if (opts.shards == 0)
       opts.shards = 1;
-    for (size_t i = 0; i < opts.shards; ++i)
-      shards.push_back(
-          spawn_shard(system, static_cast<uint32_t>(i), opts.profile, items, opts.shard_slice_events));
-    coordinator = spawn_coordinator(system, shards, opts.shard_timeout);
-    // Gateway 0 carries every ingest, so one caller's batches stay in order.
-    for (size_t i = 0; i < 2; ++i)
-      gateways.push_back(spawn_gateway(system));
     started = std::chrono::steady_clock::now();
+    if (opts.data_dir.empty()) {
+      std::vector<shard_setup> setups(opts.shards);
+      for (size_t i = 0; i < setups.size(); ++i)
+        setups[i].index = static_cast<uint32_t>(i);
+      start_actors(std::move(setups));
+      return;
+    }
+    set_phase_message("starting recovery of " + opts.data_dir);
+    recovery = std::thread([this] { recover(); });
   }
 
   ~impl() {
+    if (recovery.joinable())
+      recovery.join();
     for (auto& g : gateways)
       caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
+    if (coordinator)
+      caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
     for (auto& s : shards)
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  }
+
+  /// Recovers the data directory, then starts the actors (recovery thread).
+  void recover() {
+    auto node = recover_node(opts, [this](std::string line) { set_phase_message(std::move(line)); });
+    if (!node.ok()) {
+      if (opts.log)
+        opts.log(true, "recovery failed: " + node.error().message());
+      {
+        std::lock_guard<std::mutex> guard(phase_mu);
+        phase_message = node.error().message();
+        phase = failed;
+      }
+      phase_changed.notify_all();
+      return;
+    }
+    data_lock = std::move(node->lock);
+    items->reset(node->catalog);
+    if (opts.log)
+      opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
+                          std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
+                          std::to_string(static_cast<int>(node->seconds * 1000)) + " ms");
+    start_actors(std::move(node->shards));
+  }
+
+  /// Spawns shards, coordinator and gateways, then opens for calls.
+  void start_actors(std::vector<shard_setup> setups) {
+    for (auto& s : setups) {
+      s.profile = opts.profile;
+      s.slice_events = opts.shard_slice_events;
+      s.shards = static_cast<uint32_t>(opts.shards);
+      s.fsync = opts.fsync;
+      s.fsync_interval = opts.fsync_interval;
+      s.snapshot_interval = opts.snapshot_interval;
+      // Shards snapshot at evenly spread times, not all at once.
+      s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
+      s.log = opts.log;
+      if (!s.catalog)
+        s.catalog = items->current();
+      shards.push_back(spawn_shard(system, std::move(s)));
+    }
+    coordinator = spawn_coordinator(system, shards, opts.shard_timeout, opts.snapshot_timeout);
+    // Gateway 0 carries every ingest, so one caller's batches stay in order.
+    for (size_t i = 0; i < 2; ++i)
+      gateways.push_back(spawn_gateway(system));
+    {
+      std::lock_guard<std::mutex> guard(phase_mu);
+      phase = serving;
+    }
+    phase_changed.notify_all();
+  }
+
+  void set_phase_message(std::string m) {
+    std::lock_guard<std::mutex> guard(phase_mu);
+    phase_message = std::move(m);
+  }
+
+  /// ok when the engine serves calls; else why not.
+  status gate() {
+    int p = phase.load(std::memory_order_acquire);
+    if (p == serving)
+      return {};
+    std::lock_guard<std::mutex> guard(phase_mu);
+    if (p == failed)
+      return {error_code::unavailable,
+              "the node could not recover its data and serves nothing: " + phase_message + "; see its log"};
+    return {error_code::unavailable,
+            "the node is recovering its data (" + phase_message + "); retry in a moment"};
   }
 
   /// Counts a call in; false (and nothing counted) when too many are in flight.
@@ -150,6 +225,14 @@ struct engine::impl {
   engine_options opts;
   system_config cfg;
   caf::actor_system system;
+  enum phase_kind { recovering = 0, serving = 1, failed = 2 };
+  std::atomic<int> phase{recovering};
+  std::mutex phase_mu;
+  std::condition_variable phase_changed;
+  std::string phase_message;
+  std::thread recovery;
+  /// Held while the node runs: no second node opens the same data directory.
+  unique_fd data_lock;
   std::vector<caf::actor> shards;
   caf::actor coordinator;
   std::vector<caf::actor> gateways;
@@ -160,6 +243,8 @@ struct engine::impl {
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};
   std::atomic<size_t> in_flight{0};
+  /// Orders upsert_items calls: versions reach every shard in version order.
+  std::mutex upsert_mu;
   std::chrono::steady_clock::time_point started;
 };
 
@@ -184,6 +269,8 @@ static status overloaded_status(size_t limit) {
 
 void engine::ingest(std::vector<event> events, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (events.size() > im.opts.max_batch_events)
     return done(status{error_code::bad_request, "an ingest batch may hold at most " +
                                                     std::to_string(im.opts.max_batch_events) +
@@ -246,6 +333,8 @@ void engine::ingest(std::vector<event> events, callback done) {
 
 void engine::upsert_items(const value& items, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (!items.is_array())
     return done(status{error_code::bad_request, "items must be an array of item maps"});
   std::vector<item_record> records;
@@ -259,15 +348,33 @@ void engine::upsert_items(const value& items, callback done) {
     }
     records.push_back(std::move(r));
   }
-  im.items->upsert(records);
-  value out{value::map{}};
-  out.set("upserted", value{static_cast<uint64_t>(records.size())});
-  out.set("rejected", rejections_value(rejected));
-  done(std::move(out));
+  size_t upserted = records.size();
+  auto convert = [upserted, rejected = std::move(rejected)](uint64_t) -> result<value> {
+    value out{value::map{}};
+    out.set("upserted", value{static_cast<uint64_t>(upserted)});
+    out.set("rejected", rejections_value(rejected));
+    return out;
+  };
+  if (records.empty()) {
+    uint64_t none = 0;
+    return done(convert(none));
+  }
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  // Every shard logs the records and switches to the new version in its
+  // own order of changes; versions go out in the order they are made.
+  std::lock_guard<std::mutex> guard(im.upsert_mu);
+  catalog_update update;
+  update.catalog = im.items->upsert(records);
+  update.version = update.catalog->version();
+  update.records = std::move(records);
+  im.ask<uint64_t>(0, std::move(done), std::move(convert), catalog_atom::value, std::move(update));
 }
 
 void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (auto st = validate_attributes(attributes, im.opts.profile.caps.attributes); !st.ok())
@@ -286,6 +393,8 @@ void engine::set_attributes(const std::string& user, const value& attributes, ca
 
 void engine::get_profile(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (!options.is_nil() && !options.is_map())
@@ -310,6 +419,8 @@ void engine::get_profile(const std::string& user, const value& options, callback
 
 void engine::delete_profile(const std::string& user, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
   if (!im.admit())
@@ -326,6 +437,8 @@ void engine::delete_profile(const std::string& user, callback done) {
 
 void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (auto st = check_user_id("source", source); !st.ok())
     return done(st);
   if (auto st = check_user_id("target", target); !st.ok())
@@ -341,6 +454,8 @@ void engine::merge_profiles(const std::string& source, const std::string& target
 
 void engine::query(const value& where, const value& options, callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   auto q = parse_query(where, options, now_ms());
   if (!q.ok())
     return done(q.error());
@@ -353,6 +468,8 @@ void engine::query(const value& where, const value& options, callback done) {
 
 void engine::stats(callback done) {
   auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
   auto* ip = impl_.get();
@@ -372,6 +489,14 @@ void engine::stats(callback done) {
           m.set("users", value{s.users});
           m.set("events", value{s.events});
           m.set("mailbox", value{s.mailbox});
+          if (!ip->opts.data_dir.empty()) {
+            m.set("wal_seq", value{s.wal_seq});
+            m.set("wal_synced_seq", value{s.wal_synced_seq});
+            m.set("wal_bytes", value{s.wal_bytes});
+            m.set("snapshots", value{s.snapshots});
+            m.set("last_snapshot_bytes", value{s.last_snapshot_bytes});
+            m.set("last_snapshot_ms", value{s.last_snapshot_ms});
+          }
           shards.push_back(std::move(m));
         }
         auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ip->started).count();
@@ -390,10 +515,63 @@ void engine::stats(callback done) {
         memory.set("bytes_per_profile",
                    value{users ? static_cast<double>(profile_bytes + index_bytes) / users : 0.0});
         out.set("memory", std::move(memory));
+        value durability{value::map{}};
+        durability.set("data_dir", ip->opts.data_dir.empty() ? value{} : value{ip->opts.data_dir});
+        durability.set("fsync", value{std::string(to_string(ip->opts.fsync))});
+        durability.set("fsync_interval_ms", value{static_cast<uint64_t>(ip->opts.fsync_interval.count())});
+        durability.set("snapshot_interval_s",
+                       value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
+        out.set("durability", std::move(durability));
         out.set("shards", value{std::move(shards)});
         return out;
       },
       stats_atom::value);
+}
+
+void engine::snapshot(callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (im.opts.data_dir.empty())
+    return done(status{error_code::unavailable, "this node keeps no data directory, so it writes no snapshots; "
+                                                "start personad with --data-dir"});
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto started = std::chrono::steady_clock::now();
+  auto* ip = impl_.get();
+  auto timeout = im.opts.snapshot_timeout;
+  auto coord = im.coordinator;
+  post_to_gateway(im.gateways[im.query_gateway()], gateway_task{[=](caf::event_based_actor* self) {
+                    self->request(coord, timeout, snapshot_atom::value)
+                        .then(
+                            [=](std::vector<shard_snapshot>& all) {
+                              uint64_t bytes = 0;
+                              for (auto& s : all)
+                                bytes += s.bytes;
+                              value out{value::map{}};
+                              out.set("shards", value{static_cast<uint64_t>(all.size())});
+                              out.set("bytes", value{bytes});
+                              out.set("duration_ms", value{std::chrono::duration<double, std::milli>(
+                                                               std::chrono::steady_clock::now() - started)
+                                                               .count()});
+                              ip->finish(done, std::move(out));
+                            },
+                            [=](caf::error& err) {
+                              ip->finish(done, from_caf_error(err, "the coordinator", timeout.count()));
+                            });
+                  }});
+}
+
+bool engine::ready() const {
+  return impl_->phase.load(std::memory_order_acquire) == impl::serving;
+}
+
+status engine::wait_ready() {
+  auto& im = *impl_;
+  std::unique_lock<std::mutex> lock(im.phase_mu);
+  im.phase_changed.wait(lock, [&] { return im.phase.load() != impl::recovering; });
+  lock.unlock();
+  return im.gate();
 }
 
 namespace {
@@ -431,6 +609,9 @@ result<value> engine::query_sync(const value& where, const value& options) {
 }
 result<value> engine::stats_sync() {
   return wait_for([&](callback cb) { stats(std::move(cb)); });
+}
+result<value> engine::snapshot_sync() {
+  return wait_for([&](callback cb) { snapshot(std::move(cb)); });
 }
 
 }  // namespace persona

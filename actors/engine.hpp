@@ -11,6 +11,7 @@
 // benchmarks only, never inside an actor or an I/O handler.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,8 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/fsync_policy.hpp"
+#include "core/log_sink.hpp"
 #include "core/profile_config.hpp"
 #include "core/status.hpp"
 #include "core/value.hpp"
@@ -46,6 +49,20 @@ struct engine_options {
   size_t shard_slice_events = 64;
   /// Profile maintenance tunables.
   profile_config profile;
+
+  // Durability (docs/operations.md, "Durability").
+  /// Where shards keep their WAL and snapshots; empty: memory only.
+  std::string data_dir;
+  /// When the WAL is forced to the device.
+  fsync_policy fsync = fsync_policy::batch;
+  /// Under fsync=batch: the longest time between syncs.
+  std::chrono::milliseconds fsync_interval{100};
+  /// Between periodic snapshots of each shard; zero: only on request and at stop.
+  std::chrono::milliseconds snapshot_interval{300000};
+  /// Deadline of a `snapshot` call.
+  std::chrono::milliseconds snapshot_timeout{600000};
+  /// Receives recovery progress, warnings and snapshot lines; may be empty.
+  log_sink log;
 };
 
 class engine {
@@ -73,7 +90,15 @@ class engine {
   void query(const value& where, const value& options, callback done);
   /// Answers the stats map of the protocol.
   void stats(callback done);
+  /// Writes a snapshot of every shard; answers {"shards", "bytes", "duration_ms"}.
+  void snapshot(callback done);
 
+  /// Whether recovery is over and the engine serves calls. Until then every
+  /// call is answered `unavailable`, saying what recovery is doing.
+  bool ready() const;
+  /// Blocks until recovery is over; ok, or why the engine cannot serve
+  /// (the data directory is locked, unreadable, or from another shard count).
+  status wait_ready();
   /// The newest event time seen, or the wall clock before the first event.
   int64_t now_ms() const;
   const engine_options& options() const;
@@ -87,6 +112,7 @@ class engine {
   result<value> merge_profiles_sync(const std::string& source, const std::string& target);
   result<value> query_sync(const value& where, const value& options = value{});
   result<value> stats_sync();
+  result<value> snapshot_sync();
 
  private:
   struct impl;

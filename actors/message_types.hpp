@@ -25,8 +25,16 @@ using fold_atom = caf::atom_constant<caf::atom("fold")>;
 using merge_atom = caf::atom_constant<caf::atom("merge")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using catalog_atom = caf::atom_constant<caf::atom("catalog")>;
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// A shard's note to itself: apply the next slice of its pending batches.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
+/// From a shard's WAL sync thread: records up to a sequence number are synced.
+using synced_atom = caf::atom_constant<caf::atom("synced")>;
+/// A shard's timer: time for a periodic snapshot.
+using snap_tick_atom = caf::atom_constant<caf::atom("snaptick")>;
+/// From a shard's snapshot writer thread: the file is written (or failed).
+using snap_done_atom = caf::atom_constant<caf::atom("snapdone")>;
 
 /// Registers every message type with `cfg`; call on every node.
 void register_message_types(caf::actor_system_config& cfg);
@@ -56,7 +64,30 @@ typename Inspector::result_type inspect(Inspector& f, batch_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_stats& x) {
   return f(caf::meta::type_name("persona.shard_stats"), x.shard, x.users, x.events, x.mailbox,
-           x.profile_bytes, x.index_bytes, x.symbol_bytes);
+           x.profile_bytes, x.index_bytes, x.symbol_bytes, x.wal_seq, x.wal_synced_seq, x.wal_bytes,
+           x.snapshots, x.last_snapshot_bytes, x.last_snapshot_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, item_info& x) {
+  return f(caf::meta::type_name("persona.item_info"), x.categories, x.brand, x.price, x.tags);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, item_record& x) {
+  return f(caf::meta::type_name("persona.item_record"), x.item, x.info);
+}
+
+/// The shared catalog version stays behind: only version and records travel.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, catalog_update& x) {
+  return f(caf::meta::type_name("persona.catalog_update"), x.version, x.records);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_snapshot& x) {
+  return f(caf::meta::type_name("persona.shard_snapshot"), x.shard, x.wal_seq, x.profiles, x.bytes,
+           x.duration_ms);
 }
 
 /// A value travels as its binary encoding (value.hpp).

@@ -5,9 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/item_catalog.hpp"
 
 namespace persona {
 
@@ -28,6 +31,35 @@ struct shard_stats {
   uint64_t profile_bytes = 0;
   uint64_t index_bytes = 0;
   uint64_t symbol_bytes = 0;
+  /// Durability: last WAL record written and synced, WAL bytes written
+  /// since start, snapshots written since start, the last one's size and
+  /// duration; all 0 for a memory-only shard.
+  uint64_t wal_seq = 0;
+  uint64_t wal_synced_seq = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t snapshots = 0;
+  uint64_t last_snapshot_bytes = 0;
+  double last_snapshot_ms = 0;
+};
+
+/// An upsert_items call as every shard applies it: the records (logged in
+/// each shard's WAL) and the catalog version they make. `catalog` is that
+/// version, built once by the sender; it is shared, not copied, between
+/// shards of one node and does not travel between nodes (a remote shard
+/// builds it from `records`).
+struct catalog_update {
+  uint64_t version = 0;
+  std::vector<item_record> records;
+  std::shared_ptr<const item_catalog> catalog;
+};
+
+/// What one shard's snapshot wrote.
+struct shard_snapshot {
+  uint32_t shard = 0;
+  uint64_t wal_seq = 0;
+  uint64_t profiles = 0;
+  uint64_t bytes = 0;
+  double duration_ms = 0;
 };
 
 }  // namespace persona

@@ -3,13 +3,20 @@
 //
 // Long work is done in slices, one slice per message the shard sends itself
 // (drain): a batch `slice_events` events at a time, a query scan 16 times as
-// many profiles at a time. Ingest goes first: a query scans when no batch
-// waits, or one slice after every 8 batch slices under full load. Point reads,
-// which travel at high priority, wait for a slice, not for every queued
-// batch or a whole scan, and ingest goes on while a query scans. Batches
-// still apply whole and in arrival order; each batch and query is answered
-// when its last slice is done. A scan sees the profiles of each slice as
-// they are when it reaches them.
+// many profiles at a time, a snapshot 32 times as many. Ingest goes first:
+// a scan or snapshot slice runs when no batch waits, or after every 8 batch
+// slices under full load. Point reads, which travel at high priority, wait
+// for a slice, not for every queued batch or a whole scan.
+//
+// Durability (when the shard has a directory): every change (a batch, set
+// attributes, erase, fold, catalog update) is appended to the shard's WAL
+// when it arrives, then applied in arrival order: changes queue behind
+// batches still being applied, so memory always equals a prefix of the WAL.
+// It is answered once applied and, under fsync=always, once its record is
+// synced. A snapshot captures the store as of one WAL record (copy on
+// write, profile_store.hpp) in slices between other work, while a thread
+// writes the file; it runs every `snapshot_interval`, on request, and at
+// graceful stop.
 //
 // Messages (message_types.hpp), each answered to the requester:
 //   (ingest, shard_batch)                      -> batch_outcome
@@ -18,27 +25,59 @@
 //   (attrs, user, attributes)                  -> std::string user
 //   (erase, user)                              -> bool deleted
 //   (export, user)                             -> std::string image | not_found
-//   (fold, target, image, now_ms, fields)      -> value (target's profile)
+//   (fold, target, image, fold_id, now_ms, fields) -> value (target's profile)
+//   (catalog, catalog_update)                  -> uint64_t version
 //   (query, query_request)                     -> query_partial
+//   (snapshot)                                 -> shard_snapshot
 //   (stats)                                    -> shard_stats
 #pragma once
 
 #include <caf/fwd.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
+#include "core/fsync_policy.hpp"
 #include "core/item_catalog.hpp"
+#include "core/log_sink.hpp"
 #include "core/profile_config.hpp"
 
 namespace persona {
 
+class profile_store;
+
 /// Events a shard applies before it looks at its mailbox again.
 constexpr size_t default_slice_events = 64;
 
-/// Spawns shard number `index` with an empty store. Events are enriched from
-/// the node's catalog `items` (may be null: no catalog).
-caf::actor spawn_shard(caf::actor_system& sys, uint32_t index, const profile_config& cfg,
-                       std::shared_ptr<const item_catalog_holder> items = nullptr,
-                       size_t slice_events = default_slice_events);
+/// Everything a shard starts with.
+struct shard_setup {
+  uint32_t index = 0;
+  profile_config profile;
+  size_t slice_events = default_slice_events;
+  /// The recovered store; null: a new, empty one.
+  std::shared_ptr<profile_store> store;
+  /// The catalog the shard enriches events from; null: empty.
+  std::shared_ptr<const item_catalog> catalog;
+  /// The shard's directory; empty: memory only (no WAL, no snapshots).
+  std::string dir;
+  /// Shards of the node, written into snapshot headers.
+  uint32_t shards = 1;
+  fsync_policy fsync = fsync_policy::batch;
+  std::chrono::milliseconds fsync_interval{100};
+  /// Between periodic snapshots; zero: only on request and at stop.
+  std::chrono::milliseconds snapshot_interval{300000};
+  /// Before the first periodic snapshot (staggers a node's shards).
+  std::chrono::milliseconds first_snapshot_delay{300000};
+  /// Sequence number of the next WAL record (after recovery).
+  uint64_t next_seq = 1;
+  /// Deletes since the newest snapshot began (replayed from the WAL).
+  uint64_t erases_since_snapshot = 0;
+  log_sink log;
+};
+
+/// Spawns a shard. A shard whose WAL cannot be opened logs why and answers
+/// every change with that error (reads still work).
+caf::actor spawn_shard(caf::actor_system& sys, shard_setup setup);
 
 }  // namespace persona

@@ -31,6 +31,7 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
       break;
     case wal_kind::erase:
       store.erase(e.user);
+      ++report.wal_erases;
       break;
     case wal_kind::fold:
       store.merge_image(e.user, e.image, 0, {"user"}, e.fold_id);
@@ -42,7 +43,7 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
 }
 
 /// Cuts the segment at `path` at `offset`.
-void cut_log(const std::string& path, uint64_t offset, const std::string& why, const recovery_log& log,
+void cut_log(const std::string& path, uint64_t offset, const std::string& why, const log_sink& log,
              recovery_report& report) {
   auto size = file_size(path);
   uint64_t cut = size.ok() && *size > offset ? *size - offset : 0;
@@ -55,7 +56,7 @@ void cut_log(const std::string& path, uint64_t offset, const std::string& why, c
 
 }  // namespace
 
-result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const recovery_log& log) {
+result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log) {
   auto started = clock_type::now();
   recovery_report report;
   report.catalog = std::make_shared<const item_catalog>();

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/item_catalog.hpp"
+#include "core/log_sink.hpp"
 #include "core/profile_store.hpp"
 #include "core/status.hpp"
 
@@ -28,6 +29,8 @@ struct recovery_report {
   uint32_t snapshots_skipped = 0;
   uint64_t wal_records = 0;
   uint64_t wal_events = 0;
+  /// Erase records replayed: deletes since the snapshot.
+  uint64_t wal_erases = 0;
   /// Bytes cut from torn or corrupt WAL tails.
   uint64_t bytes_cut = 0;
   /// The last WAL sequence number applied: the next record is this + 1.
@@ -37,11 +40,9 @@ struct recovery_report {
   double seconds = 0;
 };
 
-/// Receives recovery's warnings and progress lines.
-using recovery_log = std::function<void(bool warning, const std::string& line)>;
 
 /// Recovers the shard in `dir` (created if absent) into `store`, which must
 /// be empty. An error only when the directory cannot be read or written.
-result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const recovery_log& log);
+result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log);
 
 }  // namespace persona

@@ -29,14 +29,10 @@
 #include <vector>
 
 #include "core/file_io.hpp"
+#include "core/fsync_policy.hpp"
 #include "core/status.hpp"
 
 namespace persona {
-
-enum class fsync_policy : uint8_t { always, batch, none };
-
-const char* to_string(fsync_policy p);
-std::optional<fsync_policy> parse_fsync_policy(const std::string& name);
 
 class wal_writer {
  public:

@@ -34,9 +34,9 @@ status ask_query(caf::actor_system& sys, const caf::actor& coordinator) {
 TEST_CASE("a shard that does not answer gives a timeout naming it, not a hang") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
-  auto good = spawn_shard(sys, 0, profile_config{});
+  auto good = spawn_shard(sys, shard_setup{});
   auto slow = sys.spawn(silent_shard);
-  auto coordinator = spawn_coordinator(sys, {good, slow}, std::chrono::milliseconds(100));
+  auto coordinator = spawn_coordinator(sys, {good, slow}, std::chrono::milliseconds(100), std::chrono::milliseconds(100));
   auto st = ask_query(sys, coordinator);
   CHECK(st.code() == error_code::timeout);
   CHECK(st.message().find("shard 1") != std::string::npos);
@@ -47,9 +47,9 @@ TEST_CASE("a shard that does not answer gives a timeout naming it, not a hang") 
 TEST_CASE("a dead shard is reported unavailable, by name") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
-  auto a = spawn_shard(sys, 0, profile_config{});
-  auto b = spawn_shard(sys, 1, profile_config{});
-  auto coordinator = spawn_coordinator(sys, {a, b}, std::chrono::milliseconds(2000));
+  auto a = spawn_shard(sys, shard_setup{});
+  auto b = spawn_shard(sys, [] { shard_setup s; s.index = 1; return s; }());
+  auto coordinator = spawn_coordinator(sys, {a, b}, std::chrono::milliseconds(2000), std::chrono::milliseconds(2000));
   {
     caf::scoped_actor me{sys};
     me->monitor(a);

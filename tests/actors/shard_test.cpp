@@ -16,6 +16,13 @@ using namespace persona::test;
 
 namespace {
 
+/// A memory-only shard that applies one event per slice.
+shard_setup one_event_slices() {
+  shard_setup s;
+  s.slice_events = 1;
+  return s;
+}
+
 shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
   shard_batch b;
   for (int i = 0; i < n; ++i) {
@@ -30,7 +37,7 @@ shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
 TEST_CASE("a point read overtakes a large batch queued before it") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
-  auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // one event per slice
+  auto shard = spawn_shard(sys, one_event_slices());  // one event per slice
   caf::scoped_actor me{sys};
   me->request(shard, std::chrono::seconds(5), ingest_atom::value, views_for("reader", 1, t0))
       .receive([](batch_outcome&) {}, [](caf::error&) { FAIL("the first batch failed"); });
@@ -84,7 +91,7 @@ TEST_CASE("a batch sent after a query is answered before the scan ends, and the 
   actor_test_config cfg;
   cfg.set("scheduler.max-threads", 2);  // one worker stays free while the shard is held
   caf::actor_system sys{cfg};
-  auto shard = spawn_shard(sys, 0, profile_config{}, nullptr, 1);  // queries scan 16 profiles a slice
+  auto shard = spawn_shard(sys, one_event_slices());  // queries scan 16 profiles a slice
   caf::scoped_actor me{sys};
   const int users = 20000;
   shard_batch all;

@@ -1,0 +1,36 @@
+// node_recovery: what a node does with its data directory before it
+// serves: takes the directory's lock, checks it was written with the same
+// shard count, recovers every shard in parallel (shard_recovery.hpp), and
+// settles the item catalog: shards normally agree on it; after a crash in
+// the middle of an upsert_items, the shards that missed the newest version
+// log it now, so all shards and the node share one version again.
+// Plain threads, no actors: the shards are spawned from its result.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/engine.hpp"
+#include "actors/shard_actor.hpp"
+#include "core/file_io.hpp"
+#include "core/status.hpp"
+
+namespace persona {
+
+/// The outcome of a node's recovery: a setup per shard, and the lock that
+/// must stay held while the node runs.
+struct recovered_node {
+  std::vector<shard_setup> shards;
+  std::shared_ptr<const item_catalog> catalog;
+  unique_fd lock;
+  uint64_t profiles = 0;
+  uint64_t wal_records = 0;
+  double seconds = 0;
+};
+
+/// Recovers `opts.data_dir` for `opts.shards` shards. `progress` receives
+/// a short line on what recovery is doing (for `ping` while recovering).
+result<recovered_node> recover_node(const engine_options& opts, const std::function<void(std::string)>& progress);
+
+}  // namespace persona
