@@ -123,6 +123,8 @@ struct engine::impl {
     }
     data_lock = std::move(node->lock);
     items->reset(node->catalog);
+    if (node->newest_event_ms >= 0)
+      observe_ts(node->newest_event_ms);
     if (opts.log)
       opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
                           std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
@@ -564,6 +566,10 @@ void engine::snapshot(callback done) {
 
 bool engine::ready() const {
   return impl_->phase.load(std::memory_order_acquire) == impl::serving;
+}
+
+status engine::readiness() const {
+  return impl_->gate();
 }
 
 status engine::wait_ready() {

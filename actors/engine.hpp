@@ -96,6 +96,8 @@ class engine {
   /// Whether recovery is over and the engine serves calls. Until then every
   /// call is answered `unavailable`, saying what recovery is doing.
   bool ready() const;
+  /// ok when ready; else `unavailable`, saying what recovery is doing.
+  status readiness() const;
   /// Blocks until recovery is over; ok, or why the engine cannot serve
   /// (the data directory is locked, unreadable, or from another shard count).
   status wait_ready();

@@ -1,5 +1,6 @@
 #include "actors/node_recovery.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -130,6 +131,7 @@ result<recovered_node> recover_node(const engine_options& opts,
     // Equal versions hold equal items: share one copy.
     s.catalog = newest;
     node.profiles += stores[i]->size();
+    node.newest_event_ms = std::max(node.newest_event_ms, stores[i]->newest_event_ms());
     node.wal_records += r.wal_records;
     if (opts.log)
       opts.log(false, s.dir + ": " +

@@ -25,6 +25,8 @@ struct recovered_node {
   std::shared_ptr<const item_catalog> catalog;
   unique_fd lock;
   uint64_t profiles = 0;
+  /// The newest event time recovered, or -1.
+  int64_t newest_event_ms = -1;
   uint64_t wal_records = 0;
   double seconds = 0;
 };

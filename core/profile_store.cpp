@@ -1,5 +1,6 @@
 #include "core/profile_store.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -130,6 +131,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
     }
     apply_event(p, e, intern(e, catalog), cfg_);
+    newest_ts_ = std::max(newest_ts_, e.ts);
     heap_bytes_ += slot_heap_bytes(slot) - heap_before;
     ++out.accepted;
     ++events_;
@@ -260,6 +262,7 @@ status profile_store::restore(const std::string& user, const std::string& image)
     slot = create(user, h);
   else
     heap_bytes_ -= slot_heap_bytes(slot);
+  newest_ts_ = std::max(newest_ts_, p.last_seen_ms);
   slab_[slot].data = std::move(p);
   heap_bytes_ += slot_heap_bytes(slot);
   return {};

@@ -113,6 +113,9 @@ class profile_store {
   /// Slots a scan covers (free ones included).
   size_t slot_count() const { return slab_.size(); }
 
+  /// The newest event time of any profile, or -1 (the node's "now" after a restart).
+  int64_t newest_event_ms() const { return newest_ts_; }
+
   /// Figures in constant time: memory is kept as a running total.
   store_stats stats() const;
   /// profile_bytes recounted by walking every profile (for tests).
@@ -165,6 +168,7 @@ class profile_store {
   /// Indexed by item symbol; refreshed when the catalog version changes.
   std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
+  int64_t newest_ts_ = -1;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
   /// apply()'s user hashes, kept to spare an allocation per slice.

@@ -100,6 +100,9 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
   if (method == "ping") {
     if (p.size() != 0)
       return done(bad("ping takes no params"));
+    // A recovering node says so instead of pong.
+    if (auto st = engine_.readiness(); !st.ok())
+      return done(st);
     return done(value{"pong"});
   }
   if (method == "stats") {
@@ -107,10 +110,11 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
       return done(bad("stats takes no params"));
     return stats(std::move(done));
   }
-  if (method == "snapshot")
-    return done(
-        status{error_code::unknown_method,
-               "snapshot is not available: this node keeps no snapshots yet (durability is not built)"});
+  if (method == "snapshot") {
+    if (p.size() != 0)
+      return done(bad("snapshot takes no params"));
+    return engine_.snapshot(std::move(done));
+  }
   if (method == "ingest")
     return ingest(params, std::move(done));
   if (method == "upsert_items") {

@@ -18,7 +18,14 @@ struct setting {
 const setting kSettings[] = {
     {"port", "7400", "TCP port to listen on; 0 picks a free port (logged)"},
     {"bind", "127.0.0.1", "address to bind"},
-    {"data-dir", "persona-data", "directory for the write-ahead log and snapshots"},
+    {"data-dir", "persona-data",
+     "directory for the write-ahead log and snapshots; empty (--data-dir=) keeps everything in memory only"},
+    {"fsync", "batch",
+     "always (sync before each answer, batches share syncs), batch (sync every --fsync-interval-ms), "
+     "or none (the OS decides)"},
+    {"fsync-interval-ms", "100", "under --fsync=batch, the longest time between syncs (ms)"},
+    {"snapshot-interval", "300", "seconds between snapshots of each shard; 0 = only on request and at stop"},
+    {"snapshot-timeout-s", "600", "deadline of a snapshot call (s)"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
     {"worker-scheduling", "normal",
@@ -70,6 +77,27 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
   if (name == "data-dir") {
     c.data_dir = val;
     return {};
+  }
+  if (name == "fsync") {
+    auto p = parse_fsync_policy(val);
+    if (!p)
+      return bad("--fsync must be always, batch or none, got '" + val + "'");
+    c.fsync = *p;
+    return {};
+  }
+  if (name == "fsync-interval-ms") {
+    auto st = number(60000, c.fsync_interval_ms);
+    if (st.ok() && c.fsync_interval_ms == 0)
+      return bad("--fsync-interval-ms must be at least 1 (use --fsync=always to sync before every answer)");
+    return st;
+  }
+  if (name == "snapshot-interval")
+    return number(31536000, c.snapshot_interval_s);
+  if (name == "snapshot-timeout-s") {
+    auto st = number(86400, c.snapshot_timeout_s);
+    if (st.ok() && c.snapshot_timeout_s == 0)
+      return bad("--snapshot-timeout-s must be at least 1");
+    return st;
   }
   if (name == "shards")
     return number(4096, c.shards);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fsync_policy.hpp"
 #include "core/status.hpp"
 
 namespace persona::net {
@@ -22,8 +23,16 @@ struct node_config {
   uint16_t port = 7400;
   /// Address to bind.
   std::string bind = "127.0.0.1";
-  /// Directory for the write-ahead log and snapshots.
+  /// Directory for the write-ahead log and snapshots; empty: memory only.
   std::string data_dir = "persona-data";
+  /// When the WAL is forced to the device.
+  fsync_policy fsync = fsync_policy::batch;
+  /// Under fsync=batch: the longest time between syncs, in ms.
+  uint64_t fsync_interval_ms = 100;
+  /// Seconds between snapshots of each shard; 0: on request and at stop only.
+  uint64_t snapshot_interval_s = 300;
+  /// Deadline of a snapshot call, in seconds.
+  uint64_t snapshot_timeout_s = 600;
   /// Shard actors; 0 means one per core.
   size_t shards = 0;
   /// Actor scheduler threads; 0 means one per core.

@@ -1,6 +1,7 @@
-// personad: a Persona node. Parses its settings, starts the engine and the
-// MessagePack-RPC server, logs what it is doing, and stops gracefully on
-// SIGINT/SIGTERM (exit 0).
+// personad: a Persona node. Parses its settings, starts the engine (which
+// recovers the data directory in the background) and the MessagePack-RPC
+// server, logs what it is doing, and stops gracefully on SIGINT/SIGTERM:
+// requests in flight are answered, every shard writes a snapshot, exit 0.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -36,6 +37,14 @@ int main(int argc, char** argv) {
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
   eo.shard_slice_events = cfg->shard_slice_events;
+  eo.data_dir = cfg->data_dir;
+  eo.fsync = cfg->fsync;
+  eo.fsync_interval = std::chrono::milliseconds(cfg->fsync_interval_ms);
+  eo.snapshot_interval = std::chrono::milliseconds(cfg->snapshot_interval_s * 1000);
+  eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
+  eo.log = [](bool warning, const std::string& line) {
+    log_line(warning ? log_level::warning : log_level::info, line);
+  };
   auto eng = std::make_unique<engine>(eo);
   auto srv = std::make_unique<server>(*eng, *cfg);
   if (auto st = srv->start(); !st.ok()) {
@@ -49,20 +58,50 @@ int main(int argc, char** argv) {
                                 (eo.batch_worker_threads ? " batch-scheduled" : "") + " worker threads, " +
                                 std::to_string(cfg->io_threads) + " I/O thread(s); started in " +
                                 std::to_string(static_cast<int>(ms)) + " ms");
-  log_line(log_level::info, "data dir " + cfg->data_dir +
-                                ": not written yet (write-ahead log and snapshots are not built); "
-                                "profiles live in memory only");
+  if (cfg->data_dir.empty())
+    log_line(log_level::warning,
+             "no data directory (--data-dir is empty): profiles live in memory only and a restart loses them");
+  else
+    log_line(log_level::info, "data dir " + cfg->data_dir + ", fsync=" + to_string(cfg->fsync) +
+                                  (cfg->fsync == fsync_policy::batch
+                                       ? " every " + std::to_string(cfg->fsync_interval_ms) + " ms"
+                                       : std::string()) +
+                                  ", snapshots every " + std::to_string(cfg->snapshot_interval_s) + " s");
+  // Recovery runs in the background: ping answers `unavailable` until done.
+  std::thread readiness([&eng, &srv, started] {
+    auto st = eng->wait_ready();
+    if (!st.ok()) {
+      log_line(log_level::error, st.message());
+      srv->stop();
+      return;
+    }
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    log_line(log_level::info, "ready: serving every method " + std::to_string(static_cast<int>(ms)) +
+                                  " ms after start");
+  });
   if (cfg->tokens.empty())
     log_line(log_level::info, "no tokens configured: every connection has every role");
   else
     log_line(log_level::info,
              std::to_string(cfg->tokens.size()) + " token(s) configured: clients must hello first");
   srv->wait();
+  readiness.join();
+  if (!cfg->data_dir.empty() && eng->ready()) {
+    auto snap = eng->snapshot_sync();
+    if (snap.ok())
+      log_line(log_level::info, "final snapshot: " + std::to_string(snap->find("bytes")->as_int()) +
+                                    " bytes in " +
+                                    std::to_string(static_cast<int>(snap->find("duration_ms")->as_double())) + " ms");
+    else
+      log_line(log_level::warning, "final snapshot failed: " + snap.error().message() +
+                                       "; the write-ahead log has every change, the next start replays it");
+  }
   auto& c = srv->counters();
   log_line(log_level::info, "stopped: " + std::to_string(c.connections_total.load()) + " connection(s), " +
                                 std::to_string(c.requests.load()) + " request(s), " +
                                 std::to_string(c.notifications.load()) + " notification(s) served");
+  bool failed = !eng->ready();
   eng.reset();  // drop late engine callbacks before the I/O context goes
   srv.reset();
-  return 0;
+  return failed ? 1 : 0;
 }

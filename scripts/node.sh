@@ -1,17 +1,20 @@
 # Sourced by scripts that need a running node: start_node PERSONAD [ARGS...]
-# starts personad on a free port, sets NODE_PID and NODE_PORT, and arranges
-# a graceful stop (SIGTERM) when the calling script exits.
+# starts personad on a free port with a fresh data directory (NODE_DATA,
+# unless ARGS name one), sets NODE_PID and NODE_PORT, and arranges a
+# graceful stop (SIGTERM) and the removal of NODE_DATA when the calling
+# script exits.
 start_node() {
   local personad="$1"
   shift
   NODE_LOG="$(mktemp)"
-  "$personad" --port=0 "$@" 2> "$NODE_LOG" &
+  NODE_DATA="$(mktemp -d)"
+  "$personad" --port=0 --data-dir="$NODE_DATA" "$@" 2> "$NODE_LOG" &
   NODE_PID=$!
-  trap 'kill -TERM $NODE_PID 2>/dev/null || true; wait $NODE_PID 2>/dev/null || true; rm -f "$NODE_LOG"' EXIT
+  trap 'kill -TERM $NODE_PID 2>/dev/null || true; wait $NODE_PID 2>/dev/null || true; rm -rf "$NODE_LOG" "$NODE_DATA"' EXIT
   NODE_PORT=""
   for _ in $(seq 1 100); do
     NODE_PORT="$(grep -o 'listening on 127.0.0.1:[0-9]*' "$NODE_LOG" | head -1 | cut -d: -f2 || true)"
-    [ -n "$NODE_PORT" ] && return 0
+    [ -n "$NODE_PORT" ] && grep -q ' ready: ' "$NODE_LOG" && return 0
     sleep 0.05
   done
   echo "personad did not start:"

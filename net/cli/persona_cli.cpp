@@ -1,7 +1,7 @@
 // persona-cli: the command line client of a Persona node.
 //
 //   persona-cli [--host=H] [--port=P] [--token=T] COMMAND ...
-//     ping | stats | get USER [--fields=a,b] [--now=MS]
+//     ping | stats | snapshot | get USER [--fields=a,b] [--now=MS]
 //     ingest FILE [--batch=500] [--allow-rejects]     (JSON lines, or CSV with a header)
 //     query WHERE-JSON [--limit=N] [--agg=JSON] [--fields=a,b] [--now=MS]
 //     set-attrs USER JSON | delete USER | merge SOURCE TARGET
@@ -32,6 +32,7 @@ const char* kUsage =
     "commands:\n"
     "  ping                                   check the node answers\n"
     "  stats                                  the node's figures\n"
+    "  snapshot                               write a snapshot of every shard now\n"
     "  get USER [--fields=a,b] [--now=MS]     a profile, as JSON\n"
     "  ingest FILE [--batch=500] [--allow-rejects]\n"
     "                                         send events from JSON lines or CSV (header row);\n"
@@ -277,6 +278,8 @@ int main(int argc, char** argv) {
     return print(c.call_sync("ping", args({})));
   if (cmd == "stats")
     return print(c.call_sync("stats", args({})));
+  if (cmd == "snapshot")
+    return print(c.call_sync("snapshot", args({}), std::chrono::hours(24)));
   if (cmd == "get") {
     if (!need(1))
       return usage_error("get takes one USER");

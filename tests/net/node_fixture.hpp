@@ -12,11 +12,13 @@
 #include "net/node_config.hpp"
 #include "net/rpc_codec.hpp"
 #include "net/server.hpp"
+#include "test_util.hpp"
 
 namespace persona::test {
 
 /// A node listening on 127.0.0.1 and a free port.
 struct test_node {
+  temp_directory data;
   net::node_config cfg;
   std::unique_ptr<engine> eng;
   std::unique_ptr<net::server> srv;
@@ -26,7 +28,10 @@ struct test_node {
     engine_options eo;
     eo.shards = 2;
     eo.worker_threads = 2;
+    eo.data_dir = data.path();
     eng = std::make_unique<engine>(eo);
+    if (auto st = eng->wait_ready(); !st.ok())
+      throw std::runtime_error(st.message());
     srv = std::make_unique<net::server>(*eng, cfg);
     srv->handle_signals(false);
     auto st = srv->start();

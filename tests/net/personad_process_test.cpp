@@ -11,88 +11,13 @@
 #include <thread>
 
 #include "net/client.hpp"
+#include "personad_process.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-/// personad as a child process on a free port, its log read from a pipe.
-struct personad_process {
-  pid_t pid = -1;
-  int log_fd = -1;
-  uint16_t port = 0;
-  std::string log;
-
-  explicit personad_process(std::vector<std::string> extra = {}) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(fds[1], 2);
-      close(fds[0]);
-      std::vector<std::string> args = {PERSONAD_PATH, "--port=0", "--shards=2"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    log_fd = fds[0];
-    std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    std::smatch m;
-    while (std::chrono::steady_clock::now() < deadline) {
-      char buf[1024];
-      auto n = read(log_fd, buf, sizeof buf);
-      if (n <= 0)
-        break;
-      log.append(buf, static_cast<size_t>(n));
-      if (std::regex_search(log, m, listening)) {
-        port = static_cast<uint16_t>(std::stoi(m[1]));
-        return;
-      }
-    }
-    FAIL("personad did not report its port; its log: " << log);
-  }
-
-  /// Waits for the exit; returns the exit code (or -1 after a signal / timeout).
-  int wait_exit(std::chrono::seconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
-
-  std::string rest_of_log() {
-    char buf[4096];
-    fcntl(log_fd, F_SETFL, O_NONBLOCK);
-    ssize_t n;
-    while ((n = read(log_fd, buf, sizeof buf)) > 0)
-      log.append(buf, static_cast<size_t>(n));
-    return log;
-  }
-
-  ~personad_process() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    if (log_fd >= 0)
-      close(log_fd);
-  }
-};
 
 value args(std::vector<value> xs) {
   return value{value::array(xs.begin(), xs.end())};
@@ -101,7 +26,8 @@ value args(std::vector<value> xs) {
 }  // namespace
 
 TEST_CASE("SIGTERM stops personad gracefully: in-flight requests are answered, exit 0 within 10 s") {
-  personad_process node;
+  temp_directory data;
+  personad_process node(data.path());
   net::client c;
   REQUIRE(c.connect("127.0.0.1", node.port).ok());
   std::vector<value> events;
