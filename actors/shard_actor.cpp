@@ -360,7 +360,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
     job.writer->write(job.encoder.header(h));
-    job.writer->write(job.encoder.catalog(*s.catalog));
+    job.writer->write_later(job.encoder.catalog_later(s.catalog));
     job.capturing = true;
   });
   schedule_drain(self);

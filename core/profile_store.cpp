@@ -269,9 +269,10 @@ status profile_store::restore(const std::string& user, const std::string& image)
 }
 
 void profile_store::begin_capture() {
-  capture_pending_.assign(slab_.size(), false);
-  for (size_t i = 0; i < slab_.size(); ++i)
-    capture_pending_[i] = !slab_[i].id.empty();
+  // Every slot but the free ones: O(free slots), not a walk over the slab.
+  capture_pending_.assign(slab_.size(), true);
+  for (auto slot : free_)
+    capture_pending_[slot] = false;
   capture_next_ = 0;
   capture_saved_.clear();
   captured_events_ = events_;

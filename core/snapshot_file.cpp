@@ -100,17 +100,31 @@ std::string snapshot_encoder::header(const snapshot_header& h) {
   return out;
 }
 
-std::string snapshot_encoder::catalog(const item_catalog& c, size_t items_per_record) {
+std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items_per_record, uint64_t first_seq) {
   auto records = c.records();
   std::string out;
   for (size_t first = 0; first < records.size(); first += items_per_record) {
     auto last = std::min(records.size(), first + items_per_record);
     std::vector<item_record> part(std::make_move_iterator(records.begin() + first),
                                   std::make_move_iterator(records.begin() + last));
-    append_record(out, next_seq_++, catalog_kind, encode_catalog_payload(c.version(), part));
+    append_record(out, first_seq++, catalog_kind, encode_catalog_payload(c.version(), part));
   }
-  catalog_items_ += records.size();
   return out;
+}
+
+std::string snapshot_encoder::catalog(const item_catalog& c, size_t items_per_record) {
+  auto out = encode_catalog(c, items_per_record, next_seq_);
+  next_seq_ += (c.size() + items_per_record - 1) / items_per_record;
+  catalog_items_ += c.size();
+  return out;
+}
+
+std::function<std::string()> snapshot_encoder::catalog_later(std::shared_ptr<const item_catalog> c,
+                                                             size_t items_per_record) {
+  uint64_t first = next_seq_;
+  next_seq_ += (c->size() + items_per_record - 1) / items_per_record;
+  catalog_items_ += c->size();
+  return [c = std::move(c), items_per_record, first] { return encode_catalog(*c, items_per_record, first); };
 }
 
 std::string snapshot_encoder::profiles(const std::vector<profile_store::captured_profile>& batch) {

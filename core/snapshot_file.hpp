@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,10 +45,17 @@ class snapshot_encoder {
   std::string header(const snapshot_header& h);
   /// The catalog, in records of at most `items_per_record` items.
   std::string catalog(const item_catalog& c, size_t items_per_record = 10000);
+  /// The same, encoded later by whoever calls the returned function (the
+  /// writer's thread: a large catalog would stall the shard). The records'
+  /// places in the file are taken now.
+  std::function<std::string()> catalog_later(std::shared_ptr<const item_catalog> c,
+                                             size_t items_per_record = 10000);
   std::string profiles(const std::vector<profile_store::captured_profile>& batch);
   std::string end();
 
  private:
+  static std::string encode_catalog(const item_catalog& c, size_t items_per_record, uint64_t first_seq);
+
   uint64_t next_seq_ = 0;
   uint64_t profiles_ = 0;
   uint64_t catalog_items_ = 0;

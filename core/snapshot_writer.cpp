@@ -36,10 +36,21 @@ snapshot_writer::~snapshot_writer() {
 }
 
 void snapshot_writer::write(std::string bytes) {
+  if (bytes.empty())
+    return;  // an empty entry in the queue marks a deferred one
   queued_ += bytes.size();
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(bytes));
+  }
+  wake_.notify_one();
+}
+
+void snapshot_writer::write_later(std::function<std::string()> encode) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.emplace_back();
+    deferred_.push_back(std::move(encode));
   }
   wake_.notify_one();
 }
@@ -66,6 +77,13 @@ void snapshot_writer::run() {
         break;  // finishing, all written
       chunk = std::move(queue_.front());
       queue_.pop_front();
+      if (chunk.empty() && !deferred_.empty()) {
+        auto encode = std::move(deferred_.front());
+        deferred_.pop_front();
+        lock.unlock();
+        chunk = encode();
+        queued_ += chunk.size();  // counted out below like any chunk
+      }
     }
     if (failure.ok())
       failure = write_all(fd.get(), chunk, tmp_path_);

@@ -39,6 +39,8 @@ class snapshot_writer {
 
   /// Queues bytes for the file.
   void write(std::string bytes);
+  /// Queues bytes that `encode` makes on the writer's thread.
+  void write_later(std::function<std::string()> encode);
   /// Bytes queued and not yet written: the shard waits while this is large.
   uint64_t queued_bytes() const { return queued_.load(); }
   /// No more bytes: sync, rename, verify, report.
@@ -55,7 +57,9 @@ class snapshot_writer {
   done_callback done_;
   std::mutex mu_;
   std::condition_variable wake_;
+  /// Bytes, or (when empty) the next deferred encoding.
   std::deque<std::string> queue_;
+  std::deque<std::function<std::string()>> deferred_;
   bool finishing_ = false;
   bool abandoned_ = false;
   std::atomic<uint64_t> queued_{0};

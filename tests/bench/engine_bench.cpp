@@ -17,13 +17,14 @@
 #include <unordered_map>
 
 #include "actors/engine.hpp"
+#include "bench_driver.hpp"
 #include "core/id_index.hpp"
 #include "core/stable_hash.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
 using namespace persona;
-using clock_type = std::chrono::steady_clock;
+using namespace persona::bench;
 
 namespace {
 
@@ -56,46 +57,6 @@ struct counting_allocator {
     return false;
   }
 };
-
-size_t rss_bytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
-  return 0;
-}
-
-double seconds_since(clock_type::time_point t) {
-  return std::chrono::duration<double>(clock_type::now() - t).count();
-}
-
-/// Sends batches through the facade with at most `window` in flight.
-double drive(engine& eng, std::vector<std::vector<event>>& batches, size_t window, uint64_t& rejected) {
-  std::mutex m;
-  std::condition_variable cv;
-  size_t in_flight = 0;
-  uint64_t bad = 0;
-  auto start = clock_type::now();
-  for (auto& b : batches) {
-    {
-      std::unique_lock<std::mutex> lock(m);
-      cv.wait(lock, [&] { return in_flight < window; });
-      ++in_flight;
-    }
-    eng.ingest(std::move(b), [&](result<value> r) {
-      std::lock_guard<std::mutex> lock(m);
-      if (!r.ok() || !r->find("rejected")->as_array().empty())
-        ++bad;
-      --in_flight;
-      cv.notify_all();
-    });
-  }
-  std::unique_lock<std::mutex> lock(m);
-  cv.wait(lock, [&] { return in_flight == 0; });
-  rejected = bad;
-  return seconds_since(start);
-}
 
 void compare_index(uint64_t users) {
   std::vector<std::string> ids;

@@ -229,3 +229,17 @@ TEST_CASE("a query scanned in slices merges to the answer of one whole scan") {
   CHECK(aa[0].find("value")->as_double() == Approx(ba[0].find("value")->as_double()));
   CHECK(aa[1].find("value")->as_double() == ba[1].find("value")->as_double());
 }
+
+TEST_CASE("a fold with a fold id happens once: a merge retried after a crash doubles nothing") {
+  profile_store source_store, target_store;
+  feed(source_store, {make_event("src", event_type::view, t0, "i1"), make_event("src", event_type::click, t0, "i1")});
+  feed(target_store, {make_event("dst", event_type::view, t0, "i2")});
+  auto image = *source_store.export_image("src");
+  REQUIRE(target_store.merge_image("dst", image, t0, {}, 77).ok());
+  REQUIRE(target_store.merge_image("dst", image, t0, {}, 77).ok());
+  CHECK(target_store.find("dst")->counts[static_cast<size_t>(event_type::view)] == 2);
+  CHECK(target_store.find("dst")->counts[static_cast<size_t>(event_type::click)] == 1);
+  // Without a fold id every fold counts.
+  REQUIRE(target_store.merge_image("dst", image, t0, {}, 0).ok());
+  CHECK(target_store.find("dst")->counts[static_cast<size_t>(event_type::click)] == 2);
+}
