@@ -3,7 +3,8 @@
 # persona-loadgen (a simulated shop: its catalog, then shoppers' events over
 # MessagePack-RPC, then a check that every acknowledged event is in the
 # profiles), shows one shopper's profile, a segment and the node's figures
-# with persona-cli, then stops the node gracefully.
+# with persona-cli, then crashes the node (SIGKILL), restarts it on the same
+# data and shows the profile came back, and stops it gracefully.
 # Usage: scripts/demo.sh [--users=20000] [--events=500000] [other persona-loadgen flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,25 @@ echo "== the node's figures (persona-cli stats) =="
 "${cli[@]}" stats
 
 echo
-echo "== stopping personad (SIGTERM) =="
+echo "== a crash: kill -9, restart on the same data directory, the same profile =="
+before="$("${cli[@]}" get u7 --fields=counts,rfm,tags)"
+kill -KILL "$NODE_PID"
+wait "$NODE_PID" 2>/dev/null || true
+start_node ./build/net/personad
+cli=(./build/net/persona-cli --port="$NODE_PORT")
+grep -E 'replayed|recovered|ready' "$NODE_LOG"
+after="$("${cli[@]}" get u7 --fields=counts,rfm,tags)"
+echo "$after"
+if [ "$before" = "$after" ]; then
+  echo "u7 after the crash is exactly u7 before it"
+else
+  echo "u7 differs after the crash:"
+  diff <(echo "$before") <(echo "$after") || true
+  exit 1
+fi
+
+echo
+echo "== stopping personad (SIGTERM: answers what is in flight, writes a snapshot) =="
 kill -TERM "$NODE_PID"
 wait "$NODE_PID"
-tail -2 "$NODE_LOG"
+tail -4 "$NODE_LOG"

@@ -1,13 +1,14 @@
 # Sourced by scripts that need a running node: start_node PERSONAD [ARGS...]
-# starts personad on a free port with a fresh data directory (NODE_DATA,
-# unless ARGS name one), sets NODE_PID and NODE_PORT, and arranges a
+# starts personad on a free port with a fresh data directory NODE_DATA (or
+# the one NODE_DATA already names, so a restarted node finds its data),
+# waits until it is ready, sets NODE_PID and NODE_PORT, and arranges a
 # graceful stop (SIGTERM) and the removal of NODE_DATA when the calling
 # script exits.
 start_node() {
   local personad="$1"
   shift
   NODE_LOG="$(mktemp)"
-  NODE_DATA="$(mktemp -d)"
+  NODE_DATA="${NODE_DATA:-$(mktemp -d)}"
   "$personad" --port=0 --data-dir="$NODE_DATA" "$@" 2> "$NODE_LOG" &
   NODE_PID=$!
   trap 'kill -TERM $NODE_PID 2>/dev/null || true; wait $NODE_PID 2>/dev/null || true; rm -rf "$NODE_LOG" "$NODE_DATA"' EXIT
