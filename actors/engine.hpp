@@ -59,6 +59,8 @@ struct engine_options {
   std::chrono::milliseconds fsync_interval{100};
   /// Between periodic snapshots of each shard; zero: only on request and at stop.
   std::chrono::milliseconds snapshot_interval{300000};
+  /// WAL bytes a shard writes after a snapshot before it starts another.
+  uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
   /// Deadline of a `snapshot` call.
   std::chrono::milliseconds snapshot_timeout{600000};
   /// Receives recovery progress, warnings and snapshot lines; may be empty.

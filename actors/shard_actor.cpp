@@ -451,6 +451,12 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
             return to_caf_error(logged.error());
           seq = *logged;
         }
+        if (st.wal && st.setup.snapshot_wal_bytes > 0 && !st.snapshot &&
+            st.wal->segment_bytes() >= st.setup.snapshot_wal_bytes) {
+          st.log(false, "the WAL grew by " + std::to_string(st.wal->segment_bytes()) +
+                            " bytes since the last snapshot: starting one");
+          start_snapshot(self, std::nullopt);
+        }
         bool small = st.writes.empty() && batch.events.size() <= st.setup.slice_events;
         if (small && !st.must_wait(seq))
           return st.store->apply(batch.events, batch.indices, st.catalog.get());

@@ -15,7 +15,8 @@
 // It is answered once applied and, under fsync=always, once its record is
 // synced. A snapshot captures the store as of one WAL record (copy on
 // write, profile_store.hpp) in slices between other work, while a thread
-// writes the file; it runs every `snapshot_interval`, on request, and at
+// writes the file; it runs every `snapshot_interval`, when the WAL has
+// grown by `snapshot_wal_bytes` since the last one, on request, and at
 // graceful stop.
 //
 // Messages (message_types.hpp), each answered to the requester:
@@ -67,6 +68,9 @@ struct shard_setup {
   std::chrono::milliseconds fsync_interval{100};
   /// Between periodic snapshots; zero: only on request and at stop.
   std::chrono::milliseconds snapshot_interval{300000};
+  /// WAL bytes since the last snapshot that start another one (bounds
+  /// disk use and recovery time under heavy ingest); zero: no bound.
+  uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
   /// Before the first periodic snapshot (staggers a node's shards).
   std::chrono::milliseconds first_snapshot_delay{300000};
   /// Sequence number of the next WAL record (after recovery).

@@ -74,6 +74,7 @@ result<uint64_t> wal_writer::append(uint8_t kind, std::string_view payload) {
   if (auto st = write_all(current_->fd.get(), frame_, current_->path); !st.ok())
     return st;
   bytes_ += frame_.size();
+  segment_bytes_ += frame_.size();
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_seq_ = seq;
@@ -91,6 +92,7 @@ result<uint64_t> wal_writer::rotate() {
   std::lock_guard<std::mutex> lock(mu_);
   closed_.push_back(std::move(current_));
   current_ = std::move(*seg);
+  segment_bytes_ = 0;
   return first;
 }
 

@@ -57,6 +57,8 @@ class wal_writer {
   uint64_t last_seq() const { return last_seq_.load(); }
   uint64_t synced_seq() const { return synced_seq_.load(); }
   uint64_t bytes_written() const { return bytes_.load(); }
+  /// Bytes in the current segment (since the last rotate).
+  uint64_t segment_bytes() const { return segment_bytes_; }
   uint64_t syncs() const { return syncs_.load(); }
 
  private:
@@ -76,6 +78,7 @@ class wal_writer {
   std::chrono::milliseconds interval_;
   synced_callback on_synced_;
   std::string frame_;  // append()'s buffer, reused
+  uint64_t segment_bytes_ = 0;  // touched by the appending thread only
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -25,6 +25,8 @@ const setting kSettings[] = {
      "or none (the OS decides)"},
     {"fsync-interval-ms", "100", "under --fsync=batch, the longest time between syncs (ms)"},
     {"snapshot-interval", "300", "seconds between snapshots of each shard; 0 = only on request and at stop"},
+    {"snapshot-wal-mb", "1024",
+     "a shard also snapshots when its WAL grew this many MB since its last snapshot; 0 = no bound"},
     {"snapshot-timeout-s", "600", "deadline of a snapshot call (s)"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
@@ -93,6 +95,8 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
   }
   if (name == "snapshot-interval")
     return number(31536000, c.snapshot_interval_s);
+  if (name == "snapshot-wal-mb")
+    return number(uint64_t{1} << 30, c.snapshot_wal_mb);
   if (name == "snapshot-timeout-s") {
     auto st = number(86400, c.snapshot_timeout_s);
     if (st.ok() && c.snapshot_timeout_s == 0)

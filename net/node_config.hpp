@@ -31,6 +31,8 @@ struct node_config {
   uint64_t fsync_interval_ms = 100;
   /// Seconds between snapshots of each shard; 0: on request and at stop only.
   uint64_t snapshot_interval_s = 300;
+  /// WAL megabytes a shard writes after a snapshot before it starts another; 0: no bound.
+  uint64_t snapshot_wal_mb = 1024;
   /// Deadline of a snapshot call, in seconds.
   uint64_t snapshot_timeout_s = 600;
   /// Shard actors; 0 means one per core.

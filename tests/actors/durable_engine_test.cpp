@@ -2,8 +2,10 @@
 // restart, snapshots and WAL combine, fsync=always answers only synced
 // changes, and a data directory is guarded against misuse.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "actors/engine.hpp"
 #include "test_util.hpp"
@@ -146,4 +148,28 @@ TEST_CASE("a memory-only engine refuses snapshot and says how to get one") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code() == error_code::unavailable);
   CHECK_THAT(r.error().message(), Catch::Contains("--data-dir"));
+}
+
+TEST_CASE("a shard whose WAL grew past snapshot_wal_bytes snapshots by itself") {
+  temp_directory dir;
+  auto o = durable(dir.path(), 1);
+  o.snapshot_wal_bytes = 20000;
+  engine eng(o);
+  REQUIRE(eng.wait_ready().ok());
+  std::mt19937 rng(3);
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(eng.ingest_sync(events_for(rng, 300, 50, t0 + i * days(1))).ok());
+  uint64_t snapshots = 0;
+  for (int i = 0; i < 200 && snapshots == 0; ++i) {
+    snapshots = eng.stats_sync()->find("shards")->as_array()[0].find("snapshots")->as_int();
+    if (snapshots == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(snapshots >= 1);
+  // Each snapshot bounds the WAL behind it: never more than one segment's
+  // worth piles up before the next snapshot starts.
+  uint64_t wal_files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/shard-0"))
+    wal_files += e.path().extension() == ".log";
+  CHECK(wal_files <= 3);
 }
