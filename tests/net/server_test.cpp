@@ -112,6 +112,31 @@ TEST_CASE("every method answers over TCP as the protocol says") {
   CHECK(code_of(c->call_sync("snapshot", args({value{1}}))) == "bad_request");
 }
 
+TEST_CASE("a node that cannot use its data directory answers every method, ping too, unavailable with why") {
+  test_node owner;  // holds the data directory's lock
+  engine_options eo;
+  eo.shards = 2;
+  eo.worker_threads = 1;
+  eo.data_dir = owner.data.path();
+  engine blocked(eo);
+  REQUIRE_FALSE(blocked.wait_ready().ok());
+  net::node_config cfg;
+  cfg.port = 0;
+  net::server srv(blocked, cfg);
+  srv.handle_signals(false);
+  REQUIRE(srv.start().ok());
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", srv.port()).ok());
+  for (auto method : {"ping", "stats", "snapshot"}) {
+    auto r = c.call_sync(method, args({}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code() == error_code::unavailable);
+    CHECK_THAT(r.error().message(), Catch::Contains("could not recover") && Catch::Contains("in use"));
+  }
+  c.close();
+  srv.stop();
+}
+
 TEST_CASE("error codes that can occur on one node") {
   test_node node;
   auto c = node.connect();
