@@ -1,5 +1,6 @@
-// bench_driver: what the in-process benchmarks share: driving ingest
-// through the engine facade with a bounded window, timing, and RSS.
+// bench_driver: what the in-process benchmarks share: cutting the simulated
+// shop's events into batches, driving ingest through the engine facade with
+// a bounded window, timing, and RSS.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "actors/engine.hpp"
+#include "examples/workload.hpp"
 
 namespace persona::bench {
 
@@ -28,6 +30,21 @@ inline size_t rss_bytes() {
     if (line.rfind("VmRSS:", 0) == 0)
       return std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
   return 0;
+}
+
+/// `n` events of `shop` in batches of `batch`: one per user 0..n-1 (creating
+/// every profile) or drawn from the shop's mix.
+inline std::vector<std::vector<event>> make_batches(workload& shop, uint64_t n, size_t batch,
+                                                    bool one_per_user) {
+  std::vector<std::vector<event>> out;
+  for (uint64_t i = 0; i < n;) {
+    std::vector<event> b;
+    b.reserve(batch);
+    for (size_t k = 0; k < batch && i < n; ++k, ++i)
+      b.push_back(one_per_user ? shop.next_for(i) : shop.next());
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 /// Sends batches through the facade with at most `window` in flight;

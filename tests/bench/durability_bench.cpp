@@ -54,18 +54,6 @@ engine_options options_for(const settings& s, const std::string& dir, fsync_poli
   return o;
 }
 
-std::vector<std::vector<event>> make_batches(workload& shop, uint64_t n, size_t batch, bool one_per_user) {
-  std::vector<std::vector<event>> out;
-  for (uint64_t i = 0; i < n;) {
-    std::vector<event> b;
-    b.reserve(batch);
-    for (size_t k = 0; k < batch && i < n; ++k, ++i)
-      b.push_back(one_per_user ? shop.next_for(i) : shop.next());
-    out.push_back(std::move(b));
-  }
-  return out;
-}
-
 /// Creates a profile for each of `users`, then applies `events` more.
 double fill(engine& eng, workload& shop, const settings& s, uint64_t users, uint64_t events) {
   uint64_t rejected = 0;

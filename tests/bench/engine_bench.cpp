@@ -150,20 +150,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto make_batches = [&](uint64_t n, bool one_per_user) {
-    std::vector<std::vector<event>> out;
-    for (uint64_t i = 0; i < n;) {
-      std::vector<event> b;
-      b.reserve(batch);
-      for (size_t k = 0; k < batch && i < n; ++k, ++i)
-        b.push_back(one_per_user ? shop.next_for(i) : shop.next());
-      out.push_back(std::move(b));
-    }
-    return out;
-  };
-
   auto t = clock_type::now();
-  auto populate = make_batches(wo.users, true);
+  auto populate = make_batches(shop, wo.users, batch, true);
   std::printf("generated %llu populate events in %.1f s\n", static_cast<unsigned long long>(wo.users),
               seconds_since(t));
   uint64_t rejected = 0;
@@ -174,7 +162,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(wo.users), secs, wo.users / secs);
 
   t = clock_type::now();
-  auto steady = make_batches(events, false);
+  auto steady = make_batches(shop, events, batch, false);
   std::printf("generated %llu steady events in %.1f s\n", static_cast<unsigned long long>(events),
               seconds_since(t));
   secs = drive(eng, steady, window, rejected);
