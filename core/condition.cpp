@@ -1,5 +1,6 @@
 #include "core/condition.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/tags.hpp"
@@ -23,8 +24,14 @@ struct op_name {
 constexpr op_name kOps[] = {{"==", op::eq}, {"!=", op::ne}, {"<", op::lt},  {"<=", op::le},
                             {">", op::gt},  {">=", op::ge}, {"in", op::in}, {"exists", op::exists}};
 
-status compile_node(const value& v, const std::string& where, const symbol_table* symbols, node& out,
-                    int depth) {
+/// What compiling needs besides the condition itself.
+struct compile_env {
+  const symbol_table* symbols;
+  const segment_directory* segments;
+  symbol_table* interning = nullptr;
+};
+
+status compile_node(const value& v, const std::string& where, const compile_env& env, node& out, int depth) {
   if (depth > 32)
     return bad(where, "conditions nest at most 32 levels deep");
   if (!v.is_map() || v.as_map().empty())
@@ -40,7 +47,7 @@ status compile_node(const value& v, const std::string& where, const symbol_table
     out.kind = is_and ? op::all : op::any;
     out.children.resize(items->as_array().size());
     for (size_t i = 0; i < out.children.size(); ++i) {
-      auto st = compile_node(items->as_array()[i], where + "." + key + "[" + std::to_string(i) + "]", symbols,
+      auto st = compile_node(items->as_array()[i], where + "." + key + "[" + std::to_string(i) + "]", env,
                              out.children[i], depth + 1);
       if (!st.ok())
         return st;
@@ -50,7 +57,7 @@ status compile_node(const value& v, const std::string& where, const symbol_table
   if (auto* inner = v.find("not")) {
     out.kind = op::negate;
     out.children.resize(1);
-    return compile_node(*inner, where + ".not", symbols, out.children[0], depth + 1);
+    return compile_node(*inner, where + ".not", env, out.children[0], depth + 1);
   }
   if (auto* t = v.find("tag")) {
     auto parsed = t->is_string() ? tag_from_string(t->as_string()) : std::nullopt;
@@ -65,8 +72,13 @@ status compile_node(const value& v, const std::string& where, const symbol_table
   if (auto* s = v.find("segment")) {
     if (!s->is_string() || s->as_string().empty())
       return bad(where + ".segment", "must be a segment name");
-    return bad(where + ".segment", "unknown segment '" + s->as_string() +
-                                       "': define it with define_segment before referring to it");
+    auto id = env.segments ? env.segments->find(s->as_string()) : std::nullopt;
+    if (!id)
+      return bad(where + ".segment", "unknown segment '" + s->as_string() +
+                                         "': define it with define_segment before referring to it");
+    out.kind = op::in_segment;
+    out.segment = *id;
+    return {};
   }
   auto* field = v.find("field");
   if (!field)
@@ -77,8 +89,10 @@ status compile_node(const value& v, const std::string& where, const symbol_table
   if (!ref.ok())
     return bad(where + ".field", ref.error().message());
   out.field = std::move(*ref);
-  if (symbols)
-    bind_field(out.field, *symbols);
+  if (env.interning && !out.field.name.empty())
+    out.field.bound = env.interning->intern(out.field.name);
+  else if (env.symbols)
+    bind_field(out.field, *env.symbols);
   auto* o = v.find("op");
   if (!o || !o->is_string())
     return bad(where + ".op", "is required: one of ==, !=, <, <=, >, >=, in, exists");
@@ -153,6 +167,8 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
       return !eval(n.children[0], p, user, ctx);
     case op::has_tag:
       return (compute_tags(p, ctx.now_ms, ctx.cfg) & (1u << n.tag_index)) != 0;
+    case op::in_segment:
+      return std::binary_search(p.segments.begin(), p.segments.end(), n.segment);
     default:
       break;
   }
@@ -206,11 +222,104 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
   }
 }
 
+constexpr uint32_t all_types = (1u << event_type_count) - 1;
+
+uint32_t type_bit(event_type t) {
+  return 1u << static_cast<unsigned>(t);
+}
+
+/// Which event types can change a field, and whether time alone can.
+void field_dependence(const field_ref& f, uint32_t& types, bool& now) {
+  switch (f.kind) {
+    case field_kind::user:
+    case field_kind::attribute:
+      return;  // set_attributes refreshes every segment of its profile
+    case field_kind::count:
+      types |= 1u << f.type_index;
+      return;
+    case field_kind::window:
+      types |= 1u << f.type_index;
+      now = true;
+      return;
+    case field_kind::rfm_frequency:
+    case field_kind::rfm_monetary:
+    case field_kind::rfm_avg_order_value:
+      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
+      return;
+    case field_kind::rfm_recency_days:
+      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
+      now = true;
+      return;
+    case field_kind::purchase_cycle_days:
+    case field_kind::price_avg_purchased:
+      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
+      return;
+    case field_kind::risk_score:
+    case field_kind::risk_flags:
+    case field_kind::tags:
+    case field_kind::segments:
+    case field_kind::predict_churn_risk:
+    case field_kind::predict_purchase_propensity:
+      types |= all_types;
+      now = true;
+      return;
+    default:
+      types |= all_types;
+      return;
+  }
+}
+
+void dependence(const node& n, uint32_t& types, bool& now) {
+  switch (n.kind) {
+    case op::all:
+    case op::any:
+    case op::negate:
+      for (auto& c : n.children)
+        dependence(c, types, now);
+      return;
+    case op::has_tag:
+    case op::in_segment:
+      types |= all_types;
+      now = true;
+      return;
+    default:
+      field_dependence(n.field, types, now);
+  }
+}
+
 }  // namespace
 
-result<condition> condition::compile(const value& where, const symbol_table* symbols) {
+condition::condition(node root) : root_(std::make_shared<node>(std::move(root))) {
+  dependence(*root_, affected_by_, uses_now_);
+}
+
+result<condition> condition::compile(const value& where, const symbol_table* symbols,
+                                     const segment_directory* segments) {
   node root;
-  auto st = compile_node(where, "where", symbols, root, 0);
+  auto st = compile_node(where, "where", compile_env{symbols, segments}, root, 0);
+  if (!st.ok())
+    return st;
+  return condition{std::move(root)};
+}
+
+std::vector<segment_id> condition::referenced_segments() const {
+  std::vector<segment_id> out;
+  std::vector<const node*> stack{root_.get()};
+  while (!stack.empty()) {
+    auto* n = stack.back();
+    stack.pop_back();
+    if (n->kind == op::in_segment)
+      out.push_back(n->segment);
+    for (auto& c : n->children)
+      stack.push_back(&c);
+  }
+  return out;
+}
+
+result<condition> condition::compile_interning(const value& where, symbol_table& symbols,
+                                               const segment_directory* segments) {
+  node root;
+  auto st = compile_node(where, "where", compile_env{&symbols, segments, &symbols}, root, 0);
   if (!st.ok())
     return st;
   return condition{std::move(root)};

@@ -1,5 +1,7 @@
 #include "core/field_path.hpp"
 
+#include <algorithm>
+
 #include <vector>
 
 #include "core/tags.hpp"
@@ -232,6 +234,10 @@ bool list_contains(const profile& p, const field_ref& ref, std::string_view item
         if ((flags & (1u << i)) && item == to_string(static_cast<risk_flag>(i)))
           return true;
       return false;
+    }
+    case field_kind::segments: {
+      auto id = ctx.segments ? ctx.segments->find(item) : std::nullopt;
+      return id && std::binary_search(p.segments.begin(), p.segments.end(), *id);
     }
     default:
       return false;

@@ -11,6 +11,7 @@
 
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
+#include "core/segment_directory.hpp"
 #include "core/status.hpp"
 #include "core/symbol_table.hpp"
 
@@ -85,6 +86,8 @@ struct read_context {
   int64_t now_ms;
   const symbol_table& symbols;
   const profile_config& cfg;
+  /// The evaluating shard's segments; null: none known.
+  const segment_directory* segments = nullptr;
 };
 
 /// Reads a scalar field. Lists read as missing (use list_contains).

@@ -45,6 +45,8 @@ struct profile {
   int64_t last_cart_ms = -1;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
+  /// Ids of the live segments the profile is in (segment_directory), ascending.
+  std::vector<uint16_t> segments;
 
   /// Bytes from the start of a profile that an ordinary event touches.
   static size_t hot_bytes();

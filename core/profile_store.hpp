@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "core/chunked_slab.hpp"
+#include "core/condition.hpp"
+#include "core/segment_directory.hpp"
 #include "core/event.hpp"
 #include "core/event_validation.hpp"
 #include "core/id_index.hpp"
@@ -113,6 +115,42 @@ class profile_store {
   /// Slots a scan covers (free ones included).
   size_t slot_count() const { return slab_.size(); }
 
+  // Live segments (docs/segments.md): named conditions whose membership the
+  // store keeps in every profile, re-evaluated for the profiles each slice
+  // of events touched (only the segments those event types can change),
+  // for a profile whose attributes change or that a merge changes, and for
+  // time-dependent segments by refresh_time_segments().
+
+  /// One change of membership, for subscribers.
+  struct segment_change {
+    segment_id segment = 0;
+    std::string user;
+    bool entered = false;
+    int64_t ts = 0;
+  };
+  /// Defines `name` (or replaces its condition) and evaluates every profile
+  /// at `now_ms`; answers the segment's size. A condition may refer to
+  /// segments defined before it only.
+  result<uint64_t> define_segment(const std::string& name, const value& where, int64_t now_ms);
+  /// Drops `name`; false when unknown; an error when another segment refers to it.
+  result<bool> drop_segment(const std::string& name);
+  const segment_directory& segments() const { return directory_; }
+  /// Every live segment's name and condition, in definition order.
+  std::vector<std::pair<std::string, value>> segment_definitions() const;
+  /// The condition `name` was defined with, or null.
+  const value* segment_condition(segment_id id) const;
+  uint64_t segment_size(segment_id id) const;
+  /// Up to `limit` members of `id` from slot `next_slot` on; `next_slot`
+  /// moves past the last slot looked at (slot_count() when done).
+  std::vector<std::string> segment_members(segment_id id, size_t& next_slot, size_t limit) const;
+  /// Whether any segment can change with time alone.
+  bool has_time_segments() const;
+  /// Re-evaluates time-dependent segments over slots [first, first + count).
+  void refresh_time_segments(int64_t now_ms, size_t first, size_t count);
+  /// Collects membership changes for take_segment_changes() while on.
+  void collect_segment_changes(bool on) { collect_changes_ = on; }
+  std::vector<segment_change> take_segment_changes() { return std::move(changes_); }
+
   /// The newest event time of any profile, or -1 (the node's "now" after a restart).
   int64_t newest_event_ms() const { return newest_ts_; }
 
@@ -143,6 +181,14 @@ class profile_store {
       save_for_capture(slot);
   }
   void save_for_capture(uint32_t slot);
+  /// `types` for evaluate_segments(): any change, attributes included.
+  static constexpr uint32_t every_change = UINT32_MAX;
+  /// Re-evaluates the live segments of `slot` that events of `types` can
+  /// change (all of them for every_change), or only the time-dependent ones.
+  void evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only = false);
+  /// Takes `slot` out of every segment (it is being erased).
+  void leave_segments(uint32_t slot);
+  read_context context(int64_t now_ms) const { return read_context{now_ms, symbols_, cfg_, &directory_}; }
 
   /// What the catalog says of one item, as this store's symbols.
   struct cached_item {
@@ -180,6 +226,20 @@ class profile_store {
   size_t capture_next_ = 0;
   std::vector<captured_profile> capture_saved_;
   uint64_t captured_events_ = 0;
+  /// Live segments by id, with their definition order (a segment refers
+  /// only to segments before it, so evaluation in this order is exact).
+  struct live_segment {
+    value where;
+    condition compiled;
+    uint64_t size = 0;
+  };
+  segment_directory directory_;
+  std::vector<std::optional<live_segment>> live_;
+  std::vector<segment_id> order_;
+  bool collect_changes_ = false;
+  std::vector<segment_change> changes_;
+  /// apply()'s touched slots and the event types that touched them.
+  std::vector<std::pair<uint32_t, uint32_t>> touched_;
 };
 
 }  // namespace persona

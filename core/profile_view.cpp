@@ -110,8 +110,14 @@ value render_key(const std::string& key, const profile& p, std::string_view user
         names.emplace_back(to_string(static_cast<tag>(i)));
     return value{std::move(names)};
   }
-  if (key == "segments")
-    return value{value::array{}};
+  if (key == "segments") {
+    value::array names;
+    if (ctx.segments)
+      for (auto id : p.segments)
+        if (id < ctx.segments->names.size())
+          names.emplace_back(ctx.segments->names[id]);
+    return value{std::move(names)};
+  }
   if (key == "cluster")
     return value{};
   if (key == "predict") {

@@ -39,6 +39,12 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
     case wal_kind::catalog:
       catalog = catalog->with(e.items, e.catalog_version);
       break;
+    case wal_kind::segment_define:
+      store.define_segment(e.segment, e.where, store.newest_event_ms());
+      break;
+    case wal_kind::segment_drop:
+      store.drop_segment(e.segment);
+      break;
   }
 }
 

@@ -3,13 +3,14 @@
 #include <msgpack.hpp>
 
 #include "core/record_file.hpp"
+#include "core/value.hpp"
 #include "core/wal_record.hpp"
 
 namespace persona {
 
 namespace {
 
-enum snapshot_kind : uint8_t { header_kind = 1, catalog_kind = 2, profiles_kind = 3, end_kind = 4 };
+enum snapshot_kind : uint8_t { header_kind = 1, catalog_kind = 2, profiles_kind = 3, end_kind = 4, segments_kind = 5 };
 
 template <class Fill>
 std::string packed(Fill fill) {
@@ -127,6 +128,22 @@ std::function<std::string()> snapshot_encoder::catalog_later(std::shared_ptr<con
   return [c = std::move(c), items_per_record, first] { return encode_catalog(*c, items_per_record, first); };
 }
 
+std::string snapshot_encoder::segments(const std::vector<std::pair<std::string, value>>& definitions) {
+  auto body = packed([&](auto& pk) {
+    pk.pack_array(static_cast<uint32_t>(definitions.size()));
+    for (auto& [name, where] : definitions) {
+      auto encoded = encode_value(where);
+      pk.pack_array(2);
+      pk.pack(name);
+      pk.pack_bin(static_cast<uint32_t>(encoded.size()));
+      pk.pack_bin_body(encoded.data(), static_cast<uint32_t>(encoded.size()));
+    }
+  });
+  std::string out;
+  append_record(out, next_seq_++, segments_kind, body);
+  return out;
+}
+
 std::string snapshot_encoder::profiles(const std::vector<profile_store::captured_profile>& batch) {
   auto body = packed([&](auto& pk) {
     pk.pack_array(static_cast<uint32_t>(batch.size()));
@@ -160,6 +177,7 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   loaded_snapshot out;
   bool have_header = false;
   std::vector<item_record> items;
+  std::vector<std::pair<std::string, value>> segments;
   uint64_t ended_profiles = 0, ended_items = 0;
   auto bytes = read_records(path, [&](const file_record& r) -> std::string {
     if (!have_header && r.kind != header_kind)
@@ -172,8 +190,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         auto h = msgpack::unpack(r.payload.data(), r.payload.size());
         uint64_t format = 0, shard = 0, shards = 0, created = 0;
         auto& m = h.get();
-        if (!map_uint(m, "format", format) || format != snapshot_format_version)
-          return "its format is not version " + std::to_string(snapshot_format_version);
+        if (!map_uint(m, "format", format) || format < 1 || format > snapshot_format_version)
+          return "its format is not a version from 1 to " + std::to_string(snapshot_format_version);
         if (!map_uint(m, "shard", shard) || !map_uint(m, "shards", shards) ||
             !map_uint(m, "wal_seq", out.header.wal_seq) || !map_uint(m, "events", out.header.events) ||
             !map_uint(m, "catalog_version", out.header.catalog_version) || !map_uint(m, "created_ms", created))
@@ -210,6 +228,25 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         }
         return {};
       }
+      case segments_kind: {
+        auto h = msgpack::unpack(r.payload.data(), r.payload.size());
+        auto& a = h.get();
+        if (a.type != msgpack::type::ARRAY)
+          return "a segments record is not an array";
+        for (uint32_t i = 0; i < a.via.array.size; ++i) {
+          auto& pair = a.via.array.ptr[i];
+          if (pair.type != msgpack::type::ARRAY || pair.via.array.size != 2 ||
+              pair.via.array.ptr[0].type != msgpack::type::STR || pair.via.array.ptr[1].type != msgpack::type::BIN)
+            return "a segment entry is not [name, condition]";
+          auto& n = pair.via.array.ptr[0].via.str;
+          auto& b = pair.via.array.ptr[1].via.bin;
+          value where;
+          if (!decode_value(std::string(b.ptr, b.size), where))
+            return "a segment's condition does not decode";
+          segments.emplace_back(std::string(n.ptr, n.size), std::move(where));
+        }
+        return {};
+      }
       case end_kind: {
         auto h = msgpack::unpack(r.payload.data(), r.payload.size());
         if (!map_uint(h.get(), "profiles", ended_profiles) || !map_uint(h.get(), "catalog_items", ended_items))
@@ -229,6 +266,10 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   out.bytes = *bytes;
   out.catalog = item_catalog().with(items, out.header.catalog_version);
   store.set_event_count(out.header.events);
+  // Membership is not stored: each segment is evaluated over the profiles.
+  for (auto& [name, where] : segments)
+    if (auto r = store.define_segment(name, where, store.newest_event_ms()); !r.ok())
+      return bad_snapshot(path, "segment '" + name + "' does not compile: " + r.error().message());
   return out;
 }
 

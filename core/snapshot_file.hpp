@@ -4,6 +4,8 @@
 //   header    msgpack map: format, shard, shards, wal_seq, events,
 //             catalog_version, created_ms
 //   catalog*  the shard's item catalog, in WAL catalog payloads
+//   segments  msgpack array of [name, condition (bin: value encoding)], in
+//             definition order (format 2 on; membership is re-evaluated at load)
 //   profiles* msgpack arrays of [user, image] (image: profile_codec.hpp)
 //   end       msgpack map: profiles, catalog_items
 //
@@ -25,7 +27,7 @@
 namespace persona {
 
 /// Version of the snapshot layout; bumped on any change.
-constexpr uint32_t snapshot_format_version = 1;
+constexpr uint32_t snapshot_format_version = 2;
 
 struct snapshot_header {
   uint32_t shard = 0;
@@ -50,6 +52,8 @@ class snapshot_encoder {
   /// places in the file are taken now.
   std::function<std::string()> catalog_later(std::shared_ptr<const item_catalog> c,
                                              size_t items_per_record = 10000);
+  /// The live segments' definitions, in definition order.
+  std::string segments(const std::vector<std::pair<std::string, value>>& definitions);
   std::string profiles(const std::vector<profile_store::captured_profile>& batch);
   std::string end();
 

@@ -75,6 +75,19 @@ std::string encode_catalog_payload(uint64_t version, const std::vector<item_reco
   return w.take();
 }
 
+std::string encode_segment_define_payload(const std::string& name, const value& where) {
+  byte_writer w;
+  w.put_string(name);
+  w.put_string(encode_value(where));
+  return w.take();
+}
+
+std::string encode_segment_drop_payload(const std::string& name) {
+  byte_writer w;
+  w.put_string(name);
+  return w.take();
+}
+
 bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) {
   byte_reader r(payload);
   out = wal_entry{};
@@ -114,6 +127,16 @@ bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) 
           return false;
       break;
     }
+    case wal_kind::segment_define: {
+      std::string encoded;
+      if (!r.get_string(out.segment) || !r.get_string(encoded) || !decode_value(encoded, out.where))
+        return false;
+      break;
+    }
+    case wal_kind::segment_drop:
+      if (!r.get_string(out.segment))
+        return false;
+      break;
     default:
       return false;
   }

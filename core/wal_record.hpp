@@ -26,6 +26,10 @@ enum class wal_kind : uint8_t {
   fold = 4,
   /// upsert_items: the catalog version it makes and its records.
   catalog = 5,
+  /// define_segment: name and condition.
+  segment_define = 6,
+  /// drop_segment: name.
+  segment_drop = 7,
 };
 
 /// A WAL record's content, decoded. Only the members of `kind` are set.
@@ -38,6 +42,8 @@ struct wal_entry {
   std::string image;
   uint64_t catalog_version = 0;
   std::vector<item_record> items;
+  std::string segment;
+  value where;
 };
 
 /// Writes the payload of a batch record into `out`, reusing its capacity.
@@ -46,6 +52,8 @@ std::string encode_attributes_payload(const std::string& user, const value& attr
 std::string encode_erase_payload(const std::string& user);
 std::string encode_fold_payload(const std::string& target, uint64_t fold_id, const std::string& image);
 std::string encode_catalog_payload(uint64_t version, const std::vector<item_record>& items);
+std::string encode_segment_define_payload(const std::string& name, const value& where);
+std::string encode_segment_drop_payload(const std::string& name);
 
 /// Decodes a payload of `kind`; false when it is malformed or the kind unknown.
 bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out);

@@ -1,0 +1,191 @@
+// Live segments in one store: incremental membership equals a full
+// evaluation after random streams, changes are reported in order, time
+// moves members out without events, and definitions persist.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "core/file_io.hpp"
+#include "core/profile_store.hpp"
+#include "core/shard_recovery.hpp"
+#include "core/snapshot_file.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+value parse(const std::string& field, const std::string& op, value v) {
+  return field_cond(field, op, std::move(v));
+}
+
+/// Membership as a fresh evaluation of every condition at `now` says.
+void check_membership_is_exact(const profile_store& s, int users, int64_t now) {
+  auto& dir = s.segments();
+  for (int u = 0; u < users; ++u) {
+    auto user = "u" + std::to_string(u);
+    auto* p = s.find(user);
+    if (!p)
+      continue;
+    for (segment_id id = 0; id < dir.names.size(); ++id) {
+      if (dir.names[id].empty())
+        continue;
+      auto where = s.segment_condition(id);
+      REQUIRE(where);
+      auto c = condition::compile(*where, &s.symbols(), &dir);
+      REQUIRE(c.ok());
+      read_context ctx{now, s.symbols(), s.config(), &dir};
+      bool expected = c->matches(*p, user, ctx);
+      bool actual = std::binary_search(p->segments.begin(), p->segments.end(), id);
+      INFO("user " << user << " segment " << dir.names[id]);
+      CHECK(expected == actual);
+    }
+  }
+}
+
+std::vector<event> random_stream(std::mt19937& rng, int n, int users, int64_t ts0) {
+  std::vector<event> out;
+  for (int i = 0; i < n; ++i) {
+    auto user = "u" + std::to_string(rng() % users);
+    auto type = static_cast<event_type>(rng() % 5);
+    auto e = make_event(user, type, ts0 + i * 60000, "i" + std::to_string(rng() % 20));
+    if (type == event_type::purchase)
+      e = with_price(e, 5 + rng() % 80);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<uint32_t> indices(size_t n) {
+  std::vector<uint32_t> idx(n);
+  for (size_t i = 0; i < n; ++i)
+    idx[i] = static_cast<uint32_t>(i);
+  return idx;
+}
+
+}  // namespace
+
+TEST_CASE("incremental membership equals a full evaluation after random streams, attributes and deletes") {
+  profile_store s;
+  std::mt19937 rng(GENERATE(1u, 2u, 3u));
+  s.apply(random_stream(rng, 500, 60, t0), indices(500));
+  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{2}}), s.newest_event_ms()).ok());
+  REQUIRE(s.define_segment("big", parse("rfm.monetary", ">", value{100.0}), s.newest_event_ms()).ok());
+  REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), s.newest_event_ms()).ok());
+  value both{value::map{}};
+  both.set("and", value{value::array{value{value::map{{"segment", value{"buyers"}}}},
+                                     value{value::map{{"not", value{value::map{{"segment", value{"gold"}}}}}}}}});
+  REQUIRE(s.define_segment("buyers_not_gold", both, s.newest_event_ms()).ok());
+  REQUIRE(s.define_segment("clickers_this_week", parse("windows.7d.click", ">=", value{int64_t{1}}),
+                           s.newest_event_ms())
+              .ok());
+  value gold{value::map{}};
+  gold.set("tier", value{"gold"});
+  int64_t ts = t0 + days(1);
+  for (int round = 0; round < 20; ++round) {
+    auto batch = random_stream(rng, 100, 60, ts);
+    ts += 100 * 60000;
+    s.apply(batch, indices(batch.size()));
+    s.set_attributes("u" + std::to_string(rng() % 60), gold);
+    if (round % 5 == 4)
+      s.erase("u" + std::to_string(rng() % 60));
+  }
+  // Time-dependent segments catch up with a sweep; then all is exact.
+  s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
+  check_membership_is_exact(s, 60, s.newest_event_ms());
+  // Sizes count the members.
+  for (segment_id id = 0; id < s.segments().names.size(); ++id) {
+    uint64_t members = 0;
+    for (int u = 0; u < 60; ++u)
+      if (auto* p = s.find("u" + std::to_string(u)))
+        members += std::binary_search(p->segments.begin(), p->segments.end(), id);
+    CHECK(s.segment_size(id) == members);
+  }
+}
+
+TEST_CASE("membership changes are reported in order per user, enter then exit") {
+  profile_store s;
+  REQUIRE(s.define_segment("carted", parse("counts.add_to_cart", ">=", value{int64_t{1}}), t0).ok());
+  REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), t0).ok());
+  s.collect_segment_changes(true);
+  s.apply({make_event("a", event_type::view, t0, "i1"), make_event("a", event_type::add_to_cart, t0 + 1, "i1")},
+          indices(2));
+  value gold{value::map{}};
+  gold.set("tier", value{"gold"});
+  s.set_attributes("a", gold);
+  value none{value::map{}};
+  none.set("tier", value{});
+  s.set_attributes("a", none);
+  s.erase("a");
+  auto changes = s.take_segment_changes();
+  REQUIRE(changes.size() == 4);
+  auto name = [&](const profile_store::segment_change& c) { return s.segments().names[c.segment]; };
+  CHECK((name(changes[0]) == "carted" && changes[0].entered));
+  CHECK((name(changes[1]) == "gold" && changes[1].entered));
+  CHECK((name(changes[2]) == "gold" && !changes[2].entered));
+  CHECK((name(changes[3]) == "carted" && !changes[3].entered));
+  CHECK(s.segment_size(*s.segments().find("carted")) == 0);
+}
+
+TEST_CASE("time moves a user out of a window segment without events of theirs") {
+  profile_store s;
+  REQUIRE(s.define_segment("viewed_last_hour", parse("windows.1h.view", ">=", value{int64_t{1}}), t0).ok());
+  s.apply({make_event("quiet", event_type::view, t0, "i1")}, indices(1));
+  auto id = *s.segments().find("viewed_last_hour");
+  CHECK(s.segment_size(id) == 1);
+  // Someone else's events move the shard's time on by two hours.
+  s.apply({make_event("busy", event_type::click, t0 + hours(2), "i2")}, indices(1));
+  CHECK(s.segment_size(id) == 1);  // not yet swept
+  s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
+  CHECK(s.segment_size(id) == 0);
+  CHECK(s.find("quiet")->segments.empty());
+}
+
+TEST_CASE("segment definitions are checked: unknown fields, forward references, drops of referred segments") {
+  profile_store s;
+  auto bad_field = s.define_segment("x", parse("counts.nothing", ">", value{int64_t{1}}), t0);
+  REQUIRE_FALSE(bad_field.ok());
+  CHECK_THAT(bad_field.error().message(), Catch::Contains("where.field"));
+  REQUIRE(s.define_segment("base", parse("counts.view", ">", value{int64_t{1}}), t0).ok());
+  REQUIRE(s.define_segment("derived", value{value::map{{"segment", value{"base"}}}}, t0).ok());
+  auto refused = s.drop_segment("base");
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message(), Catch::Contains("'derived' refers to 'base'"));
+  // Redefining base to refer to derived (defined after it) is refused.
+  auto forward = s.define_segment("base", value{value::map{{"segment", value{"derived"}}}}, t0);
+  REQUIRE_FALSE(forward.ok());
+  CHECK_THAT(forward.error().message(), Catch::Contains("defined before"));
+  CHECK(*s.drop_segment("derived"));
+  CHECK(*s.drop_segment("base"));
+  CHECK_FALSE(*s.drop_segment("base"));
+}
+
+TEST_CASE("a snapshot keeps segment definitions and membership is evaluated again at load") {
+  profile_store s;
+  std::mt19937 rng(9);
+  s.apply(random_stream(rng, 300, 40, t0), indices(300));
+  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{1}}), s.newest_event_ms()).ok());
+  auto size = s.segment_size(*s.segments().find("buyers"));
+  temp_directory dir;
+  auto path = dir.path() + "/s.snap";
+  snapshot_encoder enc;
+  std::string bytes = enc.header({0, 1, 0, s.stats().events, 0, t0});
+  bytes += enc.segments(s.segment_definitions());
+  s.begin_capture();
+  std::vector<profile_store::captured_profile> all;
+  while (!s.capture_slice(1000, all)) {
+  }
+  s.end_capture();
+  bytes += enc.profiles(all);
+  bytes += enc.end();
+  {
+    auto fd = create_for_write(path);
+    REQUIRE(fd.ok());
+    REQUIRE(write_all(fd->get(), bytes, path).ok());
+  }
+  profile_store back;
+  REQUIRE(load_snapshot(path, back).ok());
+  auto id = back.segments().find("buyers");
+  REQUIRE(id);
+  CHECK(back.segment_size(*id) == size);
+}
