@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "actors/coordinator_actor.hpp"
@@ -14,9 +15,11 @@
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/node_recovery.hpp"
+#include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
+#include "core/condition.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
 #include "core/profile_view.hpp"
@@ -123,6 +126,11 @@ struct engine::impl {
     }
     data_lock = std::move(node->lock);
     items->reset(node->catalog);
+    if (!node->shards.empty() && node->shards[0].store) {
+      std::lock_guard<std::mutex> guard(segments_mu);
+      for (auto& [name, where] : node->shards[0].store->segment_definitions())
+        node_segments.names.push_back(name);
+    }
     if (node->newest_event_ms >= 0)
       observe_ts(node->newest_event_ms);
     if (opts.log)
@@ -145,6 +153,7 @@ struct engine::impl {
       // Shards snapshot at evenly spread times, not all at once.
       s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
       s.log = opts.log;
+      s.hub = hub;
       if (!s.catalog)
         s.catalog = items->current();
       shards.push_back(spawn_shard(system, std::move(s)));
@@ -248,6 +257,15 @@ struct engine::impl {
   std::atomic<size_t> in_flight{0};
   /// Orders upsert_items calls: versions reach every shard in version order.
   std::mutex upsert_mu;
+  /// Segment changes for subscribers.
+  std::shared_ptr<segment_hub> hub = std::make_shared<segment_hub>();
+  /// The node's segment names, for checking conditions at the edge.
+  std::mutex segments_mu;
+  segment_directory node_segments;
+  segment_directory segments_now() {
+    std::lock_guard<std::mutex> guard(segments_mu);
+    return node_segments;
+  }
   std::chrono::steady_clock::time_point started;
 };
 
@@ -459,7 +477,8 @@ void engine::query(const value& where, const value& options, callback done) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
     return done(st);
-  auto q = parse_query(where, options, now_ms());
+  auto known = im.segments_now();
+  auto q = parse_query(where, options, now_ms(), &known);
   if (!q.ok())
     return done(q.error());
   if (!im.admit())
@@ -565,6 +584,132 @@ void engine::snapshot(callback done) {
                   }});
 }
 
+void engine::define_segment(const std::string& name, const value& where, callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (name.empty() || name.size() > max_id_bytes)
+    return done(status{error_code::bad_request, "name must be a segment name of 1 to 256 bytes"});
+  auto known = im.segments_now();
+  if (auto c = condition::compile(where, nullptr, &known); !c.ok())
+    return done(c.error());
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto* ip = impl_.get();
+  im.ask<uint64_t>(
+      0, std::move(done),
+      [ip, name](uint64_t size) -> result<value> {
+        {
+          std::lock_guard<std::mutex> guard(ip->segments_mu);
+          if (!ip->node_segments.find(name))
+            ip->node_segments.names.push_back(name);
+        }
+        value out{value::map{}};
+        out.set("name", value{name});
+        out.set("size", value{size});
+        return out;
+      },
+      segdef_atom::value, name, where);
+}
+
+void engine::drop_segment(const std::string& name, callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto* ip = impl_.get();
+  im.ask<bool>(
+      0, std::move(done),
+      [ip, name](bool dropped) -> result<value> {
+        {
+          std::lock_guard<std::mutex> guard(ip->segments_mu);
+          auto& names = ip->node_segments.names;
+          names.erase(std::remove(names.begin(), names.end(), name), names.end());
+        }
+        value out{value::map{}};
+        out.set("dropped", value{dropped});
+        return out;
+      },
+      segdrop_atom::value, name);
+}
+
+void engine::list_segments(callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<value>(
+      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
+      seglist_atom::value);
+}
+
+void engine::segment_members(const std::string& name, const value& options, callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (!options.is_nil() && !options.is_map())
+    return done(status{error_code::bad_request, "options must be a map with optional keys limit and cursor"});
+  uint64_t limit = 100, shard = 0, slot = 0;
+  if (auto* l = options.is_map() ? options.find("limit") : nullptr) {
+    if (!l->get_uint(limit) || limit < 1 || limit > 10000)
+      return done(status{error_code::bad_request, "options.limit must be an integer from 1 to 10000"});
+  }
+  if (auto* c = options.is_map() ? options.find("cursor") : nullptr; c && !c->is_nil()) {
+    auto bad_cursor = status{error_code::bad_request,
+                             "options.cursor must be the cursor a previous segment_members answer gave"};
+    if (!c->is_string())
+      return done(bad_cursor);
+    auto& text = c->as_string();
+    auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
+        text.find_first_not_of("0123456789:") != std::string::npos || text.find(':', colon + 1) != std::string::npos)
+      return done(bad_cursor);
+    shard = std::stoull(text.substr(0, colon));
+    slot = std::stoull(text.substr(colon + 1));
+    if (shard >= im.opts.shards)
+      return done(bad_cursor);
+  }
+  if (!im.segments_now().find(name))
+    return done(status{error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  im.ask<value>(
+      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
+      segmembers_atom::value, name, shard, slot, limit);
+}
+
+result<uint64_t> engine::subscribe(const std::vector<std::string>& segments, segment_sink sink) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return st;
+  auto known = im.segments_now();
+  std::set<std::string> names;
+  for (auto& s : segments) {
+    if (!known.find(s))
+      return status{error_code::not_found, "no segment '" + s + "'; define it first (list_segments shows them)"};
+    names.insert(s);
+  }
+  return im.hub->subscribe(std::move(names), [sink = std::move(sink)](std::vector<segment_event>& events) {
+    value::array out;
+    out.reserve(events.size());
+    for (auto& e : events) {
+      value m{value::map{}};
+      m.set("segment", value{e.segment});
+      m.set("user", value{e.user});
+      m.set("entered", value{e.entered});
+      m.set("ts", value{e.ts});
+      out.push_back(std::move(m));
+    }
+    sink(out);
+  });
+}
+
+void engine::unsubscribe(uint64_t id) {
+  impl_->hub->unsubscribe(id);
+}
+
 bool engine::ready() const {
   return impl_->phase.load(std::memory_order_acquire) == impl::serving;
 }
@@ -619,6 +764,18 @@ result<value> engine::stats_sync() {
 }
 result<value> engine::snapshot_sync() {
   return wait_for([&](callback cb) { snapshot(std::move(cb)); });
+}
+result<value> engine::define_segment_sync(const std::string& name, const value& where) {
+  return wait_for([&](callback cb) { define_segment(name, where, std::move(cb)); });
+}
+result<value> engine::drop_segment_sync(const std::string& name) {
+  return wait_for([&](callback cb) { drop_segment(name, std::move(cb)); });
+}
+result<value> engine::list_segments_sync() {
+  return wait_for([&](callback cb) { list_segments(std::move(cb)); });
+}
+result<value> engine::segment_members_sync(const std::string& name, const value& options) {
+  return wait_for([&](callback cb) { segment_members(name, options, std::move(cb)); });
 }
 
 }  // namespace persona

@@ -95,6 +95,23 @@ class engine {
   /// Writes a snapshot of every shard; answers {"shards", "bytes", "duration_ms"}.
   void snapshot(callback done);
 
+  // Live segments (docs/segments.md).
+  /// Defines or redefines a segment; answers {"name", "size"}.
+  void define_segment(const std::string& name, const value& where, callback done);
+  /// Answers {"dropped": bool}.
+  void drop_segment(const std::string& name, callback done);
+  /// Answers [{"name", "where", "size"}].
+  void list_segments(callback done);
+  /// Answers {"users", "cursor"}; options: limit (default 100, max 10000), cursor.
+  void segment_members(const std::string& name, const value& options, callback done);
+  /// Receives batches of segment events, each {"segment", "user",
+  /// "entered", "ts"}; called on actor threads, so it must only queue.
+  using segment_sink = std::function<void(value::array&)>;
+  /// Subscribes `sink` to the changes of `segments`; answers the
+  /// subscription's id, or not_found naming an unknown segment.
+  result<uint64_t> subscribe(const std::vector<std::string>& segments, segment_sink sink);
+  void unsubscribe(uint64_t id);
+
   /// Whether recovery is over and the engine serves calls. Until then every
   /// call is answered `unavailable`, saying what recovery is doing.
   bool ready() const;
@@ -117,6 +134,10 @@ class engine {
   result<value> query_sync(const value& where, const value& options = value{});
   result<value> stats_sync();
   result<value> snapshot_sync();
+  result<value> define_segment_sync(const std::string& name, const value& where);
+  result<value> drop_segment_sync(const std::string& name);
+  result<value> list_segments_sync();
+  result<value> segment_members_sync(const std::string& name, const value& options = value{});
 
  private:
   struct impl;

@@ -26,6 +26,10 @@ using merge_atom = caf::atom_constant<caf::atom("merge")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using catalog_atom = caf::atom_constant<caf::atom("catalog")>;
+using segdef_atom = caf::atom_constant<caf::atom("segdef")>;
+using segdrop_atom = caf::atom_constant<caf::atom("segdrop")>;
+using seglist_atom = caf::atom_constant<caf::atom("seglist")>;
+using segmembers_atom = caf::atom_constant<caf::atom("segmembers")>;
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// A shard's note to itself: apply the next slice of its pending batches.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;

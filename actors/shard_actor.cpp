@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "actors/error_conversion.hpp"
+#include "actors/segment_hub.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_read.hpp"
 #include "core/shard_files.hpp"
@@ -82,13 +83,19 @@ struct shard_state {
   /// Answers waiting for their records to be synced (fsync=always).
   std::deque<std::pair<uint64_t, settle_fn>> awaiting_sync;
   uint32_t batch_slices_in_a_row = 0;
-  bool prefer_snapshot_slice = false;
   /// Whether a drain message is on its way to this shard.
   bool draining = false;
   std::unique_ptr<snapshot_job> snapshot;
   /// Requests for a snapshot that arrived while one was running.
   std::vector<caf::typed_response_promise<shard_snapshot>> next_snapshot;
   uint64_t erases_since_snapshot = 0;
+  /// A sweep of time-dependent segments: next slot, its "now"; and the
+  /// "now" of the last one started.
+  bool sweeping = false;
+  size_t sweep_next = 0;
+  int64_t sweep_now = 0;
+  int64_t last_sweep_now = -1;
+  uint32_t background_turn = 0;
   uint64_t snapshots_written = 0;
   uint64_t last_snapshot_bytes = 0;
   double last_snapshot_ms = 0;
@@ -152,16 +159,59 @@ struct shard_state {
   }
 
   /// What the next slice should be.
-  enum class slice_kind { none, write, scan, snapshot };
+  enum class slice_kind { none, write, scan, snapshot, sweep };
   slice_kind next_slice() const {
     bool capture = snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
-    bool background = !queries.empty() || capture;
-    if (background && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice)) {
-      if (capture && (queries.empty() || prefer_snapshot_slice))
-        return slice_kind::snapshot;
-      return slice_kind::scan;
-    }
+    slice_kind candidates[3];
+    size_t n = 0;
+    if (!queries.empty())
+      candidates[n++] = slice_kind::scan;
+    if (capture)
+      candidates[n++] = slice_kind::snapshot;
+    if (sweeping)
+      candidates[n++] = slice_kind::sweep;
+    if (n > 0 && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice))
+      return candidates[background_turn % n];
     return writes.empty() ? slice_kind::none : slice_kind::write;
+  }
+
+  /// Starts a sweep of time-dependent segments when event time has moved
+  /// on far enough since the last.
+  void maybe_start_sweep() {
+    if (sweeping || !store->has_time_segments())
+      return;
+    auto now = store->newest_event_ms();
+    if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
+      return;
+    sweeping = true;
+    sweep_next = 0;
+    sweep_now = now;
+    last_sweep_now = now;
+  }
+
+  void sweep_slice() {
+    store->refresh_time_segments(sweep_now, sweep_next, query_slice());
+    sweep_next += query_slice();
+    if (sweep_next >= store->slot_count())
+      sweeping = false;
+  }
+
+  /// Call before changing profiles: collect membership changes while
+  /// someone subscribes.
+  void listen() { store->collect_segment_changes(setup.hub && setup.hub->active()); }
+
+  /// Hands membership changes to subscribers.
+  void flush_segment_changes() {
+    auto changes = store->take_segment_changes();
+    if (changes.empty() || !setup.hub)
+      return;
+    std::vector<segment_event> out;
+    out.reserve(changes.size());
+    auto& names = store->segments().names;
+    for (auto& c : changes)
+      out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(), std::move(c.user),
+                                  c.entered, c.ts});
+    setup.hub->publish(out);
   }
 
   /// Applies the next slice of the oldest pending change; answers it when done.
@@ -257,6 +307,7 @@ void schedule_drain(self_ptr self) {
 void drain(self_ptr self) {
   auto& st = self->state;
   st.draining = false;
+  st.listen();
   switch (st.next_slice()) {
     case shard_state::slice_kind::write:
       ++st.batch_slices_in_a_row;
@@ -264,17 +315,24 @@ void drain(self_ptr self) {
       break;
     case shard_state::slice_kind::scan:
       st.batch_slices_in_a_row = 0;
-      st.prefer_snapshot_slice = true;
+      ++st.background_turn;
       st.scan_slice();
       break;
     case shard_state::slice_kind::snapshot:
       st.batch_slices_in_a_row = 0;
-      st.prefer_snapshot_slice = false;
+      ++st.background_turn;
       st.capture_slice();
+      break;
+    case shard_state::slice_kind::sweep:
+      st.batch_slices_in_a_row = 0;
+      ++st.background_turn;
+      st.sweep_slice();
       break;
     case shard_state::slice_kind::none:
       break;
   }
+  st.maybe_start_sweep();
+  st.flush_segment_changes();
   schedule_drain(self);
 }
 
@@ -286,11 +344,17 @@ caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload, 
   auto seq = st.log_change(kind, payload);
   if (!seq.ok())
     return to_caf_error(seq.error());
-  if (st.writes.empty() && !st.must_wait(*seq))
-    return reply(apply());
+  if (st.writes.empty() && !st.must_wait(*seq)) {
+    st.listen();
+    auto r = apply();
+    st.flush_segment_changes();
+    return reply(std::move(r));
+  }
   auto promise = self->make_response_promise<T>();
   st.run_in_order([self, promise, apply = std::move(apply), seq = *seq]() mutable {
+    self->state.listen();
     auto r = std::make_shared<result<T>>(apply());
+    self->state.flush_segment_changes();
     self->state.settle(seq, [promise, r](const status* err) mutable {
       if (err)
         promise.deliver(to_caf_error(*err));
@@ -360,6 +424,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
     job.writer->write(job.encoder.header(h));
+    job.writer->write(job.encoder.segments(s.store->segment_definitions()));
     job.writer->write_later(job.encoder.catalog_later(s.catalog));
     job.capturing = true;
   });
@@ -458,8 +523,15 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
           start_snapshot(self, std::nullopt);
         }
         bool small = st.writes.empty() && batch.events.size() <= st.setup.slice_events;
-        if (small && !st.must_wait(seq))
-          return st.store->apply(batch.events, batch.indices, st.catalog.get());
+        if (small && !st.must_wait(seq)) {
+          st.listen();
+          auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
+          st.maybe_start_sweep();
+          st.flush_segment_changes();
+          if (st.sweeping)
+            schedule_drain(self);
+          return out;
+        }
         auto promise = self->make_response_promise<batch_outcome>();
         pending_write w;
         w.batch = std::move(batch);
@@ -514,6 +586,44 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                   st.catalog = catalog ? catalog : st.catalog->with(*records, version);
                                   return version;
                                 });
+      },
+      [=](segdef_atom, const std::string& name, const value& where) -> caf::result<uint64_t> {
+        return change<uint64_t>(self, wal_kind::segment_define, encode_segment_define_payload(name, where),
+                                [self, name, where]() {
+                                  auto& st = self->state;
+                                  return st.store->define_segment(name, where, st.store->newest_event_ms());
+                                });
+      },
+      [=](segdrop_atom, const std::string& name) -> caf::result<bool> {
+        return change<bool>(self, wal_kind::segment_drop, encode_segment_drop_payload(name),
+                            [self, name]() { return self->state.store->drop_segment(name); });
+      },
+      [=](seglist_atom) {
+        auto& store = *self->state.store;
+        value out{value::map{}};
+        auto& names = store.segments().names;
+        for (segment_id id = 0; id < names.size(); ++id) {
+          if (names[id].empty())
+            continue;
+          value entry{value::array{*store.segment_condition(id), value{store.segment_size(id)}}};
+          out.set(names[id], std::move(entry));
+        }
+        return out;
+      },
+      [=](segmembers_atom, const std::string& name, uint64_t from_slot, uint64_t limit) -> caf::result<value> {
+        auto& store = *self->state.store;
+        auto id = store.segments().find(name);
+        if (!id)
+          return to_caf_error({error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
+        size_t next = from_slot;
+        auto users = store.segment_members(*id, next, limit);
+        value out{value::map{}};
+        value::array list;
+        for (auto& u : users)
+          list.emplace_back(std::move(u));
+        out.set("users", value{std::move(list)});
+        out.set("next", next >= store.slot_count() ? value{} : value{static_cast<uint64_t>(next)});
+        return out;
       },
       [=](query_atom, query_request& q) -> caf::result<query_partial> {
         auto& st = self->state;

@@ -8,6 +8,11 @@
 // slices under full load. Point reads, which travel at high priority, wait
 // for a slice, not for every queued batch or a whole scan.
 //
+// Live segments: membership is kept by the store as changes apply; when
+// event time has moved on by `segment_sweep_ms`, time-dependent segments
+// are re-evaluated over every profile in slices (like a scan); changes go
+// to the node's segment_hub when someone subscribed.
+//
 // Durability (when the shard has a directory): every change (a batch, set
 // attributes, erase, fold, catalog update) is appended to the shard's WAL
 // when it arrives, then applied in arrival order: changes queue behind
@@ -28,6 +33,10 @@
 //   (export, user)                             -> std::string image | not_found
 //   (fold, target, image, fold_id, now_ms, fields) -> value (target's profile)
 //   (catalog, catalog_update)                  -> uint64_t version
+//   (segdef, name, where)                      -> uint64_t the shard's members
+//   (segdrop, name)                            -> bool dropped
+//   (seglist)                                  -> value {name: [where, size]}
+//   (segmembers, name, from_slot, limit)       -> value {"users", "next"}
 //   (query, query_request)                     -> query_partial
 //   (snapshot)                                 -> shard_snapshot
 //   (stats)                                    -> shard_stats
@@ -47,6 +56,7 @@
 namespace persona {
 
 class profile_store;
+class segment_hub;
 
 /// Events a shard applies before it looks at its mailbox again.
 constexpr size_t default_slice_events = 64;
@@ -77,6 +87,10 @@ struct shard_setup {
   uint64_t next_seq = 1;
   /// Deletes since the newest snapshot began (replayed from the WAL).
   uint64_t erases_since_snapshot = 0;
+  /// Where membership changes go for subscribers; may be null.
+  std::shared_ptr<segment_hub> hub;
+  /// Event time that must pass before time-dependent segments are swept again.
+  int64_t segment_sweep_ms = 60000;
   log_sink log;
 };
 

@@ -34,10 +34,11 @@ result<std::vector<std::string>> parse_fields_option(const value& options) {
   return fields;
 }
 
-result<query_request> parse_query(const value& where, const value& options, int64_t default_now_ms) {
+result<query_request> parse_query(const value& where, const value& options, int64_t default_now_ms,
+                                  const segment_directory* segments) {
   if (!options.is_nil() && !options.is_map())
     return status{error_code::bad_request, "options must be a map"};
-  auto compiled = condition::compile(where, nullptr);
+  auto compiled = condition::compile(where, nullptr, segments);
   if (!compiled.ok())
     return compiled.error();
   query_request q;

@@ -9,6 +9,7 @@
 
 #include "core/aggregate.hpp"
 #include "core/status.hpp"
+#include "core/segment_directory.hpp"
 #include "core/value.hpp"
 
 namespace persona {
@@ -29,7 +30,8 @@ struct query_request {
 
 /// Validates `where` and `options` (limit, fields, aggregate, now).
 /// `default_now_ms` is used when options carry no `now`.
-result<query_request> parse_query(const value& where, const value& options, int64_t default_now_ms);
+result<query_request> parse_query(const value& where, const value& options, int64_t default_now_ms,
+                                  const segment_directory* segments = nullptr);
 
 /// Parses the `now` option shared by time-dependent methods: absent or nil
 /// gives `fallback`.

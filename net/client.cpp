@@ -23,6 +23,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   frame_decoder decoder{size_t{1} << 31};
   mutable std::mutex mutex;
   std::unordered_map<uint32_t, callback> waiting;
+  notification_handler notified;  // guarded by mutex
   uint32_t next_id = 1;
   std::deque<std::string> queue;  // touched on the I/O thread only
   bool writing = false;
@@ -93,8 +94,21 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   void on_message(const msgpack::object& o) {
     rpc_message m;
     std::optional<uint32_t> id;
-    if (parse_message(o, m, id) || m.type != rpc_message::kind::response)
-      return;  // notifications from the node are not used yet
+    if (parse_message(o, m, id))
+      return;
+    if (m.type == rpc_message::kind::notification) {
+      notification_handler handler;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        handler = notified;
+      }
+      auto params = to_value(*m.params, "params");
+      if (handler && params.ok())
+        handler(m.method, *params);
+      return;
+    }
+    if (m.type != rpc_message::kind::response)
+      return;
     callback done;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -127,6 +141,11 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
 };
 
 client::client() : impl_(std::make_shared<impl>()) {}
+
+void client::on_notification(notification_handler handler) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->notified = std::move(handler);
+}
 
 client::~client() {
   close();

@@ -20,6 +20,8 @@ namespace persona::net {
 class client {
  public:
   using callback = std::function<void(result<value>)>;
+  /// Receives a notification the node sends (method, params array).
+  using notification_handler = std::function<void(const std::string& method, value& params)>;
 
   client();
   ~client();
@@ -40,6 +42,10 @@ class client {
   /// Blocking call. REQUIRES: not called from a callback.
   result<value> call_sync(const std::string& method, const value& params,
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  /// Handles notifications from the node (segment_event after subscribe);
+  /// called on the client's I/O thread. Set it before subscribing.
+  void on_notification(notification_handler handler);
 
   /// Closes the connection; pending calls fail with `unavailable`.
   void close();

@@ -31,6 +31,11 @@ constexpr method_info kMethods[] = {
     {"query", role_query},
     {"delete_profile", role_admin},
     {"merge_profiles", role_admin},
+    {"define_segment", role_admin},
+    {"drop_segment", role_admin},
+    {"list_segments", role_query},
+    {"segment_members", role_query},
+    {"subscribe", role_query},
 };
 
 const method_info* find_method(const std::string& name) {
@@ -85,7 +90,8 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     return done(status{error_code::unknown_method,
                        "no method '" + method +
                            "'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
-                           "set_attributes, get_profile, delete_profile, merge_profiles, query"});
+                           "set_attributes, get_profile, delete_profile, merge_profiles, query, "
+                           "define_segment, drop_segment, list_segments, segment_members, subscribe"});
   if (info->role != 0) {
     if (!cfg_.tokens.empty() && !conn.authenticated)
       return done(status{error_code::unauthenticated,
@@ -177,7 +183,76 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
       return done(options.error());
     return engine_.query(*where, *options, std::move(done));
   }
+  if (method == "define_segment") {
+    if (auto st = arity(method, p, 2, 2, "[name, where]"); !st.ok())
+      return done(st);
+    auto name = user_param(p, 0, "name");
+    if (!name.ok())
+      return done(name.error());
+    auto where = to_value(p.at(1), "where");
+    if (!where.ok())
+      return done(where.error());
+    return engine_.define_segment(*name, *where, std::move(done));
+  }
+  if (method == "drop_segment") {
+    if (auto st = arity(method, p, 1, 1, "[name]"); !st.ok())
+      return done(st);
+    auto name = user_param(p, 0, "name");
+    if (!name.ok())
+      return done(name.error());
+    return engine_.drop_segment(*name, std::move(done));
+  }
+  if (method == "list_segments") {
+    if (p.size() != 0)
+      return done(bad("list_segments takes no params"));
+    return engine_.list_segments(std::move(done));
+  }
+  if (method == "segment_members") {
+    if (auto st = arity(method, p, 1, 2, "[name, options]"); !st.ok())
+      return done(st);
+    auto name = user_param(p, 0, "name");
+    if (!name.ok())
+      return done(name.error());
+    auto options = options_param(p, 1, method);
+    if (!options.ok())
+      return done(options.error());
+    return engine_.segment_members(*name, *options, std::move(done));
+  }
+  if (method == "subscribe") {
+    if (auto st = arity(method, p, 1, 1, "[[segment names]]"); !st.ok())
+      return done(st);
+    auto names = to_value(p.at(0), "segments");
+    if (!names.ok())
+      return done(names.error());
+    if (!names->is_array() || names->as_array().empty())
+      return done(bad("segments must be a non-empty array of segment names"));
+    std::vector<std::string> list;
+    for (auto& n : names->as_array()) {
+      if (!n.is_string())
+        return done(bad("segments must be an array of segment names (strings)"));
+      list.push_back(n.as_string());
+    }
+    if (!conn.push_segment_events)
+      return done(status{error_code::internal, "this connection cannot receive notifications"});
+    auto id = engine_.subscribe(list, conn.push_segment_events);
+    if (!id.ok())
+      return done(id.error());
+    conn.subscriptions.push_back(*id);
+    value::array subscribed;
+    for (auto& n : list)
+      subscribed.emplace_back(n);
+    value out{value::map{}};
+    out.set("subscribed", value{std::move(subscribed)});
+    return done(std::move(out));
+  }
   done(status{error_code::internal, "method '" + method + "' is listed but not dispatched"});
+}
+
+void dispatcher::release(connection_state& conn) {
+  for (auto id : conn.subscriptions)
+    engine_.unsubscribe(id);
+  conn.subscriptions.clear();
+  conn.push_segment_events = nullptr;
 }
 
 void dispatcher::handle_notification(const std::string& method, const msgpack::object& params,
@@ -254,6 +329,8 @@ void dispatcher::stats(reply done) {
     net.set("unknown_notifications", value{counters->unknown_notifications.load()});
     net.set("protocol_errors", value{counters->protocol_errors.load()});
     net.set("overloaded", value{counters->overloaded.load()});
+    net.set("segment_events_sent", value{counters->segment_events_sent.load()});
+    net.set("segment_events_dropped", value{counters->segment_events_dropped.load()});
     r->set("net", std::move(net));
     done(std::move(r));
   });

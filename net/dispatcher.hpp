@@ -10,6 +10,7 @@
 #include <functional>
 #include <msgpack.hpp>
 #include <string>
+#include <vector>
 
 #include "actors/engine.hpp"
 #include "net/node_config.hpp"
@@ -21,6 +22,11 @@ struct connection_state {
   bool authenticated = false;
   uint8_t roles = 0;
   std::string client;
+  /// Queues segment events for this connection (set by its session; called
+  /// from actor threads).
+  std::function<void(value::array&)> push_segment_events;
+  /// Segment subscriptions to end when the connection closes.
+  std::vector<uint64_t> subscriptions;
 };
 
 /// Node-wide counters the dispatcher adds to `stats`.
@@ -33,6 +39,8 @@ struct network_counters {
   std::atomic<uint64_t> unknown_notifications{0};
   std::atomic<uint64_t> protocol_errors{0};
   std::atomic<uint64_t> overloaded{0};
+  std::atomic<uint64_t> segment_events_sent{0};
+  std::atomic<uint64_t> segment_events_dropped{0};
 };
 
 class dispatcher {
@@ -49,6 +57,9 @@ class dispatcher {
   /// Applies a notification; nothing is answered. Unknown methods are
   /// counted and ignored.
   void handle_notification(const std::string& method, const msgpack::object& params, connection_state& conn);
+
+  /// Ends what a closing connection holds (its segment subscriptions).
+  void release(connection_state& conn);
 
   /// Roles a connection has before any hello.
   uint8_t initial_roles() const { return cfg_.tokens.empty() ? all_roles : 0; }

@@ -39,6 +39,8 @@ const setting kSettings[] = {
     {"max-in-flight", "8192", "requests in flight on the node before overloaded"},
     {"max-write-queue-bytes", "67108864",
      "reply bytes queued for a client that does not read, before closing it"},
+    {"max-subscriber-queue-bytes", "8388608",
+     "segment-event bytes queued for a slow subscriber before events are dropped (and the drop announced)"},
     {"request-timeout-ms", "5000", "deadline of each request to a shard (ms)"},
     {"max-batch-events", "100000", "events in one ingest call"},
     {"shard-slice-events", "64", "events a shard applies before it serves waiting reads again"},
@@ -133,6 +135,8 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(10000000, c.max_in_flight);
   if (name == "max-write-queue-bytes")
     return number(uint64_t{1} << 40, c.max_write_queue_bytes);
+  if (name == "max-subscriber-queue-bytes")
+    return number(uint64_t{1} << 40, c.max_subscriber_queue_bytes);
   if (name == "request-timeout-ms")
     return number(3600000, c.request_timeout_ms);
   if (name == "max-batch-events")

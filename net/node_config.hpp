@@ -55,6 +55,9 @@ struct node_config {
   /// Reply bytes queued for a client that does not read, before the
   /// connection is closed.
   size_t max_write_queue_bytes = 64u << 20;
+  /// Notification bytes queued for a subscriber that reads slowly before
+  /// segment events are dropped (and the drop announced).
+  size_t max_subscriber_queue_bytes = 8u << 20;
   /// Deadline of each request to a shard, in ms.
   uint64_t request_timeout_ms = 5000;
   /// Events in one ingest call.

@@ -32,6 +32,12 @@ session::session(asio::ip::tcp::socket socket, dispatcher& d, const node_config&
 
 void session::start() {
   auto self = shared_from_this();
+  std::weak_ptr<session> weak = self;
+  conn_.push_segment_events = [weak](value::array& events) {
+    if (auto s = weak.lock())
+      asio::post(s->socket_.get_executor(),
+                 [s, events = std::move(events)]() mutable { s->push_segment_events(events); });
+  };
   asio::dispatch(socket_.get_executor(), [self] { self->do_read(); });
 }
 
@@ -177,9 +183,34 @@ void session::do_write() {
     if (!self->write_queue_.empty())
       return self->do_write();
     self->writing_ = false;
+    if (self->dropped_events_ > 0)
+      return self->announce_dropped();
     if (self->closing_ || (self->reading_stopped_ && self->in_flight_ == 0))
       self->close_now("");
   });
+}
+
+void session::push_segment_events(value::array& events) {
+  if (closed_)
+    return;
+  uint64_t count = events.size();
+  auto bytes = encode_notification("segment_event", value{value::array{value{std::move(events)}}});
+  if (queued_bytes_ + bytes.size() > cfg_.max_subscriber_queue_bytes) {
+    dropped_events_ += count;
+    counters_.segment_events_dropped.fetch_add(count, std::memory_order_relaxed);
+    return;
+  }
+  counters_.segment_events_sent.fetch_add(count, std::memory_order_relaxed);
+  send(std::move(bytes));
+}
+
+void session::announce_dropped() {
+  value notice{value::map{}};
+  notice.set("dropped", value{dropped_events_});
+  notice.set("message", value{"segment events were dropped because this connection read too slowly; "
+                              "re-read the segments with segment_members to catch up"});
+  dropped_events_ = 0;
+  send(encode_notification("segment_events_dropped", value{value::array{std::move(notice)}}));
 }
 
 void session::close_after_flush(const std::string& why) {
@@ -197,6 +228,7 @@ void session::close_now(const std::string& why) {
   if (!why.empty())
     log_line(log_level::warning, "connection " + peer_ + " closed: " + why);
   closed_ = true;
+  dispatcher_.release(conn_);
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);

@@ -47,6 +47,11 @@ class session : public std::enable_shared_from_this<session> {
   void send(std::string bytes);
   void do_write();
   void close_after_flush(const std::string& why);
+  /// Sends segment events as a notification unless the subscriber's
+  /// backlog is full (then they are dropped and counted).
+  void push_segment_events(value::array& events);
+  /// After drops, once the backlog is written: tells the client how many.
+  void announce_dropped();
   void close_now(const std::string& why);
 
   boost::asio::ip::tcp::socket socket_;
@@ -63,6 +68,7 @@ class session : public std::enable_shared_from_this<session> {
   bool closing_ = false;
   bool closed_ = false;
   std::atomic<size_t> in_flight_{0};
+  uint64_t dropped_events_ = 0;
   std::string peer_;
 };
 
