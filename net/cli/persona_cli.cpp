@@ -21,6 +21,7 @@
 
 #include "net/cli/event_file.hpp"
 #include "net/cli/json_value.hpp"
+#include "net/cli/segment_commands.hpp"
 #include "net/client.hpp"
 
 using namespace persona;
@@ -44,7 +45,13 @@ const char* kUsage =
     "                                         users matching a condition, with aggregates\n"
     "  set-attrs USER JSON-MAP                set or (with null) delete attributes\n"
     "  delete USER                            delete a profile\n"
-    "  merge SOURCE TARGET                    fold SOURCE into TARGET, delete SOURCE\n";
+    "  merge SOURCE TARGET                    fold SOURCE into TARGET, delete SOURCE\n"
+    "  segments list                          live segments with their sizes\n"
+    "  segments define NAME WHERE-JSON        define (or redefine) a live segment\n"
+    "  segments drop NAME                     drop a segment\n"
+    "  segments members NAME [--limit=100] [--all]\n"
+    "                                         its members, one per line\n"
+    "  subscribe NAME... [--count=N]          print users entering and leaving, as JSON lines\n";
 
 struct options {
   std::string host = "127.0.0.1";
@@ -321,5 +328,9 @@ int main(int argc, char** argv) {
       return usage_error("merge takes SOURCE and TARGET");
     return print(c.call_sync("merge_profiles", args({value{o.positional[1]}, value{o.positional[2]}})));
   }
+  if (cmd == "segments")
+    return cli::run_segments(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
+  if (cmd == "subscribe")
+    return cli::run_subscribe(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   return usage_error("unknown command '" + cmd + "'");
 }

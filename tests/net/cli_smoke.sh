@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # persona-cli against a real node: ingest a CSV file with one bad row (exit 3,
-# the rejection summarised), then read the profile and query it.
+# the rejection summarised), then read the profile and query it; define a
+# segment, list it, page through its members, and watch a user enter it.
 set -euo pipefail
 personad="$1"
 cli="$2"
@@ -25,5 +26,17 @@ grep -q "bad_type" "$dir/out.txt"
 "$cli" --port=\$1 query '{"tag": "active"}' --limit=5 | grep -q '"count": 1'
 if "$cli" --port=\$1 get nobody 2> "$dir/err.txt"; then exit 1; fi
 grep -q "error: not_found" "$dir/err.txt"
+"$cli" --port=\$1 segments define buyers '{"field": "counts.purchase", "op": ">=", "value": 1}' | grep -q "buyers: 1 members"
+"$cli" --port=\$1 segments list | grep -q "^buyers  *1 "
+"$cli" --port=\$1 segments members buyers --all --limit=1 | grep -qx alice
+"$cli" --port=\$1 subscribe buyers --count=1 > "$dir/events.jsonl" 2> /dev/null &
+watcher=\$!
+sleep 0.5
+echo '{"user": "carol", "type": "purchase", "item": "sku-9", "price": 3}' > "$dir/carol.jsonl"
+"$cli" --port=\$1 ingest "$dir/carol.jsonl" > /dev/null
+wait \$watcher
+grep -q '"user":"carol"' "$dir/events.jsonl"
+grep -q '"entered":true' "$dir/events.jsonl"
+"$cli" --port=\$1 segments drop buyers | grep -q dropped
 CHECK
 "$(dirname "$0")/run_with_node.sh" "$personad" bash "$dir/check.sh" "{port}"
