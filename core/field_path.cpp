@@ -200,8 +200,9 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
       return optional_number(p.purchases.avg_purchased_price());
     case field_kind::risk_score:
       return field_value::of(risk_score(p, ctx.now_ms, ctx.cfg));
-    // Not computed until clustering and prediction exist: missing, honestly.
     case field_kind::cluster:
+      return p.cluster < 0 ? field_value{} : field_value::of(p.cluster);
+    // Not computed until prediction exists: missing, honestly.
     case field_kind::predict_purchase_propensity:
     case field_kind::predict_churn_risk:
     case field_kind::recent_items:

@@ -43,6 +43,9 @@ struct profile {
   event_id_window seen_ids;
   /// Time of the newest add_to_cart, for `cart_abandoner`; -1 if none.
   int64_t last_cart_ms = -1;
+  /// The nearest centroid of the node's cluster model; -1 when there is no
+  /// model or the profile lacks one of its features.
+  int16_t cluster = -1;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
   /// Ids of the live segments the profile is in (segment_directory), ascending.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include "core/event_validation.hpp"
 #include "core/id_index.hpp"
 #include "core/item_catalog.hpp"
+#include "core/kmeans.hpp"
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
@@ -151,6 +153,23 @@ class profile_store {
   void collect_segment_changes(bool on) { collect_changes_ = on; }
   std::vector<segment_change> take_segment_changes() { return std::move(changes_); }
 
+  // Clusters (kmeans.hpp): a training reads every profile's features once
+  // into standardized points, answers seeding draws and Lloyd steps over
+  // them, and ends with a model that sets every profile's `cluster`; the
+  // profiles events touch are assigned again as they change.
+
+  /// Moments of the features over the profiles that have them all; a
+  /// bad_request naming a path that is not a numeric profile field.
+  result<feature_moments> cluster_moments(const std::vector<std::string>& features, int64_t now_ms) const;
+  /// Reads the training points, standardized with `mean` and `scale`.
+  status cluster_prepare(const std::vector<std::string>& features, const std::vector<double>& mean,
+                         const std::vector<double>& scale, int64_t now_ms);
+  const kmeans_points& training_points() const { return training_; }
+  /// Installs `model` (null: none), sets every profile's cluster, and frees
+  /// the training points.
+  void set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms);
+  const std::shared_ptr<const cluster_model>& cluster_model_now() const { return model_; }
+
   /// The newest event time of any profile, or -1 (the node's "now" after a restart).
   int64_t newest_event_ms() const { return newest_ts_; }
 
@@ -188,6 +207,8 @@ class profile_store {
   void evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only = false);
   /// Takes `slot` out of every segment (it is being erased).
   void leave_segments(uint32_t slot);
+  /// Sets the cluster of `slot` from the model.
+  void assign_cluster(uint32_t slot, int64_t now_ms);
   read_context context(int64_t now_ms) const { return read_context{now_ms, symbols_, cfg_, &directory_}; }
 
   /// What the catalog says of one item, as this store's symbols.
@@ -238,6 +259,10 @@ class profile_store {
   std::vector<segment_id> order_;
   bool collect_changes_ = false;
   std::vector<segment_change> changes_;
+  /// The cluster model and its features resolved; the training's points.
+  std::shared_ptr<const cluster_model> model_;
+  std::vector<field_ref> model_fields_;
+  kmeans_points training_;
   /// apply()'s touched slots and the event types that touched them.
   std::vector<std::pair<uint32_t, uint32_t>> touched_;
 };

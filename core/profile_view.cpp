@@ -119,7 +119,7 @@ value render_key(const std::string& key, const profile& p, std::string_view user
     return value{std::move(names)};
   }
   if (key == "cluster")
-    return value{};
+    return p.cluster < 0 ? value{} : value{static_cast<int64_t>(p.cluster)};
   if (key == "predict") {
     // Filled once the prediction models exist; nil until then.
     value out{value::map{}};

@@ -45,6 +45,12 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
     case wal_kind::segment_drop:
       store.drop_segment(e.segment);
       break;
+    case wal_kind::cluster_model: {
+      auto model = std::make_shared<cluster_model>();
+      if (decode_cluster_model(e.model, *model))
+        store.set_cluster_model(std::move(model), store.newest_event_ms());
+      break;
+    }
   }
 }
 

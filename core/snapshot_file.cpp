@@ -10,7 +10,8 @@ namespace persona {
 
 namespace {
 
-enum snapshot_kind : uint8_t { header_kind = 1, catalog_kind = 2, profiles_kind = 3, end_kind = 4, segments_kind = 5 };
+enum snapshot_kind : uint8_t { header_kind = 1, catalog_kind = 2, profiles_kind = 3, end_kind = 4, segments_kind = 5,
+                             model_kind = 6 };
 
 template <class Fill>
 std::string packed(Fill fill) {
@@ -144,6 +145,12 @@ std::string snapshot_encoder::segments(const std::vector<std::pair<std::string, 
   return out;
 }
 
+std::string snapshot_encoder::cluster_model(const std::string& encoded) {
+  std::string out;
+  append_record(out, next_seq_++, model_kind, encoded);
+  return out;
+}
+
 std::string snapshot_encoder::profiles(const std::vector<profile_store::captured_profile>& batch) {
   auto body = packed([&](auto& pk) {
     pk.pack_array(static_cast<uint32_t>(batch.size()));
@@ -178,6 +185,7 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   bool have_header = false;
   std::vector<item_record> items;
   std::vector<std::pair<std::string, value>> segments;
+  std::shared_ptr<cluster_model> model;
   uint64_t ended_profiles = 0, ended_items = 0;
   auto bytes = read_records(path, [&](const file_record& r) -> std::string {
     if (!have_header && r.kind != header_kind)
@@ -247,6 +255,13 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         }
         return {};
       }
+      case model_kind: {
+        auto m = std::make_shared<persona::cluster_model>();
+        if (!decode_cluster_model(r.payload, *m))
+          return "the cluster model record is malformed";
+        model = std::move(m);
+        return {};
+      }
       case end_kind: {
         auto h = msgpack::unpack(r.payload.data(), r.payload.size());
         if (!map_uint(h.get(), "profiles", ended_profiles) || !map_uint(h.get(), "catalog_items", ended_items))
@@ -266,7 +281,10 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   out.bytes = *bytes;
   out.catalog = item_catalog().with(items, out.header.catalog_version);
   store.set_event_count(out.header.events);
-  // Membership is not stored: each segment is evaluated over the profiles.
+  // Clusters and membership are not stored per profile: they are
+  // evaluated again over the loaded profiles.
+  if (model)
+    store.set_cluster_model(std::move(model), store.newest_event_ms());
   for (auto& [name, where] : segments)
     if (auto r = store.define_segment(name, where, store.newest_event_ms()); !r.ok())
       return bad_snapshot(path, "segment '" + name + "' does not compile: " + r.error().message());

@@ -6,6 +6,7 @@
 //   catalog*  the shard's item catalog, in WAL catalog payloads
 //   segments  msgpack array of [name, condition (bin: value encoding)], in
 //             definition order (format 2 on; membership is re-evaluated at load)
+//   model     the cluster model, as its WAL payload (when there is one)
 //   profiles* msgpack arrays of [user, image] (image: profile_codec.hpp)
 //   end       msgpack map: profiles, catalog_items
 //
@@ -54,6 +55,8 @@ class snapshot_encoder {
                                              size_t items_per_record = 10000);
   /// The live segments' definitions, in definition order.
   std::string segments(const std::vector<std::pair<std::string, value>>& definitions);
+  /// The cluster model (kmeans.hpp encoding).
+  std::string cluster_model(const std::string& encoded);
   std::string profiles(const std::vector<profile_store::captured_profile>& batch);
   std::string end();
 

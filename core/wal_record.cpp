@@ -137,6 +137,9 @@ bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) 
       if (!r.get_string(out.segment))
         return false;
       break;
+    case wal_kind::cluster_model:
+      out.model = payload;
+      return true;
     default:
       return false;
   }

@@ -30,6 +30,8 @@ enum class wal_kind : uint8_t {
   segment_define = 6,
   /// drop_segment: name.
   segment_drop = 7,
+  /// train_clusters: the model (kmeans.hpp), set on every profile.
+  cluster_model = 8,
 };
 
 /// A WAL record's content, decoded. Only the members of `kind` are set.
@@ -44,6 +46,8 @@ struct wal_entry {
   std::vector<item_record> items;
   std::string segment;
   value where;
+  /// The encoded cluster model.
+  std::string model;
 };
 
 /// Writes the payload of a batch record into `out`, reusing its capacity.
