@@ -20,6 +20,7 @@
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
+#include "core/field_path.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
 #include "core/profile_view.hpp"
@@ -130,6 +131,8 @@ struct engine::impl {
       std::lock_guard<std::mutex> guard(segments_mu);
       for (auto& [name, where] : node->shards[0].store->segment_definitions())
         node_segments.names.push_back(name);
+      if (auto& model = node->shards[0].store->cluster_model_now())
+        last_clusters = model->result;
     }
     if (node->newest_event_ms >= 0)
       observe_ts(node->newest_event_ms);
@@ -209,7 +212,12 @@ struct engine::impl {
   /// type T to the result. REQUIRES: admit() returned true.
   template <class T, class Convert, class... Ts>
   void ask(size_t gateway, callback done, Convert convert, Ts... args) {
-    auto timeout = gateway_timeout();
+    ask_within<T>(gateway_timeout(), gateway, std::move(done), std::move(convert), std::move(args)...);
+  }
+
+  /// ask() with its own deadline (long calls: snapshots, training).
+  template <class T, class Convert, class... Ts>
+  void ask_within(std::chrono::milliseconds timeout, size_t gateway, callback done, Convert convert, Ts... args) {
     auto coord = coordinator;
     // The arguments are moved into the request: a batch is never copied.
     auto payload = std::make_shared<std::tuple<Ts...>>(std::move(args)...);
@@ -262,6 +270,8 @@ struct engine::impl {
   /// The node's segment names, for checking conditions at the edge.
   std::mutex segments_mu;
   segment_directory node_segments;
+  /// The last train_clusters answer (guarded by segments_mu); nil: none.
+  value last_clusters;
   segment_directory segments_now() {
     std::lock_guard<std::mutex> guard(segments_mu);
     return node_segments;
@@ -680,6 +690,65 @@ void engine::segment_members(const std::string& name, const value& options, call
       segmembers_atom::value, name, shard, slot, limit);
 }
 
+void engine::train_clusters(const value& options, callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (!options.is_nil() && !options.is_map())
+    return done(status{error_code::bad_request, "options must be a map with k, features, max_iter, seed"});
+  value o{value::map{}};
+  uint64_t k = 8, max_iter = 100, seed = 0;
+  auto* ko = options.is_map() ? options.find("k") : nullptr;
+  if (ko && (!ko->get_uint(k) || k < 1 || k > 256))
+    return done(status{error_code::bad_request, "options.k must be an integer from 1 to 256"});
+  auto* mo = options.is_map() ? options.find("max_iter") : nullptr;
+  if (mo && (!mo->get_uint(max_iter) || max_iter < 1 || max_iter > 10000))
+    return done(status{error_code::bad_request, "options.max_iter must be an integer from 1 to 10000"});
+  auto* so = options.is_map() ? options.find("seed") : nullptr;
+  if (so && !so->get_uint(seed))
+    return done(status{error_code::bad_request, "options.seed must be an unsigned integer"});
+  auto* fo = options.is_map() ? options.find("features") : nullptr;
+  if (!fo || !fo->is_array() || fo->as_array().empty() || fo->as_array().size() > 32)
+    return done(status{error_code::bad_request,
+                       "options.features must be an array of 1 to 32 numeric profile paths, such as "
+                       "[\"rfm.monetary\", \"rfm.frequency\"]"});
+  for (size_t i = 0; i < fo->as_array().size(); ++i) {
+    auto& f = fo->as_array()[i];
+    auto ref = f.is_string() ? parse_field_path(f.as_string()) : result<field_ref>(status{error_code::bad_request, "must be a string"});
+    if (!ref.ok())
+      return done(status{error_code::bad_request, "options.features[" + std::to_string(i) + "]: " +
+                                                      ref.error().message()});
+    if (ref->is_list() || ref->kind == field_kind::user || ref->kind == field_kind::cluster)
+      return done(status{error_code::bad_request, "options.features[" + std::to_string(i) + "]: '" +
+                                                      f.as_string() + "' is not a numeric field"});
+  }
+  o.set("k", value{k});
+  o.set("features", *fo);
+  o.set("max_iter", value{max_iter});
+  o.set("seed", value{seed});
+  if (!im.admit())
+    return done(overloaded_status(im.opts.max_in_flight));
+  auto* ip = impl_.get();
+  im.ask_within<value>(
+      im.opts.snapshot_timeout, im.query_gateway(), std::move(done),
+      [ip](value& v) -> result<value> {
+        std::lock_guard<std::mutex> guard(ip->segments_mu);
+        ip->last_clusters = v;
+        return std::move(v);
+      },
+      train_atom::value, std::move(o));
+}
+
+void engine::get_clusters(callback done) {
+  auto& im = *impl_;
+  if (auto st = im.gate(); !st.ok())
+    return done(st);
+  std::lock_guard<std::mutex> guard(im.segments_mu);
+  if (im.last_clusters.is_nil())
+    return done(status{error_code::not_found, "no clusters yet: train them with train_clusters"});
+  done(im.last_clusters);
+}
+
 result<uint64_t> engine::subscribe(const std::vector<std::string>& segments, segment_sink sink) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
@@ -773,6 +842,12 @@ result<value> engine::drop_segment_sync(const std::string& name) {
 }
 result<value> engine::list_segments_sync() {
   return wait_for([&](callback cb) { list_segments(std::move(cb)); });
+}
+result<value> engine::train_clusters_sync(const value& options) {
+  return wait_for([&](callback cb) { train_clusters(options, std::move(cb)); });
+}
+result<value> engine::get_clusters_sync() {
+  return wait_for([&](callback cb) { get_clusters(std::move(cb)); });
 }
 result<value> engine::segment_members_sync(const std::string& name, const value& options) {
   return wait_for([&](callback cb) { segment_members(name, options, std::move(cb)); });

@@ -104,6 +104,13 @@ class engine {
   void list_segments(callback done);
   /// Answers {"users", "cursor"}; options: limit (default 100, max 10000), cursor.
   void segment_members(const std::string& name, const value& options, callback done);
+  /// k-means over profile fields (docs/segments.md, "Clusters"); options
+  /// k (1 to 256, default 8), features (1 to 32 numeric paths), max_iter
+  /// (default 100), seed (default 0). Sets every profile's cluster.
+  void train_clusters(const value& options, callback done);
+  /// The last train_clusters answer, or not_found.
+  void get_clusters(callback done);
+
   /// Receives batches of segment events, each {"segment", "user",
   /// "entered", "ts"}; called on actor threads, so it must only queue.
   using segment_sink = std::function<void(value::array&)>;
@@ -137,6 +144,8 @@ class engine {
   result<value> define_segment_sync(const std::string& name, const value& where);
   result<value> drop_segment_sync(const std::string& name);
   result<value> list_segments_sync();
+  result<value> train_clusters_sync(const value& options);
+  result<value> get_clusters_sync();
   result<value> segment_members_sync(const std::string& name, const value& options = value{});
 
  private:

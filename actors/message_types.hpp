@@ -30,6 +30,10 @@ using segdef_atom = caf::atom_constant<caf::atom("segdef")>;
 using segdrop_atom = caf::atom_constant<caf::atom("segdrop")>;
 using seglist_atom = caf::atom_constant<caf::atom("seglist")>;
 using segmembers_atom = caf::atom_constant<caf::atom("segmembers")>;
+/// A step of a k-means training in a shard: (kmeans, op, args) -> value.
+using kmeans_atom = caf::atom_constant<caf::atom("kmeans")>;
+/// train_clusters at the coordinator.
+using train_atom = caf::atom_constant<caf::atom("train")>;
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// A shard's note to itself: apply the next slice of its pending batches.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;

@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "actors/error_conversion.hpp"
+#include "actors/kmeans_steps.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_read.hpp"
@@ -425,6 +426,8 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
                        .count();
     job.writer->write(job.encoder.header(h));
     job.writer->write(job.encoder.segments(s.store->segment_definitions()));
+    if (auto& model = s.store->cluster_model_now())
+      job.writer->write(job.encoder.cluster_model(encode_cluster_model(*model)));
     job.writer->write_later(job.encoder.catalog_later(s.catalog));
     job.capturing = true;
   });
@@ -624,6 +627,45 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         out.set("users", value{std::move(list)});
         out.set("next", next >= store.slot_count() ? value{} : value{static_cast<uint64_t>(next)});
         return out;
+      },
+      [=](kmeans_atom, const std::string& op, const value& args) -> caf::result<value> {
+        auto& st = self->state;
+        auto& store = *st.store;
+        auto now = store.newest_event_ms();
+        auto& a = args.as_array();
+        if (op == "moments") {
+          auto m = store.cluster_moments(strings_of(a.at(0)), now);
+          if (!m.ok())
+            return to_caf_error(m.error());
+          return moments_value(*m);
+        }
+        if (op == "prepare") {
+          if (auto r = store.cluster_prepare(strings_of(a.at(0)), numbers_of(a.at(1)), numbers_of(a.at(2)), now);
+              !r.ok())
+            return to_caf_error(r);
+          value out{value::map{}};
+          out.set("points", value{static_cast<uint64_t>(store.training_points().size())});
+          return out;
+        }
+        if (op == "draw")
+          return candidate_value(
+              store.training_points().draw(numbers_of(a.at(0)), static_cast<uint64_t>(a.at(1).as_int())));
+        if (op == "step")
+          return partial_value(store.training_points().step(numbers_of(a.at(0))));
+        if (op == "model") {
+          auto encoded = a.at(0).as_string();
+          return change<value>(self, wal_kind::cluster_model, encoded, [self, encoded]() -> result<value> {
+            auto model = std::make_shared<cluster_model>();
+            if (!decode_cluster_model(encoded, *model))
+              return status{error_code::internal, "a cluster model sent to a shard does not decode"};
+            auto& store = *self->state.store;
+            store.set_cluster_model(std::move(model), store.newest_event_ms());
+            value out{value::map{}};
+            out.set("assigned", value{static_cast<uint64_t>(store.size())});
+            return out;
+          });
+        }
+        return to_caf_error({error_code::internal, "unknown k-means step '" + op + "'"});
       },
       [=](query_atom, query_request& q) -> caf::result<query_partial> {
         auto& st = self->state;

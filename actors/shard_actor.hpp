@@ -37,6 +37,7 @@
 //   (segdrop, name)                            -> bool dropped
 //   (seglist)                                  -> value {name: [where, size]}
 //   (segmembers, name, from_slot, limit)       -> value {"users", "next"}
+//   (kmeans, op, args)                         -> value (a training step, kmeans_steps.hpp)
 //   (query, query_request)                     -> query_partial
 //   (snapshot)                                 -> shard_snapshot
 //   (stats)                                    -> shard_stats

@@ -36,6 +36,8 @@ constexpr method_info kMethods[] = {
     {"list_segments", role_query},
     {"segment_members", role_query},
     {"subscribe", role_query},
+    {"train_clusters", role_admin},
+    {"get_clusters", role_query},
 };
 
 const method_info* find_method(const std::string& name) {
@@ -91,7 +93,8 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
                        "no method '" + method +
                            "'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
                            "set_attributes, get_profile, delete_profile, merge_profiles, query, "
-                           "define_segment, drop_segment, list_segments, segment_members, subscribe"});
+                           "define_segment, drop_segment, list_segments, segment_members, subscribe, "
+                           "train_clusters, get_clusters"});
   if (info->role != 0) {
     if (!cfg_.tokens.empty() && !conn.authenticated)
       return done(status{error_code::unauthenticated,
@@ -244,6 +247,19 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     value out{value::map{}};
     out.set("subscribed", value{std::move(subscribed)});
     return done(std::move(out));
+  }
+  if (method == "train_clusters") {
+    if (auto st = arity(method, p, 0, 1, "[options]"); !st.ok())
+      return done(st);
+    auto options = options_param(p, 0, method);
+    if (!options.ok())
+      return done(options.error());
+    return engine_.train_clusters(*options, std::move(done));
+  }
+  if (method == "get_clusters") {
+    if (p.size() != 0)
+      return done(bad("get_clusters takes no params"));
+    return engine_.get_clusters(std::move(done));
   }
   done(status{error_code::internal, "method '" + method + "' is listed but not dispatched"});
 }
