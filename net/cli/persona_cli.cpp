@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "net/cli/cluster_commands.hpp"
 #include "net/cli/event_file.hpp"
 #include "net/cli/json_value.hpp"
 #include "net/cli/segment_commands.hpp"
@@ -51,7 +52,12 @@ const char* kUsage =
     "  segments drop NAME                     drop a segment\n"
     "  segments members NAME [--limit=100] [--all]\n"
     "                                         its members, one per line\n"
-    "  subscribe NAME... [--count=N]          print users entering and leaving, as JSON lines\n";
+    "  subscribe NAME... [--count=N]          print users entering and leaving, as JSON lines\n"
+    "  clusters train --k=N --features=a,b [--seed=N] [--max-iter=N]\n"
+    "                                         k-means; prints size and feature averages per cluster\n"
+    "  clusters show                          the current clusters\n"
+    "  clusters elbow --k=2..10 --features=a,b [--svg=FILE]\n"
+    "                                         inertia per k, and an SVG plot of it\n";
 
 struct options {
   std::string host = "127.0.0.1";
@@ -330,6 +336,8 @@ int main(int argc, char** argv) {
   }
   if (cmd == "segments")
     return cli::run_segments(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
+  if (cmd == "clusters")
+    return cli::run_clusters(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   if (cmd == "subscribe")
     return cli::run_subscribe(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   return usage_error("unknown command '" + cmd + "'");

@@ -38,5 +38,10 @@ wait \$watcher
 grep -q '"user":"carol"' "$dir/events.jsonl"
 grep -q '"entered":true' "$dir/events.jsonl"
 "$cli" --port=\$1 segments drop buyers | grep -q dropped
+"$cli" --port=\$1 clusters train --k=2 --features=counts.view,counts.purchase --seed=1 > "$dir/clusters.txt"
+grep -q "counts.purchase" "$dir/clusters.txt"
+grep -q "users clustered" "$dir/clusters.txt"
+"$cli" --port=\$1 clusters elbow --k=1..2 --features=counts.view,counts.purchase --svg="$dir/elbow.svg" > /dev/null
+grep -q "<polyline" "$dir/elbow.svg"
 CHECK
 "$(dirname "$0")/run_with_node.sh" "$personad" bash "$dir/check.sh" "{port}"
