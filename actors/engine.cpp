@@ -153,6 +153,7 @@ struct engine::impl {
       s.fsync_interval = opts.fsync_interval;
       s.snapshot_interval = opts.snapshot_interval;
       s.snapshot_wal_bytes = opts.snapshot_wal_bytes;
+      s.segment_sweep_interval = opts.segment_sweep_interval;
       // Shards snapshot at evenly spread times, not all at once.
       s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
       s.log = opts.log;

@@ -61,6 +61,8 @@ struct engine_options {
   std::chrono::milliseconds snapshot_interval{300000};
   /// WAL bytes a shard writes after a snapshot before it starts another.
   uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
+  /// Wall time between two sweeps of a shard's time-dependent segments.
+  std::chrono::milliseconds segment_sweep_interval{10000};
   /// Deadline of a `snapshot` call.
   std::chrono::milliseconds snapshot_timeout{600000};
   /// Receives recovery progress, warnings and snapshot lines; may be empty.

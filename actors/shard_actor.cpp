@@ -96,6 +96,7 @@ struct shard_state {
   size_t sweep_next = 0;
   int64_t sweep_now = 0;
   int64_t last_sweep_now = -1;
+  clock_type::time_point last_sweep_started{};
   uint32_t background_turn = 0;
   uint64_t snapshots_written = 0;
   uint64_t last_snapshot_bytes = 0;
@@ -184,6 +185,10 @@ struct shard_state {
     auto now = store->newest_event_ms();
     if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
       return;
+    auto wall = clock_type::now();
+    if (last_sweep_now >= 0 && wall - last_sweep_started < setup.segment_sweep_interval)
+      return;
+    last_sweep_started = wall;
     sweeping = true;
     sweep_next = 0;
     sweep_now = now;

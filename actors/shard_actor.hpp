@@ -9,9 +9,11 @@
 // for a slice, not for every queued batch or a whole scan.
 //
 // Live segments: membership is kept by the store as changes apply; when
-// event time has moved on by `segment_sweep_ms`, time-dependent segments
-// are re-evaluated over every profile in slices (like a scan); changes go
-// to the node's segment_hub when someone subscribed.
+// event time has moved on by `segment_sweep_ms` and at least
+// `segment_sweep_interval` of wall time has passed since the last sweep,
+// time-dependent segments are re-evaluated over every profile in slices
+// (like a scan); changes go to the node's segment_hub when someone
+// subscribed.
 //
 // Durability (when the shard has a directory): every change (a batch, set
 // attributes, erase, fold, catalog update) is appended to the shard's WAL
@@ -92,6 +94,10 @@ struct shard_setup {
   std::shared_ptr<segment_hub> hub;
   /// Event time that must pass before time-dependent segments are swept again.
   int64_t segment_sweep_ms = 60000;
+  /// Wall time between the starts of two sweeps, at least (a sweep
+  /// re-evaluates every profile; under fast ingest event time runs far
+  /// ahead of the wall clock).
+  std::chrono::milliseconds segment_sweep_interval{10000};
   log_sink log;
 };
 

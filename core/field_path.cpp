@@ -214,6 +214,14 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
   return {};
 }
 
+uint32_t tags_at(const profile& p, const read_context& ctx) {
+  if (ctx.tags_of != &p) {
+    ctx.tags = compute_tags(p, ctx.now_ms, ctx.cfg);
+    ctx.tags_of = &p;
+  }
+  return ctx.tags;
+}
+
 bool list_contains(const profile& p, const field_ref& ref, std::string_view item, const read_context& ctx) {
   switch (ref.kind) {
     case field_kind::recent_items: {
@@ -227,7 +235,7 @@ bool list_contains(const profile& p, const field_ref& ref, std::string_view item
     }
     case field_kind::tags: {
       auto t = tag_from_string(std::string(item));
-      return t && (compute_tags(p, ctx.now_ms, ctx.cfg) & tag_bit(*t));
+      return t && (tags_at(p, ctx) & tag_bit(*t));
     }
     case field_kind::risk_flags: {
       auto flags = p.risk.flags(ctx.now_ms, p.purchases, ctx.cfg.risk);

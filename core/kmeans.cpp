@@ -134,16 +134,22 @@ kmeans_partial kmeans_points::step(const std::vector<double>& centers) const {
   if (n == 0 || k == 0)
     return out;
   const_map c(centers.data(), static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d_));
-  // In blocks, so the n x k distance matrix stays small.
-  const size_t block = 4096;
+  Eigen::RowVectorXd center_norms = c.rowwise().squaredNorm().transpose();
+  // In blocks, so the distance matrix stays in cache; allocated once.
+  const size_t block = 2048;
+  Eigen::MatrixXd dist(static_cast<Eigen::Index>(std::min(block, n)), static_cast<Eigen::Index>(k));
   for (size_t first = 0; first < n; first += block) {
     auto rows = static_cast<Eigen::Index>(std::min(block, n - first));
     const_map xb(data_.data() + first * d_, rows, static_cast<Eigen::Index>(d_));
-    Eigen::MatrixXd dist = squared_distances(xb, c);
+    auto d = dist.topRows(rows);
+    d.noalias() = xb * c.transpose();
+    d *= -2.0;
+    d.rowwise() += center_norms;
+    d.colwise() += xb.rowwise().squaredNorm();
     for (Eigen::Index i = 0; i < rows; ++i) {
       Eigen::Index best = 0;
-      double best_d = dist.row(i).minCoeff(&best);
-      out.inertia += best_d;
+      double best_d = d.row(i).minCoeff(&best);
+      out.inertia += std::max(0.0, best_d);
       ++out.counts[static_cast<size_t>(best)];
       const double* p = point(first + static_cast<size_t>(i));
       double* s = out.sums.data() + static_cast<size_t>(best) * d_;

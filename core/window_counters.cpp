@@ -121,10 +121,19 @@ uint32_t window_counters::count(time_window w, event_type t, int64_t now_ms) con
   auto now_idx = static_cast<int64_t>(now_ms / g.bucket_ms);
   auto ti = static_cast<size_t>(t);
   auto wi = static_cast<uint8_t>(w);
+  // The window's buckets are one sorted run: walk it from the newest back.
+  size_t first = 0;
+  for (size_t w2 = 0; w2 < wi; ++w2)
+    first += sizes_[w2];
+  size_t last = first + sizes_[wi];
   uint32_t sum = 0;
-  for (auto& b : buckets_)
-    if (b.window == wi && b.index <= now_idx && b.index > now_idx - g.buckets)
+  for (size_t i = last; i > first; --i) {
+    auto& b = buckets_[i - 1];
+    if (b.index <= now_idx - g.buckets)
+      break;
+    if (b.index <= now_idx)
       sum += b.counts[ti];
+  }
   return sum;
 }
 

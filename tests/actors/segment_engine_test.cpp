@@ -16,6 +16,7 @@ engine_options options(const std::string& dir = "") {
   o.shards = 2;
   o.worker_threads = 2;
   o.data_dir = dir;
+  o.segment_sweep_interval = std::chrono::milliseconds(0);  // sweep as soon as event time moves
   return o;
 }
 
