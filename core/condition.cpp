@@ -269,6 +269,26 @@ void field_dependence(const field_ref& f, uint32_t& types, bool& now) {
   }
 }
 
+/// The event types that can change one tag (docs/profiles.md, "Tags").
+uint32_t tag_dependence(uint8_t tag_index) {
+  const uint32_t purchase = type_bit(event_type::purchase), refund = type_bit(event_type::refund);
+  switch (static_cast<tag>(tag_index)) {
+    case tag::window_shopper:
+      return type_bit(event_type::view) | purchase;
+    case tag::cart_abandoner:
+      return type_bit(event_type::add_to_cart) | purchase;
+    case tag::high_value:
+      return purchase | refund;
+    case tag::loyal:
+    case tag::churn_risk:
+      return purchase | refund;
+    case tag::bargain_hunter:
+      return all_types;  // prices seen on any event
+    default:
+      return all_types;  // new, active, dormant follow every event; risk too
+  }
+}
+
 void dependence(const node& n, uint32_t& types, bool& now) {
   switch (n.kind) {
     case op::all:
@@ -278,6 +298,9 @@ void dependence(const node& n, uint32_t& types, bool& now) {
         dependence(c, types, now);
       return;
     case op::has_tag:
+      types |= tag_dependence(n.tag_index);
+      now = true;
+      return;
     case op::in_segment:
       types |= all_types;
       now = true;

@@ -189,3 +189,42 @@ TEST_CASE("a snapshot keeps segment definitions and membership is evaluated agai
   REQUIRE(id);
   CHECK(back.segment_size(*id) == size);
 }
+
+TEST_CASE("with event time standing still, incremental membership is exact without any sweep") {
+  // Time cannot move anyone, so every difference would be a change the
+  // event-type filter wrongly skipped.
+  profile_store s;
+  std::mt19937 rng(GENERATE(4u, 5u));
+  auto at_once = [&](int n) {
+    std::vector<event> out;
+    for (int i = 0; i < n; ++i) {
+      auto user = "u" + std::to_string(rng() % 40);
+      auto type = static_cast<event_type>(rng() % 5);
+      auto e = make_event(user, type, t0, "i" + std::to_string(rng() % 6));
+      if (type == event_type::purchase || rng() % 3 == 0)
+        e = with_price(e, 5 + rng() % 300);
+      out.push_back(with_category(e, {"c" + std::to_string(rng() % 3)}));
+    }
+    return out;
+  };
+  s.apply(at_once(100), indices(100));
+  std::vector<std::pair<std::string, value>> defs = {
+      {"carts", value{value::map{{"tag", value{"cart_abandoner"}}}}},
+      {"window", value{value::map{{"tag", value{"window_shopper"}}}}},
+      {"valuable", value{value::map{{"tag", value{"high_value"}}}}},
+      {"bargain", value{value::map{{"tag", value{"bargain_hunter"}}}}},
+      {"active", value{value::map{{"tag", value{"active"}}}}},
+      {"likes_c1", parse("affinity.category.c1", ">=", value{0.3})},
+      {"views_24h", parse("windows.24h.view", ">=", value{int64_t{2}})},
+      {"aov", parse("rfm.avg_order_value", ">=", value{100.0})},
+      {"clicks", parse("counts.click", ">=", value{int64_t{2}})},
+  };
+  for (auto& [name, where] : defs)
+    REQUIRE(s.define_segment(name, where, t0).ok());
+  for (int round = 0; round < 30; ++round) {
+    s.apply(at_once(20), indices(20));
+    if (round % 10 == 9)
+      s.erase("u" + std::to_string(rng() % 40));
+  }
+  check_membership_is_exact(s, 40, t0);
+}
