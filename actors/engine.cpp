@@ -522,6 +522,8 @@ void engine::stats(callback done) {
           m.set("users", value{s.users});
           m.set("events", value{s.events});
           m.set("mailbox", value{s.mailbox});
+          m.set("segment_sweeps", value{s.segment_sweeps});
+          m.set("last_sweep_ms", value{s.last_sweep_ms});
           if (!ip->opts.data_dir.empty()) {
             m.set("wal_seq", value{s.wal_seq});
             m.set("wal_synced_seq", value{s.wal_synced_seq});

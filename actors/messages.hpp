@@ -40,6 +40,9 @@ struct shard_stats {
   uint64_t snapshots = 0;
   uint64_t last_snapshot_bytes = 0;
   double last_snapshot_ms = 0;
+  /// Sweeps of time-dependent segments done, and the last one's work time.
+  uint64_t segment_sweeps = 0;
+  double last_sweep_ms = 0;
 };
 
 /// An upsert_items call as every shard applies it: the records (logged in

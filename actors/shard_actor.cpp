@@ -97,6 +97,10 @@ struct shard_state {
   int64_t sweep_now = 0;
   int64_t last_sweep_now = -1;
   clock_type::time_point last_sweep_started{};
+  /// Time spent in the current sweep's slices; figures of the last one.
+  clock_type::duration sweep_busy{};
+  uint64_t sweeps_done = 0;
+  double last_sweep_ms = 0;
   uint32_t background_turn = 0;
   uint64_t snapshots_written = 0;
   uint64_t last_snapshot_bytes = 0;
@@ -196,10 +200,23 @@ struct shard_state {
   }
 
   void sweep_slice() {
+    auto t = clock_type::now();
     store->refresh_time_segments(sweep_now, sweep_next, query_slice());
+    sweep_busy += clock_type::now() - t;
     sweep_next += query_slice();
-    if (sweep_next >= store->slot_count())
+    if (sweep_next >= store->slot_count()) {
       sweeping = false;
+      ++sweeps_done;
+      last_sweep_ms = std::chrono::duration<double, std::milli>(sweep_busy).count();
+      sweep_busy = {};
+    }
+  }
+
+  /// Every segment was just evaluated at the shard's "now" (a definition):
+  /// the next sweep is due a full interval later.
+  void swept_now() {
+    last_sweep_now = store->newest_event_ms();
+    last_sweep_started = clock_type::now();
   }
 
   /// Call before changing profiles: collect membership changes while
@@ -599,7 +616,10 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         return change<uint64_t>(self, wal_kind::segment_define, encode_segment_define_payload(name, where),
                                 [self, name, where]() {
                                   auto& st = self->state;
-                                  return st.store->define_segment(name, where, st.store->newest_event_ms());
+                                  auto r = st.store->define_segment(name, where, st.store->newest_event_ms());
+                                  if (r.ok() && !st.sweeping)
+                                    st.swept_now();
+                                  return r;
                                 });
       },
       [=](segdrop_atom, const std::string& name) -> caf::result<bool> {
@@ -715,6 +735,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
           out.wal_bytes = st.wal->bytes_written();
         }
         out.snapshots = st.snapshots_written;
+        out.segment_sweeps = st.sweeps_done;
+        out.last_sweep_ms = st.last_sweep_ms;
         out.last_snapshot_bytes = st.last_snapshot_bytes;
         out.last_snapshot_ms = st.last_snapshot_ms;
         return out;

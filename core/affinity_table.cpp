@@ -83,4 +83,18 @@ double affinity_table::share(symbol key) const {
   return total > 0 ? mine / total : 0.0;
 }
 
+double affinity_table::score(symbol key) const {
+  for (auto& e : entries_)
+    if (e.key == key)
+      return e.score;
+  return -1;
+}
+
+double affinity_table::total() const {
+  double t = 0;
+  for (auto& e : entries_)
+    t += e.score;
+  return t;
+}
+
 }  // namespace persona

@@ -32,6 +32,11 @@ class affinity_table {
 
   /// The share of `key`, or a negative number when the table does not hold it.
   double share(symbol key) const;
+  /// The stored score of `key` (negative when absent), and the total of
+  /// all stored scores: share = score / total, for readers that ask
+  /// several keys of one table.
+  double score(symbol key) const;
+  double total() const;
 
   /// Folds `other` into this table; `remap` turns other's symbols into ours.
   template <class Remap>

@@ -166,7 +166,7 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
     case op::negate:
       return !eval(n.children[0], p, user, ctx);
     case op::has_tag:
-      return (tags_at(p, ctx) & (1u << n.tag_index)) != 0;
+      return tag_holds(p, static_cast<tag>(n.tag_index), ctx.now_ms, ctx.cfg);
     case op::in_segment:
       return std::binary_search(p.segments.begin(), p.segments.end(), n.segment);
     default:

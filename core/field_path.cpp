@@ -181,8 +181,14 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
       if (ref.bound == symbol_table::missing)
         return {};
       auto& table = ref.kind == field_kind::category_affinity ? p.category_affinity : p.brand_affinity;
-      double s = table.share(ref.bound);
-      return s < 0 ? field_value{} : field_value::of(s);
+      double mine = table.score(ref.bound);
+      if (mine < 0)
+        return {};
+      if (ctx.total_of != &table) {
+        ctx.total = table.total();
+        ctx.total_of = &table;
+      }
+      return field_value::of(ctx.total > 0 ? mine / ctx.total : 0.0);
     }
     case field_kind::rfm_recency_days:
       return optional_number(p.purchases.recency_days(ctx.now_ms));
@@ -214,14 +220,6 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
   return {};
 }
 
-uint32_t tags_at(const profile& p, const read_context& ctx) {
-  if (ctx.tags_of != &p) {
-    ctx.tags = compute_tags(p, ctx.now_ms, ctx.cfg);
-    ctx.tags_of = &p;
-  }
-  return ctx.tags;
-}
-
 bool list_contains(const profile& p, const field_ref& ref, std::string_view item, const read_context& ctx) {
   switch (ref.kind) {
     case field_kind::recent_items: {
@@ -235,7 +233,7 @@ bool list_contains(const profile& p, const field_ref& ref, std::string_view item
     }
     case field_kind::tags: {
       auto t = tag_from_string(std::string(item));
-      return t && (tags_at(p, ctx) & tag_bit(*t));
+      return t && tag_holds(p, *t, ctx.now_ms, ctx.cfg);
     }
     case field_kind::risk_flags: {
       auto flags = p.risk.flags(ctx.now_ms, p.purchases, ctx.cfg.risk);

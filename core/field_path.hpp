@@ -88,14 +88,11 @@ struct read_context {
   const profile_config& cfg;
   /// The evaluating shard's segments; null: none known.
   const segment_directory* segments = nullptr;
-  /// The tags of the profile last asked (several conditions over one
-  /// profile share one computation); keyed by the profile's address.
-  mutable const profile* tags_of = nullptr;
-  mutable uint32_t tags = 0;
+  /// The score total of the affinity table last read (several conditions
+  /// on one profile's affinities share one sum); keyed by its address.
+  mutable const affinity_table* total_of = nullptr;
+  mutable double total = 0;
 };
-
-/// The tags of `p` at ctx.now_ms, computed once per profile and context.
-uint32_t tags_at(const profile& p, const read_context& ctx);
 
 /// Reads a scalar field. Lists read as missing (use list_contains).
 field_value read_field(const profile& p, std::string_view user, const field_ref& ref,

@@ -33,6 +33,9 @@ constexpr uint32_t tag_bit(tag t) {
   return 1u << static_cast<unsigned>(t);
 }
 
+/// Whether `p` carries tag `t` at `now_ms` (one tag: cheaper than all).
+bool tag_holds(const profile& p, tag t, int64_t now_ms, const profile_config& cfg);
+
 /// The tags `p` carries at `now_ms`, as tag_bit()s.
 uint32_t compute_tags(const profile& p, int64_t now_ms, const profile_config& cfg);
 

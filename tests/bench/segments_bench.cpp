@@ -11,6 +11,7 @@
 // Reproduce with scripts/bench-segments.sh (docs/benchmarks.md).
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "actors/engine.hpp"
 #include "bench_driver.hpp"
@@ -170,6 +171,34 @@ int main(int argc, char** argv) {
   run = make_batches(shop, events, batch, false);
   double with = events / drive(eng, run, window, rejected);
   run.clear();
+  // What a sweep of the time-dependent segments costs: let the sweep
+  // interval pass, move event time on with a small batch, wait for it.
+  std::this_thread::sleep_for(eo.segment_sweep_interval + std::chrono::seconds(1));
+  {
+    auto later = make_batches(shop, 20000, batch, false);
+    for (auto& b : later)
+      for (auto& e : b)
+        e.ts += 3600000;
+    drive(eng, later, window, rejected);
+  }
+  double sweep_ms = 0;
+  for (int i = 0; i < 600 && sweep_ms == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto st = eng.stats_sync();
+    uint64_t done = 0;
+    double total = 0;
+    for (auto& sh : st->find("shards")->as_array()) {
+      done += sh.find("segment_sweeps")->as_int() > 0;
+      total = std::max(total, sh.find("last_sweep_ms")->as_double());
+    }
+    if (done == st->find("shards")->as_array().size())
+      sweep_ms = total;
+  }
+  std::printf("a sweep of the time-dependent segments over %llu users: %.0f ms of a shard's time; at one sweep "
+              "per %lld s, %.1f%% of it\n",
+              static_cast<unsigned long long>(wo.users), sweep_ms,
+              static_cast<long long>(eo.segment_sweep_interval.count() / 1000),
+              sweep_ms / static_cast<double>(eo.segment_sweep_interval.count()) * 100);
   // Profiles grow with every run, which slows the next a little: measure
   // without segments again after dropping them, and compare with the mean.
   for (auto& [name, c] : counters_only ? twenty_counter_segments() : twenty_segments())
