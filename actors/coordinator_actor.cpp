@@ -216,8 +216,8 @@ void ask_members(std::shared_ptr<members_page> page, size_t shard, uint64_t slot
   if (shard >= st.shards.size() || page->users.size() >= page->limit) {
     value out{value::map{}};
     out.set("users", value{std::move(page->users)});
-    out.set("cursor", shard >= st.shards.size() ? value{}
-                                                : value{std::to_string(shard) + ":" + std::to_string(slot)});
+    out.set("cursor",
+            shard >= st.shards.size() ? value{} : value{std::to_string(shard) + ":" + std::to_string(slot)});
     page->promise.deliver(std::move(out));
     return;
   }
@@ -264,9 +264,7 @@ void ask_shards(std::shared_ptr<cluster_job> job, const std::string& op, ArgsFor
   auto& st = self->state;
   fan_out<value>(
       st.shards.size(), st.timeout, [self](size_t i) { return self->state.shard_name(i); },
-      [&](size_t i) {
-        return self->request(st.shards[i], st.timeout, kmeans_atom::value, op, args_for(i));
-      },
+      [&](size_t i) { return self->request(st.shards[i], st.timeout, kmeans_atom::value, op, args_for(i)); },
       [job, then](std::vector<value>& answers, std::optional<status> err) mutable {
         if (err)
           return job->fail(*err);
@@ -297,9 +295,9 @@ void finish_training(std::shared_ptr<cluster_job> job) {
   result.set("sizes", value{std::move(sizes)});
   result.set("inertia", value{t.inertia()});
   result.set("iterations", value{static_cast<uint64_t>(t.iterations())});
-  result.set("duration_ms", value{std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                            job->started)
-                                      .count()});
+  result.set("duration_ms",
+             value{std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - job->started)
+                       .count()});
   cluster_model model;
   model.features = job->features;
   model.mean = job->mean;
@@ -323,8 +321,8 @@ void run_training(std::shared_ptr<cluster_job> job) {
       ask_shards(
           job, "draw",
           [&](size_t i) {
-            return value{value::array{numbers_value(t.centers()),
-                                      value{t.draw_seed(static_cast<uint32_t>(i))}}};
+            return value{
+                value::array{numbers_value(t.centers()), value{t.draw_seed(static_cast<uint32_t>(i))}}};
           },
           [job](std::vector<value>& answers) {
             std::vector<seed_candidate> candidates;
@@ -360,7 +358,8 @@ caf::result<value> train_clusters(self_ptr self, const value& options) {
   auto rp = self->make_response_promise<value>();
   auto& st = self->state;
   if (st.training) {
-    rp.deliver(to_caf_error({error_code::overloaded, "a train_clusters is already running; retry when it is done"}));
+    rp.deliver(
+        to_caf_error({error_code::overloaded, "a train_clusters is already running; retry when it is done"}));
     return rp;
   }
   st.training = true;
@@ -380,20 +379,25 @@ caf::result<value> train_clusters(self_ptr self, const value& options) {
         for (auto& a : answers)
           all.merge(moments_of(a));
         if (all.n == 0)
-          return job->fail({error_code::bad_request,
-                            "no user has every feature; choose features most profiles have (docs/segments.md)"});
+          return job->fail(
+              {error_code::bad_request,
+               "no user has every feature; choose features most profiles have (docs/segments.md)"});
         all.standardization(job->mean, job->scale);
         job->training = std::make_unique<kmeans_training>(job->k, job->features.size(), seed, max_iter);
         auto mean = numbers_value(job->mean), scale = numbers_value(job->scale);
         ask_shards(
-            job, "prepare", [&](size_t) { return value{value::array{features, mean, scale}}; },
+            job, "prepare",
+            [&](size_t) {
+              return value{value::array{features, mean, scale}};
+            },
             [job](std::vector<value>&) { run_training(job); });
       });
   return rp;
 }
 
 caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards,
-                                   std::chrono::milliseconds timeout, std::chrono::milliseconds snapshot_timeout) {
+                                   std::chrono::milliseconds timeout,
+                                   std::chrono::milliseconds snapshot_timeout) {
   self->state.shards = std::move(shards);
   self->state.timeout = timeout;
   self->state.snapshot_timeout = snapshot_timeout;
@@ -412,7 +416,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
         auto rp = self->make_response_promise<uint64_t>();
         auto version = update.version;
         fan_out<uint64_t>(
-            self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+            self, self->state.shards, self->state.timeout,
+            [self](size_t i) { return self->state.shard_name(i); },
             [rp, version](std::vector<uint64_t>&, std::optional<status> err) mutable {
               if (err)
                 rp.deliver(to_caf_error(*err));
@@ -426,7 +431,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
       [=](segdef_atom a, const std::string& name, const value& where) -> caf::result<uint64_t> {
         auto rp = self->make_response_promise<uint64_t>();
         fan_out<uint64_t>(
-            self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+            self, self->state.shards, self->state.timeout,
+            [self](size_t i) { return self->state.shard_name(i); },
             [rp](std::vector<uint64_t>& sizes, std::optional<status> err) mutable {
               if (err) {
                 rp.deliver(to_caf_error(*err));
@@ -443,7 +449,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
       [=](segdrop_atom a, const std::string& name) -> caf::result<bool> {
         auto rp = self->make_response_promise<bool>();
         fan_out<bool>(
-            self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+            self, self->state.shards, self->state.timeout,
+            [self](size_t i) { return self->state.shard_name(i); },
             [rp](std::vector<bool>& dropped, std::optional<status> err) mutable {
               if (err) {
                 rp.deliver(to_caf_error(*err));
@@ -457,7 +464,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
       [=](seglist_atom a) -> caf::result<value> {
         auto rp = self->make_response_promise<value>();
         fan_out<value>(
-            self, self->state.shards, self->state.timeout, [self](size_t i) { return self->state.shard_name(i); },
+            self, self->state.shards, self->state.timeout,
+            [self](size_t i) { return self->state.shard_name(i); },
             [rp](std::vector<value>& parts, std::optional<status> err) mutable {
               if (err) {
                 rp.deliver(to_caf_error(*err));
@@ -484,8 +492,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
             a);
         return rp;
       },
-      [=](segmembers_atom, const std::string& name, uint64_t shard, uint64_t slot, uint64_t limit)
-          -> caf::result<value> {
+      [=](segmembers_atom, const std::string& name, uint64_t shard, uint64_t slot,
+          uint64_t limit) -> caf::result<value> {
         auto page = std::make_shared<members_page>(
             members_page{self, name, limit, {}, self->make_response_promise<value>()});
         auto promise = page->promise;
@@ -501,7 +509,8 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
 }  // namespace
 
 caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
-                             std::chrono::milliseconds shard_timeout, std::chrono::milliseconds snapshot_timeout) {
+                             std::chrono::milliseconds shard_timeout,
+                             std::chrono::milliseconds snapshot_timeout) {
   return sys.spawn(coordinator_behavior, std::move(shards), shard_timeout, snapshot_timeout);
 }
 

@@ -25,6 +25,7 @@ namespace persona {
 /// Spawns a coordinator over `shards`; `shard_timeout` bounds every request
 /// it sends to a shard but snapshots, which `snapshot_timeout` bounds.
 caf::actor spawn_coordinator(caf::actor_system& sys, std::vector<caf::actor> shards,
-                             std::chrono::milliseconds shard_timeout, std::chrono::milliseconds snapshot_timeout);
+                             std::chrono::milliseconds shard_timeout,
+                             std::chrono::milliseconds snapshot_timeout);
 
 }  // namespace persona

@@ -20,8 +20,8 @@
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
-#include "core/field_path.hpp"
 #include "core/event_validation.hpp"
+#include "core/field_path.hpp"
 #include "core/item_catalog.hpp"
 #include "core/profile_view.hpp"
 #include "core/query.hpp"
@@ -218,7 +218,8 @@ struct engine::impl {
 
   /// ask() with its own deadline (long calls: snapshots, training).
   template <class T, class Convert, class... Ts>
-  void ask_within(std::chrono::milliseconds timeout, size_t gateway, callback done, Convert convert, Ts... args) {
+  void ask_within(std::chrono::milliseconds timeout, size_t gateway, callback done, Convert convert,
+                  Ts... args) {
     auto coord = coordinator;
     // The arguments are moved into the request: a batch is never copied.
     auto payload = std::make_shared<std::tuple<Ts...>>(std::move(args)...);
@@ -568,8 +569,9 @@ void engine::snapshot(callback done) {
   if (auto st = im.gate(); !st.ok())
     return done(st);
   if (im.opts.data_dir.empty())
-    return done(status{error_code::unavailable, "this node keeps no data directory, so it writes no snapshots; "
-                                                "start personad with --data-dir"});
+    return done(status{error_code::unavailable,
+                       "this node keeps no data directory, so it writes no snapshots; "
+                       "start personad with --data-dir"});
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
   auto started = std::chrono::steady_clock::now();
@@ -677,7 +679,8 @@ void engine::segment_members(const std::string& name, const value& options, call
     auto& text = c->as_string();
     auto colon = text.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
-        text.find_first_not_of("0123456789:") != std::string::npos || text.find(':', colon + 1) != std::string::npos)
+        text.find_first_not_of("0123456789:") != std::string::npos ||
+        text.find(':', colon + 1) != std::string::npos)
       return done(bad_cursor);
     shard = std::stoull(text.substr(0, colon));
     slot = std::stoull(text.substr(colon + 1));
@@ -717,10 +720,11 @@ void engine::train_clusters(const value& options, callback done) {
                        "[\"rfm.monetary\", \"rfm.frequency\"]"});
   for (size_t i = 0; i < fo->as_array().size(); ++i) {
     auto& f = fo->as_array()[i];
-    auto ref = f.is_string() ? parse_field_path(f.as_string()) : result<field_ref>(status{error_code::bad_request, "must be a string"});
+    auto ref = f.is_string() ? parse_field_path(f.as_string())
+                             : result<field_ref>(status{error_code::bad_request, "must be a string"});
     if (!ref.ok())
-      return done(status{error_code::bad_request, "options.features[" + std::to_string(i) + "]: " +
-                                                      ref.error().message()});
+      return done(status{error_code::bad_request,
+                         "options.features[" + std::to_string(i) + "]: " + ref.error().message()});
     if (ref->is_list() || ref->kind == field_kind::user || ref->kind == field_kind::cluster)
       return done(status{error_code::bad_request, "options.features[" + std::to_string(i) + "]: '" +
                                                       f.as_string() + "' is not a numeric field"});
@@ -760,7 +764,8 @@ result<uint64_t> engine::subscribe(const std::vector<std::string>& segments, seg
   std::set<std::string> names;
   for (auto& s : segments) {
     if (!known.find(s))
-      return status{error_code::not_found, "no segment '" + s + "'; define it first (list_segments shows them)"};
+      return status{error_code::not_found,
+                    "no segment '" + s + "'; define it first (list_segments shows them)"};
     names.insert(s);
   }
   return im.hub->subscribe(std::move(names), [sink = std::move(sink)](std::vector<segment_event>& events) {

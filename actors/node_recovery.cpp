@@ -28,9 +28,9 @@ status check_shard_count(const std::string& dir, size_t shards) {
       auto written = std::stoull(line.substr(7));
       if (written != shards)
         return {error_code::bad_request, "the data directory '" + dir + "' holds " + std::to_string(written) +
-                                             " shards, but the node was started with " + std::to_string(shards) +
-                                             "; start it with --shards=" + std::to_string(written) +
-                                             " (users are routed by shard count)"};
+                                             " shards, but the node was started with " +
+                                             std::to_string(shards) + "; start it with --shards=" +
+                                             std::to_string(written) + " (users are routed by shard count)"};
       return {};
     }
   }
@@ -135,8 +135,9 @@ result<recovered_node> recover_node(const engine_options& opts,
     node.wal_records += r.wal_records;
     if (opts.log)
       opts.log(false, s.dir + ": " +
-                          (r.snapshot.empty() ? std::string("no snapshot")
-                                              : "snapshot with " + std::to_string(r.snapshot_profiles) + " profiles") +
+                          (r.snapshot.empty()
+                               ? std::string("no snapshot")
+                               : "snapshot with " + std::to_string(r.snapshot_profiles) + " profiles") +
                           ", " + std::to_string(r.wal_records) + " WAL records replayed in " +
                           std::to_string(static_cast<int>(r.seconds * 1000)) + " ms");
     node.shards.push_back(std::move(s));

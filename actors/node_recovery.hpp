@@ -33,6 +33,7 @@ struct recovered_node {
 
 /// Recovers `opts.data_dir` for `opts.shards` shards. `progress` receives
 /// a short line on what recovery is doing (for `ping` while recovering).
-result<recovered_node> recover_node(const engine_options& opts, const std::function<void(std::string)>& progress);
+result<recovered_node> recover_node(const engine_options& opts,
+                                    const std::function<void(std::string)>& progress);
 
 }  // namespace persona

@@ -5,8 +5,8 @@
 
 #include "actors/error_conversion.hpp"
 #include "actors/kmeans_steps.hpp"
-#include "actors/segment_hub.hpp"
 #include "actors/message_types.hpp"
+#include "actors/segment_hub.hpp"
 #include "actors/shard_read.hpp"
 #include "core/shard_files.hpp"
 #include "core/snapshot_file.hpp"
@@ -127,7 +127,8 @@ struct shard_state {
       return wal_error;
     auto seq = wal->append(static_cast<uint8_t>(kind), payload);
     if (!seq.ok())
-      return status{error_code::unavailable, shard_name() + " could not write its write-ahead log, so the change " +
+      return status{error_code::unavailable, shard_name() +
+                                                 " could not write its write-ahead log, so the change " +
                                                  "was not applied: " + seq.error().message()};
     return seq;
   }
@@ -167,7 +168,8 @@ struct shard_state {
   /// What the next slice should be.
   enum class slice_kind { none, write, scan, snapshot, sweep };
   slice_kind next_slice() const {
-    bool capture = snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
+    bool capture =
+        snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
     slice_kind candidates[3];
     size_t n = 0;
     if (!queries.empty())
@@ -232,8 +234,8 @@ struct shard_state {
     out.reserve(changes.size());
     auto& names = store->segments().names;
     for (auto& c : changes)
-      out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(), std::move(c.user),
-                                  c.entered, c.ts});
+      out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
+                                  std::move(c.user), c.entered, c.ts});
     setup.hub->publish(out);
   }
 
@@ -362,7 +364,8 @@ void drain(self_ptr self) {
 /// A change other than a batch: logged now, applied in order, answered
 /// once applied (and synced under fsync=always).
 template <class T>
-caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload, std::function<result<T>()> apply) {
+caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
+                      std::function<result<T>()> apply) {
   auto& st = self->state;
   auto seq = st.log_change(kind, payload);
   if (!seq.ok())
@@ -396,10 +399,11 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   auto& st = self->state;
   if (!st.durable() || !st.wal) {
     if (promise)
-      promise->deliver(to_caf_error(
-          st.durable() ? st.wal_error
-                       : status{error_code::unavailable, "this node keeps no data directory, so it writes no "
-                                                         "snapshots; start personad with --data-dir"}));
+      promise->deliver(to_caf_error(st.durable()
+                                        ? st.wal_error
+                                        : status{error_code::unavailable,
+                                                 "this node keeps no data directory, so it writes no "
+                                                 "snapshots; start personad with --data-dir"}));
     return;
   }
   if (st.snapshot) {
@@ -469,10 +473,11 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
     st.last_snapshot_bytes = bytes;
     st.last_snapshot_ms = ms;
     auto removed = prune_shard_files(st.setup.dir, job->seq, job->drop_fallback);
-    st.log(false, "snapshot at WAL record " + std::to_string(job->seq) + ": " + std::to_string(job->profiles) +
-                      " profiles, " + std::to_string(bytes) + " bytes in " + std::to_string(static_cast<int>(ms)) +
-                      " ms; removed " + std::to_string(removed.size()) + " older file(s)" +
-                      (job->drop_fallback ? " (deletes since the previous snapshot: it is dropped too)" : ""));
+    st.log(false,
+           "snapshot at WAL record " + std::to_string(job->seq) + ": " + std::to_string(job->profiles) +
+               " profiles, " + std::to_string(bytes) + " bytes in " + std::to_string(static_cast<int>(ms)) +
+               " ms; removed " + std::to_string(removed.size()) + " older file(s)" +
+               (job->drop_fallback ? " (deletes since the previous snapshot: it is dropped too)" : ""));
     shard_snapshot out{st.setup.index, job->seq, job->profiles, bytes, ms};
     for (auto& p : job->promises)
       p.deliver(out);
@@ -512,8 +517,9 @@ void open_wal(self_ptr self) {
     st.wal = std::move(*wal);
     return;
   }
-  st.wal_error = {error_code::unavailable, st.shard_name() + " has no write-ahead log, so it accepts no changes: " +
-                                               wal.error().message()};
+  st.wal_error = {
+      error_code::unavailable,
+      st.shard_name() + " has no write-ahead log, so it accepts no changes: " + wal.error().message()};
   st.log(true, st.wal_error.message());
 }
 
@@ -521,7 +527,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
   st.setup.slice_events = std::max<size_t>(1, st.setup.slice_events);
-  st.store_ptr = st.setup.store ? std::move(st.setup.store) : std::make_shared<profile_store>(st.setup.profile);
+  st.store_ptr =
+      st.setup.store ? std::move(st.setup.store) : std::make_shared<profile_store>(st.setup.profile);
   st.store = st.store_ptr.get();
   st.catalog = st.setup.catalog ? std::move(st.setup.catalog) : std::make_shared<const item_catalog>();
   st.erases_since_snapshot = st.setup.erases_since_snapshot;
@@ -581,12 +588,13 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                    });
       },
       [=](erase_atom, const std::string& user) -> caf::result<bool> {
-        return change<bool>(self, wal_kind::erase, encode_erase_payload(user), [self, user]() -> result<bool> {
-          bool erased = self->state.store->erase(user);
-          if (erased)
-            ++self->state.erases_since_snapshot;
-          return erased;
-        });
+        return change<bool>(self, wal_kind::erase, encode_erase_payload(user),
+                            [self, user]() -> result<bool> {
+                              bool erased = self->state.store->erase(user);
+                              if (erased)
+                                ++self->state.erases_since_snapshot;
+                              return erased;
+                            });
       },
       [=](export_atom, const std::string& user) -> caf::result<std::string> {
         auto image = self->state.store->export_image(user);
@@ -638,7 +646,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         }
         return out;
       },
-      [=](segmembers_atom, const std::string& name, uint64_t from_slot, uint64_t limit) -> caf::result<value> {
+      [=](segmembers_atom, const std::string& name, uint64_t from_slot,
+          uint64_t limit) -> caf::result<value> {
         auto& store = *self->state.store;
         auto id = store.segments().find(name);
         if (!id)
@@ -665,7 +674,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
           return moments_value(*m);
         }
         if (op == "prepare") {
-          if (auto r = store.cluster_prepare(strings_of(a.at(0)), numbers_of(a.at(1)), numbers_of(a.at(2)), now);
+          if (auto r =
+                  store.cluster_prepare(strings_of(a.at(0)), numbers_of(a.at(1)), numbers_of(a.at(2)), now);
               !r.ok())
             return to_caf_error(r);
           value out{value::map{}};
@@ -714,9 +724,10 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         finish_snapshot(self, ok, error, bytes);
       },
       [=](synced_atom, uint64_t seq, bool ok, const std::string& error) {
-        self->state.on_synced(seq, ok ? status{} : status{error_code::unavailable,
-                                                          self->state.shard_name() +
-                                                              " could not sync its write-ahead log: " + error});
+        self->state.on_synced(
+            seq, ok ? status{}
+                    : status{error_code::unavailable,
+                             self->state.shard_name() + " could not sync its write-ahead log: " + error});
       },
       [=](stats_atom) {
         auto& st = self->state;

@@ -14,13 +14,20 @@ constexpr event_key string_keys[] = {event_key::brand,  event_key::query, event_
 template <class Event>
 auto string_field(Event& e, event_key k) -> decltype((e.id)) {
   switch (k) {
-    case event_key::brand: return e.brand;
-    case event_key::query: return e.query;
-    case event_key::session: return e.session;
-    case event_key::device: return e.device;
-    case event_key::geo: return e.geo;
-    case event_key::channel: return e.channel;
-    default: return e.id;
+    case event_key::brand:
+      return e.brand;
+    case event_key::query:
+      return e.query;
+    case event_key::session:
+      return e.session;
+    case event_key::device:
+      return e.device;
+    case event_key::geo:
+      return e.geo;
+    case event_key::channel:
+      return e.channel;
+    default:
+      return e.id;
   }
 }
 

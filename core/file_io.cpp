@@ -100,7 +100,8 @@ status make_directories(const std::string& dir) {
   }
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    return {error_code::unavailable, "'" + dir + "' exists but is not a directory; choose another data directory"};
+    return {error_code::unavailable,
+            "'" + dir + "' exists but is not a directory; choose another data directory"};
   return {};
 }
 

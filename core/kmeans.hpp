@@ -116,7 +116,9 @@ class kmeans_training {
   /// The centers so far (seeding) or now (iterating), k' x d.
   const std::vector<double>& centers() const { return centers_; }
   /// The seed shard `shard` draws with in the current seeding pass.
-  uint64_t draw_seed(uint32_t shard) const { return shard_seed(seed_, static_cast<uint32_t>(centers_.size() / d_), shard); }
+  uint64_t draw_seed(uint32_t shard) const {
+    return shard_seed(seed_, static_cast<uint32_t>(centers_.size() / d_), shard);
+  }
 
   /// Seeding: every shard's candidate, in shard order.
   void on_draws(const std::vector<seed_candidate>& candidates);
@@ -147,7 +149,5 @@ class kmeans_training {
 /// The model as bytes (WAL records, snapshots; docs/formats.md) and back.
 std::string encode_cluster_model(const cluster_model& m);
 bool decode_cluster_model(const std::string& bytes, cluster_model& out);
-
-
 
 }  // namespace persona

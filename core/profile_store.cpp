@@ -328,9 +328,11 @@ result<uint64_t> profile_store::define_segment(const std::string& name, const va
   auto compiled = condition::compile_interning(where, symbols_, &earlier);
   if (!compiled.ok()) {
     for (auto id : order_)
-      if (compiled.error().message().find("unknown segment '" + directory_.names[id] + "'") != std::string::npos)
-        return status{error_code::bad_request, compiled.error().message() + " (it is defined after '" + name +
-                                                   "'; a segment may refer only to segments defined before it)"};
+      if (compiled.error().message().find("unknown segment '" + directory_.names[id] + "'") !=
+          std::string::npos)
+        return status{error_code::bad_request,
+                      compiled.error().message() + " (it is defined after '" + name +
+                          "'; a segment may refer only to segments defined before it)"};
     return compiled.error();
   }
   segment_id id;
@@ -416,7 +418,8 @@ uint64_t profile_store::segment_size(segment_id id) const {
   return id < live_.size() && live_[id] ? live_[id]->size : 0;
 }
 
-std::vector<std::string> profile_store::segment_members(segment_id id, size_t& next_slot, size_t limit) const {
+std::vector<std::string> profile_store::segment_members(segment_id id, size_t& next_slot,
+                                                        size_t limit) const {
   std::vector<std::string> out;
   while (next_slot < slab_.size() && out.size() < limit) {
     auto& entry = slab_[next_slot++];
@@ -496,8 +499,9 @@ result<feature_moments> profile_store::cluster_moments(const std::vector<std::st
   return m;
 }
 
-status profile_store::cluster_prepare(const std::vector<std::string>& features, const std::vector<double>& mean,
-                                      const std::vector<double>& scale, int64_t now_ms) {
+status profile_store::cluster_prepare(const std::vector<std::string>& features,
+                                      const std::vector<double>& mean, const std::vector<double>& scale,
+                                      int64_t now_ms) {
   auto refs = feature_refs(features, symbols_);
   if (!refs.ok())
     return refs.error();

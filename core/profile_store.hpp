@@ -17,7 +17,6 @@
 
 #include "core/chunked_slab.hpp"
 #include "core/condition.hpp"
-#include "core/segment_directory.hpp"
 #include "core/event.hpp"
 #include "core/event_validation.hpp"
 #include "core/id_index.hpp"
@@ -26,6 +25,7 @@
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
+#include "core/segment_directory.hpp"
 #include "core/status.hpp"
 #include "core/symbol_table.hpp"
 #include "core/value.hpp"

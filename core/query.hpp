@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/aggregate.hpp"
-#include "core/status.hpp"
 #include "core/segment_directory.hpp"
+#include "core/status.hpp"
 #include "core/value.hpp"
 
 namespace persona {

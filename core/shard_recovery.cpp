@@ -151,7 +151,8 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
         last_progress = now;
         uint64_t at = segment_start_bytes + reader.offset();
         log(false, dir + ": replayed " + std::to_string(report.wal_records) + " records, " +
-                       std::to_string(total_bytes ? at * 100 / total_bytes : 100) + "% of the write-ahead log");
+                       std::to_string(total_bytes ? at * 100 / total_bytes : 100) +
+                       "% of the write-ahead log");
       }
     }
     auto size = file_size(path);

@@ -40,7 +40,6 @@ struct recovery_report {
   double seconds = 0;
 };
 
-
 /// Recovers the shard in `dir` (created if absent) into `store`, which must
 /// be empty. An error only when the directory cannot be read or written.
 result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log);

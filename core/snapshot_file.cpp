@@ -10,8 +10,14 @@ namespace persona {
 
 namespace {
 
-enum snapshot_kind : uint8_t { header_kind = 1, catalog_kind = 2, profiles_kind = 3, end_kind = 4, segments_kind = 5,
-                             model_kind = 6 };
+enum snapshot_kind : uint8_t {
+  header_kind = 1,
+  catalog_kind = 2,
+  profiles_kind = 3,
+  end_kind = 4,
+  segments_kind = 5,
+  model_kind = 6
+};
 
 template <class Fill>
 std::string packed(Fill fill) {
@@ -102,7 +108,8 @@ std::string snapshot_encoder::header(const snapshot_header& h) {
   return out;
 }
 
-std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items_per_record, uint64_t first_seq) {
+std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items_per_record,
+                                             uint64_t first_seq) {
   auto records = c.records();
   std::string out;
   for (size_t first = 0; first < records.size(); first += items_per_record) {
@@ -202,7 +209,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
           return "its format is not a version from 1 to " + std::to_string(snapshot_format_version);
         if (!map_uint(m, "shard", shard) || !map_uint(m, "shards", shards) ||
             !map_uint(m, "wal_seq", out.header.wal_seq) || !map_uint(m, "events", out.header.events) ||
-            !map_uint(m, "catalog_version", out.header.catalog_version) || !map_uint(m, "created_ms", created))
+            !map_uint(m, "catalog_version", out.header.catalog_version) ||
+            !map_uint(m, "created_ms", created))
           return "its header lacks a field";
         out.header.shard = static_cast<uint32_t>(shard);
         out.header.shards = static_cast<uint32_t>(shards);
@@ -225,7 +233,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         for (uint32_t i = 0; i < a.via.array.size; ++i) {
           auto& pair = a.via.array.ptr[i];
           if (pair.type != msgpack::type::ARRAY || pair.via.array.size != 2 ||
-              pair.via.array.ptr[0].type != msgpack::type::STR || pair.via.array.ptr[1].type != msgpack::type::BIN)
+              pair.via.array.ptr[0].type != msgpack::type::STR ||
+              pair.via.array.ptr[1].type != msgpack::type::BIN)
             return "a profile entry is not [user, image]";
           auto& u = pair.via.array.ptr[0].via.str;
           auto& b = pair.via.array.ptr[1].via.bin;
@@ -244,7 +253,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         for (uint32_t i = 0; i < a.via.array.size; ++i) {
           auto& pair = a.via.array.ptr[i];
           if (pair.type != msgpack::type::ARRAY || pair.via.array.size != 2 ||
-              pair.via.array.ptr[0].type != msgpack::type::STR || pair.via.array.ptr[1].type != msgpack::type::BIN)
+              pair.via.array.ptr[0].type != msgpack::type::STR ||
+              pair.via.array.ptr[1].type != msgpack::type::BIN)
             return "a segment entry is not [name, condition]";
           auto& n = pair.via.array.ptr[0].via.str;
           auto& b = pair.via.array.ptr[1].via.bin;
@@ -264,7 +274,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
       }
       case end_kind: {
         auto h = msgpack::unpack(r.payload.data(), r.payload.size());
-        if (!map_uint(h.get(), "profiles", ended_profiles) || !map_uint(h.get(), "catalog_items", ended_items))
+        if (!map_uint(h.get(), "profiles", ended_profiles) ||
+            !map_uint(h.get(), "catalog_items", ended_items))
           return "its end record lacks a count";
         return {};
       }

@@ -7,9 +7,12 @@ namespace persona {
 
 const char* to_string(fsync_policy p) {
   switch (p) {
-    case fsync_policy::always: return "always";
-    case fsync_policy::batch: return "batch";
-    case fsync_policy::none: return "none";
+    case fsync_policy::always:
+      return "always";
+    case fsync_policy::batch:
+      return "batch";
+    case fsync_policy::none:
+      return "none";
   }
   return "?";
 }

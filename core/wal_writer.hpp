@@ -40,7 +40,8 @@ class wal_writer {
 
   /// Opens a new segment in `dir` whose first record will be `next_seq`.
   static result<std::unique_ptr<wal_writer>> open(std::string dir, uint64_t next_seq, fsync_policy policy,
-                                                  std::chrono::milliseconds interval, synced_callback on_synced);
+                                                  std::chrono::milliseconds interval,
+                                                  synced_callback on_synced);
   /// Syncs what was appended, then stops the sync thread.
   ~wal_writer();
   wal_writer(const wal_writer&) = delete;
@@ -77,7 +78,7 @@ class wal_writer {
   fsync_policy policy_;
   std::chrono::milliseconds interval_;
   synced_callback on_synced_;
-  std::string frame_;  // append()'s buffer, reused
+  std::string frame_;           // append()'s buffer, reused
   uint64_t segment_bytes_ = 0;  // touched by the appending thread only
 
   std::mutex mu_;

@@ -60,8 +60,9 @@ int main(int argc, char** argv) {
                                 std::to_string(cfg->io_threads) + " I/O thread(s); started in " +
                                 std::to_string(static_cast<int>(ms)) + " ms");
   if (cfg->data_dir.empty())
-    log_line(log_level::warning,
-             "no data directory (--data-dir is empty): profiles live in memory only and a restart loses them");
+    log_line(
+        log_level::warning,
+        "no data directory (--data-dir is empty): profiles live in memory only and a restart loses them");
   else
     log_line(log_level::info, "data dir " + cfg->data_dir + ", fsync=" + to_string(cfg->fsync) +
                                   (cfg->fsync == fsync_policy::batch
@@ -77,8 +78,8 @@ int main(int argc, char** argv) {
       return;
     }
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    log_line(log_level::info, "ready: serving every method " + std::to_string(static_cast<int>(ms)) +
-                                  " ms after start");
+    log_line(log_level::info,
+             "ready: serving every method " + std::to_string(static_cast<int>(ms)) + " ms after start");
   });
   if (cfg->tokens.empty())
     log_line(log_level::info, "no tokens configured: every connection has every role");
@@ -90,9 +91,9 @@ int main(int argc, char** argv) {
   if (!cfg->data_dir.empty() && eng->ready()) {
     auto snap = eng->snapshot_sync();
     if (snap.ok())
-      log_line(log_level::info, "final snapshot: " + std::to_string(snap->find("bytes")->as_int()) +
-                                    " bytes in " +
-                                    std::to_string(static_cast<int>(snap->find("duration_ms")->as_double())) + " ms");
+      log_line(log_level::info,
+               "final snapshot: " + std::to_string(snap->find("bytes")->as_int()) + " bytes in " +
+                   std::to_string(static_cast<int>(snap->find("duration_ms")->as_double())) + " ms");
     else
       log_line(log_level::warning, "final snapshot failed: " + snap.error().message() +
                                        "; the write-ahead log has every change, the next start replays it");

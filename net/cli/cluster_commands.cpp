@@ -51,7 +51,8 @@ value train_options(const std::map<std::string, std::string>& flags, uint64_t k)
   if (!flag(flags, "seed").empty())
     o.set("seed", value{static_cast<uint64_t>(std::strtoull(flag(flags, "seed").c_str(), nullptr, 10))});
   if (!flag(flags, "max-iter").empty())
-    o.set("max_iter", value{static_cast<uint64_t>(std::strtoull(flag(flags, "max-iter").c_str(), nullptr, 10))});
+    o.set("max_iter",
+          value{static_cast<uint64_t>(std::strtoull(flag(flags, "max-iter").c_str(), nullptr, 10))});
   return o;
 }
 

@@ -46,9 +46,10 @@ std::string elbow_svg(const std::vector<std::pair<int, double>>& points, const s
     y_max = 1;
   auto x_of = [&](double k) { return left + (k - k_min) / (k_max - k_min) * plot_w; };
   auto y_of = [&](double y) { return top + plot_h - y / y_max * plot_h; };
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
-                    "font-family=\"sans-serif\" font-size=\"12\">\n"
-                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += "<text x=\"320\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" + escape(title) + "</text>\n";
   // Axes.
   svg += "<line x1=\"" + fmt("%.1f", left) + "\" y1=\"" + fmt("%.1f", top + plot_h) + "\" x2=\"" +
@@ -65,7 +66,8 @@ std::string elbow_svg(const std::vector<std::pair<int, double>>& points, const s
     svg += "<line x1=\"" + fmt("%.1f", left) + "\" y1=\"" + fmt("%.1f", y_of(y)) + "\" x2=\"" +
            fmt("%.1f", left + plot_w) + "\" y2=\"" + fmt("%.1f", y_of(y)) + "\" stroke=\"#ddd\"/>\n";
   }
-  svg += "<text x=\"320\" y=\"" + fmt("%.1f", height - 10) + "\" text-anchor=\"middle\">k (clusters)</text>\n";
+  svg +=
+      "<text x=\"320\" y=\"" + fmt("%.1f", height - 10) + "\" text-anchor=\"middle\">k (clusters)</text>\n";
   svg += "<text x=\"18\" y=\"" + fmt("%.1f", top + plot_h / 2) +
          "\" text-anchor=\"middle\" transform=\"rotate(-90 18 " + fmt("%.1f", top + plot_h / 2) +
          ")\">inertia (standardized units)</text>\n";

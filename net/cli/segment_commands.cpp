@@ -57,7 +57,8 @@ int run_segments(net::client& c, const std::vector<std::string>& args,
     auto r = c.call_sync("define_segment", params({value{args[1]}, *where}), std::chrono::minutes(10));
     if (!r.ok())
       return fail(r.error());
-    std::printf("segment %s: %lld members\n", args[1].c_str(), static_cast<long long>(r->find("size")->as_int()));
+    std::printf("segment %s: %lld members\n", args[1].c_str(),
+                static_cast<long long>(r->find("size")->as_int()));
     return 0;
   }
   if (sub == "drop" && args.size() == 2) {
@@ -117,7 +118,8 @@ int run_subscribe(net::client& c, const std::vector<std::string>& names,
   auto r = c.call_sync("subscribe", params({list}));
   if (!r.ok())
     return fail(r.error());
-  std::fprintf(stderr, "subscribed to %s; waiting for events (Ctrl-C stops)\n", r->find("subscribed")->to_json().c_str());
+  std::fprintf(stderr, "subscribed to %s; waiting for events (Ctrl-C stops)\n",
+               r->find("subscribed")->to_json().c_str());
   // Until enough events came, or the connection ends (a ping fails).
   std::unique_lock<std::mutex> lock(m);
   while (count == 0 || seen < count) {

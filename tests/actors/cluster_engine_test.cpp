@@ -27,7 +27,8 @@ void feed(engine& eng, int users) {
     auto user = "u" + std::to_string(u);
     bool big = u % 2 == 0;
     for (int i = 0; i < (big ? 2 : 12); ++i)
-      events.push_back(with_price(make_event(user, event_type::purchase, t0 + u * 1000 + i, "i1"), big ? 400.0 : 5.0));
+      events.push_back(
+          with_price(make_event(user, event_type::purchase, t0 + u * 1000 + i, "i1"), big ? 400.0 : 5.0));
   }
   REQUIRE(eng.ingest_sync(events).ok());
 }
@@ -69,8 +70,9 @@ TEST_CASE("train_clusters separates two kinds of shoppers, sets every profile's 
   auto q = eng.query_sync(field_cond("cluster", "==", value{big}));
   CHECK(q->find("count")->as_int() == 100);
   // A new user is assigned as their events arrive.
-  REQUIRE(eng.ingest_sync({with_price(make_event("newcomer", event_type::purchase, t0 + days(1), "i1"), 390.0),
-                           with_price(make_event("newcomer", event_type::purchase, t0 + days(1) + 1, "i1"), 410.0)})
+  REQUIRE(eng.ingest_sync(
+                 {with_price(make_event("newcomer", event_type::purchase, t0 + days(1), "i1"), 390.0),
+                  with_price(make_event("newcomer", event_type::purchase, t0 + days(1) + 1, "i1"), 410.0)})
               .ok());
   CHECK(eng.get_profile_sync("newcomer")->find("cluster")->as_int() == big);
   CHECK(eng.get_clusters_sync()->find("centroids")->to_json() == a->find("centroids")->to_json());

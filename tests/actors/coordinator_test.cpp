@@ -36,7 +36,8 @@ TEST_CASE("a shard that does not answer gives a timeout naming it, not a hang") 
   caf::actor_system sys{cfg};
   auto good = spawn_shard(sys, shard_setup{});
   auto slow = sys.spawn(silent_shard);
-  auto coordinator = spawn_coordinator(sys, {good, slow}, std::chrono::milliseconds(100), std::chrono::milliseconds(100));
+  auto coordinator =
+      spawn_coordinator(sys, {good, slow}, std::chrono::milliseconds(100), std::chrono::milliseconds(100));
   auto st = ask_query(sys, coordinator);
   CHECK(st.code() == error_code::timeout);
   CHECK(st.message().find("shard 1") != std::string::npos);
@@ -48,8 +49,13 @@ TEST_CASE("a dead shard is reported unavailable, by name") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto a = spawn_shard(sys, shard_setup{});
-  auto b = spawn_shard(sys, [] { shard_setup s; s.index = 1; return s; }());
-  auto coordinator = spawn_coordinator(sys, {a, b}, std::chrono::milliseconds(2000), std::chrono::milliseconds(2000));
+  auto b = spawn_shard(sys, [] {
+    shard_setup s;
+    s.index = 1;
+    return s;
+  }());
+  auto coordinator =
+      spawn_coordinator(sys, {a, b}, std::chrono::milliseconds(2000), std::chrono::milliseconds(2000));
   {
     caf::scoped_actor me{sys};
     me->monitor(a);

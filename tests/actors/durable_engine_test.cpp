@@ -67,8 +67,10 @@ TEST_CASE("every kind of change survives a restart, with and without a snapshot 
   {
     engine eng(durable(dir.path()));
     REQUIRE(eng.wait_ready().ok());
-    auto items = value{value::array{map_of({{"item", value{"item1"}}, {"category", value{"books"}},
-                                            {"brand", value{"acme"}}, {"price", value{12.0}}})}};
+    auto items = value{value::array{map_of({{"item", value{"item1"}},
+                                            {"category", value{"books"}},
+                                            {"brand", value{"acme"}},
+                                            {"price", value{12.0}}})}};
     REQUIRE(eng.upsert_items_sync(items).ok());
     REQUIRE(eng.ingest_sync(events_for(rng, 3000, 200, t0)).ok());
     REQUIRE(eng.ingest_sync({make_event("gone", event_type::view, t0, "item1"),
@@ -132,7 +134,10 @@ TEST_CASE("a data directory in use, or written with another shard count, is refu
           error_code::unavailable);
   }
   temp_directory other;
-  { engine two(durable(other.path(), 2)); REQUIRE(two.wait_ready().ok()); }
+  {
+    engine two(durable(other.path(), 2));
+    REQUIRE(two.wait_ready().ok());
+  }
   engine three(durable(other.path(), 3));
   auto st = three.wait_ready();
   REQUIRE_FALSE(st.ok());

@@ -35,7 +35,8 @@ TEST_CASE("a quiet user becomes dormant and leaves a last-hour segment as event 
   engine eng(options());
   REQUIRE(eng.ingest_sync({make_event("quiet", event_type::view, t0, "i1")}).ok());
   REQUIRE(eng.define_segment_sync("dormant", map_of({{"tag", value{"dormant"}}})).ok());
-  REQUIRE(eng.define_segment_sync("viewed_last_hour", field_cond("windows.1h.view", ">=", value{int64_t{1}})).ok());
+  REQUIRE(eng.define_segment_sync("viewed_last_hour", field_cond("windows.1h.view", ">=", value{int64_t{1}}))
+              .ok());
   CHECK(size_of(eng, "dormant") == 0);
   CHECK(size_of(eng, "viewed_last_hour") == 1);
   // Other users' events carry event time on by 60 days on both shards.
@@ -69,7 +70,8 @@ TEST_CASE("segments and their membership come back after a restart, with or with
       events.push_back(make_event("u" + std::to_string(u), u % 3 ? event_type::view : event_type::add_to_cart,
                                   t0 + u, "i1"));
     REQUIRE(eng.ingest_sync(events).ok());
-    REQUIRE(eng.define_segment_sync("carted", field_cond("counts.add_to_cart", ">=", value{int64_t{1}})).ok());
+    REQUIRE(
+        eng.define_segment_sync("carted", field_cond("counts.add_to_cart", ">=", value{int64_t{1}})).ok());
     REQUIRE(eng.define_segment_sync("temp", field_cond("counts.view", ">=", value{int64_t{1}})).ok());
     if (snapshot)
       REQUIRE(eng.snapshot_sync().ok());

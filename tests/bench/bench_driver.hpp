@@ -50,7 +50,8 @@ inline std::vector<std::vector<event>> make_batches(workload& shop, uint64_t n, 
 /// Sends batches through the facade with at most `window` in flight;
 /// returns the seconds taken. `rejected` counts batches with rejections
 /// or errors.
-inline double drive(engine& eng, std::vector<std::vector<event>>& batches, size_t window, uint64_t& rejected) {
+inline double drive(engine& eng, std::vector<std::vector<event>>& batches, size_t window,
+                    uint64_t& rejected) {
   std::mutex m;
   std::condition_variable cv;
   size_t in_flight = 0;

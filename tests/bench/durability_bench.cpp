@@ -88,7 +88,8 @@ class reader_probe {
       auto user = workload::user_id(rng() % users_);
       auto t = clock_type::now();
       eng_.get_profile_sync(user, value{value::map{{"fields", value{value::array{value{"counts"}}}}}});
-      auto us = static_cast<uint64_t>(std::chrono::duration<double, std::micro>(clock_type::now() - t).count());
+      auto us =
+          static_cast<uint64_t>(std::chrono::duration<double, std::micro>(clock_type::now() - t).count());
       auto seen = longest_us_.load();
       while (us > seen && !longest_us_.compare_exchange_weak(seen, us)) {
       }
@@ -107,7 +108,8 @@ class reader_probe {
 /// Step 1.
 void compare_fsync(const settings& s, workload_options wo) {
   std::printf("\n== ingest under each fsync policy: %llu users, then %llu events ==\n",
-              static_cast<unsigned long long>(s.fsync_users), static_cast<unsigned long long>(s.fsync_events));
+              static_cast<unsigned long long>(s.fsync_users),
+              static_cast<unsigned long long>(s.fsync_events));
   std::printf("%-22s %14s %12s\n", "policy", "events/s", "vs none");
   wo.users = s.fsync_users;
   double none_rate = 0;
@@ -158,10 +160,11 @@ void snapshot_with_probe(engine& eng, uint64_t users, const char* label) {
     return;
   }
   double mb = static_cast<double>(snap->find("bytes")->as_int()) / 1e6;
-  std::printf("%-9s %10llu profiles: %6.2f s, %8.1f MB, %6.1f MB/s; longest read wait %6.1f ms during it "
-              "(%5.1f ms in 2 s without one; %llu reads)\n",
-              label, static_cast<unsigned long long>(users), secs, mb, mb / secs, pause, idle_longest,
-              static_cast<unsigned long long>(reads));
+  std::printf(
+      "%-9s %10llu profiles: %6.2f s, %8.1f MB, %6.1f MB/s; longest read wait %6.1f ms during it "
+      "(%5.1f ms in 2 s without one; %llu reads)\n",
+      label, static_cast<unsigned long long>(users), secs, mb, mb / secs, pause, idle_longest,
+      static_cast<unsigned long long>(reads));
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ std::vector<std::vector<double>> blobs(int per_group, int groups, uint32_t seed)
   std::vector<std::vector<double>> out;
   for (int g = 0; g < groups; ++g)
     for (int i = 0; i < per_group; ++i)
-      out.push_back({g * 10.0 + noise(rng), 1000.0 * (g % 2) + 50 * noise(rng), 0.01 * g + 0.001 * noise(rng)});
+      out.push_back(
+          {g * 10.0 + noise(rng), 1000.0 * (g % 2) + 50 * noise(rng), 0.01 * g + 0.001 * noise(rng)});
   return out;
 }
 

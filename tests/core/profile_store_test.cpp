@@ -232,7 +232,8 @@ TEST_CASE("a query scanned in slices merges to the answer of one whole scan") {
 
 TEST_CASE("a fold with a fold id happens once: a merge retried after a crash doubles nothing") {
   profile_store source_store, target_store;
-  feed(source_store, {make_event("src", event_type::view, t0, "i1"), make_event("src", event_type::click, t0, "i1")});
+  feed(source_store,
+       {make_event("src", event_type::view, t0, "i1"), make_event("src", event_type::click, t0, "i1")});
   feed(target_store, {make_event("dst", event_type::view, t0, "i2")});
   auto image = *source_store.export_image("src");
   REQUIRE(target_store.merge_image("dst", image, t0, {}, 77).ok());

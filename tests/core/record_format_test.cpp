@@ -116,8 +116,9 @@ TEST_CASE("a torn or corrupt tail is found at the offset of the first bad record
 }
 
 TEST_CASE("events round-trip through the event codec with exactly the keys they had") {
-  auto a = with_category(with_price(with_id(make_event("u1", event_type::purchase, t0, "i9"), "ev-1"), 12.5, 3),
-                         {"shoes", "sale"});
+  auto a =
+      with_category(with_price(with_id(make_event("u1", event_type::purchase, t0, "i9"), "ev-1"), 12.5, 3),
+                    {"shoes", "sale"});
   a.session = "s1";
   a.mark(event_key::session);
   a.device = "phone";

@@ -69,12 +69,14 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
   profile_store s;
   std::mt19937 rng(GENERATE(1u, 2u, 3u));
   s.apply(random_stream(rng, 500, 60, t0), indices(500));
-  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{2}}), s.newest_event_ms()).ok());
+  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{2}}), s.newest_event_ms())
+              .ok());
   REQUIRE(s.define_segment("big", parse("rfm.monetary", ">", value{100.0}), s.newest_event_ms()).ok());
   REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), s.newest_event_ms()).ok());
   value both{value::map{}};
-  both.set("and", value{value::array{value{value::map{{"segment", value{"buyers"}}}},
-                                     value{value::map{{"not", value{value::map{{"segment", value{"gold"}}}}}}}}});
+  both.set("and",
+           value{value::array{value{value::map{{"segment", value{"buyers"}}}},
+                              value{value::map{{"not", value{value::map{{"segment", value{"gold"}}}}}}}}});
   REQUIRE(s.define_segment("buyers_not_gold", both, s.newest_event_ms()).ok());
   REQUIRE(s.define_segment("clickers_this_week", parse("windows.7d.click", ">=", value{int64_t{1}}),
                            s.newest_event_ms())
@@ -108,8 +110,9 @@ TEST_CASE("membership changes are reported in order per user, enter then exit") 
   REQUIRE(s.define_segment("carted", parse("counts.add_to_cart", ">=", value{int64_t{1}}), t0).ok());
   REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), t0).ok());
   s.collect_segment_changes(true);
-  s.apply({make_event("a", event_type::view, t0, "i1"), make_event("a", event_type::add_to_cart, t0 + 1, "i1")},
-          indices(2));
+  s.apply(
+      {make_event("a", event_type::view, t0, "i1"), make_event("a", event_type::add_to_cart, t0 + 1, "i1")},
+      indices(2));
   value gold{value::map{}};
   gold.set("tier", value{"gold"});
   s.set_attributes("a", gold);
@@ -164,7 +167,8 @@ TEST_CASE("a snapshot keeps segment definitions and membership is evaluated agai
   profile_store s;
   std::mt19937 rng(9);
   s.apply(random_stream(rng, 300, 40, t0), indices(300));
-  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{1}}), s.newest_event_ms()).ok());
+  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{1}}), s.newest_event_ms())
+              .ok());
   auto size = s.segment_size(*s.segments().find("buyers"));
   temp_directory dir;
   auto path = dir.path() + "/s.snap";

@@ -51,7 +51,8 @@ struct logged_store {
     store.apply(events, indices_for(events.size()), catalog.get());
   }
   void set_attrs(const std::string& user, const value& attrs) {
-    REQUIRE(wal->append(static_cast<uint8_t>(wal_kind::attributes), encode_attributes_payload(user, attrs)).ok());
+    REQUIRE(
+        wal->append(static_cast<uint8_t>(wal_kind::attributes), encode_attributes_payload(user, attrs)).ok());
     REQUIRE(store.set_attributes(user, attrs).ok());
   }
   void erase(const std::string& user) {
@@ -60,8 +61,9 @@ struct logged_store {
   }
   void upsert(const std::vector<item_record>& items) {
     auto next = catalog->with(items);
-    REQUIRE(wal->append(static_cast<uint8_t>(wal_kind::catalog), encode_catalog_payload(next->version(), items))
-                .ok());
+    REQUIRE(
+        wal->append(static_cast<uint8_t>(wal_kind::catalog), encode_catalog_payload(next->version(), items))
+            .ok());
     catalog = next;
   }
 
@@ -132,7 +134,8 @@ void flip_byte(const std::string& path, uint64_t offset) {
   f.put(static_cast<char>(c ^ 0x5a));
 }
 
-recovery_report recover_into(const std::string& dir, profile_store& s, std::vector<std::string>* lines = nullptr) {
+recovery_report recover_into(const std::string& dir, profile_store& s,
+                             std::vector<std::string>* lines = nullptr) {
   auto r = recover_shard(dir, s, [&](bool, const std::string& line) {
     if (lines)
       lines->push_back(line);
@@ -172,7 +175,8 @@ TEST_CASE("a capture is exactly the store at its start while events, attributes 
 TEST_CASE("a snapshot file loads back the same profiles, event count and catalog") {
   temp_directory tmp;
   logged_store live(tmp.path());
-  live.upsert({{"i1", {{"books"}, "acme", 10, {}}}, {"i2", {{"toys"}, "", 3, {}}}, {"i3", {{}, "zeta", 1, {}}}});
+  live.upsert(
+      {{"i1", {{"books"}, "acme", 10, {}}}, {"i2", {{"toys"}, "", 3, {}}}, {"i3", {{}, "zeta", 1, {}}}});
   std::mt19937 rng(5);
   live.ingest(random_events(rng, 2000, 300, t0));
   auto path = live.snapshot();

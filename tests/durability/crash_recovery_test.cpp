@@ -79,7 +79,8 @@ TEST_CASE("SIGKILL at a random moment: after a restart and a resend, every user'
   w.check(again.port);
 }
 
-TEST_CASE("SIGKILL during a snapshot: recovery uses the WAL, the partial file is discarded, counts are exact") {
+TEST_CASE(
+    "SIGKILL during a snapshot: recovery uses the WAL, the partial file is discarded, counts are exact") {
   temp_directory data;
   auto seed = random_seed();
   crash_workload w(4, 250, 100, seed);
@@ -122,7 +123,8 @@ TEST_CASE("SIGKILL during a snapshot: recovery uses the WAL, the partial file is
   CHECK(stats.find("users")->as_int() == 300000 + static_cast<int64_t>(w.users().size()));
 }
 
-TEST_CASE("a torn WAL tail is cut with a warning naming file and offset, and every acknowledged event survives") {
+TEST_CASE(
+    "a torn WAL tail is cut with a warning naming file and offset, and every acknowledged event survives") {
   temp_directory data;
   auto seed = random_seed();
   crash_workload w(2, 200, 50, seed);
@@ -184,10 +186,10 @@ TEST_CASE("deleted profiles stay deleted after a restart and leave the disk with
     std::vector<value> events;
     for (auto& u : doomed)
       for (int i = 0; i < 20; ++i)
-        events.push_back(map_of({{"user", value{u}}, {"type", value{"view"}}, {"item", value{"i1"}},
-                                 {"ts", value{t0 + i}}}));
-    events.push_back(map_of({{"user", value{"keeper"}}, {"type", value{"view"}}, {"item", value{"i1"}},
-                             {"ts", value{t0}}}));
+        events.push_back(map_of(
+            {{"user", value{u}}, {"type", value{"view"}}, {"item", value{"i1"}}, {"ts", value{t0 + i}}}));
+    events.push_back(map_of(
+        {{"user", value{"keeper"}}, {"type", value{"view"}}, {"item", value{"i1"}}, {"ts", value{t0}}}));
     call(node.port, "ingest", value{value::array{value{value::array(events.begin(), events.end())}}});
     call(node.port, "snapshot", no_params());  // the doomed are in a snapshot now
     for (auto& u : doomed)
@@ -221,14 +223,16 @@ TEST_CASE("deleted profiles stay deleted after a restart and leave the disk with
   CHECK(c.call_sync("get_profile", value{value::array{value{"keeper"}}}).ok());
 }
 
-TEST_CASE("soak: twelve crash cycles at random moments, with snapshots, lose and double nothing", "[.][soak]") {
+TEST_CASE("soak: twelve crash cycles at random moments, with snapshots, lose and double nothing",
+          "[.][soak]") {
   temp_directory data;
   auto seed = random_seed();
   std::mt19937 rng(seed);
   crash_workload w(4, 500, 100, seed);
   for (int cycle = 0; cycle < 12; ++cycle) {
     INFO("cycle " << cycle);
-    personad_process node(data.path(), {"--snapshot-interval=1", "--fsync=" + std::string(cycle % 3 ? "batch" : "always")});
+    personad_process node(
+        data.path(), {"--snapshot-interval=1", "--fsync=" + std::string(cycle % 3 ? "batch" : "always")});
     w.resend(node.port);
     w.start(node.port);
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1500));

@@ -50,7 +50,8 @@ struct personad_process {
     REQUIRE(read_log_until([&] { return std::regex_search(log, m, listening); }, std::chrono::seconds(30)));
     port = static_cast<uint16_t>(std::stoi(m[1]));
     if (wait_ready)
-      REQUIRE(read_log_until([&] { return log.find(" ready: ") != std::string::npos; }, std::chrono::seconds(60)));
+      REQUIRE(read_log_until([&] { return log.find(" ready: ") != std::string::npos; },
+                             std::chrono::seconds(60)));
   }
 
   /// Reads the log until `done()` or the time limit; false at the limit or

@@ -391,8 +391,8 @@ TEST_CASE("segments over TCP: define, list, members with cursor paging, profiles
   REQUIRE(q.ok());
   CHECK(q->find("count")->as_int() == 250);
   CHECK(code_of(c->call_sync("segment_members", args({value{"nope"}}))) == "not_found");
-  CHECK(code_of(c->call_sync("segment_members", args({value{"viewers"}, map_of({{"cursor", value{"x"}}})}))) ==
-        "bad_request");
+  CHECK(code_of(c->call_sync("segment_members",
+                             args({value{"viewers"}, map_of({{"cursor", value{"x"}}})}))) == "bad_request");
   CHECK(code_of(c->call_sync("define_segment", args({value{"bad"}, map_of({{"field", value{"nope"}}})}))) ==
         "bad_request");
   auto drop = c->call_sync("drop_segment", args({value{"viewers"}}));
@@ -414,15 +414,15 @@ TEST_CASE("subscribe: segment_event notifications on enter and exit, in order pe
     for (auto& e : params.as_array()[0].as_array())
       received.push_back(e);
   });
-  REQUIRE(c->call_sync("define_segment", args({value{"carted"}, field_cond("counts.add_to_cart", ">=",
-                                                                            value{int64_t{1}})}))
+  REQUIRE(c->call_sync("define_segment",
+                       args({value{"carted"}, field_cond("counts.add_to_cart", ">=", value{int64_t{1}})}))
               .ok());
   CHECK(code_of(c->call_sync("subscribe", args({value{value::array{value{"nope"}}}}))) == "not_found");
   auto sub = c->call_sync("subscribe", args({value{value::array{value{"carted"}}}}));
   REQUIRE(sub.ok());
   CHECK(sub->find("subscribed")->as_array()[0].as_string() == "carted");
-  auto cart = map_of({{"user", value{"ann"}}, {"type", value{"add_to_cart"}}, {"item", value{"i1"}},
-                      {"ts", value{t0}}});
+  auto cart = map_of(
+      {{"user", value{"ann"}}, {"type", value{"add_to_cart"}}, {"item", value{"i1"}}, {"ts", value{t0}}});
   REQUIRE(c->call_sync("ingest", events_of({cart})).ok());
   REQUIRE(c->call_sync("delete_profile", args({value{"ann"}})).ok());
   for (int i = 0; i < 200; ++i) {
@@ -442,13 +442,15 @@ TEST_CASE("subscribe: segment_event notifications on enter and exit, in order pe
   CHECK_FALSE(received[1].find("entered")->as_bool());
 }
 
-TEST_CASE("a subscriber that does not read loses segment events, counted and announced, never unbounded memory") {
+TEST_CASE(
+    "a subscriber that does not read loses segment events, counted and announced, never unbounded memory") {
   net::node_config cfg;
   cfg.max_subscriber_queue_bytes = 64 * 1024;
   test_node node(cfg);
   auto admin = node.connect();
-  REQUIRE(admin->call_sync("define_segment", args({value{"viewers"}, field_cond("counts.view", ">=",
-                                                                               value{int64_t{1}})}))
+  REQUIRE(admin
+              ->call_sync("define_segment",
+                          args({value{"viewers"}, field_cond("counts.view", ">=", value{int64_t{1}})}))
               .ok());
   auto slow = node.connect();
   std::atomic<bool> release{false};
