@@ -89,6 +89,7 @@ status compile_node(const value& v, const std::string& where, const compile_env&
   if (!ref.ok())
     return bad(where + ".field", ref.error().message());
   out.field = std::move(*ref);
+  out.list = out.field.is_list();
   if (env.interning && !out.field.name.empty())
     out.field.bound = env.interning->intern(out.field.name);
   else if (env.symbols)
@@ -127,6 +128,8 @@ status compile_node(const value& v, const std::string& where, const compile_env&
     return bad(where + ".value", "booleans cannot be ordered: use == or !=");
   }
   out.operand = *operand;
+  out.numeric = operand->is_number();
+  out.number = out.numeric ? operand->as_double() : 0;
   return {};
 }
 
@@ -172,7 +175,7 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
     default:
       break;
   }
-  if (n.field.is_list()) {
+  if (n.list) {
     switch (n.kind) {
       case op::exists:
         return n.field.kind != field_kind::segments;
@@ -192,6 +195,19 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
   auto f = read_field(p, user, n.field, ctx);
   if (f.type == field_value::kind::missing)
     return false;
+  if (n.numeric && f.type == field_value::kind::number && !std::isnan(f.number)) {
+    // The common case, without going through the operand's variant.
+    double a = f.number, b = n.number;
+    switch (n.kind) {
+      case op::eq: return a == b;
+      case op::ne: return a != b;
+      case op::lt: return a < b;
+      case op::le: return a <= b;
+      case op::gt: return a > b;
+      case op::ge: return a >= b;
+      default: break;
+    }
+  }
   switch (n.kind) {
     case op::exists:
       return true;

@@ -58,6 +58,11 @@ class condition {
     value operand;
     uint8_t tag_index = 0;
     segment_id segment = 0;
+    /// Precomputed at compile time: the field is a list; the operand is a
+    /// number (then `number` holds it), for the common numeric comparison.
+    bool list = false;
+    bool numeric = false;
+    double number = 0;
   };
 
  private:
