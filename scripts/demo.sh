@@ -2,8 +2,8 @@
 # Builds Persona, starts a personad node on a free port, drives it with
 # persona-loadgen (a simulated shop: its catalog, then shoppers' events over
 # MessagePack-RPC, then a check that every acknowledged event is in the
-# profiles), shows one shopper's profile, a segment and the node's figures
-# with persona-cli, then crashes the node (SIGKILL), restarts it on the same
+# profiles), shows one shopper's profile, a query, a live segment, clusters
+# and the node's figures with persona-cli, then crashes the node (SIGKILL), restarts it on the same
 # data and shows the profile came back, and stops it gracefully.
 # Usage: scripts/demo.sh [--users=20000] [--events=500000] [other persona-loadgen flags]
 set -euo pipefail
@@ -31,18 +31,27 @@ echo "== a segment: spent at least 100 and left a cart behind, with their averag
   --limit=5 --agg='[{"field": "rfm.monetary", "fn": "avg"}]'
 
 echo
+echo "== a live segment, kept up to date on every event: shoppers who spent 100 or more =="
+"${cli[@]}" segments define big_spenders '{"field": "rfm.monetary", "op": ">=", "value": 100}'
+"${cli[@]}" segments list
+
+echo
+echo "== shoppers in four clusters by activity and value (k-means over every shard) =="
+"${cli[@]}" clusters train --k=4 --features=counts.view,counts.purchase,rfm.monetary --seed=1
+
+echo
 echo "== the node's figures (persona-cli stats) =="
 "${cli[@]}" stats
 
 echo
 echo "== a crash: kill -9, restart on the same data directory, the same profile =="
-before="$("${cli[@]}" get u7 --fields=counts,rfm,tags)"
+before="$("${cli[@]}" get u7 --fields=counts,rfm,tags,segments,cluster)"
 kill -KILL "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true
 start_node ./build/net/personad
 cli=(./build/net/persona-cli --port="$NODE_PORT")
 grep -E 'replayed|recovered|ready' "$NODE_LOG"
-after="$("${cli[@]}" get u7 --fields=counts,rfm,tags)"
+after="$("${cli[@]}" get u7 --fields=counts,rfm,tags,segments,cluster)"
 echo "$after"
 if [ "$before" = "$after" ]; then
   echo "u7 after the crash is exactly u7 before it"
