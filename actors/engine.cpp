@@ -4,24 +4,17 @@
 #include <sched.h>
 #include <atomic>
 #include <caf/all.hpp>
-#include <condition_variable>
 #include <future>
 #include <mutex>
-#include <set>
-#include <tuple>
 
-#include "actors/coordinator_actor.hpp"
+#include "actors/engine_impl.hpp"
 #include "actors/error_conversion.hpp"
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
-#include "actors/node_recovery.hpp"
-#include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
-#include "core/condition.hpp"
 #include "core/event_validation.hpp"
-#include "core/field_path.hpp"
 #include "core/item_catalog.hpp"
 #include "core/profile_view.hpp"
 #include "core/query.hpp"
@@ -50,18 +43,19 @@ struct batch_scheduling_hook : caf::thread_hook {
   void thread_terminates() override {}
 };
 
-/// Actor system settings derived from engine_options.
-struct system_config : caf::actor_system_config {
-  explicit system_config(const engine_options& o) {
-    register_message_types(*this);
-    if (o.batch_worker_threads)
-      add_thread_hook<batch_scheduling_hook>();
-    set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
-    // Bounded fairness: a busy shard yields its worker every 100 messages.
-    set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
+}  // namespace
+
+system_config::system_config(const engine_options& o) {
+  register_message_types(*this);
+  if (o.batch_worker_threads)
+    add_thread_hook<batch_scheduling_hook>();
+  set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
+  // Bounded fairness: a busy shard yields its worker every 100 messages.
+  set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
+  set("logger.verbosity", caf::atom("quiet"));
+}
+
+namespace {
 
 value rejections_value(const std::vector<rejection>& rejected) {
   value::array out;
@@ -84,202 +78,6 @@ status check_user_id(const std::string& what, const std::string& user) {
 
 }  // namespace
 
-struct engine::impl {
-  explicit impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
-    if (opts.shards == 0)
-      opts.shards = 1;
-    started = std::chrono::steady_clock::now();
-    if (opts.data_dir.empty()) {
-      std::vector<shard_setup> setups(opts.shards);
-      for (size_t i = 0; i < setups.size(); ++i)
-        setups[i].index = static_cast<uint32_t>(i);
-      start_actors(std::move(setups));
-      return;
-    }
-    set_phase_message("starting recovery of " + opts.data_dir);
-    recovery = std::thread([this] { recover(); });
-  }
-
-  ~impl() {
-    if (recovery.joinable())
-      recovery.join();
-    for (auto& g : gateways)
-      caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
-    if (coordinator)
-      caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
-    for (auto& s : shards)
-      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-  }
-
-  /// Recovers the data directory, then starts the actors (recovery thread).
-  void recover() {
-    auto node = recover_node(opts, [this](std::string line) { set_phase_message(std::move(line)); });
-    if (!node.ok()) {
-      if (opts.log)
-        opts.log(true, "recovery failed: " + node.error().message());
-      {
-        std::lock_guard<std::mutex> guard(phase_mu);
-        phase_message = node.error().message();
-        phase = failed;
-      }
-      phase_changed.notify_all();
-      return;
-    }
-    data_lock = std::move(node->lock);
-    items->reset(node->catalog);
-    if (!node->shards.empty() && node->shards[0].store) {
-      std::lock_guard<std::mutex> guard(segments_mu);
-      for (auto& [name, where] : node->shards[0].store->segment_definitions())
-        node_segments.names.push_back(name);
-      if (auto& model = node->shards[0].store->cluster_model_now())
-        last_clusters = model->result;
-    }
-    if (node->newest_event_ms >= 0)
-      observe_ts(node->newest_event_ms);
-    if (opts.log)
-      opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
-                          std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
-                          std::to_string(static_cast<int>(node->seconds * 1000)) + " ms");
-    start_actors(std::move(node->shards));
-  }
-
-  /// Spawns shards, coordinator and gateways, then opens for calls.
-  void start_actors(std::vector<shard_setup> setups) {
-    for (auto& s : setups) {
-      s.profile = opts.profile;
-      s.slice_events = opts.shard_slice_events;
-      s.shards = static_cast<uint32_t>(opts.shards);
-      s.fsync = opts.fsync;
-      s.fsync_interval = opts.fsync_interval;
-      s.snapshot_interval = opts.snapshot_interval;
-      s.snapshot_wal_bytes = opts.snapshot_wal_bytes;
-      s.segment_sweep_interval = opts.segment_sweep_interval;
-      // Shards snapshot at evenly spread times, not all at once.
-      s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
-      s.log = opts.log;
-      s.hub = hub;
-      if (!s.catalog)
-        s.catalog = items->current();
-      shards.push_back(spawn_shard(system, std::move(s)));
-    }
-    coordinator = spawn_coordinator(system, shards, opts.shard_timeout, opts.snapshot_timeout);
-    // Gateway 0 carries every ingest, so one caller's batches stay in order.
-    for (size_t i = 0; i < 2; ++i)
-      gateways.push_back(spawn_gateway(system));
-    {
-      std::lock_guard<std::mutex> guard(phase_mu);
-      phase = serving;
-    }
-    phase_changed.notify_all();
-  }
-
-  void set_phase_message(std::string m) {
-    std::lock_guard<std::mutex> guard(phase_mu);
-    phase_message = std::move(m);
-  }
-
-  /// ok when the engine serves calls; else why not.
-  status gate() {
-    int p = phase.load(std::memory_order_acquire);
-    if (p == serving)
-      return {};
-    std::lock_guard<std::mutex> guard(phase_mu);
-    if (p == failed)
-      return {error_code::unavailable,
-              "the node could not recover its data and serves nothing: " + phase_message + "; see its log"};
-    return {error_code::unavailable,
-            "the node is recovering its data (" + phase_message + "); retry in a moment"};
-  }
-
-  /// Counts a call in; false (and nothing counted) when too many are in flight.
-  bool admit() {
-    if (in_flight.fetch_add(1) >= opts.max_in_flight) {
-      in_flight.fetch_sub(1);
-      return false;
-    }
-    return true;
-  }
-
-  void finish(const callback& done, result<value> r) {
-    in_flight.fetch_sub(1);
-    done(std::move(r));
-  }
-
-  std::chrono::milliseconds gateway_timeout() const {
-    return opts.shard_timeout * 4 + std::chrono::seconds(1);
-  }
-
-  /// Sends args to the coordinator through a gateway; converts the answer of
-  /// type T to the result. REQUIRES: admit() returned true.
-  template <class T, class Convert, class... Ts>
-  void ask(size_t gateway, callback done, Convert convert, Ts... args) {
-    ask_within<T>(gateway_timeout(), gateway, std::move(done), std::move(convert), std::move(args)...);
-  }
-
-  /// ask() with its own deadline (long calls: snapshots, training).
-  template <class T, class Convert, class... Ts>
-  void ask_within(std::chrono::milliseconds timeout, size_t gateway, callback done, Convert convert,
-                  Ts... args) {
-    auto coord = coordinator;
-    // The arguments are moved into the request: a batch is never copied.
-    auto payload = std::make_shared<std::tuple<Ts...>>(std::move(args)...);
-    post_to_gateway(gateways[gateway], gateway_task{[=](caf::event_based_actor* self) {
-                      std::apply(
-                          [&](auto&... xs) {
-                            self->request(coord, timeout, std::move(xs)...)
-                                .then([=](T& answer) { finish(done, convert(answer)); },
-                                      [=](caf::error& err) {
-                                        finish(done, from_caf_error(err, "the coordinator", timeout.count()));
-                                      });
-                          },
-                          *payload);
-                    }});
-  }
-
-  size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
-
-  void observe_ts(int64_t ts) {
-    auto seen = newest_ts.load(std::memory_order_relaxed);
-    while (ts > seen && !newest_ts.compare_exchange_weak(seen, ts, std::memory_order_relaxed)) {
-    }
-  }
-
-  engine_options opts;
-  system_config cfg;
-  caf::actor_system system;
-  enum phase_kind { recovering = 0, serving = 1, failed = 2 };
-  std::atomic<int> phase{recovering};
-  std::mutex phase_mu;
-  std::condition_variable phase_changed;
-  std::string phase_message;
-  std::thread recovery;
-  /// Held while the node runs: no second node opens the same data directory.
-  unique_fd data_lock;
-  std::vector<caf::actor> shards;
-  caf::actor coordinator;
-  std::vector<caf::actor> gateways;
-  std::atomic<size_t> next_gateway{0};
-  /// The node's catalog, shared with its shards, which enrich events from it.
-  std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
-  std::atomic<int64_t> newest_ts{-1};
-  std::atomic<uint64_t> accepted{0};
-  std::atomic<uint64_t> rejected{0};
-  std::atomic<size_t> in_flight{0};
-  /// Orders upsert_items calls: versions reach every shard in version order.
-  std::mutex upsert_mu;
-  /// Segment changes for subscribers.
-  std::shared_ptr<segment_hub> hub = std::make_shared<segment_hub>();
-  /// The node's segment names, for checking conditions at the edge.
-  std::mutex segments_mu;
-  segment_directory node_segments;
-  /// The last train_clusters answer (guarded by segments_mu); nil: none.
-  value last_clusters;
-  segment_directory segments_now() {
-    std::lock_guard<std::mutex> guard(segments_mu);
-    return node_segments;
-  }
-  std::chrono::steady_clock::time_point started;
-};
 
 engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 
@@ -294,7 +92,7 @@ int64_t engine::now_ms() const {
   return ts >= 0 ? ts : wall_clock_ms();
 }
 
-static status overloaded_status(size_t limit) {
+status overloaded_status(size_t limit) {
   return {error_code::overloaded,
           "more than " + std::to_string(limit) +
               " requests are in flight on this node; retry later or raise max_in_flight"};
@@ -599,193 +397,6 @@ void engine::snapshot(callback done) {
                   }});
 }
 
-void engine::define_segment(const std::string& name, const value& where, callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (name.empty() || name.size() > max_id_bytes)
-    return done(status{error_code::bad_request, "name must be a segment name of 1 to 256 bytes"});
-  auto known = im.segments_now();
-  if (auto c = condition::compile(where, nullptr, &known); !c.ok())
-    return done(c.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  auto* ip = impl_.get();
-  im.ask<uint64_t>(
-      0, std::move(done),
-      [ip, name](uint64_t size) -> result<value> {
-        {
-          std::lock_guard<std::mutex> guard(ip->segments_mu);
-          if (!ip->node_segments.find(name))
-            ip->node_segments.names.push_back(name);
-        }
-        value out{value::map{}};
-        out.set("name", value{name});
-        out.set("size", value{size});
-        return out;
-      },
-      segdef_atom::value, name, where);
-}
-
-void engine::drop_segment(const std::string& name, callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  auto* ip = impl_.get();
-  im.ask<bool>(
-      0, std::move(done),
-      [ip, name](bool dropped) -> result<value> {
-        {
-          std::lock_guard<std::mutex> guard(ip->segments_mu);
-          auto& names = ip->node_segments.names;
-          names.erase(std::remove(names.begin(), names.end(), name), names.end());
-        }
-        value out{value::map{}};
-        out.set("dropped", value{dropped});
-        return out;
-      },
-      segdrop_atom::value, name);
-}
-
-void engine::list_segments(callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      seglist_atom::value);
-}
-
-void engine::segment_members(const std::string& name, const value& options, callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!options.is_nil() && !options.is_map())
-    return done(status{error_code::bad_request, "options must be a map with optional keys limit and cursor"});
-  uint64_t limit = 100, shard = 0, slot = 0;
-  if (auto* l = options.is_map() ? options.find("limit") : nullptr) {
-    if (!l->get_uint(limit) || limit < 1 || limit > 10000)
-      return done(status{error_code::bad_request, "options.limit must be an integer from 1 to 10000"});
-  }
-  if (auto* c = options.is_map() ? options.find("cursor") : nullptr; c && !c->is_nil()) {
-    auto bad_cursor = status{error_code::bad_request,
-                             "options.cursor must be the cursor a previous segment_members answer gave"};
-    if (!c->is_string())
-      return done(bad_cursor);
-    auto& text = c->as_string();
-    auto colon = text.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
-        text.find_first_not_of("0123456789:") != std::string::npos ||
-        text.find(':', colon + 1) != std::string::npos)
-      return done(bad_cursor);
-    shard = std::stoull(text.substr(0, colon));
-    slot = std::stoull(text.substr(colon + 1));
-    if (shard >= im.opts.shards)
-      return done(bad_cursor);
-  }
-  if (!im.segments_now().find(name))
-    return done(status{error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      segmembers_atom::value, name, shard, slot, limit);
-}
-
-void engine::train_clusters(const value& options, callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!options.is_nil() && !options.is_map())
-    return done(status{error_code::bad_request, "options must be a map with k, features, max_iter, seed"});
-  value o{value::map{}};
-  uint64_t k = 8, max_iter = 100, seed = 0;
-  auto* ko = options.is_map() ? options.find("k") : nullptr;
-  if (ko && (!ko->get_uint(k) || k < 1 || k > 256))
-    return done(status{error_code::bad_request, "options.k must be an integer from 1 to 256"});
-  auto* mo = options.is_map() ? options.find("max_iter") : nullptr;
-  if (mo && (!mo->get_uint(max_iter) || max_iter < 1 || max_iter > 10000))
-    return done(status{error_code::bad_request, "options.max_iter must be an integer from 1 to 10000"});
-  auto* so = options.is_map() ? options.find("seed") : nullptr;
-  if (so && !so->get_uint(seed))
-    return done(status{error_code::bad_request, "options.seed must be an unsigned integer"});
-  auto* fo = options.is_map() ? options.find("features") : nullptr;
-  if (!fo || !fo->is_array() || fo->as_array().empty() || fo->as_array().size() > 32)
-    return done(status{error_code::bad_request,
-                       "options.features must be an array of 1 to 32 numeric profile paths, such as "
-                       "[\"rfm.monetary\", \"rfm.frequency\"]"});
-  for (size_t i = 0; i < fo->as_array().size(); ++i) {
-    auto& f = fo->as_array()[i];
-    auto ref = f.is_string() ? parse_field_path(f.as_string())
-                             : result<field_ref>(status{error_code::bad_request, "must be a string"});
-    if (!ref.ok())
-      return done(status{error_code::bad_request,
-                         "options.features[" + std::to_string(i) + "]: " + ref.error().message()});
-    if (ref->is_list() || ref->kind == field_kind::user || ref->kind == field_kind::cluster)
-      return done(status{error_code::bad_request, "options.features[" + std::to_string(i) + "]: '" +
-                                                      f.as_string() + "' is not a numeric field"});
-  }
-  o.set("k", value{k});
-  o.set("features", *fo);
-  o.set("max_iter", value{max_iter});
-  o.set("seed", value{seed});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  auto* ip = impl_.get();
-  im.ask_within<value>(
-      im.opts.snapshot_timeout, im.query_gateway(), std::move(done),
-      [ip](value& v) -> result<value> {
-        std::lock_guard<std::mutex> guard(ip->segments_mu);
-        ip->last_clusters = v;
-        return std::move(v);
-      },
-      train_atom::value, std::move(o));
-}
-
-void engine::get_clusters(callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  std::lock_guard<std::mutex> guard(im.segments_mu);
-  if (im.last_clusters.is_nil())
-    return done(status{error_code::not_found, "no clusters yet: train them with train_clusters"});
-  done(im.last_clusters);
-}
-
-result<uint64_t> engine::subscribe(const std::vector<std::string>& segments, segment_sink sink) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return st;
-  auto known = im.segments_now();
-  std::set<std::string> names;
-  for (auto& s : segments) {
-    if (!known.find(s))
-      return status{error_code::not_found,
-                    "no segment '" + s + "'; define it first (list_segments shows them)"};
-    names.insert(s);
-  }
-  return im.hub->subscribe(std::move(names), [sink = std::move(sink)](std::vector<segment_event>& events) {
-    value::array out;
-    out.reserve(events.size());
-    for (auto& e : events) {
-      value m{value::map{}};
-      m.set("segment", value{e.segment});
-      m.set("user", value{e.user});
-      m.set("entered", value{e.entered});
-      m.set("ts", value{e.ts});
-      out.push_back(std::move(m));
-    }
-    sink(out);
-  });
-}
-
-void engine::unsubscribe(uint64_t id) {
-  impl_->hub->unsubscribe(id);
-}
 
 bool engine::ready() const {
   return impl_->phase.load(std::memory_order_acquire) == impl::serving;

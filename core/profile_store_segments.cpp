@@ -1,0 +1,177 @@
+// profile_store's live segments (profile_store.hpp, "Live segments"):
+// definitions, incremental membership, sweeps, members, changes.
+#include <algorithm>
+
+#include "core/profile_store.hpp"
+
+namespace persona {
+
+void profile_store::evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only) {
+  if (order_.empty())
+    return;
+  auto& entry = slab_[slot];
+  auto& mine = entry.data.segments;
+  auto ctx = context(now_ms);
+  for (auto id : order_) {
+    auto& seg = *live_[id];
+    bool relevant = time_only ? seg.compiled.uses_now()
+                              : types == every_change || (seg.compiled.affected_by() & types) != 0;
+    if (!relevant)
+      continue;
+    bool in = seg.compiled.matches(entry.data, entry.id, ctx);
+    auto at = std::lower_bound(mine.begin(), mine.end(), id);
+    bool was = at != mine.end() && *at == id;
+    if (in == was)
+      continue;
+    if (in) {
+      mine.insert(at, id);
+      ++seg.size;
+    } else {
+      mine.erase(at);
+      --seg.size;
+    }
+    if (collect_changes_)
+      changes_.push_back(segment_change{id, entry.id, in, now_ms});
+  }
+}
+
+void profile_store::leave_segments(uint32_t slot) {
+  auto& entry = slab_[slot];
+  for (auto id : entry.data.segments) {
+    if (id < live_.size() && live_[id])
+      --live_[id]->size;
+    if (collect_changes_)
+      changes_.push_back(segment_change{id, entry.id, false, newest_ts_});
+  }
+  entry.data.segments.clear();
+}
+
+result<uint64_t> profile_store::define_segment(const std::string& name, const value& where, int64_t now_ms) {
+  auto existing = directory_.find(name);
+  // Only segments defined before this one may be referred to.
+  segment_directory earlier;
+  earlier.names.resize(directory_.names.size());
+  for (auto id : order_) {
+    if (existing && id == *existing)
+      break;
+    earlier.names[id] = directory_.names[id];
+  }
+  auto compiled = condition::compile_interning(where, symbols_, &earlier);
+  if (!compiled.ok()) {
+    for (auto id : order_)
+      if (compiled.error().message().find("unknown segment '" + directory_.names[id] + "'") !=
+          std::string::npos)
+        return status{error_code::bad_request,
+                      compiled.error().message() + " (it is defined after '" + name +
+                          "'; a segment may refer only to segments defined before it)"};
+    return compiled.error();
+  }
+  segment_id id;
+  if (existing) {
+    id = *existing;
+    live_[id]->where = where;
+    live_[id]->compiled = std::move(*compiled);
+  } else {
+    auto free = std::find_if(live_.begin(), live_.end(), [](auto& s) { return !s.has_value(); });
+    if (free == live_.end()) {
+      if (live_.size() > UINT16_MAX)
+        return status{error_code::bad_request, "too many segments: drop one first"};
+      live_.emplace_back();
+      directory_.names.emplace_back();
+      free = live_.end() - 1;
+    }
+    id = static_cast<segment_id>(free - live_.begin());
+    live_[id] = live_segment{where, std::move(*compiled), 0};
+    directory_.names[id] = name;
+    order_.push_back(id);
+  }
+  auto& seg = *live_[id];
+  auto ctx = context(now_ms);
+  for (size_t i = 0; i < slab_.size(); ++i) {
+    auto& entry = slab_[i];
+    if (entry.id.empty())
+      continue;
+    auto& mine = entry.data.segments;
+    bool in = seg.compiled.matches(entry.data, entry.id, ctx);
+    auto at = std::lower_bound(mine.begin(), mine.end(), id);
+    bool was = at != mine.end() && *at == id;
+    if (in == was)
+      continue;
+    if (in) {
+      mine.insert(at, id);
+      ++seg.size;
+    } else {
+      mine.erase(at);
+      --seg.size;
+    }
+    if (collect_changes_)
+      changes_.push_back(segment_change{id, entry.id, in, now_ms});
+  }
+  return seg.size;
+}
+
+result<bool> profile_store::drop_segment(const std::string& name) {
+  auto id = directory_.find(name);
+  if (!id)
+    return false;
+  for (auto other : order_) {
+    if (other == *id)
+      continue;
+    auto refs = live_[other]->compiled.referenced_segments();
+    if (std::find(refs.begin(), refs.end(), *id) != refs.end())
+      return status{error_code::bad_request, "segment '" + directory_.names[other] + "' refers to '" + name +
+                                                 "': drop or redefine it first"};
+  }
+  for (size_t i = 0; i < slab_.size(); ++i) {
+    auto& mine = slab_[i].data.segments;
+    auto at = std::lower_bound(mine.begin(), mine.end(), *id);
+    if (at != mine.end() && *at == *id)
+      mine.erase(at);
+  }
+  live_[*id].reset();
+  directory_.names[*id].clear();
+  order_.erase(std::find(order_.begin(), order_.end(), *id));
+  return true;
+}
+
+std::vector<std::pair<std::string, value>> profile_store::segment_definitions() const {
+  std::vector<std::pair<std::string, value>> out;
+  for (auto id : order_)
+    out.emplace_back(directory_.names[id], live_[id]->where);
+  return out;
+}
+
+const value* profile_store::segment_condition(segment_id id) const {
+  return id < live_.size() && live_[id] ? &live_[id]->where : nullptr;
+}
+
+uint64_t profile_store::segment_size(segment_id id) const {
+  return id < live_.size() && live_[id] ? live_[id]->size : 0;
+}
+
+std::vector<std::string> profile_store::segment_members(segment_id id, size_t& next_slot,
+                                                        size_t limit) const {
+  std::vector<std::string> out;
+  while (next_slot < slab_.size() && out.size() < limit) {
+    auto& entry = slab_[next_slot++];
+    if (!entry.id.empty() && std::binary_search(entry.data.segments.begin(), entry.data.segments.end(), id))
+      out.push_back(entry.id);
+  }
+  return out;
+}
+
+bool profile_store::has_time_segments() const {
+  for (auto id : order_)
+    if (live_[id]->compiled.uses_now())
+      return true;
+  return false;
+}
+
+void profile_store::refresh_time_segments(int64_t now_ms, size_t first, size_t count) {
+  size_t end = std::min(slab_.size(), first + count);
+  for (size_t i = first; i < end; ++i)
+    if (!slab_[i].id.empty())
+      evaluate_segments(static_cast<uint32_t>(i), 0, now_ms, true);
+}
+
+}  // namespace persona
