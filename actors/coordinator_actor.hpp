@@ -13,6 +13,11 @@
 //   (catalog, catalog_update)                      -> uint64_t version (every shard has it)
 //   (query, query_request)                          -> value (the protocol result)
 //   (snapshot)                                      -> std::vector<shard_snapshot>
+//   (segdef, name, where)                           -> uint64_t size   (coordinator_segments.cpp)
+//   (segdrop, name)                                 -> bool dropped
+//   (seglist)                                       -> value [{"name", "where", "size"}]
+//   (segmembers, name, shard, slot, limit)          -> value {"users", "cursor"}
+//   (train, options)                                -> value (cluster_training.cpp)
 //   (stats)                                         -> std::vector<shard_stats>
 #pragma once
 

@@ -78,7 +78,6 @@ status check_user_id(const std::string& what, const std::string& user) {
 
 }  // namespace
 
-
 engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 
 engine::~engine() = default;
@@ -396,7 +395,6 @@ void engine::snapshot(callback done) {
                             });
                   }});
 }
-
 
 bool engine::ready() const {
   return impl_->phase.load(std::memory_order_acquire) == impl::serving;
