@@ -1,0 +1,367 @@
+// shard_state: the state of one shard actor (shard_actor.hpp): its store,
+// catalog view, WAL, pending work, snapshot in progress and segment sweep,
+// with the slice-by-slice work that drain() runs. Touched only by that
+// actor. Shared by the files implementing the shard (shard_actor.cpp:
+// handlers and draining; shard_durability.cpp: WAL and snapshots).
+// Pulls in CAF: include from those files only.
+#pragma once
+
+#include <algorithm>
+#include <caf/all.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "actors/error_conversion.hpp"
+#include "actors/message_types.hpp"
+#include "actors/segment_hub.hpp"
+#include "actors/shard_actor.hpp"
+#include "core/profile_store.hpp"
+#include "core/snapshot_file.hpp"
+#include "core/snapshot_writer.hpp"
+#include "core/wal_record.hpp"
+#include "core/wal_writer.hpp"
+
+namespace persona {
+
+using shard_clock = std::chrono::steady_clock;
+
+/// Called with nullptr once a change's record is synced, or with the error.
+using settle_fn = std::function<void(const status*)>;
+
+/// A change waiting for the batches before it: a batch applied slice by
+/// slice (when `op` is empty), or another change run when it reaches the head.
+struct pending_write {
+  shard_batch batch;
+  size_t next = 0;
+  uint64_t seq = 0;
+  batch_outcome outcome;
+  caf::typed_response_promise<batch_outcome> promise;
+  std::function<void()> op;
+};
+
+/// A query being evaluated slice by slice over the slab, and its answer.
+struct pending_query {
+  query_request request;
+  size_t next_slot = 0;
+  query_partial partial;
+  caf::typed_response_promise<query_partial> promise;
+};
+
+/// A snapshot in progress: capture state, writer, who waits for it.
+struct snapshot_job {
+  bool capturing = false;
+  uint64_t seq = 0;
+  shard_clock::time_point started;
+  snapshot_encoder encoder;
+  std::unique_ptr<snapshot_writer> writer;
+  uint64_t profiles = 0;
+  /// Deletes happened since the snapshot before: drop it once this is done.
+  bool drop_fallback = false;
+  std::vector<caf::typed_response_promise<shard_snapshot>> promises;
+};
+
+/// Profiles a query slice scans for each event a batch slice applies (a
+/// scan is about 16 times cheaper per profile than an update).
+constexpr size_t query_profiles_per_event = 16;
+/// Profiles a snapshot slice encodes for each event a batch slice applies.
+constexpr size_t snapshot_profiles_per_event = 32;
+/// Ingest goes first: a query or snapshot gets a slice when no batch waits,
+/// or after this many batch slices in a row, so it still finishes.
+constexpr uint32_t batch_slices_per_background_slice = 8;
+/// Snapshot bytes queued for the writer thread before capture waits.
+constexpr uint64_t max_snapshot_queue_bytes = 64u << 20;
+
+/// State of one shard actor; touched only by that actor.
+struct shard_state {
+  shard_setup setup;
+  std::shared_ptr<profile_store> store_ptr;
+  profile_store* store = nullptr;
+  std::shared_ptr<const item_catalog> catalog;
+  std::unique_ptr<wal_writer> wal;
+  /// Why the WAL could not be opened; changes are refused with it.
+  status wal_error;
+  std::string payload;  // reused for batch records
+  /// Changes not yet applied, oldest first.
+  std::deque<pending_write> writes;
+  std::deque<pending_query> queries;
+  /// Answers waiting for their records to be synced (fsync=always).
+  std::deque<std::pair<uint64_t, settle_fn>> awaiting_sync;
+  uint32_t batch_slices_in_a_row = 0;
+  /// Whether a drain message is on its way to this shard.
+  bool draining = false;
+  std::unique_ptr<snapshot_job> snapshot;
+  /// Requests for a snapshot that arrived while one was running.
+  std::vector<caf::typed_response_promise<shard_snapshot>> next_snapshot;
+  uint64_t erases_since_snapshot = 0;
+  /// A sweep of time-dependent segments: next slot, its "now"; and the
+  /// "now" of the last one started.
+  bool sweeping = false;
+  size_t sweep_next = 0;
+  int64_t sweep_now = 0;
+  int64_t last_sweep_now = -1;
+  shard_clock::time_point last_sweep_started{};
+  /// Time spent in the current sweep's slices; figures of the last one.
+  shard_clock::duration sweep_busy{};
+  uint64_t sweeps_done = 0;
+  double last_sweep_ms = 0;
+  uint32_t background_turn = 0;
+  uint64_t snapshots_written = 0;
+  uint64_t last_snapshot_bytes = 0;
+  double last_snapshot_ms = 0;
+  static inline const char* name = "persona.shard";
+
+  std::string shard_name() const { return "shard " + std::to_string(setup.index); }
+
+  void log(bool warning, const std::string& line) const {
+    if (setup.log)
+      setup.log(warning, shard_name() + ": " + line);
+  }
+
+  size_t query_slice() const { return setup.slice_events * query_profiles_per_event; }
+  size_t snapshot_slice() const { return setup.slice_events * snapshot_profiles_per_event; }
+
+  bool durable() const { return !setup.dir.empty(); }
+
+  /// Appends a change to the WAL; its sequence number (0 when memory-only).
+  result<uint64_t> log_change(wal_kind kind, std::string_view payload) {
+    if (!durable())
+      return uint64_t{0};
+    if (!wal)
+      return wal_error;
+    auto seq = wal->append(static_cast<uint8_t>(kind), payload);
+    if (!seq.ok())
+      return status{error_code::unavailable, shard_name() +
+                                                 " could not write its write-ahead log, so the change " +
+                                                 "was not applied: " + seq.error().message()};
+    return seq;
+  }
+
+  /// Whether a change's answer must wait for its record to be synced.
+  bool must_wait(uint64_t seq) const {
+    return wal && wal->policy() == fsync_policy::always && seq > wal->synced_seq();
+  }
+
+  /// Answers now, or once `seq` is synced.
+  void settle(uint64_t seq, settle_fn answer) {
+    if (must_wait(seq))
+      awaiting_sync.emplace_back(seq, std::move(answer));
+    else
+      answer(nullptr);
+  }
+
+  /// Records up to `seq` are synced (or failed to be).
+  void on_synced(uint64_t seq, const status& st) {
+    while (!awaiting_sync.empty() && awaiting_sync.front().first <= seq) {
+      awaiting_sync.front().second(st.ok() ? nullptr : &st);
+      awaiting_sync.pop_front();
+    }
+  }
+
+  /// Runs `op` now when nothing is queued, else after the queued changes.
+  void run_in_order(std::function<void()> op) {
+    if (writes.empty()) {
+      op();
+      return;
+    }
+    pending_write w;
+    w.op = std::move(op);
+    writes.push_back(std::move(w));
+  }
+
+  /// What the next slice should be.
+  enum class slice_kind { none, write, scan, snapshot, sweep };
+  slice_kind next_slice() const {
+    bool capture =
+        snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
+    slice_kind candidates[3];
+    size_t n = 0;
+    if (!queries.empty())
+      candidates[n++] = slice_kind::scan;
+    if (capture)
+      candidates[n++] = slice_kind::snapshot;
+    if (sweeping)
+      candidates[n++] = slice_kind::sweep;
+    if (n > 0 && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice))
+      return candidates[background_turn % n];
+    return writes.empty() ? slice_kind::none : slice_kind::write;
+  }
+
+  /// Starts a sweep of time-dependent segments when event time has moved
+  /// on far enough since the last.
+  void maybe_start_sweep() {
+    if (sweeping || !store->has_time_segments())
+      return;
+    auto now = store->newest_event_ms();
+    if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
+      return;
+    auto wall = shard_clock::now();
+    if (last_sweep_now >= 0 && wall - last_sweep_started < setup.segment_sweep_interval)
+      return;
+    last_sweep_started = wall;
+    sweeping = true;
+    sweep_next = 0;
+    sweep_now = now;
+    last_sweep_now = now;
+  }
+
+  void sweep_slice() {
+    auto t = shard_clock::now();
+    store->refresh_time_segments(sweep_now, sweep_next, query_slice());
+    sweep_busy += shard_clock::now() - t;
+    sweep_next += query_slice();
+    if (sweep_next >= store->slot_count()) {
+      sweeping = false;
+      ++sweeps_done;
+      last_sweep_ms = std::chrono::duration<double, std::milli>(sweep_busy).count();
+      sweep_busy = {};
+    }
+  }
+
+  /// Every segment was just evaluated at the shard's "now" (a definition):
+  /// the next sweep is due a full interval later.
+  void swept_now() {
+    last_sweep_now = store->newest_event_ms();
+    last_sweep_started = shard_clock::now();
+  }
+
+  /// Call before changing profiles: collect membership changes while
+  /// someone subscribes.
+  void listen() { store->collect_segment_changes(setup.hub && setup.hub->active()); }
+
+  /// Hands membership changes to subscribers.
+  void flush_segment_changes() {
+    auto changes = store->take_segment_changes();
+    if (changes.empty() || !setup.hub)
+      return;
+    std::vector<segment_event> out;
+    out.reserve(changes.size());
+    auto& names = store->segments().names;
+    for (auto& c : changes)
+      out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
+                                  std::move(c.user), c.entered, c.ts});
+    setup.hub->publish(out);
+  }
+
+  /// Applies the next slice of the oldest pending change; answers it when done.
+  void write_slice() {
+    auto& head = writes.front();
+    if (head.op) {
+      auto op = std::move(head.op);
+      writes.pop_front();
+      op();
+      return;
+    }
+    size_t n = std::min(setup.slice_events, head.batch.events.size() - head.next);
+    auto part = store->apply(head.batch.events, head.batch.indices, head.next, n, catalog.get());
+    head.next += n;
+    head.outcome.accepted += part.accepted;
+    for (auto& r : part.rejected)
+      head.outcome.rejected.push_back(std::move(r));
+    if (head.next == head.batch.events.size()) {
+      auto promise = head.promise;
+      auto outcome = std::move(head.outcome);
+      auto seq = head.seq;
+      writes.pop_front();
+      settle(seq, [promise, outcome = std::move(outcome)](const status* err) mutable {
+        if (err)
+          promise.deliver(to_caf_error(*err));
+        else
+          promise.deliver(std::move(outcome));
+      });
+    }
+  }
+
+  /// Scans the next slice of the oldest pending query; answers it when the
+  /// scan reaches the end of the slab (profiles added meanwhile included).
+  void scan_slice() {
+    auto& head = queries.front();
+    auto part = store->run_query(head.request, head.next_slot, query_slice());
+    if (!part.ok()) {
+      head.promise.deliver(to_caf_error(part.error()));
+      queries.pop_front();
+      return;
+    }
+    head.partial.merge(std::move(*part), head.request.limit);
+    head.next_slot += query_slice();
+    if (head.next_slot >= store->slot_count()) {
+      head.promise.deliver(std::move(head.partial));
+      queries.pop_front();
+    }
+  }
+
+  /// Encodes the next slice of the snapshot being captured.
+  void capture_slice() {
+    auto& job = *snapshot;
+    std::vector<profile_store::captured_profile> part;
+    bool complete = store->capture_slice(snapshot_slice(), part);
+    if (!part.empty()) {
+      job.profiles += part.size();
+      job.writer->write(job.encoder.profiles(part));
+    }
+    if (complete) {
+      store->end_capture();
+      job.capturing = false;
+      job.writer->write(job.encoder.end());
+      job.writer->finish();
+    }
+  }
+};
+
+using self_ptr = caf::stateful_actor<shard_state>*;
+
+template <class T>
+caf::result<T> reply(result<T>&& r) {
+  if (!r.ok())
+    return to_caf_error(r.error());
+  return std::move(*r);
+}
+
+/// Sends the shard its next drain message unless one is on its way.
+void schedule_drain(self_ptr self);
+
+/// A change other than a batch: logged now, applied in order, answered
+/// once applied (and synced under fsync=always).
+template <class T>
+caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
+                      std::function<result<T>()> apply) {
+  auto& st = self->state;
+  auto seq = st.log_change(kind, payload);
+  if (!seq.ok())
+    return to_caf_error(seq.error());
+  if (st.writes.empty() && !st.must_wait(*seq)) {
+    st.listen();
+    auto r = apply();
+    st.flush_segment_changes();
+    return reply(std::move(r));
+  }
+  auto promise = self->make_response_promise<T>();
+  st.run_in_order([self, promise, apply = std::move(apply), seq = *seq]() mutable {
+    self->state.listen();
+    auto r = std::make_shared<result<T>>(apply());
+    self->state.flush_segment_changes();
+    self->state.settle(seq, [promise, r](const status* err) mutable {
+      if (err)
+        promise.deliver(to_caf_error(*err));
+      else if (!r->ok())
+        promise.deliver(to_caf_error(r->error()));
+      else
+        promise.deliver(std::move(**r));
+    });
+  });
+  schedule_drain(self);
+  return promise;
+}
+
+// WAL and snapshots (shard_durability.cpp).
+
+/// Opens the shard's WAL; on failure the shard refuses changes, saying why.
+void open_wal(self_ptr self);
+/// Starts a snapshot (or joins the next one when one is running).
+void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<shard_snapshot>> promise);
+/// The writer thread is done with the current snapshot.
+void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes);
+
+}  // namespace persona
