@@ -39,6 +39,8 @@ const setting kSettings[] = {
     {"max-in-flight", "8192", "requests in flight on the node before overloaded"},
     {"max-write-queue-bytes", "67108864",
      "reply bytes queued for a client that does not read, before closing it"},
+    {"segment-sweep-interval-ms", "10000",
+     "at least this much wall time between two sweeps of a shard's time-dependent segments (ms)"},
     {"max-subscriber-queue-bytes", "8388608",
      "segment-event bytes queued for a slow subscriber before events are dropped (and the drop announced)"},
     {"request-timeout-ms", "5000", "deadline of each request to a shard (ms)"},
@@ -135,6 +137,8 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(10000000, c.max_in_flight);
   if (name == "max-write-queue-bytes")
     return number(uint64_t{1} << 40, c.max_write_queue_bytes);
+  if (name == "segment-sweep-interval-ms")
+    return number(86400000, c.segment_sweep_interval_ms);
   if (name == "max-subscriber-queue-bytes")
     return number(uint64_t{1} << 40, c.max_subscriber_queue_bytes);
   if (name == "request-timeout-ms")

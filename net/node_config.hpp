@@ -55,6 +55,8 @@ struct node_config {
   /// Reply bytes queued for a client that does not read, before the
   /// connection is closed.
   size_t max_write_queue_bytes = 64u << 20;
+  /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
+  uint64_t segment_sweep_interval_ms = 10000;
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
   size_t max_subscriber_queue_bytes = 8u << 20;

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   eo.snapshot_interval = std::chrono::milliseconds(cfg->snapshot_interval_s * 1000);
   eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
   eo.snapshot_wal_bytes = cfg->snapshot_wal_mb << 20;
+  eo.segment_sweep_interval = std::chrono::milliseconds(cfg->segment_sweep_interval_ms);
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };
