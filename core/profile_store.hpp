@@ -205,6 +205,8 @@ class profile_store {
   /// Re-evaluates the live segments of `slot` that events of `types` can
   /// change (all of them for every_change), or only the time-dependent ones.
   void evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only = false);
+  /// Puts `slot` in segment `id` or takes it out; counts and reports a change.
+  void set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms);
   /// Takes `slot` out of every segment (it is being erased).
   void leave_segments(uint32_t slot);
   /// Sets the cluster of `slot` from the model.

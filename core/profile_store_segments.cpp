@@ -10,7 +10,6 @@ void profile_store::evaluate_segments(uint32_t slot, uint32_t types, int64_t now
   if (order_.empty())
     return;
   auto& entry = slab_[slot];
-  auto& mine = entry.data.segments;
   auto ctx = context(now_ms);
   for (auto id : order_) {
     auto& seg = *live_[id];
@@ -18,21 +17,26 @@ void profile_store::evaluate_segments(uint32_t slot, uint32_t types, int64_t now
                               : types == every_change || (seg.compiled.affected_by() & types) != 0;
     if (!relevant)
       continue;
-    bool in = seg.compiled.matches(entry.data, entry.id, ctx);
-    auto at = std::lower_bound(mine.begin(), mine.end(), id);
-    bool was = at != mine.end() && *at == id;
-    if (in == was)
-      continue;
-    if (in) {
-      mine.insert(at, id);
-      ++seg.size;
-    } else {
-      mine.erase(at);
-      --seg.size;
-    }
-    if (collect_changes_)
-      changes_.push_back(segment_change{id, entry.id, in, now_ms});
+    set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
   }
+}
+
+void profile_store::set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms) {
+  auto& entry = slab_[slot];
+  auto& mine = entry.data.segments;
+  auto at = std::lower_bound(mine.begin(), mine.end(), id);
+  bool was = at != mine.end() && *at == id;
+  if (in == was)
+    return;
+  if (in) {
+    mine.insert(at, id);
+    ++live_[id]->size;
+  } else {
+    mine.erase(at);
+    --live_[id]->size;
+  }
+  if (collect_changes_)
+    changes_.push_back(segment_change{id, entry.id, in, now_ms});
 }
 
 void profile_store::leave_segments(uint32_t slot) {
@@ -89,23 +93,8 @@ result<uint64_t> profile_store::define_segment(const std::string& name, const va
   auto ctx = context(now_ms);
   for (size_t i = 0; i < slab_.size(); ++i) {
     auto& entry = slab_[i];
-    if (entry.id.empty())
-      continue;
-    auto& mine = entry.data.segments;
-    bool in = seg.compiled.matches(entry.data, entry.id, ctx);
-    auto at = std::lower_bound(mine.begin(), mine.end(), id);
-    bool was = at != mine.end() && *at == id;
-    if (in == was)
-      continue;
-    if (in) {
-      mine.insert(at, id);
-      ++seg.size;
-    } else {
-      mine.erase(at);
-      --seg.size;
-    }
-    if (collect_changes_)
-      changes_.push_back(segment_change{id, entry.id, in, now_ms});
+    if (!entry.id.empty())
+      set_membership(static_cast<uint32_t>(i), id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
   }
   return seg.size;
 }

@@ -1,18 +1,15 @@
 #include "net/cli/cluster_commands.hpp"
 
 #include <cstdio>
+
 #include <fstream>
+#include "net/cli/cli_output.hpp"
 
 #include "net/cli/elbow_plot.hpp"
 
 namespace persona::cli {
 
 namespace {
-
-int fail(const status& st) {
-  std::fprintf(stderr, "error: %s: %s\n", to_string(st.code()), st.message().c_str());
-  return 1;
-}
 
 int usage(const std::string& what) {
   std::fprintf(stderr,
@@ -29,25 +26,10 @@ std::string flag(const std::map<std::string, std::string>& flags, const char* na
   return it == flags.end() ? std::string() : it->second;
 }
 
-value features_of(const std::string& csv) {
-  value out{value::array{}};
-  size_t start = 0;
-  while (start <= csv.size()) {
-    auto comma = csv.find(',', start);
-    auto item = csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty())
-      out.as_array().emplace_back(item);
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 value train_options(const std::map<std::string, std::string>& flags, uint64_t k) {
   value o{value::map{}};
   o.set("k", value{k});
-  o.set("features", features_of(flag(flags, "features")));
+  o.set("features", comma_list(flag(flags, "features")));
   if (!flag(flags, "seed").empty())
     o.set("seed", value{static_cast<uint64_t>(std::strtoull(flag(flags, "seed").c_str(), nullptr, 10))});
   if (!flag(flags, "max-iter").empty())
@@ -90,7 +72,7 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
   if (args[0] == "show") {
     auto r = c.call_sync("get_clusters", value{value::array{}});
     if (!r.ok())
-      return fail(r.error());
+      return node_error(r.error());
     print_table(*r);
     return 0;
   }
@@ -100,7 +82,7 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
     auto k = std::strtoull(flag(flags, "k").empty() ? "8" : flag(flags, "k").c_str(), nullptr, 10);
     auto r = c.call_sync("train_clusters", params(train_options(flags, k)), std::chrono::minutes(30));
     if (!r.ok())
-      return fail(r.error());
+      return node_error(r.error());
     print_table(*r);
     return 0;
   }
@@ -118,7 +100,7 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
       auto r = c.call_sync("train_clusters", params(train_options(flags, static_cast<uint64_t>(k))),
                            std::chrono::minutes(30));
       if (!r.ok())
-        return fail(r.error());
+        return node_error(r.error());
       points.emplace_back(k, r->find("inertia")->as_double());
       std::printf("%4d %18.1f\n", k, points.back().second);
       std::fflush(stdout);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "net/cli/cli_output.hpp"
 #include "net/cli/cluster_commands.hpp"
 #include "net/cli/event_file.hpp"
 #include "net/cli/json_value.hpp"
@@ -77,37 +78,17 @@ int usage_error(const std::string& what) {
   return 2;
 }
 
-int node_error(const status& st) {
-  std::fprintf(stderr, "error: %s: %s\n", to_string(st.code()), st.message().c_str());
-  return 1;
-}
-
 int print(const result<value>& r) {
   if (!r.ok())
-    return node_error(r.error());
+    return cli::node_error(r.error());
   std::printf("%s\n", r->is_string() ? r->as_string().c_str() : r->to_pretty_json().c_str());
   return 0;
-}
-
-value list_of(const std::string& csv) {
-  value out{value::array{}};
-  size_t start = 0;
-  while (start <= csv.size()) {
-    auto comma = csv.find(',', start);
-    auto item = csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty())
-      out.as_array().emplace_back(item);
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
-  }
-  return out;
 }
 
 result<value> read_options(const options& o) {
   value m{value::map{}};
   if (o.flag("fields"))
-    m.set("fields", list_of(o.get("fields")));
+    m.set("fields", cli::comma_list(o.get("fields")));
   if (o.flag("now"))
     m.set("now", value{static_cast<int64_t>(std::strtoll(o.get("now").c_str(), nullptr, 10))});
   if (o.flag("limit"))
@@ -151,7 +132,7 @@ int upload(net::client& c, const options& o, const record_upload& kind) {
     return usage_error(std::string(kind.command) + " takes one FILE");
   auto file = cli::event_file::open(o.positional[1]);
   if (!file.ok())
-    return node_error(file.error());
+    return cli::node_error(file.error());
   size_t batch = std::strtoull(o.get("batch", "500").c_str(), nullptr, 10);
   if (batch == 0)
     return usage_error("--batch must be at least 1");
@@ -235,7 +216,7 @@ int upload(net::client& c, const options& o, const record_upload& kind) {
     std::printf("  %-14s %8llu  e.g. %s\n", code.c_str(), static_cast<unsigned long long>(n),
                 example[code].c_str());
   if (failure)
-    return node_error(*failure);
+    return cli::node_error(*failure);
   if (rejected > 0 && !o.flag("allow-rejects")) {
     std::fprintf(stderr,
                  "persona-cli: %llu record(s) were rejected (see above); pass --allow-rejects to exit 0\n",
@@ -278,13 +259,13 @@ int main(int argc, char** argv) {
 
   net::client c;
   if (auto st = c.connect(o.host, o.port); !st.ok())
-    return node_error(st);
+    return cli::node_error(st);
   if (!o.token.empty()) {
     auto hello = c.call_sync(
         "hello",
         value{value::array{value{value::map{{"token", value{o.token}}, {"client", value{"persona-cli"}}}}}});
     if (!hello.ok())
-      return node_error(hello.error());
+      return cli::node_error(hello.error());
   }
   auto args = [](std::vector<value> xs) { return value{value::array(xs.begin(), xs.end())}; };
   if (cmd == "ping")
@@ -298,7 +279,7 @@ int main(int argc, char** argv) {
       return usage_error("get takes one USER");
     auto opts = read_options(o);
     if (!opts.ok())
-      return node_error(opts.error());
+      return cli::node_error(opts.error());
     return print(c.call_sync("get_profile", args({value{o.positional[1]}, *opts})));
   }
   if (cmd == "ingest")
@@ -310,10 +291,10 @@ int main(int argc, char** argv) {
       return usage_error("query takes one WHERE-JSON");
     auto where = cli::parse_json(o.positional[1], "WHERE-JSON");
     if (!where.ok())
-      return node_error(where.error());
+      return cli::node_error(where.error());
     auto opts = read_options(o);
     if (!opts.ok())
-      return node_error(opts.error());
+      return cli::node_error(opts.error());
     return print(c.call_sync("query", args({*where, *opts})));
   }
   if (cmd == "set-attrs") {
@@ -321,7 +302,7 @@ int main(int argc, char** argv) {
       return usage_error("set-attrs takes USER and a JSON map");
     auto attrs = cli::parse_json(o.positional[2], "the attributes");
     if (!attrs.ok())
-      return node_error(attrs.error());
+      return cli::node_error(attrs.error());
     return print(c.call_sync("set_attributes", args({value{o.positional[1]}, *attrs})));
   }
   if (cmd == "delete") {

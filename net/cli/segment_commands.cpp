@@ -2,18 +2,15 @@
 
 #include <condition_variable>
 #include <cstdio>
+
 #include <mutex>
+#include "net/cli/cli_output.hpp"
 
 #include "net/cli/json_value.hpp"
 
 namespace persona::cli {
 
 namespace {
-
-int fail(const status& st) {
-  std::fprintf(stderr, "error: %s: %s\n", to_string(st.code()), st.message().c_str());
-  return 1;
-}
 
 int usage(const std::string& what) {
   std::fprintf(stderr,
@@ -43,7 +40,7 @@ int run_segments(net::client& c, const std::vector<std::string>& args,
   if (sub == "list" && args.size() == 1) {
     auto r = c.call_sync("list_segments", params({}));
     if (!r.ok())
-      return fail(r.error());
+      return node_error(r.error());
     std::printf("%-28s %12s  %s\n", "segment", "size", "where");
     for (auto& s : r->as_array())
       std::printf("%-28s %12lld  %s\n", s.find("name")->as_string().c_str(),
@@ -53,10 +50,10 @@ int run_segments(net::client& c, const std::vector<std::string>& args,
   if (sub == "define" && args.size() == 3) {
     auto where = parse_json(args[2], "WHERE-JSON");
     if (!where.ok())
-      return fail(where.error());
+      return node_error(where.error());
     auto r = c.call_sync("define_segment", params({value{args[1]}, *where}), std::chrono::minutes(10));
     if (!r.ok())
-      return fail(r.error());
+      return node_error(r.error());
     std::printf("segment %s: %lld members\n", args[1].c_str(),
                 static_cast<long long>(r->find("size")->as_int()));
     return 0;
@@ -64,7 +61,7 @@ int run_segments(net::client& c, const std::vector<std::string>& args,
   if (sub == "drop" && args.size() == 2) {
     auto r = c.call_sync("drop_segment", params({value{args[1]}}));
     if (!r.ok())
-      return fail(r.error());
+      return node_error(r.error());
     std::printf("%s\n", r->find("dropped")->as_bool() ? "dropped" : "no such segment");
     return 0;
   }
@@ -79,7 +76,7 @@ int run_segments(net::client& c, const std::vector<std::string>& args,
         opts.set("cursor", cursor);
       auto r = c.call_sync("segment_members", params({value{args[1]}, opts}));
       if (!r.ok())
-        return fail(r.error());
+        return node_error(r.error());
       for (auto& u : r->find("users")->as_array())
         std::printf("%s\n", u.as_string().c_str());
       cursor = *r->find("cursor");
@@ -117,7 +114,7 @@ int run_subscribe(net::client& c, const std::vector<std::string>& names,
     list.as_array().emplace_back(n);
   auto r = c.call_sync("subscribe", params({list}));
   if (!r.ok())
-    return fail(r.error());
+    return node_error(r.error());
   std::fprintf(stderr, "subscribed to %s; waiting for events (Ctrl-C stops)\n",
                r->find("subscribed")->to_json().c_str());
   // Until enough events came, or the connection ends (a ping fails).
@@ -130,7 +127,7 @@ int run_subscribe(net::client& c, const std::vector<std::string>& names,
     auto alive = c.call_sync("ping", params({}), std::chrono::seconds(10));
     lock.lock();
     if (!alive.ok())
-      return fail(alive.error());
+      return node_error(alive.error());
   }
   return 0;
 }
