@@ -10,6 +10,7 @@
 // error, 2 for bad usage, 3 when ingest had rejections.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -240,6 +241,11 @@ int main(int argc, char** argv) {
       auto eq = a.find('=');
       auto name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       auto val = eq == std::string::npos ? "" : a.substr(eq + 1);
+      // `--name value` as well as `--name=value`, except for the switches.
+      static const char* switches[] = {"all", "allow-rejects"};
+      bool is_switch = std::find(std::begin(switches), std::end(switches), name) != std::end(switches);
+      if (eq == std::string::npos && !is_switch && i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0)
+        val = argv[++i];
       if (name == "host")
         o.host = val;
       else if (name == "port")

@@ -43,5 +43,7 @@ grep -q "counts.purchase" "$dir/clusters.txt"
 grep -q "users clustered" "$dir/clusters.txt"
 "$cli" --port=\$1 clusters elbow --k=1..2 --features=counts.view,counts.purchase --svg="$dir/elbow.svg" > /dev/null
 grep -q "<polyline" "$dir/elbow.svg"
+"$cli" --port \$1 clusters elbow --k 1..2 --features counts.view,counts.purchase --svg "$dir/elbow2.svg" > /dev/null
+grep -q "<svg" "$dir/elbow2.svg"
 CHECK
 "$(dirname "$0")/run_with_node.sh" "$personad" bash "$dir/check.sh" "{port}"
