@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Persona needs to build, test and run its demo.
+# Installs the Debian packages Persona needs to build, test and run its demo
+# (tzdata: the Complete Journey walk-through reads New York local times).
 # Quick when everything is already there: apt-get runs only for what is missing.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   libjemalloc-dev nlohmann-json3-dev python3-msgpack
   clang libclang-rt-14-dev
   redis-server
+  tzdata
 )
 
 missing=()
