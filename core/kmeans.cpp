@@ -16,7 +16,7 @@ using const_map = Eigen::Map<const row_matrix>;
 
 /// Squared distances of every point to every center: n x k.
 Eigen::MatrixXd squared_distances(const const_map& x, const const_map& c) {
-  Eigen::MatrixXd d = (x * c.transpose()) * -2.0;
+  Eigen::MatrixXd d = x.lazyProduct(c.transpose()) * -2.0;
   d.colwise() += x.rowwise().squaredNorm();
   d.rowwise() += c.rowwise().squaredNorm().transpose();
   return d.cwiseMax(0.0);
@@ -142,7 +142,9 @@ kmeans_partial kmeans_points::step(const std::vector<double>& centers) const {
     auto rows = static_cast<Eigen::Index>(std::min(block, n - first));
     const_map xb(data_.data() + first * d_, rows, static_cast<Eigen::Index>(d_));
     auto d = dist.topRows(rows);
-    d.noalias() = xb * c.transpose();
+    // A coefficient-wise product: d is small, and the blocked GEMM path
+    // would allocate (and fault in) a workspace on every call.
+    d.noalias() = xb.lazyProduct(c.transpose());
     d *= -2.0;
     d.rowwise() += center_norms;
     d.colwise() += xb.rowwise().squaredNorm();
