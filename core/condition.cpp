@@ -171,7 +171,7 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
     case op::has_tag:
       return tag_holds(p, static_cast<tag>(n.tag_index), ctx.now_ms, ctx.cfg);
     case op::in_segment:
-      return std::binary_search(p.segments.begin(), p.segments.end(), n.segment);
+      return p.segments.contains(n.segment);
     default:
       break;
   }

@@ -244,7 +244,7 @@ bool list_contains(const profile& p, const field_ref& ref, std::string_view item
     }
     case field_kind::segments: {
       auto id = ctx.segments ? ctx.segments->find(item) : std::nullopt;
-      return id && std::binary_search(p.segments.begin(), p.segments.end(), *id);
+      return id && p.segments.contains(*id);
     }
     default:
       return false;

@@ -17,7 +17,7 @@ size_t profile::memory_bytes() const {
       attr_heap += a.second.as_string().capacity() + 1;
   return sizeof(profile) + windows.heap_bytes() + category_affinity.heap_bytes() +
          brand_affinity.heap_bytes() + recent.heap_bytes() + purchases.heap_bytes() + risk.heap_bytes() +
-         seen_ids.heap_bytes() + segments.capacity() * sizeof(uint16_t) + attr_heap;
+         seen_ids.heap_bytes() + segments.heap_bytes() + attr_heap;
 }
 
 void apply_event(profile& p, const event& e, const event_symbols& syms, const profile_config& cfg) {

@@ -19,6 +19,7 @@
 #include "core/purchase_stats.hpp"
 #include "core/recent_items.hpp"
 #include "core/risk_signals.hpp"
+#include "core/segment_set.hpp"
 #include "core/session_tracker.hpp"
 #include "core/symbol_table.hpp"
 #include "core/value.hpp"
@@ -48,8 +49,8 @@ struct profile {
   int16_t cluster = -1;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
-  /// Ids of the live segments the profile is in (segment_directory), ascending.
-  std::vector<uint16_t> segments;
+  /// Ids of the live segments the profile is in (segment_directory).
+  segment_set segments;
 
   /// Bytes from the start of a profile that an ordinary event touches.
   static size_t hot_bytes();

@@ -184,8 +184,8 @@ void profile_store::prefetch_profile_heap(uint64_t h) const {
   __builtin_prefetch(p.brand_affinity.entries().data());
   __builtin_prefetch(p.recent.items().data());
   __builtin_prefetch(p.seen_ids.ids().data());
-  if (!p.segments.empty())
-    __builtin_prefetch(p.segments.data());
+  if (auto* block = p.segments.heap_block())
+    __builtin_prefetch(block);
 }
 
 const profile* profile_store::find(std::string_view user) const {

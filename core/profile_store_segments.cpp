@@ -23,18 +23,12 @@ void profile_store::evaluate_segments(uint32_t slot, uint32_t types, int64_t now
 
 void profile_store::set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms) {
   auto& entry = slab_[slot];
-  auto& mine = entry.data.segments;
-  auto at = std::lower_bound(mine.begin(), mine.end(), id);
-  bool was = at != mine.end() && *at == id;
-  if (in == was)
+  if (!entry.data.segments.set(id, in))
     return;
-  if (in) {
-    mine.insert(at, id);
+  if (in)
     ++live_[id]->size;
-  } else {
-    mine.erase(at);
+  else
     --live_[id]->size;
-  }
   if (collect_changes_)
     changes_.push_back(segment_change{id, entry.id, in, now_ms});
 }
@@ -111,12 +105,8 @@ result<bool> profile_store::drop_segment(const std::string& name) {
       return status{error_code::bad_request, "segment '" + directory_.names[other] + "' refers to '" + name +
                                                  "': drop or redefine it first"};
   }
-  for (size_t i = 0; i < slab_.size(); ++i) {
-    auto& mine = slab_[i].data.segments;
-    auto at = std::lower_bound(mine.begin(), mine.end(), *id);
-    if (at != mine.end() && *at == *id)
-      mine.erase(at);
-  }
+  for (size_t i = 0; i < slab_.size(); ++i)
+    slab_[i].data.segments.set(*id, false);
   live_[*id].reset();
   directory_.names[*id].clear();
   order_.erase(std::find(order_.begin(), order_.end(), *id));

@@ -232,3 +232,32 @@ TEST_CASE("with event time standing still, incremental membership is exact witho
   }
   check_membership_is_exact(s, 40, t0);
 }
+
+TEST_CASE("a segment set keeps ids ascending inline, spills past four, and copies and moves whole") {
+  segment_set s;
+  CHECK(s.empty());
+  CHECK(s.heap_bytes() == 0);
+  for (segment_id id : {9, 3, 7, 1})
+    CHECK(s.set(id, true));
+  CHECK_FALSE(s.set(7, true));  // already in
+  CHECK(std::vector<segment_id>(s.begin(), s.end()) == std::vector<segment_id>{1, 3, 7, 9});
+  CHECK(s.heap_bytes() == 0);
+  for (segment_id id = 10; id < 30; ++id)
+    CHECK(s.set(id, true));
+  CHECK(s.size() == 24);
+  CHECK(s.heap_bytes() > 0);
+  CHECK(s.contains(15));
+  segment_set copy = s;
+  CHECK(s.set(15, false));
+  CHECK_FALSE(s.contains(15));
+  CHECK(copy.contains(15));
+  CHECK(std::is_sorted(s.begin(), s.end()));
+  segment_set moved = std::move(copy);
+  CHECK(moved.size() == 24);
+  CHECK(copy.empty());
+  moved.clear();
+  CHECK(moved.empty());
+  CHECK(moved.heap_bytes() == 0);
+  CHECK(moved.set(2, true));
+  CHECK(moved.contains(2));
+}
