@@ -277,9 +277,8 @@ void engine::merge_profiles(const std::string& source, const std::string& target
     return done(status{error_code::bad_request, "source and target are the same user; nothing to merge"});
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      0, std::move(done), [](value& v) -> result<value> { return std::move(v); }, merge_atom::value, source,
-      target, now_ms(), std::vector<std::string>{});
+  im.ask<value>(0, std::move(done), as_is, merge_atom::value, source, target, now_ms(),
+                std::vector<std::string>{});
 }
 
 void engine::query(const value& where, const value& options, callback done) {
@@ -292,9 +291,7 @@ void engine::query(const value& where, const value& options, callback done) {
     return done(q.error());
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      query_atom::value, std::move(*q));
+  im.ask<value>(im.query_gateway(), std::move(done), as_is, query_atom::value, std::move(*q));
 }
 
 void engine::stats(callback done) {

@@ -64,9 +64,7 @@ void engine::list_segments(callback done) {
     return done(st);
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      seglist_atom::value);
+  im.ask<value>(im.query_gateway(), std::move(done), as_is, seglist_atom::value);
 }
 
 void engine::segment_members(const std::string& name, const value& options, callback done) {
@@ -100,9 +98,7 @@ void engine::segment_members(const std::string& name, const value& options, call
     return done(status{error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(
-      im.query_gateway(), std::move(done), [](value& v) -> result<value> { return std::move(v); },
-      segmembers_atom::value, name, shard, slot, limit);
+  im.ask<value>(im.query_gateway(), std::move(done), as_is, segmembers_atom::value, name, shard, slot, limit);
 }
 
 void engine::train_clusters(const value& options, callback done) {

@@ -255,8 +255,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         start_snapshot(self, std::nullopt);
         self->delayed_send(self, self->state.setup.snapshot_interval, snap_tick_atom::value);
       },
-      [=](snap_done_atom, bool ok, const std::string& error, uint64_t bytes) {
-        finish_snapshot(self, ok, error, bytes);
+      [=](snap_done_atom, bool ok, const std::string& error, uint64_t bytes, uint64_t removed) {
+        finish_snapshot(self, ok, error, bytes, removed);
       },
       [=](synced_atom, uint64_t seq, bool ok, const std::string& error) {
         self->state.on_synced(

@@ -1,6 +1,6 @@
 // shard_durability: a shard's WAL and snapshots (docs/durability.md):
 // opening the log, starting a snapshot at one WAL record, and finishing it
-// when the writer thread is done (pruning older files).
+// when the writer thread is done (the writer prunes older files first).
 #include "actors/shard_state.hpp"
 #include "core/shard_files.hpp"
 
@@ -33,18 +33,24 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   };
   if (auto r = st.wal->rotate(); !r.ok())
     return fail(r.error());
+  bool drop_fallback = st.erases_since_snapshot > 0;
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
-  auto writer = snapshot_writer::start(st.setup.dir, seq, [weak](const snapshot_writer::outcome& o) {
-    if (auto strong = caf::actor_cast<caf::actor>(weak))
-      caf::anon_send(strong, snap_done_atom::value, o.st.ok(), o.st.message(), o.bytes);
-  });
+  auto dir = st.setup.dir;
+  // Older files are pruned on the writer's thread too: unlinks and a
+  // directory sync are disk waits a shard must not make.
+  auto writer =
+      snapshot_writer::start(dir, seq, [weak, dir, seq, drop_fallback](const snapshot_writer::outcome& o) {
+        uint64_t removed = o.st.ok() ? prune_shard_files(dir, seq, drop_fallback).size() : 0;
+        if (auto strong = caf::actor_cast<caf::actor>(weak))
+          caf::anon_send(strong, snap_done_atom::value, o.st.ok(), o.st.message(), o.bytes, removed);
+      });
   if (!writer.ok())
     return fail(writer.error());
   auto job = std::make_unique<snapshot_job>();
   job->seq = seq;
   job->started = shard_clock::now();
   job->writer = std::move(*writer);
-  job->drop_fallback = st.erases_since_snapshot > 0;
+  job->drop_fallback = drop_fallback;
   st.erases_since_snapshot = 0;
   if (promise)
     job->promises.push_back(std::move(*promise));
@@ -73,7 +79,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
 }
 
 /// The writer thread is done with the current snapshot.
-void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes) {
+void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes, uint64_t removed) {
   auto& st = self->state;
   if (!st.snapshot)
     return;
@@ -84,11 +90,10 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
     ++st.snapshots_written;
     st.last_snapshot_bytes = bytes;
     st.last_snapshot_ms = ms;
-    auto removed = prune_shard_files(st.setup.dir, job->seq, job->drop_fallback);
     st.log(false,
            "snapshot at WAL record " + std::to_string(job->seq) + ": " + std::to_string(job->profiles) +
                " profiles, " + std::to_string(bytes) + " bytes in " + std::to_string(static_cast<int>(ms)) +
-               " ms; removed " + std::to_string(removed.size()) + " older file(s)" +
+               " ms; removed " + std::to_string(removed) + " older file(s)" +
                (job->drop_fallback ? " (deletes since the previous snapshot: it is dropped too)" : ""));
     shard_snapshot out{st.setup.index, job->seq, job->profiles, bytes, ms};
     for (auto& p : job->promises)

@@ -362,6 +362,6 @@ void open_wal(self_ptr self);
 /// Starts a snapshot (or joins the next one when one is running).
 void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<shard_snapshot>> promise);
 /// The writer thread is done with the current snapshot.
-void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes);
+void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes, uint64_t removed);
 
 }  // namespace persona

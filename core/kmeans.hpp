@@ -73,7 +73,6 @@ class kmeans_points {
   explicit kmeans_points(size_t d = 0) : d_(d) {}
   void add(const double* z) { data_.insert(data_.end(), z, z + d_); }
   size_t size() const { return d_ ? data_.size() / d_ : 0; }
-  size_t dimensions() const { return d_; }
   const double* point(size_t i) const { return data_.data() + i * d_; }
 
   /// Draws one point by D^2 weight to `centers` (k x d; uniformly when

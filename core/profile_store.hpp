@@ -105,7 +105,6 @@ class profile_store {
   bool capture_slice(size_t max_profiles, std::vector<captured_profile>& out);
   /// Ends a capture (complete or abandoned).
   void end_capture();
-  bool capturing() const { return capturing_; }
   /// The event count when the capture began.
   uint64_t captured_events() const { return captured_events_; }
 

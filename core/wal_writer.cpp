@@ -38,6 +38,9 @@ result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t n
   auto seg = w->open_segment(next_seq);
   if (!seg.ok())
     return seg.error();
+  // The first segment's name is durable before anything is written to it.
+  if (auto st = sync_directory(w->dir_); !st.ok())
+    return st;
   w->current_ = std::move(*seg);
   w->last_seq_ = next_seq - 1;
   w->synced_seq_ = next_seq - 1;
@@ -61,9 +64,6 @@ result<std::shared_ptr<wal_writer::segment>> wal_writer::open_segment(uint64_t f
   auto fd = open_for_append(path);
   if (!fd.ok())
     return fd.error();
-  // The new file's name must survive a power loss too.
-  if (auto st = sync_directory(dir_); !st.ok())
-    return st;
   auto seg = std::make_shared<segment>();
   seg->path = std::move(path);
   seg->fd = std::move(*fd);
@@ -95,22 +95,33 @@ result<uint64_t> wal_writer::rotate() {
   std::lock_guard<std::mutex> lock(mu_);
   closed_.push_back(std::move(current_));
   current_ = std::move(*seg);
+  // The new name is synced by the sync thread with the next records, not
+  // here: rotate() runs on the shard's thread.
+  directory_dirty_ = true;
   segment_bytes_ = 0;
   return first;
 }
 
 status wal_writer::sync_segments(uint64_t& covered) {
   std::vector<std::shared_ptr<segment>> segments;
+  bool directory = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     covered = last_seq_.load();
     segments.swap(closed_);
     segments.push_back(current_);
+    std::swap(directory, directory_dirty_);
+  }
+  if (directory) {
+    if (auto st = sync_directory(dir_); !st.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      directory_dirty_ = true;
+      return st;
+    }
   }
   for (auto& s : segments)
     if (auto st = sync_data(s->fd.get(), s->path); !st.ok())
       return st;
-  ++syncs_;
   // synced_seq_ only grows: a concurrent sync_now() may have covered more.
   auto seen = synced_seq_.load();
   while (covered > seen && !synced_seq_.compare_exchange_weak(seen, covered)) {
@@ -130,7 +141,7 @@ void wal_writer::sync_loop() {
       wake_.wait(lock, [&] { return stop_ || last_seq_.load() > synced_seq_.load(); });
     else
       wake_.wait_for(lock, interval_, [&] { return stop_; });
-    bool pending = last_seq_.load() > synced_seq_.load() || !closed_.empty();
+    bool pending = last_seq_.load() > synced_seq_.load() || !closed_.empty() || directory_dirty_;
     if (!pending) {
       if (stop_)
         return;

@@ -60,7 +60,6 @@ class wal_writer {
   uint64_t bytes_written() const { return bytes_.load(); }
   /// Bytes in the current segment (since the last rotate).
   uint64_t segment_bytes() const { return segment_bytes_; }
-  uint64_t syncs() const { return syncs_.load(); }
 
  private:
   struct segment {
@@ -87,10 +86,11 @@ class wal_writer {
   std::shared_ptr<segment> current_;
   /// Segments rotated away whose last records may not be synced yet.
   std::vector<std::shared_ptr<segment>> closed_;
+  /// A segment was created since the directory was last synced.
+  bool directory_dirty_ = false;
   std::atomic<uint64_t> last_seq_{0};
   std::atomic<uint64_t> synced_seq_{0};
   std::atomic<uint64_t> bytes_{0};
-  std::atomic<uint64_t> syncs_{0};
   std::thread thread_;
 };
 

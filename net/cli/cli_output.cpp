@@ -1,6 +1,7 @@
 #include "net/cli/cli_output.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace persona::cli {
 
@@ -22,6 +23,17 @@ value comma_list(const std::string& csv) {
     start = comma + 1;
   }
   return out;
+}
+
+std::string flag_or(const std::map<std::string, std::string>& flags, const char* name,
+                    const std::string& fallback) {
+  auto it = flags.find(name);
+  return it == flags.end() ? fallback : it->second;
+}
+
+uint64_t flag_number(const std::map<std::string, std::string>& flags, const char* name, uint64_t fallback) {
+  auto it = flags.find(name);
+  return it == flags.end() ? fallback : std::strtoull(it->second.c_str(), nullptr, 10);
 }
 
 }  // namespace persona::cli

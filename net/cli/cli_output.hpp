@@ -3,6 +3,8 @@
 // comma-separated flag into a list.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 #include "core/status.hpp"
@@ -15,5 +17,11 @@ int node_error(const status& st);
 
 /// "a,b,,c" -> ["a", "b", "c"].
 value comma_list(const std::string& csv);
+
+/// The value of flag `name`, or `fallback` when it was not given.
+std::string flag_or(const std::map<std::string, std::string>& flags, const char* name,
+                    const std::string& fallback = "");
+/// The same as a whole number.
+uint64_t flag_number(const std::map<std::string, std::string>& flags, const char* name, uint64_t fallback);
 
 }  // namespace persona::cli

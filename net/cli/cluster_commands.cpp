@@ -21,20 +21,14 @@ int usage(const std::string& what) {
   return 2;
 }
 
-std::string flag(const std::map<std::string, std::string>& flags, const char* name) {
-  auto it = flags.find(name);
-  return it == flags.end() ? std::string() : it->second;
-}
-
 value train_options(const std::map<std::string, std::string>& flags, uint64_t k) {
   value o{value::map{}};
   o.set("k", value{k});
-  o.set("features", comma_list(flag(flags, "features")));
-  if (!flag(flags, "seed").empty())
-    o.set("seed", value{static_cast<uint64_t>(std::strtoull(flag(flags, "seed").c_str(), nullptr, 10))});
-  if (!flag(flags, "max-iter").empty())
-    o.set("max_iter",
-          value{static_cast<uint64_t>(std::strtoull(flag(flags, "max-iter").c_str(), nullptr, 10))});
+  o.set("features", comma_list(flag_or(flags, "features")));
+  if (!flag_or(flags, "seed").empty())
+    o.set("seed", value{flag_number(flags, "seed", 0)});
+  if (!flag_or(flags, "max-iter").empty())
+    o.set("max_iter", value{flag_number(flags, "max-iter", 100)});
   return o;
 }
 
@@ -76,10 +70,10 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
     print_table(*r);
     return 0;
   }
-  if (flag(flags, "features").empty())
+  if (flag_or(flags, "features").empty())
     return usage("--features=PATH,PATH,... is required, e.g. --features=rfm.frequency,rfm.monetary");
   if (args[0] == "train") {
-    auto k = std::strtoull(flag(flags, "k").empty() ? "8" : flag(flags, "k").c_str(), nullptr, 10);
+    auto k = flag_or(flags, "k").empty() ? 8 : flag_number(flags, "k", 8);
     auto r = c.call_sync("train_clusters", params(train_options(flags, k)), std::chrono::minutes(30));
     if (!r.ok())
       return node_error(r.error());
@@ -87,7 +81,7 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
     return 0;
   }
   if (args[0] == "elbow") {
-    auto range = flag(flags, "k").empty() ? std::string("2..10") : flag(flags, "k");
+    auto range = flag_or(flags, "k").empty() ? std::string("2..10") : flag_or(flags, "k");
     auto dots = range.find("..");
     if (dots == std::string::npos)
       return usage("--k for elbow is a range such as 2..10");
@@ -105,10 +99,10 @@ int run_clusters(net::client& c, const std::vector<std::string>& args,
       std::printf("%4d %18.1f\n", k, points.back().second);
       std::fflush(stdout);
     }
-    auto svg_path = flag(flags, "svg");
+    auto svg_path = flag_or(flags, "svg");
     if (!svg_path.empty()) {
       std::ofstream out(svg_path);
-      out << elbow_svg(points, "Elbow: inertia by k (" + flag(flags, "features") + ")");
+      out << elbow_svg(points, "Elbow: inertia by k (" + flag_or(flags, "features") + ")");
       if (!out) {
         std::fprintf(stderr, "error: could not write %s\n", svg_path.c_str());
         return 1;

@@ -244,7 +244,8 @@ int main(int argc, char** argv) {
       // `--name value` as well as `--name=value`, except for the switches.
       static const char* switches[] = {"all", "allow-rejects"};
       bool is_switch = std::find(std::begin(switches), std::end(switches), name) != std::end(switches);
-      if (eq == std::string::npos && !is_switch && i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0)
+      if (eq == std::string::npos && !is_switch && i + 1 < argc &&
+          std::string(argv[i + 1]).rfind("--", 0) != 0)
         val = argv[++i];
       if (name == "host")
         o.host = val;

@@ -25,11 +25,6 @@ value params(std::vector<value> xs) {
   return value{value::array(xs.begin(), xs.end())};
 }
 
-uint64_t flag_number(const std::map<std::string, std::string>& flags, const char* name, uint64_t fallback) {
-  auto it = flags.find(name);
-  return it == flags.end() ? fallback : std::strtoull(it->second.c_str(), nullptr, 10);
-}
-
 }  // namespace
 
 int run_segments(net::client& c, const std::vector<std::string>& args,

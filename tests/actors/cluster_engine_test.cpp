@@ -5,20 +5,13 @@
 #include <random>
 
 #include "actors/engine.hpp"
+#include "test_engine_options.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-engine_options options(const std::string& dir = "") {
-  engine_options o;
-  o.shards = 2;
-  o.worker_threads = 2;
-  o.data_dir = dir;
-  return o;
-}
 
 /// Two kinds of shoppers: a few big purchases, or many small ones.
 void feed(engine& eng, int users) {
@@ -42,7 +35,7 @@ value train_options(uint64_t k, uint64_t seed) {
 }  // namespace
 
 TEST_CASE("train_clusters separates two kinds of shoppers, sets every profile's cluster, is deterministic") {
-  engine eng(options());
+  engine eng(test_engine());
   feed(eng, 200);
   auto a = eng.train_clusters_sync(train_options(2, 9));
   REQUIRE(a.ok());
@@ -79,7 +72,7 @@ TEST_CASE("train_clusters separates two kinds of shoppers, sets every profile's 
 }
 
 TEST_CASE("train_clusters refuses bad options with what to do") {
-  engine eng(options());
+  engine eng(test_engine());
   CHECK(eng.get_clusters_sync().error().code() == error_code::not_found);
   auto no_features = eng.train_clusters_sync(map_of({{"k", value{uint64_t{3}}}}));
   REQUIRE_FALSE(no_features.ok());
@@ -99,7 +92,7 @@ TEST_CASE("the cluster model and every profile's cluster survive a restart") {
   value trained;
   int64_t big = -1;
   {
-    engine eng(options(dir.path()));
+    engine eng(test_engine(2, dir.path()));
     REQUIRE(eng.wait_ready().ok());
     feed(eng, 100);
     auto r = eng.train_clusters_sync(train_options(2, 3));
@@ -107,7 +100,7 @@ TEST_CASE("the cluster model and every profile's cluster survive a restart") {
     trained = *r;
     big = eng.get_profile_sync("u0")->find("cluster")->as_int();
   }
-  engine again(options(dir.path()));
+  engine again(test_engine(2, dir.path()));
   REQUIRE(again.wait_ready().ok());
   CHECK(again.get_clusters_sync()->find("centroids")->to_json() == trained.find("centroids")->to_json());
   CHECK(again.get_profile_sync("u0")->find("cluster")->as_int() == big);

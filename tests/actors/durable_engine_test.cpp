@@ -8,20 +8,13 @@
 #include <thread>
 
 #include "actors/engine.hpp"
+#include "test_engine_options.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-engine_options durable(const std::string& dir, size_t shards = 2) {
-  engine_options o;
-  o.shards = shards;
-  o.worker_threads = 2;
-  o.data_dir = dir;
-  return o;
-}
 
 /// Every profile of `users` as the engine renders it at a fixed time.
 std::map<std::string, std::string> rendered(engine& eng, const std::vector<std::string>& users) {
@@ -65,7 +58,7 @@ TEST_CASE("every kind of change survives a restart, with and without a snapshot 
   bool snapshot_between = GENERATE(false, true);
   std::mt19937 rng(1);
   {
-    engine eng(durable(dir.path()));
+    engine eng(test_engine(2, dir.path()));
     REQUIRE(eng.wait_ready().ok());
     auto items = value{value::array{map_of({{"item", value{"item1"}},
                                             {"category", value{"books"}},
@@ -88,7 +81,7 @@ TEST_CASE("every kind of change survives a restart, with and without a snapshot 
     REQUIRE(eng.ingest_sync(events_for(rng, 1000, 200, t0 + days(1))).ok());
     before = rendered(eng, users);
   }
-  engine again(durable(dir.path()));
+  engine again(test_engine(2, dir.path()));
   REQUIRE(again.wait_ready().ok());
   CHECK(rendered(again, users) == before);
   CHECK(before["gone"] == "missing");
@@ -108,7 +101,7 @@ TEST_CASE("every kind of change survives a restart, with and without a snapshot 
 
 TEST_CASE("under fsync=always an answered batch is already synced") {
   temp_directory dir;
-  auto o = durable(dir.path(), 1);
+  auto o = test_engine(1, dir.path());
   o.fsync = fsync_policy::always;
   engine eng(o);
   REQUIRE(eng.wait_ready().ok());
@@ -123,10 +116,10 @@ TEST_CASE("under fsync=always an answered batch is already synced") {
 
 TEST_CASE("a data directory in use, or written with another shard count, is refused with what to do") {
   temp_directory dir;
-  engine first(durable(dir.path(), 2));
+  engine first(test_engine(2, dir.path()));
   REQUIRE(first.wait_ready().ok());
   {
-    engine second(durable(dir.path(), 2));
+    engine second(test_engine(2, dir.path()));
     auto st = second.wait_ready();
     REQUIRE_FALSE(st.ok());
     CHECK_THAT(st.message(), Catch::Contains("in use by another process") && Catch::Contains("--data-dir"));
@@ -135,10 +128,10 @@ TEST_CASE("a data directory in use, or written with another shard count, is refu
   }
   temp_directory other;
   {
-    engine two(durable(other.path(), 2));
+    engine two(test_engine(2, other.path()));
     REQUIRE(two.wait_ready().ok());
   }
-  engine three(durable(other.path(), 3));
+  engine three(test_engine(3, other.path()));
   auto st = three.wait_ready();
   REQUIRE_FALSE(st.ok());
   CHECK_THAT(st.message(), Catch::Contains("--shards=2"));
@@ -157,7 +150,7 @@ TEST_CASE("a memory-only engine refuses snapshot and says how to get one") {
 
 TEST_CASE("a shard whose WAL grew past snapshot_wal_bytes snapshots by itself") {
   temp_directory dir;
-  auto o = durable(dir.path(), 1);
+  auto o = test_engine(1, dir.path());
   o.snapshot_wal_bytes = 20000;
   engine eng(o);
   REQUIRE(eng.wait_ready().ok());

@@ -8,19 +8,13 @@
 #include <thread>
 
 #include "actors/engine.hpp"
+#include "test_engine_options.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-engine_options small(size_t shards) {
-  engine_options o;
-  o.shards = shards;
-  o.worker_threads = 2;
-  return o;
-}
 
 int64_t count_of(const value& profile, const char* type) {
   return profile.find("counts")->find(type)->as_int();
@@ -29,7 +23,7 @@ int64_t count_of(const value& profile, const char* type) {
 }  // namespace
 
 TEST_CASE("ingest applies valid events and rejects the rest by index") {
-  engine eng(small(2));
+  engine eng(test_engine(2));
   std::vector<event> batch = {make_event("u1", event_type::view, t0, "i1"),
                               make_event("u2", event_type::view, t0, ""),  // no item
                               with_price(make_event("u1", event_type::purchase, t0 + 1, "i1"), -5),
@@ -56,7 +50,7 @@ TEST_CASE("ingest applies valid events and rejects the rest by index") {
 }
 
 TEST_CASE("a user's events apply in send order across pipelined batches") {
-  engine eng(small(3));
+  engine eng(test_engine(3));
   const int batches = 300;
   std::atomic<int> answered{0};
   std::promise<void> all_done;
@@ -80,7 +74,7 @@ TEST_CASE("a user's events apply in send order across pipelined batches") {
 }
 
 TEST_CASE("query counts and aggregates are exact across shards") {
-  engine eng(small(4));
+  engine eng(test_engine(4));
   std::vector<event> batch;
   double expected_sum = 0, expected_min = 1e18, expected_max = -1;
   int expected_count = 0;
@@ -134,7 +128,7 @@ TEST_CASE("query counts and aggregates are exact across shards") {
 }
 
 TEST_CASE("a bad query is refused before any shard is asked") {
-  engine eng(small(2));
+  engine eng(test_engine(2));
   auto r = eng.query_sync(field_cond("rfm.nope", ">", value{1}));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code() == error_code::bad_request);
@@ -142,7 +136,7 @@ TEST_CASE("a bad query is refused before any shard is asked") {
 }
 
 TEST_CASE("merge folds a user on one shard into a user on another") {
-  engine eng(small(4));
+  engine eng(test_engine(4));
   // Find two users that live on different shards by trying names.
   REQUIRE(eng.ingest_sync({with_price(make_event("anon-17", event_type::purchase, t0, "i1"), 10),
                            make_event("anon-17", event_type::view, t0 + 1, "i2"),
@@ -161,7 +155,7 @@ TEST_CASE("merge folds a user on one shard into a user on another") {
 }
 
 TEST_CASE("get_profile honours fields and now, and delete removes the profile") {
-  engine eng(small(2));
+  engine eng(test_engine(2));
   REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
   auto p = eng.get_profile_sync(
       "u", map_of({{"fields", value{value::array{value{"tags"}}}}, {"now", value{t0 + days(31)}}}));
@@ -177,7 +171,7 @@ TEST_CASE("get_profile honours fields and now, and delete removes the profile") 
 }
 
 TEST_CASE("catalog items enrich later events") {
-  engine eng(small(2));
+  engine eng(test_engine(2));
   auto up =
       eng.upsert_items_sync(value{value::array{map_of({{"item", value{"i1"}},
                                                        {"category", value{"shoes"}},
@@ -195,7 +189,7 @@ TEST_CASE("catalog items enrich later events") {
 }
 
 TEST_CASE("too many calls in flight are answered overloaded") {
-  auto o = small(1);
+  auto o = test_engine(1);
   o.max_in_flight = 0;
   engine eng(o);
   auto r = eng.stats_sync();
@@ -205,7 +199,7 @@ TEST_CASE("too many calls in flight are answered overloaded") {
 }
 
 TEST_CASE("batches larger than a shard's slice apply whole and in order, rejections keep client indices") {
-  engine_options o = small(2);
+  engine_options o = test_engine(2);
   o.shard_slice_events = 3;  // most batches below are cut into slices
   engine eng(o);
   const int batches = 120;
@@ -269,11 +263,11 @@ int batch_threads() {
 
 TEST_CASE("batch worker threads run under SCHED_BATCH, and only when asked") {
   {
-    engine eng(small(2));
+    engine eng(test_engine(2));
     REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
     CHECK(batch_threads() == 0);
   }
-  engine_options o = small(2);
+  engine_options o = test_engine(2);
   o.batch_worker_threads = true;
   engine eng(o);
   REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());

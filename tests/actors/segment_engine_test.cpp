@@ -4,21 +4,13 @@
 #include <thread>
 
 #include "actors/engine.hpp"
+#include "test_engine_options.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-engine_options options(const std::string& dir = "") {
-  engine_options o;
-  o.shards = 2;
-  o.worker_threads = 2;
-  o.data_dir = dir;
-  o.segment_sweep_interval = std::chrono::milliseconds(0);  // sweep as soon as event time moves
-  return o;
-}
 
 int64_t size_of(engine& eng, const std::string& name) {
   auto list = eng.list_segments_sync();
@@ -32,7 +24,7 @@ int64_t size_of(engine& eng, const std::string& name) {
 }  // namespace
 
 TEST_CASE("a quiet user becomes dormant and leaves a last-hour segment as event time passes") {
-  engine eng(options());
+  engine eng(test_engine());
   REQUIRE(eng.ingest_sync({make_event("quiet", event_type::view, t0, "i1")}).ok());
   REQUIRE(eng.define_segment_sync("dormant", map_of({{"tag", value{"dormant"}}})).ok());
   REQUIRE(eng.define_segment_sync("viewed_last_hour", field_cond("windows.1h.view", ">=", value{int64_t{1}}))
@@ -63,7 +55,7 @@ TEST_CASE("segments and their membership come back after a restart, with or with
   temp_directory dir;
   bool snapshot = GENERATE(false, true);
   {
-    engine eng(options(dir.path()));
+    engine eng(test_engine(2, dir.path()));
     REQUIRE(eng.wait_ready().ok());
     std::vector<event> events;
     for (int u = 0; u < 100; ++u)
@@ -79,7 +71,7 @@ TEST_CASE("segments and their membership come back after a restart, with or with
     REQUIRE(eng.ingest_sync({make_event("late", event_type::add_to_cart, t0 + 500, "i1")}).ok());
     CHECK(size_of(eng, "carted") == 35);
   }
-  engine again(options(dir.path()));
+  engine again(test_engine(2, dir.path()));
   REQUIRE(again.wait_ready().ok());
   CHECK(size_of(again, "carted") == 35);
   CHECK(size_of(again, "temp") == -1);
