@@ -70,13 +70,13 @@ value rejections_value(const std::vector<rejection>& rejected) {
   return value{std::move(out)};
 }
 
+}  // namespace
+
 status check_user_id(const std::string& what, const std::string& user) {
   if (user.empty() || user.size() > max_id_bytes)
     return {error_code::bad_request, what + " must be a user id of 1 to 256 bytes"};
   return {};
 }
-
-}  // namespace
 
 engine::engine(engine_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 
@@ -244,7 +244,8 @@ void engine::get_profile(const std::string& user, const value& options, callback
   auto answer = std::make_shared<answer_once>(
       [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); },
       "shard " + std::to_string(shard));
-  post_read(im.shards[shard], shard_read{user, *now, std::move(*fields), std::move(answer)});
+  post_read(im.shards[shard],
+            shard_read{user, *now, std::move(*fields), std::move(answer), read_kind::profile, {}});
 }
 
 void engine::delete_profile(const std::string& user, callback done) {
@@ -462,6 +463,22 @@ result<value> engine::train_clusters_sync(const value& options) {
 }
 result<value> engine::get_clusters_sync() {
   return wait_for([&](callback cb) { get_clusters(std::move(cb)); });
+}
+result<value> engine::recommend_sync(const std::string& user, size_t k, const value& options) {
+  return wait_for(
+      [&](callback cb) { recommend(user, value{static_cast<uint64_t>(k)}, options, std::move(cb)); });
+}
+result<value> engine::similar_items_sync(const std::string& item, size_t k) {
+  return wait_for([&](callback cb) { similar_items(item, value{static_cast<uint64_t>(k)}, std::move(cb)); });
+}
+result<value> engine::similar_users_sync(const std::string& user, size_t k) {
+  return wait_for([&](callback cb) { similar_users(user, value{static_cast<uint64_t>(k)}, std::move(cb)); });
+}
+result<value> engine::predict_sync(const std::string& user, const value& options) {
+  return wait_for([&](callback cb) { predict(user, options, std::move(cb)); });
+}
+result<value> engine::refresh_item_model_sync() {
+  return wait_for([&](callback cb) { refresh_item_model(std::move(cb)); });
 }
 result<value> engine::segment_members_sync(const std::string& name, const value& options) {
   return wait_for([&](callback cb) { segment_members(name, options, std::move(cb)); });

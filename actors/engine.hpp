@@ -22,8 +22,10 @@
 
 #include "core/event.hpp"
 #include "core/fsync_policy.hpp"
+#include "core/item_model_config.hpp"
 #include "core/log_sink.hpp"
 #include "core/profile_config.hpp"
+#include "core/propensity_labeller.hpp"
 #include "core/status.hpp"
 #include "core/value.hpp"
 
@@ -67,6 +69,20 @@ struct engine_options {
   std::chrono::milliseconds snapshot_timeout{600000};
   /// Receives recovery progress, warnings and snapshot lines; may be empty.
   log_sink log;
+
+  // Recommendations and predictions (docs/recommendations.md).
+  /// Item model and recommender tunables.
+  item_model_config recommend;
+  /// How shards turn their stream into propensity training examples.
+  labeller_options propensity;
+  /// Between two item model versions (the bound on global signals' lag).
+  std::chrono::milliseconds model_publish_interval{200};
+  /// Between two copies of the factors into a version.
+  std::chrono::milliseconds model_factor_interval{1000};
+  /// A signal batch older than this on arrival counts for popularity only.
+  std::chrono::milliseconds model_shed_after{500};
+  /// Items one recommend or similar_* call may ask for.
+  size_t max_recommend_k = 1000;
 };
 
 class engine {
@@ -113,6 +129,24 @@ class engine {
   /// The last train_clusters answer, or not_found.
   void get_clusters(callback done);
 
+  // Recommendations and predictions (docs/recommendations.md).
+  /// Answers {"strategy", "items": [{"item", "score", "reason"}]}; options
+  /// strategy (auto, popular, item_cf, content, mf), exclude_seen
+  /// (default true), category, now. An unknown user gets a cold start.
+  void recommend(const std::string& user, const value& k, const value& options, callback done);
+  /// Answers {"items": [{"item", "score"}]}, or not_found for an item no
+  /// event has mentioned.
+  void similar_items(const std::string& item, const value& k, callback done);
+  /// Answers {"users": [{"user", "score"}]}: the users whose categories,
+  /// brands and recent items are most like `user`'s.
+  void similar_users(const std::string& user, const value& k, callback done);
+  /// Answers {"purchase_propensity", "churn_risk", "next_purchase_days"}; options now.
+  void predict(const std::string& user, const value& options, callback done);
+  /// Sends every shard's collected item signals to the item model and
+  /// publishes a version; answers {"version"}. For tools and tests that
+  /// need the global signals now rather than within a publish interval.
+  void refresh_item_model(callback done);
+
   /// Receives batches of segment events, each {"segment", "user",
   /// "entered", "ts"}; called on actor threads, so it must only queue.
   using segment_sink = std::function<void(value::array&)>;
@@ -148,6 +182,11 @@ class engine {
   result<value> list_segments_sync();
   result<value> train_clusters_sync(const value& options);
   result<value> get_clusters_sync();
+  result<value> recommend_sync(const std::string& user, size_t k, const value& options = value{});
+  result<value> similar_items_sync(const std::string& item, size_t k);
+  result<value> similar_users_sync(const std::string& user, size_t k);
+  result<value> predict_sync(const std::string& user, const value& options = value{});
+  result<value> refresh_item_model_sync();
   result<value> segment_members_sync(const std::string& name, const value& options = value{});
 
  private:

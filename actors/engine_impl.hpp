@@ -15,13 +15,16 @@
 #include "actors/engine.hpp"
 #include "actors/error_conversion.hpp"
 #include "actors/gateway_actor.hpp"
+#include "actors/item_model_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/node_recovery.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_read.hpp"
 #include "core/file_io.hpp"
 #include "core/item_catalog.hpp"
 #include "core/segment_directory.hpp"
+#include "core/user_router.hpp"
 
 namespace persona {
 
@@ -32,6 +35,9 @@ struct system_config : caf::actor_system_config {
 
 /// The answer to a call past max_in_flight.
 status overloaded_status(size_t limit);
+
+/// ok, or bad_request naming `what` when `user` is not a valid user id.
+status check_user_id(const std::string& what, const std::string& user);
 
 /// For ask(): the coordinator's answer is already the protocol's value.
 inline result<value> as_is(value& v) {
@@ -63,6 +69,8 @@ struct engine::impl {
       caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
     for (auto& s : shards)
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+    if (item_model)
+      caf::anon_send_exit(item_model, caf::exit_reason::user_shutdown);
   }
 
   /// Recovers the data directory, then starts the actors (recovery thread).
@@ -99,7 +107,18 @@ struct engine::impl {
 
   /// Spawns shards, coordinator and gateways, then opens for calls.
   void start_actors(std::vector<shard_setup> setups) {
+    item_model_setup model;
+    model.config = opts.recommend;
+    model.holder = models;
+    model.publish_interval = opts.model_publish_interval;
+    model.factor_interval = opts.model_factor_interval;
+    model.shed_after = opts.model_shed_after;
+    item_model = spawn_item_model(system, std::move(model));
     for (auto& s : setups) {
+      s.models = models;
+      s.model_sink = [model = item_model](model_batch&& b) { send_model_batch(model, std::move(b)); };
+      s.recommend = opts.recommend;
+      s.labels = opts.propensity;
       s.profile = opts.profile;
       s.slice_events = opts.shard_slice_events;
       s.shards = static_cast<uint32_t>(opts.shards);
@@ -190,6 +209,14 @@ struct engine::impl {
                     }});
   }
 
+  /// Sends a point read to the user's shard; its answer goes to `done` on
+  /// the shard's thread.
+  void read_user(shard_read read, std::function<void(result<value>)> done) {
+    auto shard = shard_of(read.user, shards.size());
+    read.answer = std::make_shared<answer_once>(std::move(done), "shard " + std::to_string(shard));
+    post_read(shards[shard], std::move(read));
+  }
+
   size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
 
   void observe_ts(int64_t ts) {
@@ -213,6 +240,9 @@ struct engine::impl {
   caf::actor coordinator;
   std::vector<caf::actor> gateways;
   std::atomic<size_t> next_gateway{0};
+  /// The item model actor and the versions it publishes.
+  caf::actor item_model;
+  std::shared_ptr<item_model_holder> models = std::make_shared<item_model_holder>();
   /// The node's catalog, shared with its shards, which enrich events from it.
   std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
   std::atomic<int64_t> newest_ts{-1};

@@ -41,6 +41,14 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
 /// A shard's timer: time for a periodic snapshot.
 using snap_tick_atom = caf::atom_constant<caf::atom("snaptick")>;
+/// The item model actor's timer: publish a version.
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+/// Publish the item model now, after every shard sent what it collected.
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+/// A shard's timer and request: send the collected item signals.
+using feed_atom = caf::atom_constant<caf::atom("feed")>;
+/// similar_users: a shard's top-k against a likeness vector.
+using similar_atom = caf::atom_constant<caf::atom("similar")>;
 /// From a shard's snapshot writer thread: the file is written (or failed).
 using snap_done_atom = caf::atom_constant<caf::atom("snapdone")>;
 

@@ -24,6 +24,22 @@ void schedule_drain(self_ptr self) {
   }
 }
 
+/// After events applied: sends the collected item signals when enough
+/// wait, else makes sure they go within feed_delay.
+void after_apply(self_ptr self) {
+  auto& st = self->state;
+  if (!st.feed || st.feed->collected() == 0)
+    return;
+  if (st.feed->collected() >= st.setup.feed_batch) {
+    st.send_feed();
+    return;
+  }
+  if (!st.feed_timer) {
+    st.feed_timer = true;
+    self->delayed_send(self, st.setup.feed_delay, feed_atom::value);
+  }
+}
+
 void drain(self_ptr self) {
   auto& st = self->state;
   st.draining = false;
@@ -32,10 +48,12 @@ void drain(self_ptr self) {
     case shard_state::slice_kind::write:
       ++st.batch_slices_in_a_row;
       st.write_slice();
+      after_apply(self);
       break;
     case shard_state::slice_kind::scan:
       st.batch_slices_in_a_row = 0;
       ++st.background_turn;
+      st.refresh_model();
       st.scan_slice();
       break;
     case shard_state::slice_kind::snapshot:
@@ -67,6 +85,11 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   st.store = st.store_ptr.get();
   st.catalog = st.setup.catalog ? std::move(st.setup.catalog) : std::make_shared<const item_catalog>();
   st.erases_since_snapshot = st.setup.erases_since_snapshot;
+  if (auto& models = st.setup.models) {
+    st.feed = std::make_unique<model_feed>(models->items(), models->categories(), models->brands(),
+                                           st.setup.recommend, st.setup.labels, st.setup.index + 1);
+    st.store->set_model_feed(st.feed.get());
+  }
   if (st.durable()) {
     open_wal(self);
     if (st.setup.snapshot_interval.count() > 0)
@@ -93,6 +116,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         if (small && !st.must_wait(seq)) {
           st.listen();
           auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
+          after_apply(self);
           st.maybe_start_sweep();
           st.flush_segment_changes();
           if (st.sweeping)
@@ -112,7 +136,31 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](profile_atom, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
         return reply(self->state.store->render(user, now_ms, fields));
       },
-      [=](shard_read& r) { r.answer->deliver(self->state.store->render(r.user, r.now_ms, r.fields)); },
+      [=](shard_read& r) { r.answer->deliver(self->state.serve(r)); },
+      [=](feed_atom) {
+        self->state.feed_timer = false;
+        self->state.send_feed();
+      },
+      [=](feed_atom, bool) -> caf::result<bool> {
+        auto& st = self->state;
+        // After the changes queued before this request.
+        auto promise = self->make_response_promise<bool>();
+        st.run_in_order([self, promise]() mutable {
+          self->state.send_feed();
+          promise.deliver(true);
+        });
+        schedule_drain(self);
+        return promise;
+      },
+      [=](similar_atom, const value& likeness, uint64_t k, const std::string& exclude) -> caf::result<value> {
+        user_likeness query;
+        if (!from_value(likeness, query))
+          return to_caf_error({error_code::internal, "a likeness vector sent to a shard does not decode"});
+        value::array out;
+        for (auto& [user, score] : self->state.store->similar_users(query, k, exclude))
+          out.emplace_back(value::array{value{user}, value{score}});
+        return value{std::move(out)};
+      },
       [=](attrs_atom, const std::string& user, const value& attrs) -> caf::result<std::string> {
         return change<std::string>(self, wal_kind::attributes, encode_attributes_payload(user, attrs),
                                    [self, user, attrs]() -> result<std::string> {

@@ -26,9 +26,19 @@
 // grown by `snapshot_wal_bytes` since the last one, on request, and at
 // graceful stop.
 //
+// Recommendations: as events apply, the shard's model_feed collects item
+// signals and labelled propensity examples, sent to the item model actor
+// in batches of `feed_batch` or after `feed_delay`. Recommend and predict
+// are point reads answered from the user's profile as it is now and the
+// item model version last published.
+//
 // Messages (message_types.hpp), each answered to the requester:
 //   (ingest, shard_batch)                      -> batch_outcome
 //   shard_read (local, high priority)          -> the read's own callback
+//                                                 (profile, recommend, predict, likeness)
+//   (similar, likeness, k, exclude)            -> value [[user, score]] best first
+//   (feed, true)                               -> bool: collected item signals sent
+//                                                 to the item model (after queued changes)
 //   (profile, user, now_ms, fields)            -> value | not_found
 //   (attrs, user, attributes)                  -> std::string user
 //   (erase, user)                              -> bool deleted
@@ -48,11 +58,16 @@
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "core/fsync_policy.hpp"
 #include "core/item_catalog.hpp"
+#include "core/item_model.hpp"
+#include "core/item_model_config.hpp"
+#include "core/item_signal.hpp"
+#include "core/propensity_labeller.hpp"
 #include "core/log_sink.hpp"
 #include "core/profile_config.hpp"
 
@@ -98,6 +113,16 @@ struct shard_setup {
   /// re-evaluates every profile; under fast ingest event time runs far
   /// ahead of the wall clock).
   std::chrono::milliseconds segment_sweep_interval{10000};
+  /// The node's item model versions (null: no recommendations here).
+  std::shared_ptr<item_model_holder> models;
+  /// Where collected item signals and propensity examples go (the item
+  /// model actor); called on the shard's thread.
+  std::function<void(model_batch&&)> model_sink;
+  item_model_config recommend;
+  labeller_options labels;
+  /// Collected signals are sent once this many wait, or after feed_delay.
+  size_t feed_batch = 512;
+  std::chrono::milliseconds feed_delay{20};
   log_sink log;
 };
 

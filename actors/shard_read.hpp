@@ -1,4 +1,5 @@
-// shard_read: a point read (get_profile) handed from a plain thread straight
+// shard_read: a point read (get_profile, recommend, predict, the likeness
+// vector behind similar_users) handed from a plain thread straight
 // to the user's shard, which answers by calling the caller's callback from
 // inside its handler: one mailbox hop instead of a request through a gateway
 // and back. It travels at high priority, so it overtakes queued ingest
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/recommender.hpp"
 #include "core/status.hpp"
 #include "core/value.hpp"
 
@@ -43,11 +45,25 @@ class answer_once {
   std::atomic<bool> done_{false};
 };
 
+/// What a point read asks of the user's profile.
+enum class read_kind : uint8_t {
+  /// The profile map (get_profile), limited to `fields` when given.
+  profile,
+  /// recommend, with `recommend`.
+  recommend,
+  /// predict.
+  predict,
+  /// The user's likeness vector (similar_users).
+  likeness,
+};
+
 struct shard_read {
   std::string user;
   int64_t now_ms = 0;
   std::vector<std::string> fields;
   std::shared_ptr<answer_once> answer;
+  read_kind kind = read_kind::profile;
+  recommend_request recommend;
 };
 
 /// Enqueues `read` to `shard` from any thread, ahead of its normal messages.

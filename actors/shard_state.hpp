@@ -18,6 +18,8 @@
 #include "actors/message_types.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_read.hpp"
+#include "core/model_feed.hpp"
 #include "core/profile_store.hpp"
 #include "core/snapshot_file.hpp"
 #include "core/snapshot_writer.hpp"
@@ -108,6 +110,12 @@ struct shard_state {
   uint64_t sweeps_done = 0;
   double last_sweep_ms = 0;
   uint32_t background_turn = 0;
+  /// Collects item signals and propensity examples; null without a model.
+  std::unique_ptr<model_feed> feed;
+  /// Whether a feed message is on its way to this shard.
+  bool feed_timer = false;
+  /// The item model version reads use, refreshed before each.
+  std::shared_ptr<const item_model> model;
   uint64_t snapshots_written = 0;
   uint64_t last_snapshot_bytes = 0;
   double last_snapshot_ms = 0;
@@ -243,6 +251,42 @@ struct shard_state {
       out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
                                   std::move(c.user), c.entered, c.ts});
     setup.hub->publish(out);
+  }
+
+  /// Picks up the newest item model version (for reads and queries).
+  void refresh_model() {
+    if (!setup.models)
+      return;
+    auto current = setup.models->current();
+    if (current != model) {
+      model = std::move(current);
+      store->set_propensity_weights(model->propensity);
+    }
+  }
+
+  /// Sends what the feed collected to the item model.
+  void send_feed() {
+    if (feed && feed->collected() > 0 && setup.model_sink)
+      setup.model_sink(feed->take());
+  }
+
+  /// Answers a point read.
+  result<value> serve(const shard_read& r) {
+    refresh_model();
+    switch (r.kind) {
+      case read_kind::profile:
+        return store->render(r.user, r.now_ms, r.fields);
+      case read_kind::predict:
+        return store->predict(r.user, r.now_ms);
+      case read_kind::likeness:
+        return store->likeness(r.user);
+      case read_kind::recommend:
+        break;
+    }
+    if (!feed || !model)
+      return status{error_code::unavailable, "recommendations are not enabled on this node"};
+    auto taste = store->taste_of(r.user);
+    return to_value(recommend(*model, taste, r.recommend, setup.recommend), *model);
   }
 
   /// Applies the next slice of the oldest pending change; answers it when done.

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/predictions.hpp"
 #include "core/tags.hpp"
 
 namespace persona {
@@ -208,9 +209,12 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
       return field_value::of(risk_score(p, ctx.now_ms, ctx.cfg));
     case field_kind::cluster:
       return p.cluster < 0 ? field_value{} : field_value::of(p.cluster);
-    // Not computed until prediction exists: missing, honestly.
     case field_kind::predict_purchase_propensity:
+      if (!ctx.propensity)
+        return {};
+      return field_value::of(purchase_propensity(p, ctx.now_ms, *ctx.propensity));
     case field_kind::predict_churn_risk:
+      return field_value::of(churn_risk(p, ctx.now_ms, ctx.cfg));
     case field_kind::recent_items:
     case field_kind::risk_flags:
     case field_kind::tags:

@@ -92,6 +92,9 @@ struct read_context {
   /// on one profile's affinities share one sum); keyed by its address.
   mutable const affinity_table* total_of = nullptr;
   mutable double total = 0;
+  /// The purchase propensity model's weights; null: untrained (the
+  /// propensity reads as missing).
+  const std::vector<double>* propensity = nullptr;
 };
 
 /// Reads a scalar field. Lists read as missing (use list_contains).

@@ -8,6 +8,7 @@
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
 #include "core/profile_codec.hpp"
+#include "core/predictions.hpp"
 #include "core/profile_view.hpp"
 #include "core/stable_hash.hpp"
 
@@ -130,8 +131,11 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
     }
-    apply_event(p, e, intern(e, catalog), cfg_);
+    auto syms = intern(e, catalog);
+    apply_event(p, e, syms, cfg_);
     newest_ts_ = std::max(newest_ts_, e.ts);
+    if (feed_)
+      feed_->observe(slot, p, e, syms, symbols_);
     if (!order_.empty() || model_)
       touched_.emplace_back(slot, 1u << static_cast<unsigned>(e.type));
     heap_bytes_ += slot_heap_bytes(slot) - heap_before;
@@ -151,6 +155,8 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     }
     touched_.clear();
   }
+  if (feed_)
+    feed_->advance(newest_ts_);
   return out;
 }
 
@@ -228,6 +234,18 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
   return st;
 }
 
+result<value> profile_store::predict(const std::string& user, int64_t now_ms) const {
+  auto* p = find(user);
+  if (!p)
+    return status{error_code::not_found, "no profile for user '" + user + "'"};
+  value out{value::map{}};
+  out.set("purchase_propensity", propensity_ ? value{purchase_propensity(*p, now_ms, *propensity_)} : value{});
+  out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_)});
+  auto next = next_purchase_days(*p, now_ms);
+  out.set("next_purchase_days", next ? value{*next} : value{});
+  return out;
+}
+
 bool profile_store::erase(const std::string& user) {
   auto h = stable_hash(user);
   auto slot = slot_of(user, h);
@@ -235,6 +253,8 @@ bool profile_store::erase(const std::string& user) {
     return false;
   before_change(slot);
   leave_segments(slot);
+  if (feed_)
+    feed_->forget(slot);
   heap_bytes_ -= slot_heap_bytes(slot);
   index_.erase(h, slot);
   slab_[slot].data = profile{};  // release the profile's memory now

@@ -22,12 +22,14 @@
 #include "core/id_index.hpp"
 #include "core/item_catalog.hpp"
 #include "core/kmeans.hpp"
+#include "core/model_feed.hpp"
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
 #include "core/segment_directory.hpp"
 #include "core/status.hpp"
 #include "core/symbol_table.hpp"
+#include "core/user_likeness.hpp"
 #include "core/value.hpp"
 
 namespace persona {
@@ -169,6 +171,27 @@ class profile_store {
   void set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms);
   const std::shared_ptr<const cluster_model>& cluster_model_now() const { return model_; }
 
+  // Recommendations and predictions (docs/recommendations.md).
+
+  /// Where applied events go as item signals and propensity examples
+  /// (null: nowhere). The feed must outlive the store's use of it.
+  void set_model_feed(model_feed* feed) { feed_ = feed; }
+  model_feed* feed() const { return feed_; }
+  /// The propensity model reads and queries use for `predict` (null: untrained).
+  void set_propensity_weights(std::shared_ptr<const std::vector<double>> w) { propensity_ = std::move(w); }
+  /// What the recommenders read of `user` (unknown: an empty taste).
+  /// REQUIRES: a model feed is set.
+  user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
+  /// The likeness vector of `user` (similar_users), or not_found.
+  result<value> likeness(const std::string& user) const;
+  /// The `k` users most like `query` here, best first, without `exclude`
+  /// and users of score 0.
+  std::vector<std::pair<std::string, double>> similar_users(const user_likeness& query, size_t k,
+                                                            const std::string& exclude) const;
+  /// {"purchase_propensity", "churn_risk", "next_purchase_days"} of `user`
+  /// at `now_ms`, or not_found.
+  result<value> predict(const std::string& user, int64_t now_ms) const;
+
   /// The newest event time of any profile, or -1 (the node's "now" after a restart).
   int64_t newest_event_ms() const { return newest_ts_; }
 
@@ -210,7 +233,11 @@ class profile_store {
   void leave_segments(uint32_t slot);
   /// Sets the cluster of `slot` from the model.
   void assign_cluster(uint32_t slot, int64_t now_ms);
-  read_context context(int64_t now_ms) const { return read_context{now_ms, symbols_, cfg_, &directory_}; }
+  read_context context(int64_t now_ms) const {
+    read_context ctx{now_ms, symbols_, cfg_, &directory_};
+    ctx.propensity = propensity_.get();
+    return ctx;
+  }
 
   /// What the catalog says of one item, as this store's symbols.
   struct cached_item {
@@ -264,6 +291,8 @@ class profile_store {
   std::shared_ptr<const cluster_model> model_;
   std::vector<field_ref> model_fields_;
   kmeans_points training_;
+  model_feed* feed_ = nullptr;
+  std::shared_ptr<const std::vector<double>> propensity_;
   /// apply()'s touched slots and the event types that touched them.
   std::vector<std::pair<uint32_t, uint32_t>> touched_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/predictions.hpp"
 #include "core/tags.hpp"
 
 namespace persona {
@@ -121,10 +122,10 @@ value render_key(const std::string& key, const profile& p, std::string_view user
   if (key == "cluster")
     return p.cluster < 0 ? value{} : value{static_cast<int64_t>(p.cluster)};
   if (key == "predict") {
-    // Filled once the prediction models exist; nil until then.
     value out{value::map{}};
-    out.set("purchase_propensity", value{});
-    out.set("churn_risk", value{});
+    out.set("purchase_propensity",
+            ctx.propensity ? value{purchase_propensity(p, ctx.now_ms, *ctx.propensity)} : value{});
+    out.set("churn_risk", value{churn_risk(p, ctx.now_ms, ctx.cfg)});
     return out;
   }
   return value{};

@@ -38,6 +38,10 @@ constexpr method_info kMethods[] = {
     {"subscribe", role_query},
     {"train_clusters", role_admin},
     {"get_clusters", role_query},
+    {"recommend", role_query},
+    {"similar_items", role_query},
+    {"similar_users", role_query},
+    {"predict", role_query},
 };
 
 const method_info* find_method(const std::string& name) {
@@ -79,6 +83,19 @@ result<value> options_param(const params_view& p, uint32_t i, const std::string&
   return v;
 }
 
+/// k at `i`: an unsigned integer, 10 when absent (the engine checks the range).
+result<value> k_param(const params_view& p, uint32_t i) {
+  if (!p.has(i))
+    return value{uint64_t{10}};
+  auto v = to_value(p.at(i), "k");
+  if (!v.ok())
+    return v;
+  uint64_t k = 0;
+  if (!v->get_uint(k))
+    return bad("k must be an unsigned integer: how many items or users to answer");
+  return v;
+}
+
 }  // namespace
 
 dispatcher::dispatcher(engine& eng, const node_config& cfg, network_counters& counters)
@@ -94,7 +111,7 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
                            "'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
                            "set_attributes, get_profile, delete_profile, merge_profiles, query, "
                            "define_segment, drop_segment, list_segments, segment_members, subscribe, "
-                           "train_clusters, get_clusters"});
+                           "train_clusters, get_clusters, recommend, similar_items, similar_users, predict"});
   if (info->role != 0) {
     if (!cfg_.tokens.empty() && !conn.authenticated)
       return done(status{error_code::unauthenticated,
@@ -155,6 +172,38 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     if (!options.ok())
       return done(options.error());
     return engine_.get_profile(*user, *options, std::move(done));
+  }
+  if (method == "recommend" || method == "similar_items" || method == "similar_users") {
+    bool items = method == "similar_items";
+    const char* shape = method == "recommend" ? "[user, k, options]" : items ? "[item, k]" : "[user, k]";
+    if (auto st = arity(method, p, 1, method == "recommend" ? 3 : 2, shape); !st.ok())
+      return done(st);
+    std::string id;
+    if (!read_id(p.at(0), id))
+      return done(bad(std::string(items ? "item" : "user") +
+                      " must be an id: a string of 1 to 256 bytes or an unsigned integer"));
+    auto k = k_param(p, 1);
+    if (!k.ok())
+      return done(k.error());
+    if (items)
+      return engine_.similar_items(id, *k, std::move(done));
+    if (method == "similar_users")
+      return engine_.similar_users(id, *k, std::move(done));
+    auto options = options_param(p, 2, method);
+    if (!options.ok())
+      return done(options.error());
+    return engine_.recommend(id, *k, *options, std::move(done));
+  }
+  if (method == "predict") {
+    if (auto st = arity(method, p, 1, 2, "[user, options]"); !st.ok())
+      return done(st);
+    auto user = user_param(p, 0, "user");
+    if (!user.ok())
+      return done(user.error());
+    auto options = options_param(p, 1, method);
+    if (!options.ok())
+      return done(options.error());
+    return engine_.predict(*user, *options, std::move(done));
   }
   if (method == "delete_profile") {
     if (auto st = arity(method, p, 1, 2, "[user]"); !st.ok())

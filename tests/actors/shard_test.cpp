@@ -50,7 +50,9 @@ TEST_CASE("a point read overtakes a large batch queued before it") {
                               t0 + 1,
                               {"counts"},
                               std::make_shared<answer_once>(
-                                  [&](result<value> r) { read.set_value(std::move(r)); }, "shard 0")});
+                                  [&](result<value> r) { read.set_value(std::move(r)); }, "shard 0"),
+                              read_kind::profile,
+                              {}});
   auto r = read.get_future().get();
   REQUIRE(r.ok());
   CHECK(r->find("counts")->find("view")->as_int() == 1);
@@ -117,7 +119,9 @@ TEST_CASE("a batch sent after a query is answered before the scan ends, and the 
                                     released.wait();
                                     read.set_value(std::move(r));
                                   },
-                                  "shard 0")});
+                                  "shard 0"),
+                              read_kind::profile,
+                              {}});
   held.get_future().wait();
 
   query_request q;

@@ -1,0 +1,75 @@
+#include "actors/item_model_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/message_types.hpp"
+#include "core/item_model_builder.hpp"
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::model_batch)
+
+namespace persona {
+
+namespace {
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct item_model_state {
+  item_model_setup setup;
+  std::unique_ptr<item_model_builder> builder;
+  std::chrono::steady_clock::time_point last_factors{};
+  static inline const char* name = "persona.item_model";
+
+  void add(const model_batch& batch) {
+    bool learn = steady_ns() - batch.collected_ns <
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(setup.shed_after).count();
+    builder->add(batch, learn);
+  }
+
+  uint64_t publish(bool force) {
+    auto now = std::chrono::steady_clock::now();
+    if (!force && builder->unpublished() == 0)
+      return setup.holder->current()->version;
+    bool factors = force || now - last_factors >= setup.factor_interval;
+    if (factors)
+      last_factors = now;
+    auto version = builder->publish(factors, steady_ns());
+    setup.holder->publish(version);
+    return version->version;
+  }
+};
+
+using model_self = caf::stateful_actor<item_model_state>*;
+
+caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  auto& h = *st.setup.holder;
+  st.builder = std::make_unique<item_model_builder>(st.setup.config, h.items(), h.categories(), h.brands());
+  self->delayed_send(self, st.setup.publish_interval, publish_atom::value);
+  return {
+      [=](model_batch& batch) { self->state.add(batch); },
+      [=](publish_atom) {
+        self->state.publish(false);
+        self->delayed_send(self, self->state.setup.publish_interval, publish_atom::value);
+      },
+      [=](refresh_atom) { return self->state.publish(true); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup) {
+  // Detached: building a version must not hold up a scheduler thread that
+  // shards need.
+  return sys.spawn<caf::detached>(item_model_behavior, std::move(setup));
+}
+
+void send_model_batch(const caf::actor& model, model_batch batch) {
+  caf::anon_send(model, std::move(batch));
+}
+
+}  // namespace persona

@@ -1,0 +1,44 @@
+// item_model_actor: the actor that owns the node's item_model_builder. Shards
+// send it model_batches (item signals and labelled propensity examples) as
+// they apply events; every `publish_interval` it publishes a new immutable
+// item_model version into the node's item_model_holder, which readers on
+// any thread load without locking. Factors, the largest part, are copied
+// into a version every `factor_interval` only.
+//
+// Lag is bounded: a batch that reaches the actor more than `shed_after`
+// after its shard collected it still counts for popularity, but its
+// co-occurrence and factor updates are skipped, so under overload the model
+// sheds learning work instead of falling ever further behind. Versions
+// record their lag and the batches shed (stats: "item_model").
+//
+// Messages:
+//   model_batch (local)       a shard's signals and examples; no answer
+//   (publish)                 the actor's own timer
+//   (refresh)                 -> uint64_t: publish now (tools and tests,
+//                                after every shard flushed its feed)
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <memory>
+
+#include "core/item_model.hpp"
+#include "core/item_model_config.hpp"
+#include "core/item_signal.hpp"
+
+namespace persona {
+
+struct item_model_setup {
+  item_model_config config;
+  std::shared_ptr<item_model_holder> holder;
+  std::chrono::milliseconds publish_interval{200};
+  std::chrono::milliseconds factor_interval{1000};
+  std::chrono::milliseconds shed_after{500};
+};
+
+caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup);
+
+/// Sends `batch` to the item model actor from any thread.
+void send_model_batch(const caf::actor& model, model_batch batch);
+
+}  // namespace persona

@@ -1,0 +1,287 @@
+#include "core/item_model_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace persona {
+
+namespace {
+
+double decay(int64_t dt_ms, double half_life_days) {
+  return std::exp2(-static_cast<double>(dt_ms) / (half_life_days * 86400000.0));
+}
+
+double sigmoid(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
+
+/// The best `n` ids of `ids` by `score`, best first (ties: smaller id).
+template <class Score>
+std::vector<uint32_t> top_ids(std::vector<uint32_t> ids, size_t n, Score score) {
+  auto better = [&](uint32_t a, uint32_t b) {
+    auto sa = score(a), sb = score(b);
+    return sa != sb ? sa > sb : a < b;
+  };
+  if (ids.size() > n) {
+    std::nth_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(), better);
+    ids.resize(n);
+  }
+  std::sort(ids.begin(), ids.end(), better);
+  return ids;
+}
+
+}  // namespace
+
+item_model_builder::item_model_builder(item_model_config cfg, std::shared_ptr<const name_index> items,
+                                       std::shared_ptr<const name_index> categories,
+                                       std::shared_ptr<const name_index> brands)
+    : cfg_(cfg),
+      items_(std::move(items)),
+      categories_(std::move(categories)),
+      brands_(std::move(brands)),
+      rng_(cfg.seed),
+      propensity_(propensity_feature_count, cfg.propensity_learning_rate, cfg.propensity_l2) {}
+
+void item_model_builder::grow(uint32_t item) {
+  if (item < states_.size())
+    return;
+  size_t n = item + 1;
+  states_.resize(n);
+  meta_.resize(n);
+  size_t dims = cfg_.factors;
+  std::normal_distribution<float> init(0.0f, 0.1f);
+  size_t old = bias_.size();
+  target_.resize(n * dims);
+  context_.resize(n * dims);
+  bias_.resize(n, 0.0f);
+  for (size_t i = old * dims; i < n * dims; ++i) {
+    target_[i] = init(rng_);
+    context_[i] = init(rng_);
+  }
+}
+
+void item_model_builder::add_popularity(item_state& s, float weight, int64_t ts) {
+  double h = cfg_.popularity_half_life_days;
+  if (s.popularity == 0 || ts >= s.popularity_ts) {
+    s.popularity = s.popularity * decay(ts - s.popularity_ts, h) + weight;
+    s.popularity_ts = ts;
+  } else {
+    s.popularity += weight * decay(s.popularity_ts - ts, h);
+  }
+}
+
+void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight) {
+  auto& s = states_[from];
+  s.pair_total += weight;
+  s.dirty = true;
+  auto& cs = s.counters;
+  size_t weakest = 0;
+  for (size_t k = 0; k < cs.size(); ++k) {
+    if (cs[k].item == to) {
+      cs[k].weight += weight;
+      return;
+    }
+    if (cs[k].weight < cs[weakest].weight)
+      weakest = k;
+  }
+  if (cs.size() < cfg_.neighbour_capacity) {
+    cs.push_back({to, weight});
+    return;
+  }
+  // Space-saving: the newcomer takes the weakest counter's place and count.
+  cs[weakest].item = to;
+  cs[weakest].weight += weight;
+}
+
+void item_model_builder::set_meta(const item_signal& s) {
+  auto& m = meta_[s.item];
+  if (m.brand == s.brand && m.categories.size() == s.category_count &&
+      std::equal(m.categories.begin(), m.categories.end(), s.categories.begin()))
+    return;
+  if (s.category_count == 0 && s.brand == name_index::npos)
+    return;  // the signal knows nothing of the item: keep what is known
+  m.categories.assign(s.categories.begin(), s.categories.begin() + s.category_count);
+  m.brand = s.brand;
+  meta_dirty_ = true;
+}
+
+void item_model_builder::add(const model_batch& batch, bool learn) {
+  if (!batch.signals.empty() && (unpublished_ == 0 || batch.collected_ns < oldest_unpublished_ns_))
+    oldest_unpublished_ns_ = batch.collected_ns;
+  if (!learn)
+    ++shed_batches_;
+  for (auto& s : batch.signals) {
+    if (s.item >= name_index::max_names)
+      continue;
+    grow(s.item);
+    for (size_t r = 0; r < s.context_count; ++r)
+      grow(s.context[r]);
+    set_meta(s);
+    add_popularity(states_[s.item], s.weight, s.ts_ms);
+    as_of_ms_ = std::max(as_of_ms_, s.ts_ms);
+    ++signals_;
+    ++unpublished_;
+    if (!learn)
+      continue;
+    for (size_t r = 0; r < s.context_count; ++r) {
+      float w = s.weight / static_cast<float>(1 + r);
+      add_pair(s.item, s.context[r], w);
+      add_pair(s.context[r], s.item, w);
+    }
+    if (s.context_count == 0 || cfg_.factors == 0)
+      continue;
+    replay_entry e{s.item, s.context_count, s.context};
+    if (replay_.size() < cfg_.mf_replay)
+      replay_.push_back(e);
+    else
+      replay_[replay_next_++ % replay_.size()] = e;
+    // The new signal itself, then steps drawn from the recent ones.
+    train_step(e);
+    step_credit_ += cfg_.mf_steps_per_signal - 1;
+    std::uniform_int_distribution<size_t> pick(0, replay_.size() - 1);
+    for (; step_credit_ >= 1; step_credit_ -= 1)
+      train_step(replay_[pick(rng_)]);
+  }
+  for (auto& ex : batch.examples)
+    propensity_.update(ex.x.data(), ex.label);
+}
+
+void item_model_builder::train_step(const replay_entry& e) {
+  size_t dims = cfg_.factors;
+  size_t n = bias_.size();
+  if (n < 2)
+    return;
+  std::uniform_int_distribution<uint32_t> any(0, static_cast<uint32_t>(n - 1));
+  uint32_t neg = any(rng_);
+  for (int tries = 0; tries < 4 && (neg == e.item || states_[neg].popularity == 0); ++tries)
+    neg = any(rng_);
+  if (neg == e.item)
+    return;
+  // The user: the decayed mean of the context items' factors.
+  float user[256];
+  dims = std::min<size_t>(dims, 256);
+  std::fill(user, user + dims, 0.0f);
+  float norm = 0, w = 1;
+  float weights[item_signal::max_context];
+  for (size_t r = 0; r < e.context_count; ++r, w *= static_cast<float>(cfg_.history_decay)) {
+    weights[r] = w;
+    norm += w;
+  }
+  for (size_t r = 0; r < e.context_count; ++r) {
+    const float* c = &context_[e.context[r] * dims];
+    for (size_t d = 0; d < dims; ++d)
+      user[d] += weights[r] / norm * c[d];
+  }
+  float* qi = &target_[e.item * dims];
+  float* qk = &target_[neg * dims];
+  double x = bias_[e.item] - bias_[neg];
+  for (size_t d = 0; d < dims; ++d)
+    x += user[d] * (qi[d] - qk[d]);
+  float g = static_cast<float>(sigmoid(-x));
+  float lr = cfg_.mf_learning_rate, reg = cfg_.mf_regularization;
+  for (size_t r = 0; r < e.context_count; ++r) {
+    float* c = &context_[e.context[r] * dims];
+    float scale = g * weights[r] / norm;
+    for (size_t d = 0; d < dims; ++d)
+      c[d] += lr * (scale * (qi[d] - qk[d]) - reg * c[d]);
+  }
+  for (size_t d = 0; d < dims; ++d) {
+    float a = qi[d], b = qk[d];
+    qi[d] += lr * (g * user[d] - reg * a);
+    qk[d] += lr * (-g * user[d] - reg * b);
+  }
+  bias_[e.item] += lr * (g - reg * bias_[e.item]);
+  bias_[neg] += lr * (-g - reg * bias_[neg]);
+  ++mf_steps_;
+}
+
+std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) const {
+  auto& s = states_[item];
+  std::vector<item_neighbour> out;
+  out.reserve(s.counters.size());
+  for (auto& c : s.counters) {
+    double norm = std::sqrt(s.pair_total * states_[c.item].pair_total) + cfg_.similarity_shrink;
+    out.push_back({c.item, static_cast<float>(c.weight / norm)});
+  }
+  auto better = [](const item_neighbour& a, const item_neighbour& b) {
+    return a.score != b.score ? a.score > b.score : a.item < b.item;
+  };
+  std::sort(out.begin(), out.end(), better);
+  if (out.size() > cfg_.neighbours_kept)
+    out.resize(cfg_.neighbours_kept);
+  return out;
+}
+
+std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors, int64_t now_ns) {
+  auto m = std::make_shared<item_model>();
+  m->version = ++version_;
+  m->as_of_ms = as_of_ms_;
+  m->items = items_;
+  m->categories = categories_;
+  m->brands = brands_;
+  size_t n = states_.size();
+
+  m->popularity.resize(n);
+  std::vector<uint32_t> known;
+  known.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& s = states_[i];
+    m->popularity[i] =
+        static_cast<float>(s.popularity * decay(as_of_ms_ - s.popularity_ts, cfg_.popularity_half_life_days));
+    if (s.popularity > 0)
+      known.push_back(static_cast<uint32_t>(i));
+  }
+  auto pop = [&](uint32_t i) { return m->popularity[i]; };
+  m->popular = top_ids(known, cfg_.popular_top, pop);
+  std::vector<std::vector<uint32_t>> by_category(categories_ ? categories_->size() : 0);
+  for (auto i : known)
+    for (auto c : meta_[i].categories)
+      if (c < by_category.size())
+        by_category[c].push_back(i);
+  m->popular_in.resize(by_category.size());
+  for (size_t c = 0; c < by_category.size(); ++c)
+    m->popular_in[c] = top_ids(std::move(by_category[c]), cfg_.popular_top, pop);
+
+  if (meta_dirty_ || !last_ || !last_->meta) {
+    m->meta = std::make_shared<const std::vector<item_meta>>(meta_);
+    meta_dirty_ = false;
+  } else {
+    m->meta = last_->meta;
+  }
+
+  m->neighbours.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& s = states_[i];
+    if (s.dirty) {
+      m->neighbours[i] =
+          std::make_shared<const std::vector<item_neighbour>>(neighbours_of(static_cast<uint32_t>(i)));
+      s.dirty = false;
+    } else if (last_ && i < last_->neighbours.size()) {
+      m->neighbours[i] = last_->neighbours[i];
+    }
+  }
+
+  if (with_factors && mf_steps_ > 0 && cfg_.factors > 0) {
+    auto f = std::make_shared<item_factors>();
+    f->dims = cfg_.factors;
+    f->items = static_cast<uint32_t>(bias_.size());
+    f->target = target_;
+    f->context = context_;
+    f->bias = bias_;
+    m->factors = std::move(f);
+  } else if (last_) {
+    m->factors = last_->factors;
+  }
+
+  if (propensity_.examples() > 0)
+    m->propensity = std::make_shared<const std::vector<double>>(propensity_.weights());
+  m->propensity_examples = propensity_.examples();
+  m->signals = signals_;
+  m->shed_batches = shed_batches_;
+  m->lag_ms = unpublished_ > 0 ? static_cast<double>(now_ns - oldest_unpublished_ns_) / 1e6 : 0.0;
+  unpublished_ = 0;
+  last_ = m;
+  return m;
+}
+
+}  // namespace persona

@@ -1,0 +1,98 @@
+// item_model_builder: the mutable state behind the item model. It takes
+// the shards' signal batches (popularity, co-occurrence counters, BPR
+// steps) and labelled examples (propensity), and publishes immutable
+// item_model versions. Owned by the item model actor; not thread-safe.
+//
+// Co-occurrence: an interaction with item i whose user's previous items are
+// c_0, c_1, ... (newest first) adds w / (1 + r) to the pair (i, c_r) in
+// both directions. Each item keeps `neighbour_capacity` counters; a new
+// neighbour past that takes the place of the weakest and inherits its count
+// (the space-saving algorithm), so frequent pairs are never lost. The
+// published similarity is c_ij / (sqrt(n_i * n_j) + shrink), n_i being the
+// sum of i's pair weights.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "core/item_model.hpp"
+#include "core/item_model_config.hpp"
+#include "core/item_signal.hpp"
+#include "core/online_logistic.hpp"
+
+namespace persona {
+
+class item_model_builder {
+ public:
+  item_model_builder(item_model_config cfg, std::shared_ptr<const name_index> items,
+                     std::shared_ptr<const name_index> categories, std::shared_ptr<const name_index> brands);
+
+  /// Counts every signal's popularity; `learn` false skips co-occurrence
+  /// and factor updates (a batch that arrived too late to keep up).
+  void add(const model_batch& batch, bool learn = true);
+
+  /// A new version holding everything added so far. Factors are copied
+  /// only when `with_factors` (they are the biggest part); otherwise the
+  /// previous version's are shared. `now_ns` is the steady-clock time,
+  /// for the version's lag.
+  std::shared_ptr<const item_model> publish(bool with_factors, int64_t now_ns);
+
+  /// Signals added since the last publish.
+  uint64_t unpublished() const { return unpublished_; }
+  uint64_t signals() const { return signals_; }
+  uint64_t shed_batches() const { return shed_batches_; }
+  const item_model_config& config() const { return cfg_; }
+
+  /// For the lag figure: the oldest collection time not yet published.
+  int64_t oldest_unpublished_ns() const { return oldest_unpublished_ns_; }
+
+ private:
+  struct counter {
+    uint32_t item;
+    float weight;
+  };
+  struct item_state {
+    double popularity = 0;
+    int64_t popularity_ts = 0;
+    double pair_total = 0;
+    std::vector<counter> counters;
+    bool dirty = false;
+  };
+  struct replay_entry {
+    uint32_t item;
+    uint8_t context_count;
+    std::array<uint32_t, item_signal::max_context> context;
+  };
+
+  void grow(uint32_t item);
+  void add_popularity(item_state& s, float weight, int64_t ts);
+  void add_pair(uint32_t from, uint32_t to, float weight);
+  void set_meta(const item_signal& s);
+  void train_step(const replay_entry& e);
+  std::vector<item_neighbour> neighbours_of(uint32_t item) const;
+
+  item_model_config cfg_;
+  std::shared_ptr<const name_index> items_, categories_, brands_;
+  std::vector<item_state> states_;
+  std::vector<item_meta> meta_;
+  bool meta_dirty_ = false;
+  int64_t as_of_ms_ = -1;
+  // Factors, grown with the items.
+  std::vector<float> target_, context_, bias_;
+  std::vector<replay_entry> replay_;
+  size_t replay_next_ = 0;
+  double step_credit_ = 0;
+  std::mt19937_64 rng_;
+  online_logistic propensity_;
+  std::shared_ptr<const item_model> last_;
+  uint64_t version_ = 0;
+  uint64_t signals_ = 0;
+  uint64_t unpublished_ = 0;
+  uint64_t shed_batches_ = 0;
+  uint64_t mf_steps_ = 0;
+  int64_t oldest_unpublished_ns_ = 0;
+};
+
+}  // namespace persona

@@ -1,0 +1,49 @@
+// item_signal: what a shard tells the item model about one interaction
+// (view, click, add_to_cart, purchase, rating), in node-wide ids
+// (name_index.hpp): the item, its categories and brand, when, how strong,
+// and the user's previous items as context for co-occurrence and matrix
+// factorization. Also the labelled examples that train the purchase
+// propensity model, and the batch both travel in. Plain data.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace persona {
+
+struct item_signal {
+  /// Items of the user's history a signal carries as context, newest first.
+  static constexpr size_t max_context = 6;
+  static constexpr size_t max_categories = 4;
+
+  uint32_t item = 0;
+  uint32_t brand = UINT32_MAX;
+  int64_t ts_ms = 0;
+  float weight = 1;
+  uint8_t category_count = 0;
+  uint8_t context_count = 0;
+  std::array<uint32_t, max_categories> categories{};
+  /// The user's previous distinct items, newest first (never `item`).
+  std::array<uint32_t, max_context> context{};
+};
+
+/// Profile features the propensity model reads (propensity_features.hpp).
+constexpr size_t propensity_feature_count = 14;
+using feature_vector = std::array<float, propensity_feature_count>;
+
+/// Features of a user at one moment and whether they bought within a day.
+struct labelled_example {
+  feature_vector x{};
+  float label = 0;
+};
+
+/// One shard's signals and examples since its last batch.
+struct model_batch {
+  std::vector<item_signal> signals;
+  std::vector<labelled_example> examples;
+  /// Steady-clock time (ns) the oldest signal was collected; for the lag.
+  int64_t collected_ns = 0;
+};
+
+}  // namespace persona
