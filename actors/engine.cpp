@@ -70,6 +70,22 @@ value rejections_value(const std::vector<rejection>& rejected) {
   return value{std::move(out)};
 }
 
+value item_model_stats(const item_model& m) {
+  value out{value::map{}};
+  out.set("version", value{m.version});
+  out.set("items", value{static_cast<uint64_t>(m.item_count())});
+  out.set("signals", value{m.signals});
+  out.set("lag_ms", value{m.lag_ms});
+  auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  out.set("age_ms", value{m.version == 0 ? 0.0 : static_cast<double>(now_ns - m.published_ns) / 1e6});
+  out.set("shed_batches", value{m.shed_batches});
+  out.set("propensity_examples", value{m.propensity_examples});
+  out.set("factors", value{m.factors != nullptr});
+  return out;
+}
+
 }  // namespace
 
 status check_user_id(const std::string& what, const std::string& user) {
@@ -353,6 +369,7 @@ void engine::stats(callback done) {
         durability.set("snapshot_interval_s",
                        value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
         out.set("durability", std::move(durability));
+        out.set("item_model", item_model_stats(*ip->models->current()));
         out.set("shards", value{std::move(shards)});
         return out;
       },

@@ -67,9 +67,9 @@
 #include "core/item_model.hpp"
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
-#include "core/propensity_labeller.hpp"
 #include "core/log_sink.hpp"
 #include "core/profile_config.hpp"
+#include "core/propensity_labeller.hpp"
 
 namespace persona {
 

@@ -199,13 +199,20 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
     // The common case, without going through the operand's variant.
     double a = f.number, b = n.number;
     switch (n.kind) {
-      case op::eq: return a == b;
-      case op::ne: return a != b;
-      case op::lt: return a < b;
-      case op::le: return a <= b;
-      case op::gt: return a > b;
-      case op::ge: return a >= b;
-      default: break;
+      case op::eq:
+        return a == b;
+      case op::ne:
+        return a != b;
+      case op::lt:
+        return a < b;
+      case op::le:
+        return a <= b;
+      case op::gt:
+        return a > b;
+      case op::ge:
+        return a >= b;
+      default:
+        break;
     }
   }
   switch (n.kind) {

@@ -73,6 +73,8 @@ struct item_model {
   /// Time from the oldest signal in this version being collected by its
   /// shard to the version being published.
   double lag_ms = 0;
+  /// Steady-clock time (ns) the version was published.
+  int64_t published_ns = 0;
   /// Batches whose co-occurrence and factor updates were skipped because
   /// they arrived later than the lag bound (popularity still counts them).
   uint64_t shed_batches = 0;

@@ -70,8 +70,29 @@ void item_model_builder::add_popularity(item_state& s, float weight, int64_t ts)
   }
 }
 
-void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight) {
+double item_model_builder::pair_decay(const item_state& s, int64_t ts) const {
+  double h = cfg_.cooccurrence_half_life_days;
+  return h > 0 ? decay(ts - s.pair_ref_ts, h) : 1.0;
+}
+
+void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int64_t ts) {
   auto& s = states_[from];
+  if (cfg_.cooccurrence_half_life_days > 0) {
+    if (s.pair_total == 0)
+      s.pair_ref_ts = ts;
+    // Weights are kept valued at the reference time: a newer pair weighs
+    // more there. Past a factor of 2^20 the item is revalued at `ts`.
+    double grow = 1.0 / decay(ts - s.pair_ref_ts, cfg_.cooccurrence_half_life_days);
+    if (grow > 1048576.0) {
+      double shrink = 1.0 / grow;
+      for (auto& c : s.counters)
+        c.weight = static_cast<float>(c.weight * shrink);
+      s.pair_total *= shrink;
+      s.pair_ref_ts = ts;
+      grow = 1;
+    }
+    weight = static_cast<float>(weight * grow);
+  }
   s.pair_total += weight;
   s.dirty = true;
   auto& cs = s.counters;
@@ -125,8 +146,8 @@ void item_model_builder::add(const model_batch& batch, bool learn) {
       continue;
     for (size_t r = 0; r < s.context_count; ++r) {
       float w = s.weight / static_cast<float>(1 + r);
-      add_pair(s.item, s.context[r], w);
-      add_pair(s.context[r], s.item, w);
+      add_pair(s.item, s.context[r], w, s.ts_ms);
+      add_pair(s.context[r], s.item, w, s.ts_ms);
     }
     if (s.context_count == 0 || cfg_.factors == 0)
       continue;
@@ -199,9 +220,12 @@ std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) con
   auto& s = states_[item];
   std::vector<item_neighbour> out;
   out.reserve(s.counters.size());
+  double own = pair_decay(s, as_of_ms_);
   for (auto& c : s.counters) {
-    double norm = std::sqrt(s.pair_total * states_[c.item].pair_total) + cfg_.similarity_shrink;
-    out.push_back({c.item, static_cast<float>(c.weight / norm)});
+    auto& other = states_[c.item];
+    double norm = std::sqrt(s.pair_total * own * other.pair_total * pair_decay(other, as_of_ms_)) +
+                  cfg_.similarity_shrink;
+    out.push_back({c.item, static_cast<float>(c.weight * own / norm)});
   }
   auto better = [](const item_neighbour& a, const item_neighbour& b) {
     return a.score != b.score ? a.score > b.score : a.item < b.item;
@@ -278,6 +302,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   m->propensity_examples = propensity_.examples();
   m->signals = signals_;
   m->shed_batches = shed_batches_;
+  m->published_ns = now_ns;
   m->lag_ms = unpublished_ > 0 ? static_cast<double>(now_ns - oldest_unpublished_ns_) / 1e6 : 0.0;
   unpublished_ = 0;
   last_ = m;

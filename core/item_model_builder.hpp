@@ -56,7 +56,9 @@ class item_model_builder {
   struct item_state {
     double popularity = 0;
     int64_t popularity_ts = 0;
+    /// Pair weights are valued at pair_ref_ts (decayed in closed form).
     double pair_total = 0;
+    int64_t pair_ref_ts = 0;
     std::vector<counter> counters;
     bool dirty = false;
   };
@@ -68,7 +70,9 @@ class item_model_builder {
 
   void grow(uint32_t item);
   void add_popularity(item_state& s, float weight, int64_t ts);
-  void add_pair(uint32_t from, uint32_t to, float weight);
+  void add_pair(uint32_t from, uint32_t to, float weight, int64_t ts);
+  /// Pair weight and total of `s` valued at `ts`.
+  double pair_decay(const item_state& s, int64_t ts) const;
   void set_meta(const item_signal& s);
   void train_step(const replay_entry& e);
   std::vector<item_neighbour> neighbours_of(uint32_t item) const;

@@ -31,9 +31,12 @@ struct item_model_config {
   uint32_t neighbour_capacity = 96;
   /// Neighbours published per item, best first.
   uint32_t neighbours_kept = 48;
+  /// Half-life of a pair's weight, in days of event time (0: no decay):
+  /// neighbours follow what is chosen together now, not years ago.
+  double cooccurrence_half_life_days = 365;
   /// Added to the normalizer sqrt(n_i * n_j), so that pairs seen once
   /// between rare items do not outrank well-supported ones.
-  double similarity_shrink = 3;
+  double similarity_shrink = 100;
 
   // Matrix factorization (mf): BPR over item factors, users folded in
   // from their recent items.

@@ -36,7 +36,7 @@ uint32_t model_feed::id_of(std::vector<uint32_t>& cache, name_index& names, symb
 
 void model_feed::observe(uint32_t slot, const profile& p, const event& e, const event_symbols& syms,
                          const symbol_table& symbols) {
-  labeller_.observe(slot, p, e.type, e.ts);
+  labeller_.observe(slot, e.type, e.ts);
   float weight = cfg_.weights[static_cast<size_t>(e.type)];
   if (weight <= 0 || syms.item == symbol_table::missing)
     return;

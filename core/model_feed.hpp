@@ -29,8 +29,11 @@ class model_feed {
   /// `slot`'s profile `p` has just taken event `e` (symbols `syms`).
   void observe(uint32_t slot, const profile& p, const event& e, const event_symbols& syms,
                const symbol_table& symbols);
-  /// The shard's event time is now `now_ms`: expired examples get labels.
-  void advance(int64_t now_ms) { labeller_.expire(now_ms); }
+  /// The shard's event time is now `now_ms`: due probes read their
+  /// profiles (through `lookup`) and expired examples get labels.
+  void advance(int64_t now_ms, const propensity_labeller::profile_of& lookup) {
+    labeller_.advance(now_ms, lookup);
+  }
   /// The profile in `slot` was erased.
   void forget(uint32_t slot) { labeller_.forget(slot); }
 

@@ -18,9 +18,10 @@ double days(int64_t ms) {
 }
 
 constexpr const char* feature_names[propensity_feature_count] = {
-    "views_1h",      "views_24h",           "clicks_24h",         "carts_24h", "carts_7d",
-    "purchases_7d",  "purchases_30d",       "purchases_lifetime", "open_cart", "hours_since_event",
-    "has_purchased", "days_since_purchase", "cycle_ratio",        "sessions",
+    "views_1h",           "views_24h",           "clicks_24h",         "carts_24h", "carts_7d",
+    "purchases_7d",       "purchases_30d",       "purchases_lifetime", "open_cart", "hours_since_event",
+    "has_purchased",      "days_since_purchase", "cycle_ratio",        "sessions",  "sessions_per_day",
+    "purchases_per_week", "repurchase_due",
 };
 
 }  // namespace
@@ -49,10 +50,19 @@ feature_vector propensity_features(const profile& p, int64_t now_ms) {
     double since = std::max(0.0, days(now_ms - last_purchase));
     x[10] = 1;
     x[11] = static_cast<float>(std::log1p(since));
-    if (auto cycle = p.purchases.cycle_days(); cycle && *cycle > 0)
+    if (auto cycle = p.purchases.cycle_days(); cycle && *cycle > 0) {
       x[12] = static_cast<float>(std::min(5.0, since / *cycle));
+      // Peaks when the next purchase of the user's own rhythm is due.
+      x[16] = static_cast<float>(std::max(0.0, 1.0 - std::abs(since / *cycle - 1.0)));
+    }
   }
   x[13] = log_count(p.sessions.count());
+  // Lifetime rates: how often this user comes and buys.
+  if (p.first_seen_ms >= 0) {
+    double age_days = std::max(1.0, days(now_ms - p.first_seen_ms));
+    x[14] = static_cast<float>(std::log1p(p.sessions.count() / age_days));
+    x[15] = static_cast<float>(std::log1p(7.0 * p.purchases.purchases() / age_days));
+  }
   return x;
 }
 

@@ -7,8 +7,8 @@
 #include "core/aggregate.hpp"
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
-#include "core/profile_codec.hpp"
 #include "core/predictions.hpp"
+#include "core/profile_codec.hpp"
 #include "core/profile_view.hpp"
 #include "core/stable_hash.hpp"
 
@@ -156,7 +156,9 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     touched_.clear();
   }
   if (feed_)
-    feed_->advance(newest_ts_);
+    feed_->advance(newest_ts_, [this](uint32_t slot) -> const profile* {
+      return slot < slab_.size() && !slab_[slot].id.empty() ? &slab_[slot].data : nullptr;
+    });
   return out;
 }
 
@@ -239,7 +241,8 @@ result<value> profile_store::predict(const std::string& user, int64_t now_ms) co
   if (!p)
     return status{error_code::not_found, "no profile for user '" + user + "'"};
   value out{value::map{}};
-  out.set("purchase_propensity", propensity_ ? value{purchase_propensity(*p, now_ms, *propensity_)} : value{});
+  out.set("purchase_propensity",
+          propensity_ ? value{purchase_propensity(*p, now_ms, *propensity_)} : value{});
   out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_)});
   auto next = next_purchase_days(*p, now_ms);
   out.set("next_purchase_days", next ? value{*next} : value{});

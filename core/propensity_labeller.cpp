@@ -4,32 +4,49 @@
 
 namespace persona {
 
-void propensity_labeller::observe(uint32_t slot, const profile& p, event_type type, int64_t ts_ms) {
-  auto it = pending_.find(slot);
-  if (it != pending_.end()) {
+void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms) {
+  auto it = examples_.find(slot);
+  if (it != examples_.end()) {
     auto& ex = it->second;
-    if (type != event_type::purchase || ts_ms <= ex.ts_ms || ts_ms > ex.ts_ms + opts_.horizon_ms)
+    if (!ex.probed || type != event_type::purchase || ts_ms <= ex.probe_ms ||
+        ts_ms > ex.probe_ms + opts_.horizon_ms)
       return;
     ready_.push_back({ex.x, 1.0f});
-    pending_.erase(it);
+    examples_.erase(it);
   }
-  if (pending_.size() >= opts_.capacity || opts_.sample_rate <= 0)
+  if (examples_.size() >= opts_.capacity || opts_.sample_rate <= 0)
     return;
   if (std::uniform_real_distribution<double>(0, 1)(rng_) >= opts_.sample_rate)
     return;
-  pending_[slot] = pending_example{ts_ms, propensity_features(p, ts_ms)};
-  order_.emplace_back(ts_ms, slot);
+  int64_t probe = ts_ms + std::uniform_int_distribution<int64_t>(0, opts_.probe_spread_ms)(rng_);
+  examples_[slot] = example{probe};
+  probes_.emplace(probe, slot);
 }
 
-void propensity_labeller::expire(int64_t now_ms) {
-  while (!order_.empty() && order_.front().first + opts_.horizon_ms < now_ms) {
-    auto [ts, slot] = order_.front();
-    order_.pop_front();
-    auto it = pending_.find(slot);
-    if (it == pending_.end() || it->second.ts_ms != ts)
+void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
+  while (!probes_.empty() && probes_.top().first <= now_ms) {
+    auto [probe, slot] = probes_.top();
+    probes_.pop();
+    auto it = examples_.find(slot);
+    if (it == examples_.end() || it->second.probed || it->second.probe_ms != probe)
+      continue;  // forgotten, or a newer example of a reused slot
+    auto* p = lookup(slot);
+    if (!p) {
+      examples_.erase(it);
+      continue;
+    }
+    it->second.probed = true;
+    it->second.x = propensity_features(*p, probe);
+    horizons_.emplace_back(probe + opts_.horizon_ms, slot);
+  }
+  while (!horizons_.empty() && horizons_.front().first < now_ms) {
+    auto [end, slot] = horizons_.front();
+    horizons_.pop_front();
+    auto it = examples_.find(slot);
+    if (it == examples_.end() || !it->second.probed || it->second.probe_ms + opts_.horizon_ms != end)
       continue;  // labelled positive already, or forgotten
     ready_.push_back({it->second.x, 0.0f});
-    pending_.erase(it);
+    examples_.erase(it);
   }
 }
 

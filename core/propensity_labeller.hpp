@@ -1,14 +1,20 @@
 // propensity_labeller: turns a shard's own stream into training examples
-// for the purchase propensity model. After an event, a user without a
-// pending example is sampled (at `sample_rate`): their features at that
-// moment are held until the label is known, positive at their next
-// purchase within `horizon_ms` of event time, negative once the shard's
-// event time has passed the horizon without one. Memory is bounded by
-// `capacity` pending examples. Owned by one shard; not thread-safe.
+// for the purchase propensity model. When a user's event is sampled (at
+// `sample_rate`, for users without an example under way), a probe time is
+// drawn uniformly within `probe_spread_ms` after it; once the shard's
+// event time reaches the probe, the user's features at that moment are
+// taken, and the example is labelled positive at their next purchase
+// within `horizon_ms`, negative once event time has passed the horizon
+// without one. Probing at random moments, not only at events, is what
+// lets the model see users going quiet: predictions are asked at any time.
+// Memory is bounded by `capacity` examples under way. Owned by one shard;
+// not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <queue>
 #include <random>
 #include <unordered_map>
 #include <vector>
@@ -19,40 +25,49 @@
 namespace persona {
 
 struct labeller_options {
-  /// Share of events that start an example (for users without one pending).
+  /// Share of events that start an example (for users without one under way).
   double sample_rate = 0.02;
-  /// Pending examples held at most.
+  /// Examples under way at most.
   size_t capacity = 65536;
   /// The label's horizon: a purchase within this much event time.
   int64_t horizon_ms = 24 * 3600 * 1000;
+  /// The probe follows the sampled event by up to this much event time.
+  int64_t probe_spread_ms = 48 * 3600 * 1000;
 };
 
 class propensity_labeller {
  public:
+  /// The profile in a slot, or null when the slot is free.
+  using profile_of = std::function<const profile*(uint32_t slot)>;
+
   explicit propensity_labeller(labeller_options o = {}, uint64_t seed = 1) : opts_(o), rng_(seed) {}
 
-  /// `slot`'s profile `p` has just taken an event of `type` at `ts_ms`.
-  void observe(uint32_t slot, const profile& p, event_type type, int64_t ts_ms);
-  /// Labels negative the examples whose horizon ended before `now_ms`.
-  void expire(int64_t now_ms);
-  /// The profile in `slot` is gone: its pending example too.
-  void forget(uint32_t slot) { pending_.erase(slot); }
+  /// `slot`'s profile has just taken an event of `type` at `ts_ms`.
+  void observe(uint32_t slot, event_type type, int64_t ts_ms);
+  /// Event time reached `now_ms`: takes the features of due probes and
+  /// labels negative the examples whose horizon has passed.
+  void advance(int64_t now_ms, const profile_of& lookup);
+  /// The profile in `slot` is gone: its example too.
+  void forget(uint32_t slot) { examples_.erase(slot); }
 
   /// Labelled examples not yet taken.
   std::vector<labelled_example>& ready() { return ready_; }
   size_t ready_count() const { return ready_.size(); }
-  size_t pending() const { return pending_.size(); }
+  size_t under_way() const { return examples_.size(); }
 
  private:
-  struct pending_example {
-    int64_t ts_ms;
-    feature_vector x;
+  struct example {
+    int64_t probe_ms;
+    bool probed = false;
+    feature_vector x{};
   };
+  using timed_slot = std::pair<int64_t, uint32_t>;
   labeller_options opts_;
   std::mt19937_64 rng_;
-  std::unordered_map<uint32_t, pending_example> pending_;
-  /// (ts, slot) in the order examples were taken, for expiry.
-  std::deque<std::pair<int64_t, uint32_t>> order_;
+  std::unordered_map<uint32_t, example> examples_;
+  /// Probes by time, earliest first; then probed examples by horizon end.
+  std::priority_queue<timed_slot, std::vector<timed_slot>, std::greater<timed_slot>> probes_;
+  std::deque<timed_slot> horizons_;
   std::vector<labelled_example> ready_;
 };
 

@@ -1,0 +1,295 @@
+// persona-eval: the offline evaluation of docs/evaluation.md. Replays a
+// dataset of interactions in time order through an in-process engine,
+// holds out each user's last interaction (users with at least
+// --min-interactions), asks `recommend` at that moment, and reports
+// HR@10, NDCG@10, Recall@20 and catalog coverage next to batch baselines
+// fit on the same split: popularity, ItemKNN (cosine) and EASE (lambda
+// tuned on a validation split: each user's second-to-last interaction).
+// With --propensity it also measures the purchase propensity model's AUC
+// on the load generator's simulated shop.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "core/baseline_recommenders.hpp"
+#include "examples/command_line.hpp"
+#include "examples/eval/engine_replay.hpp"
+#include "examples/eval/propensity_check.hpp"
+
+using namespace persona;
+using namespace persona::eval;
+
+namespace {
+
+const char* usage =
+    "usage: persona-eval --ratings=FILE [--items=FILE] [options]\n"
+    "       persona-eval --propensity [--propensity-users=N] [--propensity-days=D]\n"
+    "\n"
+    "  --ratings=FILE        CSV of interactions with a header: user, item and time columns\n"
+    "                        (userId/user, movieId/itemId/item, timestamp/ts; seconds or ms),\n"
+    "                        an optional rating/value column\n"
+    "  --items=FILE          CSV of items: id and genres/categories ('|'-separated), optional brand\n"
+    "  --min-interactions=N  users with fewer are not evaluated (default 5)\n"
+    "  --shards=N            engine shards (default 2)\n"
+    "  --history=N           recent items each profile keeps, so exclude_seen covers the\n"
+    "                        whole history as the baselines' does (default 10000)\n"
+    "  --lambdas=A,B,...     EASE regularization values tried on validation (default "
+    "5,10,20,50,100,200,500)\n"
+    "  --validation          report on the validation split instead of the test split\n"
+    "  --ask=at-time|end     ask each held-out user at the moment of their held-out interaction\n"
+    "                        (default: strictly online, no later event known) or after the\n"
+    "                        whole training stream (what the batch baselines know)\n"
+    "  --tune                search the item model's time scales and the auto blend's weights\n"
+    "                        on the validation split first, then use them for the test\n"
+    "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
+    "  --propensity-users=N  shoppers at the start (default 20000)\n"
+    "  --propensity-days=D   simulated days before the cut (default 14)\n";
+
+std::vector<double> parse_list(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ','))
+    if (!part.empty())
+      out.push_back(std::stod(part));
+  return out;
+}
+
+void print_row(const std::string& name, const ranking_figures& f) {
+  std::printf("| %-28s | %6.4f | %7.4f | %9.4f | %8.4f |\n", name.c_str(), f.hr10, f.ndcg10, f.recall20,
+              f.coverage);
+}
+
+ranking_figures evaluate_baseline(const baseline_recommender& model,
+                                  const std::vector<std::vector<uint32_t>>& hist,
+                                  const std::vector<held_out>& targets, size_t catalog) {
+  ranking_metrics m(catalog);
+  for (auto& t : targets)
+    m.add(model.recommend(hist[t.user], 20), t.item);
+  return m.figures();
+}
+
+size_t catalog_size(const evaluation_split& split, uint8_t phase) {
+  std::vector<bool> in;
+  size_t n = 0;
+  for (size_t i = 0; i < split.ordered.size(); ++i) {
+    if (split.role[i] >= phase)
+      continue;
+    auto item = split.ordered[i].item;
+    if (in.size() <= item)
+      in.resize(item + 1, false);
+    if (!in[item]) {
+      in[item] = true;
+      ++n;
+    }
+  }
+  return n;
+}
+
+void progress_line(const char* what, size_t done, size_t total) {
+  std::fprintf(stderr, "\r%s: %zu / %zu interactions", what, done, total);
+  if (done == total)
+    std::fprintf(stderr, "\n");
+}
+
+/// Coordinate search of the item model's time scales and the auto blend's
+/// weights, scored by HR@10 + NDCG@10 of `auto` on the validation split.
+item_model_config tune_on_validation(const dataset& data, const evaluation_split& split, replay_settings rs) {
+  rs.phase = 1;
+  rs.strategies = {rec_strategy::automatic};
+  rs.progress = nullptr;
+  auto score = [&](const item_model_config& c) {
+    rs.engine.recommend = c;
+    auto r = replay(data, split, rs);
+    if (!r.ok()) {
+      std::fprintf(stderr, "persona-eval: %s\n", r.error().message().c_str());
+      std::exit(1);
+    }
+    auto& f = r->by_strategy.at("auto");
+    std::fprintf(stderr,
+                 "  popularity %g d, pairs %g d, shrink %g, blend mf %.2f content %.2f popular %.2f: "
+                 "validation HR@10 %.4f NDCG@10 %.4f\n",
+                 c.popularity_half_life_days, c.cooccurrence_half_life_days, c.similarity_shrink, c.blend.mf,
+                 c.blend.content, c.blend.popular, f.hr10, f.ndcg10);
+    return f.hr10 + f.ndcg10;
+  };
+  auto best = rs.engine.recommend;
+  double best_score = score(best);
+  struct axis {
+    double* (*field)(item_model_config&);
+    std::vector<double> values;
+  };
+  std::vector<axis> axes = {
+      {[](item_model_config& c) { return &c.popularity_half_life_days; }, {3, 7, 30, 90}},
+      {[](item_model_config& c) { return &c.cooccurrence_half_life_days; }, {0, 90, 180, 365, 1000}},
+      {[](item_model_config& c) { return &c.similarity_shrink; }, {3, 30, 100, 300}},
+      {[](item_model_config& c) { return &c.blend.mf; }, {0, 0.1, 0.3}},
+      {[](item_model_config& c) { return &c.blend.content; }, {0, 0.05, 0.15, 0.4}},
+      {[](item_model_config& c) { return &c.blend.popular; }, {0, 0.1, 0.25, 0.5}},
+  };
+  std::fprintf(stderr, "tuning on the validation split:\n");
+  for (int round = 0; round < 2; ++round)
+    for (auto& a : axes)
+      for (double v : a.values) {
+        auto c = best;
+        if (*a.field(c) == v)
+          continue;
+        *a.field(c) = v;
+        double s = score(c);
+        if (s > best_score) {
+          best_score = s;
+          best = c;
+        }
+      }
+  return best;
+}
+
+int run_propensity(int argc, char** argv) {
+  propensity_settings s;
+  s.engine.shards = flag_value(argc, argv, "shards", 2);
+  s.engine.worker_threads = s.engine.shards;
+  s.users = static_cast<uint32_t>(flag_value(argc, argv, "propensity-users", 20000));
+  s.days = static_cast<double>(flag_value(argc, argv, "propensity-days", 14));
+  s.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  auto r = check_propensity(s);
+  if (!r.ok()) {
+    std::fprintf(stderr, "persona-eval: %s\n", r.error().message().c_str());
+    return 1;
+  }
+  std::printf("propensity on the simulated shop (%u shoppers, %.0f days, then one day held out)\n", s.users,
+              s.days);
+  std::printf("| shoppers predicted | buyers next day | training events | examples learned | ROC AUC |\n");
+  std::printf("| --- | --- | --- | --- | --- |\n");
+  std::printf("| %llu | %llu | %llu | %llu | %.4f |\n", static_cast<unsigned long long>(r->predicted),
+              static_cast<unsigned long long>(r->positives),
+              static_cast<unsigned long long>(r->training_events),
+              static_cast<unsigned long long>(r->examples), r->auc);
+  std::printf("(%.1f s)\n", r->seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (has_flag(argc, argv, "--help") || argc < 2) {
+    std::fputs(usage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (has_flag(argc, argv, "--propensity"))
+    return run_propensity(argc, argv);
+  auto ratings = flag_text(argc, argv, "ratings", "");
+  if (ratings.empty()) {
+    std::fprintf(stderr, "persona-eval: --ratings=FILE is required\n%s", usage);
+    return 2;
+  }
+  auto data = read_dataset(ratings, flag_text(argc, argv, "items", ""));
+  if (!data.ok()) {
+    std::fprintf(stderr, "persona-eval: %s\n", data.error().message().c_str());
+    return 2;
+  }
+  size_t min_interactions = flag_value(argc, argv, "min-interactions", 5);
+  if (min_interactions < 2) {
+    std::fprintf(stderr,
+                 "persona-eval: --min-interactions must be at least 2 (a test and a validation item)\n");
+    return 2;
+  }
+  auto split = leave_last_out(data->interactions, min_interactions);
+  auto users = static_cast<uint32_t>(data->user_names.size());
+  auto items = static_cast<uint32_t>(data->item_names.size());
+  std::printf(
+      "dataset: %s: %u users, %u items, %zu interactions; %zu users evaluated (>= %zu interactions)\n\n",
+      ratings.c_str(), users, items, data->interactions.size(), split.test.size(), min_interactions);
+  if (split.test.empty()) {
+    std::fprintf(stderr, "persona-eval: no user has %zu interactions; lower --min-interactions\n",
+                 min_interactions);
+    return 2;
+  }
+
+  replay_settings rs;
+  rs.engine.shards = flag_value(argc, argv, "shards", 2);
+  rs.engine.worker_threads = rs.engine.shards;
+  rs.engine.profile.caps.recent_items = flag_value(argc, argv, "history", 10000);
+  rs.k = 20;
+  rs.ask_at_end = flag_text(argc, argv, "ask", "at-time") == "end";
+  auto& rc = rs.engine.recommend;
+  auto real = [&](const char* name, double fallback) {
+    auto text = flag_text(argc, argv, name, "");
+    return text.empty() ? fallback : std::stod(text);
+  };
+  rc.popularity_half_life_days = real("half-life-days", rc.popularity_half_life_days);
+  rc.history_decay = real("history-decay", rc.history_decay);
+  rc.similarity_shrink = real("shrink", rc.similarity_shrink);
+  rc.cooccurrence_half_life_days = real("pair-half-life-days", rc.cooccurrence_half_life_days);
+  rc.mf_steps_per_signal = real("mf-steps", rc.mf_steps_per_signal);
+  rc.history_items = static_cast<uint32_t>(real("history-items", rc.history_items));
+  rc.neighbours_kept = static_cast<uint32_t>(real("neighbours", rc.neighbours_kept));
+  rc.blend.mf = real("w-mf", rc.blend.mf);
+  rc.blend.content = real("w-content", rc.blend.content);
+  rc.blend.popular = real("w-popular", rc.blend.popular);
+
+  if (has_flag(argc, argv, "--tune")) {
+    rs.engine.recommend = tune_on_validation(*data, split, rs);
+    auto& t = rs.engine.recommend;
+    std::printf(
+        "tuned on the validation split: popularity half-life %g days, pair half-life %g days, "
+        "similarity shrink %g; auto blend item_cf %.2f, mf %.2f, content %.2f, popular %.2f\n\n",
+        t.popularity_half_life_days, t.cooccurrence_half_life_days, t.similarity_shrink, t.blend.item_cf,
+        t.blend.mf, t.blend.content, t.blend.popular);
+  }
+
+  // Baselines: EASE's lambda chosen on the validation split.
+  auto train_val = histories(split, 1, users);
+  size_t catalog_val = catalog_size(split, 1);
+  double best_lambda = 0, best_ndcg = -1;
+  for (double lambda : parse_list(flag_text(argc, argv, "lambdas", "5,10,20,50,100,200,500"))) {
+    auto model = fit_ease(train_val, items, lambda);
+    auto f = evaluate_baseline(*model, train_val, split.validation, catalog_val);
+    std::fprintf(stderr, "EASE lambda %g: validation HR@10 %.4f NDCG@10 %.4f\n", lambda, f.hr10, f.ndcg10);
+    if (f.ndcg10 > best_ndcg) {
+      best_ndcg = f.ndcg10;
+      best_lambda = lambda;
+    }
+  }
+  // --validation: every figure on the validation split (for experiments
+  // that must not look at the test split).
+  uint8_t phase = has_flag(argc, argv, "--validation") ? 1 : 2;
+  auto& targets = phase == 1 ? split.validation : split.test;
+  auto train = histories(split, phase, users);
+  size_t catalog = catalog_size(split, phase);
+  std::vector<std::pair<std::string, ranking_figures>> rows;
+  rows.emplace_back("popularity", evaluate_baseline(*fit_popularity(train, items), train, targets, catalog));
+  rows.emplace_back("ItemKNN (cosine)",
+                    evaluate_baseline(*fit_item_knn(train, items), train, targets, catalog));
+  char ease_name[64];
+  std::snprintf(ease_name, sizeof ease_name, "EASE (lambda %g)", best_lambda);
+  rows.emplace_back(ease_name,
+                    evaluate_baseline(*fit_ease(train, items, best_lambda), train, targets, catalog));
+
+  rs.phase = phase;
+  rs.strategies = {rec_strategy::popular, rec_strategy::item_cf, rec_strategy::content, rec_strategy::mf,
+                   rec_strategy::automatic};
+  rs.progress = [](size_t done, size_t total) { progress_line("replay", done, total); };
+  auto persona_figures = replay(*data, split, rs);
+  if (!persona_figures.ok()) {
+    std::fprintf(stderr, "persona-eval: %s\n", persona_figures.error().message().c_str());
+    return 1;
+  }
+  std::printf("| %-28s | HR@10  | NDCG@10 | Recall@20 | coverage |\n", "method");
+  std::printf("| %-28s | ------ | ------- | --------- | -------- |\n", "---");
+  for (auto& [name, f] : rows)
+    print_row(name, f);
+  for (auto name : {"popular", "item_cf", "content", "mf", "auto"})
+    print_row(std::string("Persona ") + name, persona_figures->by_strategy.at(name));
+  double best_hr = 0, best_nd = 0;
+  for (auto& [name, f] : rows) {
+    best_hr = std::max(best_hr, f.hr10);
+    best_nd = std::max(best_nd, f.ndcg10);
+  }
+  auto& a = persona_figures->by_strategy.at("auto");
+  std::printf("\nauto against the best baseline: HR@10 %+.1f%%, NDCG@10 %+.1f%%\n",
+              best_hr > 0 ? (a.hr10 / best_hr - 1) * 100 : 0.0,
+              best_nd > 0 ? (a.ndcg10 / best_nd - 1) * 100 : 0.0);
+  std::printf("replay: %.1f s; recommend in-process: mean %.3f ms, max %.3f ms\n", persona_figures->seconds,
+              persona_figures->recommend_mean_ms, persona_figures->recommend_max_ms);
+  return 0;
+}
