@@ -85,8 +85,10 @@ void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int6
     double grow = 1.0 / decay(ts - s.pair_ref_ts, cfg_.cooccurrence_half_life_days);
     if (grow > 1048576.0) {
       double shrink = 1.0 / grow;
-      for (auto& c : s.counters)
+      for (auto& c : s.counters) {
         c.weight = static_cast<float>(c.weight * shrink);
+        c.error = static_cast<float>(c.error * shrink);
+      }
       s.pair_total *= shrink;
       s.pair_ref_ts = ts;
       grow = 1;
@@ -106,11 +108,13 @@ void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int6
       weakest = k;
   }
   if (cs.size() < cfg_.neighbour_capacity) {
-    cs.push_back({to, weight});
+    cs.push_back({to, weight, 0.0f});
     return;
   }
-  // Space-saving: the newcomer takes the weakest counter's place and count.
+  // Space-saving: the newcomer takes the weakest counter's place and count,
+  // remembered as its possible overestimate.
   cs[weakest].item = to;
+  cs[weakest].error = cs[weakest].weight;
   cs[weakest].weight += weight;
 }
 
@@ -225,7 +229,11 @@ std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) con
     auto& other = states_[c.item];
     double norm = std::sqrt(s.pair_total * own * other.pair_total * pair_decay(other, as_of_ms_)) +
                   cfg_.similarity_shrink;
-    out.push_back({c.item, static_cast<float>(c.weight * own / norm)});
+    // The guaranteed part of the weight: a newcomer's inherited count is not its own.
+    double weight = static_cast<double>(c.weight) - c.error;
+    if (weight <= 0)
+      continue;
+    out.push_back({c.item, static_cast<float>(weight * own / norm)});
   }
   auto better = [](const item_neighbour& a, const item_neighbour& b) {
     return a.score != b.score ? a.score > b.score : a.item < b.item;

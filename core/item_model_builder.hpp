@@ -7,7 +7,8 @@
 // c_0, c_1, ... (newest first) adds w / (1 + r) to the pair (i, c_r) in
 // both directions. Each item keeps `neighbour_capacity` counters; a new
 // neighbour past that takes the place of the weakest and inherits its count
-// (the space-saving algorithm), so frequent pairs are never lost. The
+// (the space-saving algorithm), so a pair heavier than 1 / capacity of the
+// item's total is never lost; the inherited part is not counted. The
 // published similarity is c_ij / (sqrt(n_i * n_j) + shrink), n_i being the
 // sum of i's pair weights.
 #pragma once
@@ -52,6 +53,9 @@ class item_model_builder {
   struct counter {
     uint32_t item;
     float weight;
+    /// The weight inherited from the counter it replaced: weight - error
+    /// is a lower bound of the pair's true weight (space-saving).
+    float error;
   };
   struct item_state {
     double popularity = 0;

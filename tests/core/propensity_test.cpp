@@ -1,0 +1,111 @@
+// The purchase propensity model and the other predictions: logistic
+// regression converging on separable data, examples labelled from the
+// stream, churn risk and the next purchase from the user's own cycle.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "core/online_logistic.hpp"
+#include "core/predictions.hpp"
+#include "core/profile.hpp"
+#include "core/propensity_labeller.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+TEST_CASE("online_logistic converges on separable data") {
+  online_logistic lr(2, 0.5, 0);
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (int i = 0; i < 20000; ++i) {
+    float x[2] = {u(rng), u(rng)};
+    lr.update(x, x[0] + 0.5f * x[1] > 0.2f ? 1.0f : 0.0f);
+  }
+  int right = 0;
+  for (int i = 0; i < 1000; ++i) {
+    float x[2] = {u(rng), u(rng)};
+    bool truth = x[0] + 0.5f * x[1] > 0.2f;
+    right += (lr.predict(x) > 0.5) == truth;
+  }
+  CHECK(right >= 980);
+  float far_yes[2] = {1, 1}, far_no[2] = {-1, -1};
+  CHECK(lr.predict(far_yes) > 0.95);
+  CHECK(lr.predict(far_no) < 0.05);
+  CHECK(lr.examples() == 20000);
+  // The weights point the way of the boundary: w0 about twice w1.
+  CHECK(lr.weights()[0] > lr.weights()[1]);
+  CHECK(online_logistic::predict({}, far_yes) == 0.5);
+}
+
+namespace {
+
+profile with_events(std::vector<std::pair<event_type, int64_t>> events) {
+  profile p;
+  profile_config cfg;
+  for (auto& [type, ts] : events) {
+    auto e = make_event("u", type, ts, "i1");
+    if (type == event_type::purchase)
+      e = with_price(e, 10);
+    event_symbols syms;
+    syms.item = 0;
+    apply_event(p, e, syms, cfg);
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("the labeller: positive on a purchase within a day of the probe, negative once the day passes") {
+  labeller_options o;
+  o.sample_rate = 1;
+  o.probe_spread_ms = 0;
+  propensity_labeller labels(o);
+  auto buyer = with_events({{event_type::view, t0}});
+  auto idle = with_events({{event_type::view, t0}});
+  auto lookup = [&](uint32_t slot) -> const profile* { return slot == 1 ? &buyer : &idle; };
+  labels.observe(1, event_type::view, t0);
+  labels.observe(2, event_type::view, t0);
+  labels.advance(t0, lookup);
+  CHECK(labels.under_way() == 2);
+  // Slot 1 buys 5 hours later; slot 2 never does.
+  labels.observe(1, event_type::purchase, t0 + hours(5));
+  REQUIRE(labels.ready_count() == 1);
+  CHECK(labels.ready()[0].label == 1.0f);
+  labels.advance(t0 + hours(23), lookup);
+  CHECK(labels.ready_count() == 1);
+  labels.advance(t0 + hours(25), lookup);
+  REQUIRE(labels.ready_count() == 2);
+  CHECK(labels.ready()[1].label == 0.0f);
+  // A purchase past the horizon does not make a positive (slot 1's
+  // purchase started its next example, labelled negative meanwhile).
+  labels.observe(3, event_type::view, t0 + days(2));
+  labels.advance(t0 + days(2), lookup);
+  labels.ready().clear();
+  labels.observe(3, event_type::purchase, t0 + days(4));
+  CHECK(labels.ready().empty());
+}
+
+TEST_CASE("features are read at the probe's moment: activity windows and recency") {
+  auto p = with_events({{event_type::view, t0}, {event_type::add_to_cart, t0 + minutes(1)}});
+  auto now = propensity_features(p, t0 + minutes(2));
+  auto later = propensity_features(p, t0 + days(3));
+  CHECK(now[1] > 0);    // views_24h
+  CHECK(later[1] == 0);
+  CHECK(now[8] == 1);   // open_cart
+  CHECK(later[9] > now[9]);  // hours since the last event
+  for (size_t i = 0; i < propensity_feature_count; ++i)
+    CHECK(std::string(propensity_feature_name(i)).size() > 0);
+}
+
+TEST_CASE("churn risk is 0.5 at two purchase cycles; next purchase counts down the cycle") {
+  profile_config cfg;
+  auto p = with_events({{event_type::purchase, t0}, {event_type::purchase, t0 + days(10)}});
+  CHECK(churn_risk(p, t0 + days(10), cfg) == Approx(0.0));
+  CHECK(churn_risk(p, t0 + days(30), cfg) == Approx(0.5));
+  CHECK(churn_risk(p, t0 + days(60), cfg) > 0.9);
+  CHECK(*next_purchase_days(p, t0 + days(14)) == Approx(6));
+  CHECK(*next_purchase_days(p, t0 + days(40)) == 0);
+  auto once = with_events({{event_type::view, t0}});
+  CHECK_FALSE(next_purchase_days(once, t0));
+  CHECK(churn_risk(once, t0 + days(30), cfg) == Approx(0.5));
+}
