@@ -1,0 +1,201 @@
+// recommend, similar_items, similar_users and predict through the engine:
+// a user's own events change their next recommendation at once, global
+// signals follow within a publish interval, unknown users get a cold
+// start, bad input is refused with what to do, and predictions fill in.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "actors/engine.hpp"
+#include "test_engine_options.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+/// Shoppers s0-s9 view A then B (shoes); s10-s29 view C then D (bags);
+/// s30-s34 view all four; E (toys) is viewed alone, often.
+void shop(engine& eng) {
+  std::vector<event> events;
+  for (int u = 0; u < 35; ++u) {
+    auto user = "s" + std::to_string(u);
+    int64_t t = t0 + u * 1000;
+    if (u < 10 || u >= 30) {
+      events.push_back(with_category(make_event(user, event_type::view, t, "A"), {"shoes"}));
+      events.push_back(with_category(make_event(user, event_type::view, t + 10, "B"), {"shoes"}));
+    }
+    if (u >= 10) {
+      events.push_back(with_category(make_event(user, event_type::view, t + 20, "C"), {"bags"}));
+      events.push_back(with_category(make_event(user, event_type::view, t + 30, "D"), {"bags"}));
+    }
+  }
+  for (int i = 0; i < 40; ++i)
+    events.push_back(with_category(make_event("e" + std::to_string(i), event_type::view, t0 + 50000 + i, "E"),
+                                   {"toys"}));
+  REQUIRE(eng.ingest_sync(events).ok());
+  REQUIRE(eng.refresh_item_model_sync().ok());
+}
+
+std::vector<std::string> items_of(const value& answer) {
+  std::vector<std::string> out;
+  for (auto& i : answer.find("items")->as_array())
+    out.push_back(i.find("item")->as_string());
+  return out;
+}
+
+value options(const std::string& strategy) {
+  return map_of({{"strategy", value{strategy}}});
+}
+
+}  // namespace
+
+TEST_CASE("a user's own event changes their next recommendation as soon as ingest is answered") {
+  engine eng(test_engine());
+  shop(eng);
+  REQUIRE(eng.ingest_sync({make_event("x", event_type::view, t0 + days(1), "A")}).ok());
+  auto first = eng.recommend_sync("x", 1, options("item_cf"));
+  REQUIRE(first.ok());
+  CHECK(items_of(*first) == std::vector<std::string>{"B"});
+  CHECK(first->find("items")->as_array()[0].find("reason")->as_string() == "often chosen with A");
+  // No publish in between: the item model already knows C's neighbours.
+  REQUIRE(eng.ingest_sync({make_event("x", event_type::view, t0 + days(1) + 1, "C")}).ok());
+  auto second = eng.recommend_sync("x", 1, options("item_cf"));
+  REQUIRE(second.ok());
+  CHECK(items_of(*second) == std::vector<std::string>{"D"});
+}
+
+TEST_CASE("global signals reach the item model within a publish interval, without being asked") {
+  auto o = test_engine();
+  o.model_publish_interval = std::chrono::milliseconds(50);
+  engine eng(o);
+  REQUIRE(eng.ingest_sync({make_event("a", event_type::view, t0, "fresh")}).ok());
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    auto r = eng.similar_items_sync("fresh", 5);
+    seen = r.ok();
+    if (!seen)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  CHECK(seen);
+  auto stats = eng.stats_sync();
+  REQUIRE(stats.ok());
+  auto* m = stats->find("item_model");
+  REQUIRE(m);
+  CHECK(m->find("signals")->as_double() >= 1);
+  CHECK(m->find("version")->as_double() >= 1);
+  CHECK(m->find("lag_ms")->as_double() >= 0);
+}
+
+TEST_CASE("an unknown user gets a cold start; exclude_seen is on unless turned off") {
+  engine eng(test_engine());
+  shop(eng);
+  auto cold = eng.recommend_sync("nobody", 2);
+  REQUIRE(cold.ok());
+  CHECK(cold->find("strategy")->as_string() == "popular");
+  CHECK(items_of(*cold) == std::vector<std::string>{"E", "C"});
+  auto seen = eng.recommend_sync("s0", 10, options("popular"));
+  REQUIRE(seen.ok());
+  for (auto& item : items_of(*seen))
+    CHECK((item != "A" && item != "B"));
+  auto all = eng.recommend_sync("s0", 2, map_of({{"strategy", value{"popular"}}, {"exclude_seen", value{false}}}));
+  REQUIRE(all.ok());
+  CHECK(items_of(*all) == std::vector<std::string>{"E", "C"});
+  auto shoes = eng.recommend_sync("nobody", 10, map_of({{"category", value{"bags"}}}));
+  REQUIRE(shoes.ok());
+  CHECK(items_of(*shoes) == std::vector<std::string>{"C", "D"});
+  auto none = eng.recommend_sync("nobody", 10, map_of({{"category", value{"no such"}}}));
+  REQUIRE(none.ok());
+  CHECK(items_of(*none).empty());
+}
+
+TEST_CASE("recommend refuses bad input, saying what is allowed") {
+  engine eng(test_engine());
+  shop(eng);
+  auto bad_strategy = eng.recommend_sync("s0", 5, options("best"));
+  REQUIRE_FALSE(bad_strategy.ok());
+  CHECK(bad_strategy.error().code() == error_code::bad_request);
+  CHECK(bad_strategy.error().message().find("auto, popular, item_cf, content, mf") != std::string::npos);
+  auto bad_key = eng.recommend_sync("s0", 5, map_of({{"exclude_seem", value{true}}}));
+  REQUIRE_FALSE(bad_key.ok());
+  CHECK(bad_key.error().message().find("no option 'exclude_seem'") != std::string::npos);
+  auto bad_k = eng.recommend_sync("s0", 0);
+  REQUIRE_FALSE(bad_k.ok());
+  CHECK(bad_k.error().message().find("k must be an integer from 1 to 1000") != std::string::npos);
+  auto bad_seen = eng.recommend_sync("s0", 5, map_of({{"exclude_seen", value{"yes"}}}));
+  REQUIRE_FALSE(bad_seen.ok());
+}
+
+TEST_CASE("similar_items is symmetric and knows only items events mentioned") {
+  engine eng(test_engine());
+  shop(eng);
+  auto a = eng.similar_items_sync("A", 5);
+  auto b = eng.similar_items_sync("B", 5);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  REQUIRE(items_of(*a).at(0) == "B");
+  REQUIRE(items_of(*b).at(0) == "A");
+  CHECK(a->find("items")->as_array()[0].find("score")->as_double() ==
+        Approx(b->find("items")->as_array()[0].find("score")->as_double()));
+  auto unknown = eng.similar_items_sync("Z", 5);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code() == error_code::not_found);
+}
+
+TEST_CASE("similar_users ranks users by what they share, from every shard") {
+  engine eng(test_engine(3));
+  shop(eng);
+  auto r = eng.similar_users_sync("s0", 50);
+  REQUIRE(r.ok());
+  auto& users = r->find("users")->as_array();
+  // s1-s9 are exactly like s0; s30-s34 share half; s10-s29 nothing.
+  REQUIRE(users.size() == 14);
+  for (size_t i = 0; i < 9; ++i) {
+    auto id = users[i].find("user")->as_string();
+    CHECK(std::stoi(id.substr(1)) < 10);
+    CHECK(id != "s0");
+    CHECK(users[i].find("score")->as_double() == Approx(1.0));
+  }
+  for (size_t i = 9; i < 14; ++i) {
+    CHECK(std::stoi(users[i].find("user")->as_string().substr(1)) >= 30);
+    CHECK(users[i].find("score")->as_double() < 0.9);
+  }
+  auto unknown = eng.similar_users_sync("nobody", 5);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code() == error_code::not_found);
+}
+
+TEST_CASE("predict: churn risk and next purchase from the user's cycle; propensity once trained") {
+  auto o = test_engine();
+  o.propensity.sample_rate = 1;
+  engine eng(o);
+  std::vector<event> events;
+  for (int d = 0; d < 30; d += 10)
+    events.push_back(with_price(make_event("buyer", event_type::purchase, t0 + days(d), "milk"), 2));
+  events.push_back(make_event("other", event_type::view, t0 + days(40), "milk"));
+  REQUIRE(eng.ingest_sync(events).ok());
+  REQUIRE(eng.refresh_item_model_sync().ok());
+  auto p = eng.predict_sync("buyer", map_of({{"now", value{t0 + days(24)}}}));
+  REQUIRE(p.ok());
+  CHECK(p->find("next_purchase_days")->as_double() == Approx(6));
+  CHECK(p->find("churn_risk")->as_double() < 0.1);
+  auto* propensity = p->find("purchase_propensity");
+  REQUIRE(propensity);
+  REQUIRE(propensity->is_number());
+  CHECK(propensity->as_double() >= 0);
+  CHECK(propensity->as_double() <= 1);
+  auto late = eng.predict_sync("buyer", map_of({{"now", value{t0 + days(60)}}}));
+  REQUIRE(late.ok());
+  CHECK(late->find("churn_risk")->as_double() > 0.5);
+  auto profile = eng.get_profile_sync("buyer", map_of({{"fields", value{value::array{value{"predict"}}}}}));
+  REQUIRE(profile.ok());
+  CHECK(profile->find("predict")->find("churn_risk")->is_number());
+  CHECK(profile->find("predict")->find("purchase_propensity")->is_number());
+  auto unknown = eng.predict_sync("nobody");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code() == error_code::not_found);
+  auto bad = eng.predict_sync("buyer", map_of({{"when", value{1}}}));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code() == error_code::bad_request);
+}
