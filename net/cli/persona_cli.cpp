@@ -22,6 +22,7 @@
 
 #include "net/cli/cli_output.hpp"
 #include "net/cli/cluster_commands.hpp"
+#include "net/cli/recommend_commands.hpp"
 #include "net/cli/event_file.hpp"
 #include "net/cli/json_value.hpp"
 #include "net/cli/segment_commands.hpp"
@@ -59,7 +60,12 @@ const char* kUsage =
     "                                         k-means; prints size and feature averages per cluster\n"
     "  clusters show                          the current clusters\n"
     "  clusters elbow --k=2..10 --features=a,b [--svg=FILE]\n"
-    "                                         inertia per k, and an SVG plot of it\n";
+    "                                         inertia per k, and an SVG plot of it\n"
+    "  recommend USER [--k=10] [--strategy=auto|popular|item_cf|content|mf] [--category=NAME]\n"
+    "            [--include-seen] [--now=MS]  ranked items, each with its reason\n"
+    "  similar-items ITEM [--k=10]            items chosen together with ITEM\n"
+    "  similar-users USER [--k=10]            users with the most like tastes\n"
+    "  predict USER [--now=MS]                purchase propensity, churn risk, days to next purchase\n";
 
 struct options {
   std::string host = "127.0.0.1";
@@ -242,7 +248,7 @@ int main(int argc, char** argv) {
       auto name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       auto val = eq == std::string::npos ? "" : a.substr(eq + 1);
       // `--name value` as well as `--name=value`, except for the switches.
-      static const char* switches[] = {"all", "allow-rejects"};
+      static const char* switches[] = {"all", "allow-rejects", "include-seen"};
       bool is_switch = std::find(std::begin(switches), std::end(switches), name) != std::end(switches);
       if (eq == std::string::npos && !is_switch && i + 1 < argc &&
           std::string(argv[i + 1]).rfind("--", 0) != 0)
@@ -326,6 +332,8 @@ int main(int argc, char** argv) {
     return cli::run_segments(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   if (cmd == "clusters")
     return cli::run_clusters(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
+  if (cmd == "recommend" || cmd == "similar-items" || cmd == "similar-users" || cmd == "predict")
+    return cli::run_recommend(c, cmd, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   if (cmd == "subscribe")
     return cli::run_subscribe(c, {o.positional.begin() + 1, o.positional.end()}, o.flags);
   return usage_error("unknown command '" + cmd + "'");

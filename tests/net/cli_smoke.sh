@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # persona-cli against a real node: ingest a CSV file with one bad row (exit 3,
 # the rejection summarised), then read the profile and query it; define a
-# segment, list it, page through its members, and watch a user enter it.
+# segment, list it, page through its members, and watch a user enter it;
+# train clusters; recommend, similar items and users, predict.
 set -euo pipefail
 personad="$1"
 cli="$2"
@@ -45,5 +46,20 @@ grep -q "users clustered" "$dir/clusters.txt"
 grep -q "<polyline" "$dir/elbow.svg"
 "$cli" --port \$1 clusters elbow --k 1..2 --features counts.view,counts.purchase --svg "$dir/elbow2.svg" > /dev/null
 grep -q "<svg" "$dir/elbow2.svg"
+printf '%s\n' '{"user": "dave", "type": "view", "item": "sku-1"}' '{"user": "dave", "type": "view", "item": "sku-2"}' > "$dir/dave.jsonl"
+"$cli" --port=\$1 ingest "$dir/dave.jsonl" > /dev/null
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  "$cli" --port=\$1 similar-items sku-1 > "$dir/similar.txt" 2> /dev/null && grep -q "sku-2" "$dir/similar.txt" && break
+  sleep 0.3
+done
+grep -q "^  1  sku-2" "$dir/similar.txt"
+"$cli" --port=\$1 recommend alice --strategy=item_cf > "$dir/rec.txt"
+grep -q "strategy: item_cf" "$dir/rec.txt"
+grep -q "sku-2 .*often chosen with sku-1" "$dir/rec.txt"
+"$cli" --port=\$1 recommend nobody --k=2 | grep -q "strategy: popular"
+"$cli" --port=\$1 similar-users alice --k=3 | grep -q "dave"
+"$cli" --port=\$1 predict alice | grep -q '"churn_risk"'
+if "$cli" --port=\$1 recommend alice --strategy=best 2> "$dir/err2.txt"; then exit 1; fi
+grep -q "error: bad_request: options.strategy must be one of" "$dir/err2.txt"
 CHECK
 "$(dirname "$0")/run_with_node.sh" "$personad" bash "$dir/check.sh" "{port}"

@@ -488,3 +488,57 @@ TEST_CASE(
   CHECK(delivered == sent);
   CHECK(announced == dropped);
 }
+
+TEST_CASE("recommend, similar_items, similar_users and predict over TCP, with their params checked") {
+  test_node node;
+  auto c = node.connect();
+  std::vector<value> events;
+  for (int u = 0; u < 5; ++u) {
+    auto user = "r" + std::to_string(u);
+    events.push_back(view(user, "a", t0 + u * 10));
+    events.push_back(view(user, "b", t0 + u * 10 + 1));
+  }
+  REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+  // Global signals are published within the publish interval (200 ms).
+  result<value> similar = status{error_code::not_found, ""};
+  for (int i = 0; i < 50 && !similar.ok(); ++i) {
+    similar = c->call_sync("similar_items", args({value{"a"}, value{5}}));
+    if (!similar.ok())
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(similar.ok());
+  CHECK(similar->find("items")->as_array()[0].find("item")->as_string() == "b");
+
+  REQUIRE(c->call_sync("ingest", events_of({view("new", "a", t0 + 100)})).ok());
+  auto rec = c->call_sync("recommend", args({value{"new"}, value{3}, map_of({{"strategy", value{"item_cf"}}})}));
+  REQUIRE(rec.ok());
+  CHECK(rec->find("strategy")->as_string() == "item_cf");
+  auto& first = rec->find("items")->as_array().at(0);
+  CHECK(first.find("item")->as_string() == "b");
+  CHECK(first.find("reason")->as_string() == "often chosen with a");
+  // k may be left out (10); an unknown user gets a cold start.
+  auto cold = c->call_sync("recommend", args({value{"stranger"}}));
+  REQUIRE(cold.ok());
+  CHECK(cold->find("strategy")->as_string() == "popular");
+
+  auto users = c->call_sync("similar_users", args({value{"r0"}, value{3}}));
+  REQUIRE(users.ok());
+  REQUIRE(users->find("users")->as_array().size() == 3);
+  CHECK(users->find("users")->as_array()[0].find("score")->as_double() == Approx(1.0));
+
+  auto p = c->call_sync("predict", args({value{"r0"}}));
+  REQUIRE(p.ok());
+  for (auto key : {"purchase_propensity", "churn_risk", "next_purchase_days"})
+    CHECK(p->find(key) != nullptr);
+  auto stats = c->call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  CHECK(stats->find("item_model")->find("signals")->as_int() >= 10);
+
+  CHECK(code_of(c->call_sync("recommend", args({}))) == "bad_request");
+  CHECK(code_of(c->call_sync("recommend", args({value{"r0"}, value{"ten"}}))) == "bad_request");
+  CHECK(code_of(c->call_sync("recommend", args({value{"r0"}, value{5}, value{1}}))) == "bad_request");
+  CHECK(code_of(c->call_sync("similar_items", args({value{"zzz"}, value{5}}))) == "not_found");
+  CHECK(code_of(c->call_sync("similar_users", args({value{"r0"}, value{0}}))) == "bad_request");
+  CHECK(code_of(c->call_sync("predict", args({value{"nobody"}}))) == "not_found");
+  CHECK(code_of(c->call_sync("predict", args({value{"r0"}, value{1}, value{2}}))) == "bad_request");
+}
