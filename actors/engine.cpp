@@ -80,6 +80,7 @@ value item_model_stats(const item_model& m) {
                     std::chrono::steady_clock::now().time_since_epoch())
                     .count();
   out.set("age_ms", value{m.version == 0 ? 0.0 : static_cast<double>(now_ns - m.published_ns) / 1e6});
+  out.set("learnt", value{m.learnt});
   out.set("shed_batches", value{m.shed_batches});
   out.set("propensity_examples", value{m.propensity_examples});
   out.set("factors", value{m.factors != nullptr});

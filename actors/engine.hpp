@@ -71,12 +71,17 @@ struct engine_options {
   log_sink log;
 
   // Recommendations and predictions (docs/recommendations.md).
+  /// Whether the node keeps an item model; without, recommend and predict's
+  /// propensity are unavailable and ingest does no model work.
+  bool recommendations = true;
   /// Item model and recommender tunables.
   item_model_config recommend;
   /// How shards turn their stream into propensity training examples.
   labeller_options propensity;
   /// Between two item model versions (the bound on global signals' lag).
   std::chrono::milliseconds model_publish_interval{200};
+  /// Between two rebuilds of changed items' neighbour lists.
+  std::chrono::milliseconds model_neighbour_interval{500};
   /// Between two copies of the factors into a version.
   std::chrono::milliseconds model_factor_interval{1000};
   /// A signal batch older than this on arrival counts for popularity only.

@@ -107,16 +107,21 @@ struct engine::impl {
 
   /// Spawns shards, coordinator and gateways, then opens for calls.
   void start_actors(std::vector<shard_setup> setups) {
-    item_model_setup model;
-    model.config = opts.recommend;
-    model.holder = models;
-    model.publish_interval = opts.model_publish_interval;
-    model.factor_interval = opts.model_factor_interval;
-    model.shed_after = opts.model_shed_after;
-    item_model = spawn_item_model(system, std::move(model));
+    if (opts.recommendations) {
+      item_model_setup model;
+      model.config = opts.recommend;
+      model.holder = models;
+      model.publish_interval = opts.model_publish_interval;
+      model.factor_interval = opts.model_factor_interval;
+      model.neighbour_interval = opts.model_neighbour_interval;
+      model.shed_after = opts.model_shed_after;
+      item_model = spawn_item_model(system, std::move(model));
+    }
     for (auto& s : setups) {
-      s.models = models;
-      s.model_sink = [model = item_model](model_batch&& b) { send_model_batch(model, std::move(b)); };
+      if (item_model) {
+        s.models = models;
+        s.model_sink = [model = item_model](model_batch&& b) { send_model_batch(model, std::move(b)); };
+      }
       s.recommend = opts.recommend;
       s.labels = opts.propensity;
       s.profile = opts.profile;

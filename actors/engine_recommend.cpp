@@ -15,6 +15,14 @@ namespace persona {
 
 namespace {
 
+/// unavailable when the node keeps no item model.
+status check_enabled(const engine_options& o) {
+  if (o.recommendations)
+    return {};
+  return {error_code::unavailable,
+          "this node runs without recommendations (--recommendations=off); start it with them on"};
+}
+
 /// `k` as an integer from 1 to `max`, or a bad_request naming it.
 result<size_t> parse_k(const value& k, size_t max) {
   uint64_t n = 0;
@@ -45,6 +53,8 @@ status check_option_keys(const value& options, std::initializer_list<const char*
 void engine::recommend(const std::string& user, const value& k, const value& options, callback done) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (auto st = check_enabled(im.opts); !st.ok())
     return done(st);
   if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
@@ -114,6 +124,8 @@ void engine::similar_items(const std::string& item, const value& k, callback don
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
     return done(st);
+  if (auto st = check_enabled(im.opts); !st.ok())
+    return done(st);
   if (item.empty() || item.size() > max_id_bytes)
     return done(status{error_code::bad_request, "item must be an item id of 1 to 256 bytes"});
   auto n = parse_k(k, im.opts.max_recommend_k);
@@ -142,6 +154,8 @@ void engine::similar_items(const std::string& item, const value& k, callback don
 void engine::similar_users(const std::string& user, const value& k, callback done) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (auto st = check_enabled(im.opts); !st.ok())
     return done(st);
   if (auto st = check_user_id("user", user); !st.ok())
     return done(st);
@@ -195,6 +209,8 @@ void engine::similar_users(const std::string& user, const value& k, callback don
 void engine::refresh_item_model(callback done) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
+    return done(st);
+  if (auto st = check_enabled(im.opts); !st.ok())
     return done(st);
   if (!im.admit())
     return done(overloaded_status(im.opts.max_in_flight));

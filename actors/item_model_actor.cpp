@@ -21,12 +21,28 @@ struct item_model_state {
   item_model_setup setup;
   std::unique_ptr<item_model_builder> builder;
   std::chrono::steady_clock::time_point last_factors{};
+  std::chrono::steady_clock::time_point last_neighbours{};
   static inline const char* name = "persona.item_model";
 
+  /// The learning budget: signals that may still be learnt from, refilled
+  /// at learn_signals_per_second, holding at most half a second's worth.
+  double tokens = 0;
+  int64_t refilled_ns = 0;
+
   void add(const model_batch& batch) {
-    bool learn = steady_ns() - batch.collected_ns <
-                 std::chrono::duration_cast<std::chrono::nanoseconds>(setup.shed_after).count();
-    builder->add(batch, learn);
+    auto now = steady_ns();
+    double rate = setup.config.learn_signals_per_second;
+    if (refilled_ns == 0)
+      tokens = rate / 2;
+    else
+      tokens = std::min(rate / 2, tokens + rate * static_cast<double>(now - refilled_ns) / 1e9);
+    refilled_ns = now;
+    bool late = now - batch.collected_ns >
+                std::chrono::duration_cast<std::chrono::nanoseconds>(setup.shed_after).count();
+    double n = static_cast<double>(batch.signals.size());
+    double share = late || n == 0 ? 0.0 : std::min(1.0, tokens / n);
+    tokens -= share * n;
+    builder->add(batch, share);
   }
 
   uint64_t publish(bool force) {
@@ -36,7 +52,10 @@ struct item_model_state {
     bool factors = force || now - last_factors >= setup.factor_interval;
     if (factors)
       last_factors = now;
-    auto version = builder->publish(factors, steady_ns());
+    bool neighbours = force || now - last_neighbours >= setup.neighbour_interval;
+    if (neighbours)
+      last_neighbours = now;
+    auto version = builder->publish(factors, steady_ns(), neighbours);
     setup.holder->publish(version);
     return version->version;
   }

@@ -2,8 +2,9 @@
 // send it model_batches (item signals and labelled propensity examples) as
 // they apply events; every `publish_interval` it publishes a new immutable
 // item_model version into the node's item_model_holder, which readers on
-// any thread load without locking. Factors, the largest part, are copied
-// into a version every `factor_interval` only.
+// any thread load without locking. Changed items' neighbour lists are
+// rebuilt every `neighbour_interval`, and factors, the largest part,
+// copied every `factor_interval`; versions between share the previous ones.
 //
 // Lag is bounded: a batch that reaches the actor more than `shed_after`
 // after its shard collected it still counts for popularity, but its
@@ -33,6 +34,7 @@ struct item_model_setup {
   std::shared_ptr<item_model_holder> holder;
   std::chrono::milliseconds publish_interval{200};
   std::chrono::milliseconds factor_interval{1000};
+  std::chrono::milliseconds neighbour_interval{500};
   std::chrono::milliseconds shed_after{500};
 };
 

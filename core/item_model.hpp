@@ -70,6 +70,9 @@ struct item_model {
 
   // Figures for stats.
   uint64_t signals = 0;
+  /// Signals learnt from (co-occurrence, factors): all of them unless the
+  /// learning budget or shedding sampled them.
+  uint64_t learnt = 0;
   /// Time from the oldest signal in this version being collected by its
   /// shard to the version being published.
   double lag_ms = 0;

@@ -85,10 +85,10 @@ void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int6
     double grow = 1.0 / decay(ts - s.pair_ref_ts, cfg_.cooccurrence_half_life_days);
     if (grow > 1048576.0) {
       double shrink = 1.0 / grow;
-      for (auto& c : s.counters) {
-        c.weight = static_cast<float>(c.weight * shrink);
-        c.error = static_cast<float>(c.error * shrink);
-      }
+      for (auto& w : s.pairs.weights)
+        w = static_cast<float>(w * shrink);
+      for (auto& e : s.pairs.errors)
+        e = static_cast<float>(e * shrink);
       s.pair_total *= shrink;
       s.pair_ref_ts = ts;
       grow = 1;
@@ -97,28 +97,43 @@ void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int6
   }
   s.pair_total += weight;
   s.dirty = true;
-  auto& cs = s.counters;
-  size_t weakest = 0;
-  for (size_t k = 0; k < cs.size(); ++k) {
-    if (cs[k].item == to) {
-      cs[k].weight += weight;
-      return;
-    }
-    if (cs[k].weight < cs[weakest].weight)
-      weakest = k;
+  auto& p = s.pairs;
+  auto found = std::find(p.items.begin(), p.items.end(), to);
+  if (found != p.items.end()) {
+    p.weights[static_cast<size_t>(found - p.items.begin())] += weight;
+    return;
   }
-  if (cs.size() < cfg_.neighbour_capacity) {
-    cs.push_back({to, weight, 0.0f});
+  if (p.items.size() < cfg_.neighbour_capacity) {
+    p.items.push_back(to);
+    p.weights.push_back(weight);
+    p.errors.push_back(0.0f);
     return;
   }
   // Space-saving: the newcomer takes the weakest counter's place and count,
   // remembered as its possible overestimate.
-  cs[weakest].item = to;
-  cs[weakest].error = cs[weakest].weight;
-  cs[weakest].weight += weight;
+  auto weakest =
+      static_cast<size_t>(std::min_element(p.weights.begin(), p.weights.end()) - p.weights.begin());
+  p.items[weakest] = to;
+  p.errors[weakest] = p.weights[weakest];
+  p.weights[weakest] += weight;
+}
+
+uint64_t item_model_builder::draw() {
+  draw_state_ ^= draw_state_ >> 12;
+  draw_state_ ^= draw_state_ << 25;
+  draw_state_ ^= draw_state_ >> 27;
+  return draw_state_ * 2685821657736338717ull;
 }
 
 void item_model_builder::set_meta(const item_signal& s) {
+  uint32_t h = 2166136261u ^ s.brand;
+  for (size_t i = 0; i < s.category_count; ++i)
+    h = (h ^ s.categories[i]) * 16777619u;
+  h = (h ^ s.category_count) * 16777619u | 1;  // never 0, the unset value
+  auto& state = states_[s.item];
+  if (state.meta_hash == h)
+    return;
+  state.meta_hash = h;
   auto& m = meta_[s.item];
   if (m.brand == s.brand && m.categories.size() == s.category_count &&
       std::equal(m.categories.begin(), m.categories.end(), s.categories.begin()))
@@ -130,10 +145,10 @@ void item_model_builder::set_meta(const item_signal& s) {
   meta_dirty_ = true;
 }
 
-void item_model_builder::add(const model_batch& batch, bool learn) {
+void item_model_builder::add(const model_batch& batch, double learn_share) {
   if (!batch.signals.empty() && (unpublished_ == 0 || batch.collected_ns < oldest_unpublished_ns_))
     oldest_unpublished_ns_ = batch.collected_ns;
-  if (!learn)
+  if (learn_share <= 0 && !batch.signals.empty())
     ++shed_batches_;
   for (auto& s : batch.signals) {
     if (s.item >= name_index::max_names)
@@ -146,9 +161,13 @@ void item_model_builder::add(const model_batch& batch, bool learn) {
     as_of_ms_ = std::max(as_of_ms_, s.ts_ms);
     ++signals_;
     ++unpublished_;
-    if (!learn)
+    learn_credit_ += learn_share;
+    if (learn_credit_ < 1)
       continue;
-    for (size_t r = 0; r < s.context_count; ++r) {
+    learn_credit_ -= 1;
+    ++learnt_;
+    size_t pairs = std::min<size_t>(s.context_count, cfg_.pair_context);
+    for (size_t r = 0; r < pairs; ++r) {
       float w = s.weight / static_cast<float>(1 + r);
       add_pair(s.item, s.context[r], w, s.ts_ms);
       add_pair(s.context[r], s.item, w, s.ts_ms);
@@ -163,9 +182,8 @@ void item_model_builder::add(const model_batch& batch, bool learn) {
     // The new signal itself, then steps drawn from the recent ones.
     train_step(e);
     step_credit_ += cfg_.mf_steps_per_signal - 1;
-    std::uniform_int_distribution<size_t> pick(0, replay_.size() - 1);
     for (; step_credit_ >= 1; step_credit_ -= 1)
-      train_step(replay_[pick(rng_)]);
+      train_step(replay_[draw() % replay_.size()]);
   }
   for (auto& ex : batch.examples)
     propensity_.update(ex.x.data(), ex.label);
@@ -176,10 +194,9 @@ void item_model_builder::train_step(const replay_entry& e) {
   size_t n = bias_.size();
   if (n < 2)
     return;
-  std::uniform_int_distribution<uint32_t> any(0, static_cast<uint32_t>(n - 1));
-  uint32_t neg = any(rng_);
+  uint32_t neg = static_cast<uint32_t>(draw() % n);
   for (int tries = 0; tries < 4 && (neg == e.item || states_[neg].popularity == 0); ++tries)
-    neg = any(rng_);
+    neg = static_cast<uint32_t>(draw() % n);
   if (neg == e.item)
     return;
   // The user: the decayed mean of the context items' factors.
@@ -223,28 +240,30 @@ void item_model_builder::train_step(const replay_entry& e) {
 std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) const {
   auto& s = states_[item];
   std::vector<item_neighbour> out;
-  out.reserve(s.counters.size());
+  auto& p = s.pairs;
+  out.reserve(p.items.size());
   double own = pair_decay(s, as_of_ms_);
-  for (auto& c : s.counters) {
-    auto& other = states_[c.item];
+  for (size_t k = 0; k < p.items.size(); ++k) {
+    auto& other = states_[p.items[k]];
     double norm = std::sqrt(s.pair_total * own * other.pair_total * pair_decay(other, as_of_ms_)) +
                   cfg_.similarity_shrink;
     // The guaranteed part of the weight: a newcomer's inherited count is not its own.
-    double weight = static_cast<double>(c.weight) - c.error;
+    double weight = static_cast<double>(p.weights[k]) - p.errors[k];
     if (weight <= 0)
       continue;
-    out.push_back({c.item, static_cast<float>(weight * own / norm)});
+    out.push_back({p.items[k], static_cast<float>(weight * own / norm)});
   }
   auto better = [](const item_neighbour& a, const item_neighbour& b) {
     return a.score != b.score ? a.score > b.score : a.item < b.item;
   };
-  std::sort(out.begin(), out.end(), better);
-  if (out.size() > cfg_.neighbours_kept)
-    out.resize(cfg_.neighbours_kept);
+  size_t kept = std::min<size_t>(out.size(), cfg_.neighbours_kept);
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(kept), out.end(), better);
+  out.resize(kept);
   return out;
 }
 
-std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors, int64_t now_ns) {
+std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors, int64_t now_ns,
+                                                              bool with_neighbours) {
   auto m = std::make_shared<item_model>();
   m->version = ++version_;
   m->as_of_ms = as_of_ms_;
@@ -284,7 +303,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   m->neighbours.resize(n);
   for (size_t i = 0; i < n; ++i) {
     auto& s = states_[i];
-    if (s.dirty) {
+    if (s.dirty && with_neighbours) {
       m->neighbours[i] =
           std::make_shared<const std::vector<item_neighbour>>(neighbours_of(static_cast<uint32_t>(i)));
       s.dirty = false;
@@ -310,6 +329,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   m->propensity_examples = propensity_.examples();
   m->signals = signals_;
   m->shed_batches = shed_batches_;
+  m->learnt = learnt_;
   m->published_ns = now_ns;
   m->lag_ms = unpublished_ > 0 ? static_cast<double>(now_ns - oldest_unpublished_ns_) / 1e6 : 0.0;
   unpublished_ = 0;

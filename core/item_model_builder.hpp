@@ -30,19 +30,23 @@ class item_model_builder {
   item_model_builder(item_model_config cfg, std::shared_ptr<const name_index> items,
                      std::shared_ptr<const name_index> categories, std::shared_ptr<const name_index> brands);
 
-  /// Counts every signal's popularity; `learn` false skips co-occurrence
-  /// and factor updates (a batch that arrived too late to keep up).
-  void add(const model_batch& batch, bool learn = true);
+  /// Counts every signal's popularity, and learns co-occurrence and
+  /// factors from `learn_share` (0 to 1) of the signals, spread evenly
+  /// over the batch: the item model actor's budget under heavy ingest, 0
+  /// for a batch that arrived too late to keep up.
+  void add(const model_batch& batch, double learn_share = 1.0);
 
   /// A new version holding everything added so far. Factors are copied
-  /// only when `with_factors` (they are the biggest part); otherwise the
-  /// previous version's are shared. `now_ns` is the steady-clock time,
+  /// only when `with_factors` (they are the biggest part), and the changed
+  /// items' neighbour lists rebuilt only when `with_neighbours`; otherwise
+  /// the previous version's are shared. `now_ns` is the steady-clock time,
   /// for the version's lag.
-  std::shared_ptr<const item_model> publish(bool with_factors, int64_t now_ns);
+  std::shared_ptr<const item_model> publish(bool with_factors, int64_t now_ns, bool with_neighbours = true);
 
   /// Signals added since the last publish.
   uint64_t unpublished() const { return unpublished_; }
   uint64_t signals() const { return signals_; }
+  uint64_t learnt() const { return learnt_; }
   uint64_t shed_batches() const { return shed_batches_; }
   const item_model_config& config() const { return cfg_; }
 
@@ -50,12 +54,14 @@ class item_model_builder {
   int64_t oldest_unpublished_ns() const { return oldest_unpublished_ns_; }
 
  private:
-  struct counter {
-    uint32_t item;
-    float weight;
+  /// An item's co-occurrence counters, as parallel arrays: the search for
+  /// a neighbour scans the ids alone.
+  struct counters {
+    std::vector<uint32_t> items;
+    std::vector<float> weights;
     /// The weight inherited from the counter it replaced: weight - error
     /// is a lower bound of the pair's true weight (space-saving).
-    float error;
+    std::vector<float> errors;
   };
   struct item_state {
     double popularity = 0;
@@ -63,8 +69,11 @@ class item_model_builder {
     /// Pair weights are valued at pair_ref_ts (decayed in closed form).
     double pair_total = 0;
     int64_t pair_ref_ts = 0;
-    std::vector<counter> counters;
+    counters pairs;
     bool dirty = false;
+    /// A hash of the categories and brand last set, so that a signal
+    /// repeating them costs no look at the metadata.
+    uint32_t meta_hash = 0;
   };
   struct replay_entry {
     uint32_t item;
@@ -93,12 +102,17 @@ class item_model_builder {
   size_t replay_next_ = 0;
   double step_credit_ = 0;
   std::mt19937_64 rng_;
+  /// xorshift64* state for the draws of every training step.
+  uint64_t draw_state_ = 0x9E3779B97F4A7C15ull;
+  uint64_t draw();
   online_logistic propensity_;
   std::shared_ptr<const item_model> last_;
   uint64_t version_ = 0;
   uint64_t signals_ = 0;
   uint64_t unpublished_ = 0;
   uint64_t shed_batches_ = 0;
+  uint64_t learnt_ = 0;
+  double learn_credit_ = 0;
   uint64_t mf_steps_ = 0;
   int64_t oldest_unpublished_ns_ = 0;
 };

@@ -31,6 +31,9 @@ struct item_model_config {
   uint32_t neighbour_capacity = 96;
   /// Neighbours published per item, best first.
   uint32_t neighbours_kept = 48;
+  /// The user's previous items an interaction pairs with (newest first, at
+  /// most item_signal::max_context).
+  uint32_t pair_context = 3;
   /// Half-life of a pair's weight, in days of event time (0: no decay):
   /// neighbours follow what is chosen together now, not years ago.
   double cooccurrence_half_life_days = 365;
@@ -47,8 +50,13 @@ struct item_model_config {
   /// Recent signals kept for extra training passes.
   uint32_t mf_replay = 1u << 18;
   /// Training steps per arriving signal (drawn from the replay ring).
-  double mf_steps_per_signal = 2;
+  double mf_steps_per_signal = 1;
   uint64_t seed = 7;
+
+  /// Signals per second learnt from (co-occurrence and factors) at most;
+  /// past that they are sampled evenly, and every signal still counts for
+  /// popularity. Bounds the item model's CPU under any ingest rate.
+  double learn_signals_per_second = 150000;
 
   // Purchase propensity (online logistic regression).
   double propensity_learning_rate = 0.05;

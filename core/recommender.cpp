@@ -267,13 +267,11 @@ recommendation blend(const context& cx) {
   auto cf = item_cf_candidates(cx);
   auto pop = popular_candidates(cx, blend_pool);
   auto cont = content_candidates(cx, blend_pool / content_categories);
-  candidates mf;
-  if (w.mf > 0)
-    mf = mf_candidates(cx, blend_pool);
   // Every candidate is scored by every strategy, not only the one that
-  // proposed it.
+  // proposed it; the factors score the pool only (a scan of every item
+  // is `mf`'s, not auto's: it would cost auto its latency bound).
   candidates pool;
-  for (auto* part : {&cf, &pop, &cont, &mf})
+  for (auto* part : {&cf, &pop, &cont})
     for (auto& [item, c] : *part)
       pool[item];
   double top_pop = 0;

@@ -8,7 +8,8 @@
 //   item_cf  neighbours of the user's recent items, newer items weighing more
 //   content  the user's category and brand affinities times popularity
 //   mf       BPR factors, the user folded in from their recent items
-//   auto     a weighted blend of the four (item_model_config::blend); a user
+//   auto     the candidates of item_cf, popular and content, each scored by
+//            all four and blended (item_model_config::blend); a user
 //            without history gets content, or popular without affinities
 #pragma once
 

@@ -41,6 +41,11 @@ const setting kSettings[] = {
      "reply bytes queued for a client that does not read, before closing it"},
     {"segment-sweep-interval-ms", "10000",
      "at least this much wall time between two sweeps of a shard's time-dependent segments (ms)"},
+    {"model-publish-ms", "200", "between two item model versions: the bound on global signals' lag (ms)"},
+    {"model-factor-ms", "1000", "between two copies of the factorization into a version (ms)"},
+    {"model-shed-ms", "500",
+     "a signal batch older than this when the item model gets it counts for popularity only (ms)"},
+    {"propensity-sample-rate", "0.02", "share of events that start a propensity training example (0 to 1)"},
     {"max-subscriber-queue-bytes", "8388608",
      "segment-event bytes queued for a slow subscriber before events are dropped (and the drop announced)"},
     {"request-timeout-ms", "5000", "deadline of each request to a shard (ms)"},
@@ -139,6 +144,23 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(uint64_t{1} << 40, c.max_write_queue_bytes);
   if (name == "segment-sweep-interval-ms")
     return number(86400000, c.segment_sweep_interval_ms);
+  if (name == "model-publish-ms" || name == "model-factor-ms" || name == "model-shed-ms") {
+    auto& field = name == "model-publish-ms"  ? c.model_publish_ms
+                  : name == "model-factor-ms" ? c.model_factor_ms
+                                              : c.model_shed_ms;
+    auto st = number(3600000, field);
+    if (st.ok() && field == 0)
+      return bad("--" + name + " must be at least 1");
+    return st;
+  }
+  if (name == "propensity-sample-rate") {
+    char* end = nullptr;
+    double rate = std::strtod(val.c_str(), &end);
+    if (val.empty() || *end != '\0' || !(rate >= 0 && rate <= 1))
+      return bad("--propensity-sample-rate must be a number from 0 to 1, got '" + val + "'");
+    c.propensity_sample_rate = rate;
+    return {};
+  }
   if (name == "max-subscriber-queue-bytes")
     return number(uint64_t{1} << 40, c.max_subscriber_queue_bytes);
   if (name == "request-timeout-ms")

@@ -57,6 +57,12 @@ struct node_config {
   size_t max_write_queue_bytes = 64u << 20;
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
   uint64_t segment_sweep_interval_ms = 10000;
+  /// Item model: publish interval, factor copy interval, shedding bound (ms).
+  uint64_t model_publish_ms = 200;
+  uint64_t model_factor_ms = 1000;
+  uint64_t model_shed_ms = 500;
+  /// Share of events that start a propensity training example.
+  double propensity_sample_rate = 0.02;
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
   size_t max_subscriber_queue_bytes = 8u << 20;

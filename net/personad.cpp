@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
   eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
   eo.snapshot_wal_bytes = cfg->snapshot_wal_mb << 20;
   eo.segment_sweep_interval = std::chrono::milliseconds(cfg->segment_sweep_interval_ms);
+  eo.model_publish_interval = std::chrono::milliseconds(cfg->model_publish_ms);
+  eo.model_factor_interval = std::chrono::milliseconds(cfg->model_factor_ms);
+  eo.model_shed_after = std::chrono::milliseconds(cfg->model_shed_ms);
+  eo.propensity.sample_rate = cfg->propensity_sample_rate;
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };

@@ -219,6 +219,10 @@ int main(int argc, char** argv) {
   rc.popularity_half_life_days = real("half-life-days", rc.popularity_half_life_days);
   rc.history_decay = real("history-decay", rc.history_decay);
   rc.similarity_shrink = real("shrink", rc.similarity_shrink);
+  rc.pair_context = static_cast<uint32_t>(real("pair-context", rc.pair_context));
+  // A replay runs years per minute: learn from every signal, as a node
+  // does at any real shop's pace below the budget.
+  rc.learn_signals_per_second = 1e12;
   rc.cooccurrence_half_life_days = real("pair-half-life-days", rc.cooccurrence_half_life_days);
   rc.mf_steps_per_signal = real("mf-steps", rc.mf_steps_per_signal);
   rc.history_items = static_cast<uint32_t>(real("history-items", rc.history_items));

@@ -22,9 +22,9 @@
 
 #include "net/cli/cli_output.hpp"
 #include "net/cli/cluster_commands.hpp"
-#include "net/cli/recommend_commands.hpp"
 #include "net/cli/event_file.hpp"
 #include "net/cli/json_value.hpp"
+#include "net/cli/recommend_commands.hpp"
 #include "net/cli/segment_commands.hpp"
 #include "net/client.hpp"
 

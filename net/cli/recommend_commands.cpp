@@ -27,8 +27,9 @@ void print_ranked(const value& list, const char* id_key) {
   size_t rank = 0;
   for (auto& e : list.as_array()) {
     auto* reason = e.find("reason");
-    std::printf("%3zu  %-*s  %8.4f%s%s\n", ++rank, static_cast<int>(width), e.find(id_key)->as_string().c_str(),
-                e.find("score")->as_double(), reason ? "  " : "", reason ? reason->as_string().c_str() : "");
+    std::printf("%3zu  %-*s  %8.4f%s%s\n", ++rank, static_cast<int>(width),
+                e.find(id_key)->as_string().c_str(), e.find("score")->as_double(), reason ? "  " : "",
+                reason ? reason->as_string().c_str() : "");
   }
   if (rank == 0)
     std::printf("(none)\n");

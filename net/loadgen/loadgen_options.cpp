@@ -17,6 +17,8 @@ const char* to_string(operation op) {
       return "get_profile";
     case operation::query:
       return "query";
+    case operation::recommend:
+      return "recommend";
   }
   return "?";
 }
@@ -38,7 +40,7 @@ bool parse_number(const std::string& text, double lo, double hi, double& out) {
 
 /// "ingest=90,get_profile=8,query=2" into `mix`.
 status parse_mix(const std::string& text, double (&mix)[operation_count]) {
-  double parsed[operation_count] = {0, 0, 0};
+  double parsed[operation_count] = {0, 0, 0, 0};
   std::stringstream in(text);
   std::string part;
   double total = 0;
@@ -51,7 +53,7 @@ status parse_mix(const std::string& text, double (&mix)[operation_count]) {
       if (name == to_string(static_cast<operation>(i)))
         op = i;
     if (op == operation_count)
-      return bad("--mix: unknown operation '" + name + "'; use ingest, get_profile and query");
+      return bad("--mix: unknown operation '" + name + "'; use ingest, get_profile, query and recommend");
     if (eq == std::string::npos || !parse_number(part.substr(eq + 1), 0, 1e9, share))
       return bad("--mix: '" + part + "' must be OPERATION=SHARE with a share >= 0");
     parsed[op] = share;
@@ -145,7 +147,7 @@ const std::vector<flag>& flags() {
        number("event-rate", 0, 1e10, [](o_t& o, double x) { o.event_rate = x; })},
       {"max-in-flight", "1024", "open loop: requests in flight per connection before sends wait", true,
        number("max-in-flight", 1, 1e6, [](o_t& o, double x) { o.max_in_flight = static_cast<uint32_t>(x); })},
-      {"mix", "ingest=100", "share of each operation: ingest, get_profile, query", true,
+      {"mix", "ingest=100", "share of each operation: ingest, get_profile, query, recommend (auto, k=10)", true,
        [](o_t& o, const std::string& v) { return parse_mix(v, o.mix); }},
       {"no-catalog", "", "do not register the catalog with upsert_items first", false,
        [](o_t& o, const std::string&) -> status {
@@ -224,8 +226,8 @@ result<loadgen_options> loadgen_options::parse(int argc, char** argv, bool& help
     return bad("--warmup must be shorter than --duration, or nothing is measured");
   if (!o.mixes(operation::ingest) && o.duration_s <= 0 && o.dump_path.empty())
     return bad("a --mix without ingest needs --duration, e.g. --duration=10");
-  if (o.target == "redis" &&
-      (o.mixes(operation::get_profile) || o.mixes(operation::query) || o.open_loop() || o.warmup_s > 0))
+  if (o.target == "redis" && (o.mixes(operation::get_profile) || o.mixes(operation::query) ||
+                              o.mixes(operation::recommend) || o.open_loop() || o.warmup_s > 0))
     return bad("--target=redis runs the ingest baseline only: closed loop, --mix=ingest=100");
   if (o.target == "redis" && o.verify)
     return bad("--verify reads profiles with get_profile; it works with --target=persona only");

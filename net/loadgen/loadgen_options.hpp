@@ -14,8 +14,8 @@
 namespace persona::loadgen {
 
 /// The operations a run can mix, in report order.
-enum class operation : uint8_t { ingest, get_profile, query };
-constexpr size_t operation_count = 3;
+enum class operation : uint8_t { ingest, get_profile, query, recommend };
+constexpr size_t operation_count = 4;
 const char* to_string(operation op);
 
 struct loadgen_options {
@@ -46,7 +46,7 @@ struct loadgen_options {
   /// Open loop: most requests in flight per connection before sends wait.
   uint32_t max_in_flight = 1024;
   /// Share of requests of each operation, in operation order.
-  double mix[operation_count] = {100, 0, 0};
+  double mix[operation_count] = {100, 0, 0, 0};
 
   bool upsert_catalog = true;
   std::string json_path;

@@ -207,7 +207,8 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
         });
         break;
       }
-      case operation::get_profile: {
+      case operation::get_profile:
+      case operation::recommend: {
         // A user whose events have been acknowledged, so the profile exists;
         // without ingest in the mix, any user of the stream.
         auto& lane_events = stream_.lanes[lane].events;
@@ -220,7 +221,11 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
           break;
         }
         uint32_t user = stream_.events[lane_events[rng() % known]].user;
-        client.call("get_profile", value{value::array{value{sim_event::user_id(user)}}}, record_read);
+        if (op == operation::get_profile)
+          client.call("get_profile", value{value::array{value{sim_event::user_id(user)}}}, record_read);
+        else
+          client.call("recommend", value{value::array{value{sim_event::user_id(user)}, value{uint64_t{10}}}},
+                      record_read);
         break;
       }
       case operation::query:

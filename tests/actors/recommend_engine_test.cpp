@@ -32,8 +32,8 @@ void shop(engine& eng) {
     }
   }
   for (int i = 0; i < 40; ++i)
-    events.push_back(with_category(make_event("e" + std::to_string(i), event_type::view, t0 + 50000 + i, "E"),
-                                   {"toys"}));
+    events.push_back(
+        with_category(make_event("e" + std::to_string(i), event_type::view, t0 + 50000 + i, "E"), {"toys"}));
   REQUIRE(eng.ingest_sync(events).ok());
   REQUIRE(eng.refresh_item_model_sync().ok());
 }
@@ -99,7 +99,8 @@ TEST_CASE("an unknown user gets a cold start; exclude_seen is on unless turned o
   REQUIRE(seen.ok());
   for (auto& item : items_of(*seen))
     CHECK((item != "A" && item != "B"));
-  auto all = eng.recommend_sync("s0", 2, map_of({{"strategy", value{"popular"}}, {"exclude_seen", value{false}}}));
+  auto all =
+      eng.recommend_sync("s0", 2, map_of({{"strategy", value{"popular"}}, {"exclude_seen", value{false}}}));
   REQUIRE(all.ok());
   CHECK(items_of(*all) == std::vector<std::string>{"E", "C"});
   auto shoes = eng.recommend_sync("nobody", 10, map_of({{"category", value{"bags"}}}));

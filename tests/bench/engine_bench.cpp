@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
   engine_options eo;
   eo.shards = flag_value(argc, argv, "shards", 2);
   eo.worker_threads = flag_value(argc, argv, "threads", 2);
+  eo.recommendations = flag_value(argc, argv, "recommendations", 1) != 0;
+  eo.recommend.learn_signals_per_second = static_cast<double>(
+      flag_value(argc, argv, "learn-rate", static_cast<uint64_t>(eo.recommend.learn_signals_per_second)));
 
   std::printf(
       "persona-bench-engine: %llu users (activity %s), %llu items, %llu events after one per user, "

@@ -11,9 +11,10 @@
 
 using namespace persona;
 
-TEST_CASE("leave_last_out holds out each user's last interaction by time, and the one before for validation") {
+TEST_CASE(
+    "leave_last_out holds out each user's last interaction by time, and the one before for validation") {
   // User 0: five interactions given out of time order; user 1: three (too few).
-  std::vector<interaction> all = {{0, 10, 500}, {0, 11, 100}, {1, 20, 50}, {0, 12, 300},
+  std::vector<interaction> all = {{0, 10, 500}, {0, 11, 100}, {1, 20, 50},  {0, 12, 300},
                                   {0, 13, 200}, {1, 21, 60},  {0, 14, 400}, {1, 22, 70}};
   auto split = leave_last_out(all, 5);
   REQUIRE(split.test.size() == 1);

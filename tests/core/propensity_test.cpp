@@ -89,9 +89,9 @@ TEST_CASE("features are read at the probe's moment: activity windows and recency
   auto p = with_events({{event_type::view, t0}, {event_type::add_to_cart, t0 + minutes(1)}});
   auto now = propensity_features(p, t0 + minutes(2));
   auto later = propensity_features(p, t0 + days(3));
-  CHECK(now[1] > 0);    // views_24h
+  CHECK(now[1] > 0);  // views_24h
   CHECK(later[1] == 0);
-  CHECK(now[8] == 1);   // open_cart
+  CHECK(now[8] == 1);        // open_cart
   CHECK(later[9] > now[9]);  // hours since the last event
   for (size_t i = 0; i < propensity_feature_count; ++i)
     CHECK(std::string(propensity_feature_name(i)).size() > 0);

@@ -76,7 +76,8 @@ TEST_CASE("exclude_seen leaves out what the user touched; false keeps it") {
 TEST_CASE("content: the user's category affinity times popularity") {
   auto f = shop();
   auto m = f.publish();
-  auto r = recommend(*m, f.taste({}, {{"footwear", 0.9f}, {"bags", 0.1f}}), ask(rec_strategy::content, 2), f.cfg);
+  auto r =
+      recommend(*m, f.taste({}, {{"footwear", 0.9f}, {"bags", 0.1f}}), ask(rec_strategy::content, 2), f.cfg);
   // shoes: 0.9 * 3; bag: 0.1 * 5; socks: 0.9 * 3 (ties by id: shoes first).
   CHECK(f.names(r) == std::vector<std::string>{"shoes", "socks"});
   CHECK(r.items[0].reason == "popular in footwear, which you like");

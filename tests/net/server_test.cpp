@@ -510,7 +510,8 @@ TEST_CASE("recommend, similar_items, similar_users and predict over TCP, with th
   CHECK(similar->find("items")->as_array()[0].find("item")->as_string() == "b");
 
   REQUIRE(c->call_sync("ingest", events_of({view("new", "a", t0 + 100)})).ok());
-  auto rec = c->call_sync("recommend", args({value{"new"}, value{3}, map_of({{"strategy", value{"item_cf"}}})}));
+  auto rec =
+      c->call_sync("recommend", args({value{"new"}, value{3}, map_of({{"strategy", value{"item_cf"}}})}));
   REQUIRE(rec.ok());
   CHECK(rec->find("strategy")->as_string() == "item_cf");
   auto& first = rec->find("items")->as_array().at(0);
