@@ -1,5 +1,9 @@
 #include "actors/item_model_actor.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
 #include "actors/message_types.hpp"
@@ -64,6 +68,9 @@ struct item_model_state {
 using model_self = caf::stateful_actor<item_model_state>*;
 
 caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
+  // The actor runs on its own thread: it yields the cores to shards and
+  // network threads whenever they want them (Linux: a per-thread nice).
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), setup.nice);
   auto& st = self->state;
   st.setup = std::move(setup);
   auto& h = *st.setup.holder;

@@ -36,6 +36,8 @@ struct item_model_setup {
   std::chrono::milliseconds factor_interval{1000};
   std::chrono::milliseconds neighbour_interval{500};
   std::chrono::milliseconds shed_after{500};
+  /// The niceness of the actor's thread: learning is background work.
+  int nice = 10;
 };
 
 caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup);

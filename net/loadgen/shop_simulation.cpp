@@ -78,7 +78,8 @@ sim_event shop_simulation::next() {
   for (;;) {
     int64_t top = pending_.empty() ? std::numeric_limits<int64_t>::max() : pending_.top().ts;
     int64_t repurchase = repurchases_.empty() ? std::numeric_limits<int64_t>::max() : repurchases_.top().ts;
-    int64_t soonest = std::min({next_arrival_ms_, next_join_ms_, repurchase});
+    int64_t back = returns_.empty() ? std::numeric_limits<int64_t>::max() : returns_.top().ts;
+    int64_t soonest = std::min({next_arrival_ms_, next_join_ms_, repurchase, back});
     if (top < soonest) {
       auto e = pending_.top();
       pending_.pop();
@@ -90,6 +91,12 @@ sim_event shop_simulation::next() {
     } else if (soonest == next_join_ms_) {
       start_session(add_user(soonest), soonest, false);
       next_join_ms_ = soonest + 1 + exponential_ms(rng_, day_ms / opts_.new_users_per_day);
+    } else if (soonest == back) {
+      auto due = returns_.top();
+      returns_.pop();
+      returning_ = std::move(due.cart);
+      start_session(due.user, due.ts, false);
+      returning_.clear();
     } else {
       auto due = repurchases_.top();
       repurchases_.pop();
@@ -138,7 +145,9 @@ void shop_simulation::start_session(uint32_t u, int64_t ts, bool repurchase) {
       plan_checkout(s, {s.staple}, base, t);
     return;
   }
-  if (s.anomaly == anomaly_kind::burst && unit(rng_) < 0.5)
+  if (!returning_.empty())
+    plan_return(s, returning_, base, t);
+  else if (s.anomaly == anomaly_kind::burst && unit(rng_) < 0.5)
     plan_burst(base, t);
   else
     plan_browse(s, base, t);
@@ -207,7 +216,26 @@ void shop_simulation::plan_browse(shopper& s, sim_event& base, int64_t& t) {
     }
   }
   double checkout = s.anomaly == anomaly_kind::none ? opts_.checkout_rate : 0.9;
-  if (!cart.empty() && unit(rng_) < checkout)
+  if (cart.empty())
+    return;
+  if (unit(rng_) < checkout)
+    plan_checkout(s, cart, base, t);
+  else if (unit(rng_) < opts_.cart_return_rate)
+    returns_.push({t + 1 + exponential_ms(rng_, opts_.cart_return_hours * hour_ms), base.user, cart});
+}
+
+void shop_simulation::plan_return(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t) {
+  // The shopper follows a reminder to each item (a click), and carts it.
+  for (uint32_t item : cart)
+    for (auto type : {event_type::click, event_type::add_to_cart}) {
+      base.type = type;
+      base.item = item;
+      base.ts = t;
+      emit(base);
+      base.with_context = false;
+      t += think_time();
+    }
+  if (std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < opts_.return_checkout_rate)
     plan_checkout(s, cart, base, t);
 }
 

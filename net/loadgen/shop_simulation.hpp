@@ -35,6 +35,12 @@ struct simulation_options {
   double anomalous_share = 0.005;
   /// Share of carts bought at the end of a session (the rest are abandoned).
   double checkout_rate = 0.4;
+  /// Share of abandoned carts whose shopper comes back for them, after an
+  /// exponential delay of mean `cart_return_hours`, and buys with
+  /// probability `return_checkout_rate`.
+  double cart_return_rate = 0.5;
+  double cart_return_hours = 12;
+  double return_checkout_rate = 0.6;
   /// Event time of the start, ms since the epoch.
   int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
   uint64_t seed = 42;
@@ -59,6 +65,12 @@ class shop_simulation {
   struct later {
     bool operator()(const sim_event& a, const sim_event& b) const { return a.ts > b.ts; }
   };
+  struct due_return {
+    int64_t ts;
+    uint32_t user;
+    std::vector<uint32_t> cart;
+    bool operator>(const due_return& o) const { return ts > o.ts; }
+  };
   struct due_repurchase {
     int64_t ts;
     uint32_t user;
@@ -70,6 +82,8 @@ class shop_simulation {
   /// Plans one session of `u` starting at `ts` and queues its events.
   void start_session(uint32_t u, int64_t ts, bool repurchase);
   void plan_browse(shopper& s, sim_event& base, int64_t& t);
+  /// A return session for an abandoned cart: click and cart its items again.
+  void plan_return(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t);
   void plan_burst(sim_event& base, int64_t& t);
   void plan_checkout(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t);
   uint32_t pick_item(const shopper& s);
@@ -84,6 +98,9 @@ class shop_simulation {
   weighted_sampler by_activity_;
   std::priority_queue<sim_event, std::vector<sim_event>, later> pending_;
   std::priority_queue<due_repurchase, std::vector<due_repurchase>, std::greater<due_repurchase>> repurchases_;
+  std::priority_queue<due_return, std::vector<due_return>, std::greater<due_return>> returns_;
+  /// The abandoned cart a session being planned comes back for (empty: none).
+  std::vector<uint32_t> returning_;
   int64_t next_arrival_ms_;
   int64_t next_join_ms_;
   uint32_t sessions_ = 0;
