@@ -121,6 +121,9 @@ struct engine::impl {
       if (item_model) {
         s.models = models;
         s.model_sink = [model = item_model](model_batch&& b) { send_model_batch(model, std::move(b)); };
+        s.model_retire = [model = item_model](std::shared_ptr<const persona::item_model>&& v) {
+          retire_model_version(model, std::move(v));
+        };
       }
       s.recommend = opts.recommend;
       s.labels = opts.propensity;

@@ -9,7 +9,15 @@
 #include "actors/message_types.hpp"
 #include "core/item_model_builder.hpp"
 
+namespace persona {
+/// A version on its way back to be freed.
+struct retired_version {
+  std::shared_ptr<const item_model> version;
+};
+}  // namespace persona
+
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::model_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::retired_version)
 
 namespace persona {
 
@@ -44,8 +52,9 @@ struct item_model_state {
     bool late = now - batch.collected_ns >
                 std::chrono::duration_cast<std::chrono::nanoseconds>(setup.shed_after).count();
     double n = static_cast<double>(batch.signals.size());
-    double share = late || n == 0 ? 0.0 : std::min(1.0, tokens / n);
-    tokens -= share * n;
+    double share = batch.replayed ? 1.0 : late || n == 0 ? 0.0 : std::min(1.0, tokens / n);
+    if (!batch.replayed)
+      tokens -= share * n;
     builder->add(batch, share);
   }
 
@@ -78,6 +87,7 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
   self->delayed_send(self, st.setup.publish_interval, publish_atom::value);
   return {
       [=](model_batch& batch) { self->state.add(batch); },
+      [=](retired_version& r) { r.version.reset(); },
       [=](publish_atom) {
         self->state.publish(false);
         self->delayed_send(self, self->state.setup.publish_interval, publish_atom::value);
@@ -96,6 +106,10 @@ caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup) {
 
 void send_model_batch(const caf::actor& model, model_batch batch) {
   caf::anon_send(model, std::move(batch));
+}
+
+void retire_model_version(const caf::actor& model, std::shared_ptr<const item_model> version) {
+  caf::anon_send(model, retired_version{std::move(version)});
 }
 
 }  // namespace persona

@@ -15,6 +15,7 @@
 // Messages:
 //   model_batch (local)       a shard's signals and examples; no answer
 //   (publish)                 the actor's own timer
+//   retired version (local)   a version a shard no longer reads: dropped here
 //   (refresh)                 -> uint64_t: publish now (tools and tests,
 //                                after every shard flushed its feed)
 #pragma once
@@ -37,12 +38,16 @@ struct item_model_setup {
   std::chrono::milliseconds neighbour_interval{500};
   std::chrono::milliseconds shed_after{500};
   /// The niceness of the actor's thread: learning is background work.
-  int nice = 10;
+  int nice = 5;
 };
 
 caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup);
 
 /// Sends `batch` to the item model actor from any thread.
 void send_model_batch(const caf::actor& model, model_batch batch);
+
+/// Hands a version a reader no longer needs to the item model actor, so
+/// that freeing it (when it was the last reference) happens there.
+void retire_model_version(const caf::actor& model, std::shared_ptr<const item_model> version);
 
 }  // namespace persona

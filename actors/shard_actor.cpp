@@ -61,6 +61,11 @@ void drain(self_ptr self) {
       ++st.background_turn;
       st.capture_slice();
       break;
+    case shard_state::slice_kind::replay:
+      st.batch_slices_in_a_row = 0;
+      ++st.background_turn;
+      st.replay_slice();
+      break;
     case shard_state::slice_kind::sweep:
       st.batch_slices_in_a_row = 0;
       ++st.background_turn;
@@ -89,6 +94,12 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
     st.feed = std::make_unique<model_feed>(models->items(), models->categories(), models->brands(),
                                            st.setup.recommend, st.setup.labels, st.setup.index + 1);
     st.store->set_model_feed(st.feed.get());
+    // A recovered store: rebuild the item model from the histories.
+    if (st.store->size() > 0) {
+      st.replaying = true;
+      self->send(self, drain_atom::value);
+      st.draining = true;
+    }
   }
   if (st.durable()) {
     open_wal(self);

@@ -118,6 +118,8 @@ struct shard_setup {
   /// Where collected item signals and propensity examples go (the item
   /// model actor); called on the shard's thread.
   std::function<void(model_batch&&)> model_sink;
+  /// Where item model versions the shard no longer reads go to be freed.
+  std::function<void(std::shared_ptr<const item_model>&&)> model_retire;
   item_model_config recommend;
   labeller_options labels;
   /// Collected signals are sent once this many wait, or after feed_delay.

@@ -114,6 +114,10 @@ struct shard_state {
   std::unique_ptr<model_feed> feed;
   /// Whether a feed message is on its way to this shard.
   bool feed_timer = false;
+  /// Replaying recovered profiles' histories into the item model: the
+  /// next slot (slices run between other work, like a scan).
+  bool replaying = false;
+  size_t replay_next = 0;
   /// The item model version reads use, refreshed before each.
   std::shared_ptr<const item_model> model;
   uint64_t snapshots_written = 0;
@@ -180,11 +184,11 @@ struct shard_state {
   }
 
   /// What the next slice should be.
-  enum class slice_kind { none, write, scan, snapshot, sweep };
+  enum class slice_kind { none, write, scan, snapshot, sweep, replay };
   slice_kind next_slice() const {
     bool capture =
         snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
-    slice_kind candidates[3];
+    slice_kind candidates[4];
     size_t n = 0;
     if (!queries.empty())
       candidates[n++] = slice_kind::scan;
@@ -192,6 +196,8 @@ struct shard_state {
       candidates[n++] = slice_kind::snapshot;
     if (sweeping)
       candidates[n++] = slice_kind::sweep;
+    if (replaying)
+      candidates[n++] = slice_kind::replay;
     if (n > 0 && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice))
       return candidates[background_turn % n];
     return writes.empty() ? slice_kind::none : slice_kind::write;
@@ -253,14 +259,18 @@ struct shard_state {
     setup.hub->publish(out);
   }
 
-  /// Picks up the newest item model version (for reads and queries).
+  /// Picks up the newest item model version (for reads and queries). The
+  /// old one goes back to the item model actor: freeing a version (100,000
+  /// neighbour lists, the factors) is its work, not a shard's.
   void refresh_model() {
     if (!setup.models)
       return;
     auto current = setup.models->current();
     if (current != model) {
-      model = std::move(current);
-      store->set_propensity_weights(model->propensity);
+      store->set_propensity_weights(current->propensity);
+      auto old = std::exchange(model, std::move(current));
+      if (old && setup.model_retire)
+        setup.model_retire(std::move(old));
     }
   }
 
@@ -268,6 +278,15 @@ struct shard_state {
   void send_feed() {
     if (feed && feed->collected() > 0 && setup.model_sink)
       setup.model_sink(feed->take());
+  }
+
+  /// Replays the next slice of recovered histories into the item model.
+  void replay_slice() {
+    store->replay_histories(replay_next, query_slice());
+    replay_next += query_slice();
+    send_feed();
+    if (replay_next >= store->slot_count())
+      replaying = false;
   }
 
   /// Answers a point read.

@@ -256,9 +256,11 @@ std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) con
   auto better = [](const item_neighbour& a, const item_neighbour& b) {
     return a.score != b.score ? a.score > b.score : a.item < b.item;
   };
-  size_t kept = std::min<size_t>(out.size(), cfg_.neighbours_kept);
-  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(kept), out.end(), better);
-  out.resize(kept);
+  if (out.size() > cfg_.neighbours_kept) {
+    std::nth_element(out.begin(), out.begin() + cfg_.neighbours_kept, out.end(), better);
+    out.resize(cfg_.neighbours_kept);
+  }
+  std::sort(out.begin(), out.end(), better);
   return out;
 }
 

@@ -44,6 +44,9 @@ struct model_batch {
   std::vector<labelled_example> examples;
   /// Steady-clock time (ns) the oldest signal was collected; for the lag.
   int64_t collected_ns = 0;
+  /// Signals replayed from recovered profiles' histories after a restart:
+  /// learnt from in full, whatever the budget.
+  bool replayed = false;
 };
 
 }  // namespace persona

@@ -68,6 +68,29 @@ void model_feed::observe(uint32_t slot, const profile& p, const event& e, const 
   batch_.signals.push_back(s);
 }
 
+void model_feed::replay_history(const profile& p, const symbol_table& symbols) {
+  auto& items = p.recent.items();
+  if (items.empty())
+    return;
+  if (batch_.signals.empty())
+    batch_.collected_ns = steady_ns();
+  batch_.replayed = true;
+  for (size_t i = items.size(); i-- > 0;) {
+    item_signal s;
+    s.item = item_id(items[i].item, symbols);
+    if (s.item == name_index::npos)
+      continue;
+    s.ts_ms = int64_t{items[i].ts_s} * 1000;
+    s.weight = 1;
+    for (size_t j = i + 1; j < items.size() && s.context_count < item_signal::max_context; ++j) {
+      auto id = item_id(items[j].item, symbols);
+      if (id != name_index::npos)
+        s.context[s.context_count++] = id;
+    }
+    batch_.signals.push_back(s);
+  }
+}
+
 model_batch model_feed::take() {
   auto& ready = labeller_.ready();
   batch_.examples.insert(batch_.examples.end(), ready.begin(), ready.end());

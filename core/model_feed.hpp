@@ -44,6 +44,11 @@ class model_feed {
   /// Everything collected, for sending; the feed starts a new batch.
   model_batch take();
 
+  /// Replays `p`'s recent items, oldest first, as signals whose context is
+  /// the items before each (after a restart, the item model is rebuilt
+  /// from the recovered profiles' histories). Marks the batch replayed.
+  void replay_history(const profile& p, const symbol_table& symbols);
+
   /// What the recommenders read of `p` (null: an unknown user).
   user_taste taste(const profile* p, const symbol_table& symbols);
 

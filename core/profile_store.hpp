@@ -182,6 +182,14 @@ class profile_store {
   /// What the recommenders read of `user` (unknown: an empty taste).
   /// REQUIRES: a model feed is set.
   user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
+  /// Replays the recent items of the profiles in slots [first, first +
+  /// count) into the model feed (rebuilding the item model after a
+  /// restart). REQUIRES: a model feed is set.
+  void replay_histories(size_t first, size_t count) const {
+    for (size_t slot = first; slot < first + count && slot < slab_.size(); ++slot)
+      if (!slab_[slot].id.empty())
+        feed_->replay_history(slab_[slot].data, symbols_);
+  }
   /// The likeness vector of `user` (similar_users), or not_found.
   result<value> likeness(const std::string& user) const;
   /// The `k` users most like `query` here, best first, without `exclude`

@@ -200,3 +200,28 @@ TEST_CASE("predict: churn risk and next purchase from the user's cycle; propensi
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code() == error_code::bad_request);
 }
+
+TEST_CASE("after a restart the item model is rebuilt from the recovered profiles' histories") {
+  temp_directory dir;
+  {
+    engine eng(test_engine(2, dir.path()));
+    REQUIRE(eng.wait_ready().ok());
+    shop(eng);
+  }
+  engine eng(test_engine(2, dir.path()));
+  REQUIRE(eng.wait_ready().ok());
+  // The replay runs in the background; refresh until it has reached the model.
+  result<value> a = status{error_code::not_found, ""};
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(eng.refresh_item_model_sync().ok());
+    a = eng.similar_items_sync("A", 5);
+    if (a.ok() && !a->find("items")->as_array().empty())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(a.ok());
+  CHECK(items_of(*a).at(0) == "B");
+  auto cold = eng.recommend_sync("nobody", 1);
+  REQUIRE(cold.ok());
+  CHECK(items_of(*cold) == std::vector<std::string>{"E"});
+}
