@@ -41,6 +41,8 @@ const setting kSettings[] = {
      "reply bytes queued for a client that does not read, before closing it"},
     {"segment-sweep-interval-ms", "10000",
      "at least this much wall time between two sweeps of a shard's time-dependent segments (ms)"},
+    {"recommendations", "on",
+     "on, or off: no item model (recommend, similar_* answer unavailable; ingest does no model work)"},
     {"model-publish-ms", "200", "between two item model versions: the bound on global signals' lag (ms)"},
     {"model-factor-ms", "1000", "between two copies of the factorization into a version (ms)"},
     {"model-shed-ms", "500",
@@ -144,6 +146,12 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(uint64_t{1} << 40, c.max_write_queue_bytes);
   if (name == "segment-sweep-interval-ms")
     return number(86400000, c.segment_sweep_interval_ms);
+  if (name == "recommendations") {
+    if (val != "on" && val != "off")
+      return bad("--recommendations must be on or off, got '" + val + "'");
+    c.recommendations = val == "on";
+    return {};
+  }
   if (name == "model-publish-ms" || name == "model-factor-ms" || name == "model-shed-ms") {
     auto& field = name == "model-publish-ms"  ? c.model_publish_ms
                   : name == "model-factor-ms" ? c.model_factor_ms

@@ -57,6 +57,8 @@ struct node_config {
   size_t max_write_queue_bytes = 64u << 20;
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
   uint64_t segment_sweep_interval_ms = 10000;
+  /// Whether the node keeps an item model (recommendations, propensity).
+  bool recommendations = true;
   /// Item model: publish interval, factor copy interval, shedding bound (ms).
   uint64_t model_publish_ms = 200;
   uint64_t model_factor_ms = 1000;

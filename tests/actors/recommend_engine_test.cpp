@@ -225,3 +225,19 @@ TEST_CASE("after a restart the item model is rebuilt from the recovered profiles
   REQUIRE(cold.ok());
   CHECK(items_of(*cold) == std::vector<std::string>{"E"});
 }
+
+TEST_CASE("a node without recommendations says so, and still predicts churn") {
+  auto o = test_engine();
+  o.recommendations = false;
+  engine eng(o);
+  REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "A")}).ok());
+  auto r = eng.recommend_sync("u", 5);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == error_code::unavailable);
+  CHECK(r.error().message().find("--recommendations=off") != std::string::npos);
+  CHECK_FALSE(eng.similar_items_sync("A", 5).ok());
+  auto p = eng.predict_sync("u");
+  REQUIRE(p.ok());
+  CHECK(p->find("purchase_propensity")->is_nil());
+  CHECK(p->find("churn_risk")->is_number());
+}
