@@ -265,8 +265,15 @@ void normalize(candidates& scored, bool min_max) {
 recommendation blend(const context& cx) {
   auto& w = cx.cfg.blend;
   auto cf = item_cf_candidates(cx);
-  auto pop = popular_candidates(cx, blend_pool);
-  auto cont = content_candidates(cx, blend_pool / content_categories);
+  if (cf.size() > blend_pool) {
+    // Only item_cf's best go on: the rest could not reach the top k.
+    candidates kept;
+    for (auto& [item, score] : best(cf, blend_pool))
+      kept[item] = cf.at(item);
+    cf = std::move(kept);
+  }
+  auto pop = popular_candidates(cx, blend_pool / 2);
+  auto cont = content_candidates(cx, blend_pool / 2 / content_categories);
   // Every candidate is scored by every strategy, not only the one that
   // proposed it; the factors score the pool only (a scan of every item
   // is `mf`'s, not auto's: it would cost auto its latency bound).

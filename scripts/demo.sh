@@ -2,8 +2,9 @@
 # Builds Persona, starts a personad node on a free port, drives it with
 # persona-loadgen (a simulated shop: its catalog, then shoppers' events over
 # MessagePack-RPC, then a check that every acknowledged event is in the
-# profiles), shows one shopper's profile, a query, a live segment, clusters
-# and the node's figures with persona-cli, then crashes the node (SIGKILL), restarts it on the same
+# profiles), shows one shopper's profile, a query, a live segment, clusters,
+# recommendations with their reasons, predictions and the node's figures
+# with persona-cli, then crashes the node (SIGKILL), restarts it on the same
 # data and shows the profile came back, and stops it gracefully.
 # Usage: scripts/demo.sh [--users=20000] [--events=500000] [other persona-loadgen flags]
 set -euo pipefail
@@ -38,6 +39,17 @@ echo "== a live segment, kept up to date on every event: shoppers who spent 100 
 echo
 echo "== shoppers in four clusters by activity and value (k-means over every shard) =="
 "${cli[@]}" clusters train --k=4 --features=counts.view,counts.purchase,rfm.monetary --seed=1
+
+echo
+echo "== recommendations for u7, each with its reason, and what is bought with u7's newest item =="
+"${cli[@]}" recommend u7 --k=5
+newest="$("${cli[@]}" get u7 --fields=recent_items | grep -o '"i[0-9]*"' | head -1 | tr -d '"')"
+if [ -n "$newest" ]; then
+  echo "-- similar to $newest:"
+  "${cli[@]}" similar-items "$newest" --k=5
+fi
+echo "-- predictions for u7:"
+"${cli[@]}" predict u7
 
 echo
 echo "== the node's figures (persona-cli stats) =="
