@@ -76,10 +76,8 @@ value item_model_stats(const item_model& m) {
   out.set("items", value{static_cast<uint64_t>(m.item_count())});
   out.set("signals", value{m.signals});
   out.set("lag_ms", value{m.lag_ms});
-  auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch())
-                    .count();
-  out.set("age_ms", value{m.version == 0 ? 0.0 : static_cast<double>(now_ns - m.published_ns) / 1e6});
+  out.set("age_ms",
+          value{m.version == 0 ? 0.0 : static_cast<double>(steady_now_ns() - m.published_ns) / 1e6});
   out.set("learnt", value{m.learnt});
   out.set("shed_batches", value{m.shed_batches});
   out.set("propensity_examples", value{m.propensity_examples});

@@ -31,6 +31,19 @@ result<size_t> parse_k(const value& k, size_t max) {
   return static_cast<size_t>(n);
 }
 
+/// The checks every per-user call here starts with: serving, an item
+/// model, a valid user id; then k.
+result<size_t> check_user_call(status serving, const engine_options& o, const std::string& user,
+                               const value& k) {
+  if (!serving.ok())
+    return serving;
+  if (auto st = check_enabled(o); !st.ok())
+    return st;
+  if (auto st = check_user_id("user", user); !st.ok())
+    return st;
+  return parse_k(k, o.max_recommend_k);
+}
+
 /// A bad_request naming the first key of `options` not in `known`.
 status check_option_keys(const value& options, std::initializer_list<const char*> known, const char* method) {
   if (options.is_nil())
@@ -52,13 +65,7 @@ status check_option_keys(const value& options, std::initializer_list<const char*
 
 void engine::recommend(const std::string& user, const value& k, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_enabled(im.opts); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  auto n = parse_k(k, im.opts.max_recommend_k);
+  auto n = check_user_call(im.gate(), im.opts, user, k);
   if (!n.ok())
     return done(n.error());
   if (auto st = check_option_keys(options, {"strategy", "exclude_seen", "category", "now"}, "recommend");
@@ -153,13 +160,7 @@ void engine::similar_items(const std::string& item, const value& k, callback don
 
 void engine::similar_users(const std::string& user, const value& k, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_enabled(im.opts); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  auto n = parse_k(k, im.opts.max_recommend_k);
+  auto n = check_user_call(im.gate(), im.opts, user, k);
   if (!n.ok())
     return done(n.error());
   if (!im.admit())

@@ -23,12 +23,6 @@ namespace persona {
 
 namespace {
 
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 struct item_model_state {
   item_model_setup setup;
   std::unique_ptr<item_model_builder> builder;
@@ -42,7 +36,7 @@ struct item_model_state {
   int64_t refilled_ns = 0;
 
   void add(const model_batch& batch) {
-    auto now = steady_ns();
+    auto now = steady_now_ns();
     double rate = setup.config.learn_signals_per_second;
     if (refilled_ns == 0)
       tokens = rate / 2;
@@ -68,7 +62,7 @@ struct item_model_state {
     bool neighbours = force || now - last_neighbours >= setup.neighbour_interval;
     if (neighbours)
       last_neighbours = now;
-    auto version = builder->publish(factors, steady_ns(), neighbours);
+    auto version = builder->publish(factors, steady_now_ns(), neighbours);
     setup.holder->publish(version);
     return version->version;
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,14 @@ struct labelled_example {
   feature_vector x{};
   float label = 0;
 };
+
+/// Steady-clock time in ns: when batches were collected and versions
+/// published (for the item model's lag).
+inline int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 /// One shard's signals and examples since its last batch.
 struct model_batch {

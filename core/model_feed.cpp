@@ -4,16 +4,6 @@
 
 namespace persona {
 
-namespace {
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 model_feed::model_feed(std::shared_ptr<name_index> items, std::shared_ptr<name_index> categories,
                        std::shared_ptr<name_index> brands, const item_model_config& cfg,
                        labeller_options labels, uint64_t seed)
@@ -64,7 +54,7 @@ void model_feed::observe(uint32_t slot, const profile& p, const event& e, const 
       s.context[s.context_count++] = id;
   }
   if (batch_.signals.empty())
-    batch_.collected_ns = steady_ns();
+    batch_.collected_ns = steady_now_ns();
   batch_.signals.push_back(s);
 }
 
@@ -73,7 +63,7 @@ void model_feed::replay_history(const profile& p, const symbol_table& symbols) {
   if (items.empty())
     return;
   if (batch_.signals.empty())
-    batch_.collected_ns = steady_ns();
+    batch_.collected_ns = steady_now_ns();
   batch_.replayed = true;
   for (size_t i = items.size(); i-- > 0;) {
     item_signal s;
@@ -96,7 +86,7 @@ model_batch model_feed::take() {
   batch_.examples.insert(batch_.examples.end(), ready.begin(), ready.end());
   ready.clear();
   if (batch_.collected_ns == 0)
-    batch_.collected_ns = steady_ns();
+    batch_.collected_ns = steady_now_ns();
   model_batch out = std::move(batch_);
   batch_ = model_batch{};
   return out;

@@ -162,7 +162,7 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
       return done(attrs.error());
     return engine_.set_attributes(*user, *attrs, std::move(done));
   }
-  if (method == "get_profile") {
+  if (method == "get_profile" || method == "predict") {
     if (auto st = arity(method, p, 1, 2, "[user, options]"); !st.ok())
       return done(st);
     auto user = user_param(p, 0, "user");
@@ -171,6 +171,8 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     auto options = options_param(p, 1, method);
     if (!options.ok())
       return done(options.error());
+    if (method == "predict")
+      return engine_.predict(*user, *options, std::move(done));
     return engine_.get_profile(*user, *options, std::move(done));
   }
   if (method == "recommend" || method == "similar_items" || method == "similar_users") {
@@ -193,17 +195,6 @@ void dispatcher::handle_request(const std::string& method, const msgpack::object
     if (!options.ok())
       return done(options.error());
     return engine_.recommend(id, *k, *options, std::move(done));
-  }
-  if (method == "predict") {
-    if (auto st = arity(method, p, 1, 2, "[user, options]"); !st.ok())
-      return done(st);
-    auto user = user_param(p, 0, "user");
-    if (!user.ok())
-      return done(user.error());
-    auto options = options_param(p, 1, method);
-    if (!options.ok())
-      return done(options.error());
-    return engine_.predict(*user, *options, std::move(done));
   }
   if (method == "delete_profile") {
     if (auto st = arity(method, p, 1, 2, "[user]"); !st.ok())
