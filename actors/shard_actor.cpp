@@ -69,6 +69,7 @@ void drain(self_ptr self) {
     case shard_state::slice_kind::sweep:
       st.batch_slices_in_a_row = 0;
       ++st.background_turn;
+      st.refresh_model();
       st.sweep_slice();
       break;
     case shard_state::slice_kind::none:
