@@ -241,3 +241,22 @@ TEST_CASE("a node without recommendations says so, and still predicts churn") {
   CHECK(p->find("purchase_propensity")->is_nil());
   CHECK(p->find("churn_risk")->is_number());
 }
+
+TEST_CASE("queries select users by their predictions") {
+  engine eng(test_engine());
+  std::vector<event> events;
+  for (int d = 0; d < 30; d += 10)
+    events.push_back(with_price(make_event("regular", event_type::purchase, t0 + days(d), "milk"), 2));
+  events.push_back(make_event("browser", event_type::view, t0 + days(20), "milk"));
+  REQUIRE(eng.ingest_sync(events).ok());
+  auto at_risk = [&](int64_t now) {
+    auto r =
+        eng.query_sync(field_cond("predict.churn_risk", ">=", value{0.5}), map_of({{"now", value{now}}}));
+    REQUIRE(r.ok());
+    return r->find("count")->as_int();
+  };
+  // regular: cycle 10 days, last purchase day 20; browser: last seen day 20.
+  CHECK(at_risk(t0 + days(25)) == 0);
+  CHECK(at_risk(t0 + days(45)) == 1);  // regular past two cycles; browser 25 days quiet
+  CHECK(at_risk(t0 + days(60)) == 2);  // browser past 30 days
+}
