@@ -5,7 +5,7 @@
 //
 // Co-occurrence: an interaction with item i whose user's previous items are
 // c_0, c_1, ... (newest first) adds w / (1 + r) to the pair (i, c_r) in
-// both directions. Each item keeps `neighbour_capacity` counters; a new
+// both directions, for r below `pair_context`. Each item keeps `neighbour_capacity` counters; a new
 // neighbour past that takes the place of the weakest and inherits its count
 // (the space-saving algorithm), so a pair heavier than 1 / capacity of the
 // item's total is never lost; the inherited part is not counted. The
