@@ -168,10 +168,18 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         user_likeness query;
         if (!from_value(likeness, query))
           return to_caf_error({error_code::internal, "a likeness vector sent to a shard does not decode"});
-        value::array out;
-        for (auto& [user, score] : self->state.store->similar_users(query, k, exclude))
-          out.emplace_back(value::array{value{user}, value{score}});
-        return value{std::move(out)};
+        auto& st = self->state;
+        pending_similar scan{likeness_scorer(query, st.store->symbols()), k, exclude, 0, {}, {}};
+        if (st.similars.empty() && st.store->slot_count() <= st.query_slice()) {
+          st.store->similar_users(scan.scorer, k, exclude, 0, st.store->slot_count(), scan.best);
+          return shard_state::similar_value(scan.best);
+        }
+        // A scan of every profile goes in slices between batches, like a query.
+        scan.promise = self->make_response_promise<value>();
+        auto promise = scan.promise;
+        st.similars.push_back(std::move(scan));
+        schedule_drain(self);
+        return promise;
       },
       [=](attrs_atom, const std::string& user, const value& attrs) -> caf::result<std::string> {
         return change<std::string>(self, wal_kind::attributes, encode_attributes_payload(user, attrs),

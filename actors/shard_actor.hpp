@@ -37,6 +37,7 @@
 //   shard_read (local, high priority)          -> the read's own callback
 //                                                 (profile, recommend, predict, likeness)
 //   (similar, likeness, k, exclude)            -> value [[user, score]] best first
+//                                                 (scanned in slices, like a query)
 //   (feed, true)                               -> bool: collected item signals sent
 //                                                 to the item model (after queued changes)
 //   (profile, user, now_ms, fields)            -> value | not_found

@@ -52,6 +52,16 @@ struct pending_query {
   caf::typed_response_promise<query_partial> promise;
 };
 
+/// A similar_users scan in progress, slice by slice like a query.
+struct pending_similar {
+  likeness_scorer scorer;
+  size_t k = 0;
+  std::string exclude;
+  size_t next_slot = 0;
+  std::vector<std::pair<std::string, double>> best;
+  caf::typed_response_promise<value> promise;
+};
+
 /// A snapshot in progress: capture state, writer, who waits for it.
 struct snapshot_job {
   bool capturing = false;
@@ -89,6 +99,7 @@ struct shard_state {
   /// Changes not yet applied, oldest first.
   std::deque<pending_write> writes;
   std::deque<pending_query> queries;
+  std::deque<pending_similar> similars;
   /// Answers waiting for their records to be synced (fsync=always).
   std::deque<std::pair<uint64_t, settle_fn>> awaiting_sync;
   uint32_t batch_slices_in_a_row = 0;
@@ -190,7 +201,7 @@ struct shard_state {
         snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
     slice_kind candidates[4];
     size_t n = 0;
-    if (!queries.empty())
+    if (!queries.empty() || !similars.empty())
       candidates[n++] = slice_kind::scan;
     if (capture)
       candidates[n++] = slice_kind::snapshot;
@@ -337,9 +348,33 @@ struct shard_state {
     }
   }
 
-  /// Scans the next slice of the oldest pending query; answers it when the
-  /// scan reaches the end of the slab (profiles added meanwhile included).
+  /// Scans the next slice of the oldest similar_users scan; answers it at
+  /// the end of the slab.
+  void similar_slice() {
+    auto& head = similars.front();
+    store->similar_users(head.scorer, head.k, head.exclude, head.next_slot, query_slice(), head.best);
+    head.next_slot += query_slice();
+    if (head.next_slot >= store->slot_count()) {
+      head.promise.deliver(similar_value(head.best));
+      similars.pop_front();
+    }
+  }
+
+  static value similar_value(const std::vector<std::pair<std::string, double>>& best) {
+    value::array out;
+    for (auto& [user, score] : best)
+      out.emplace_back(value::array{value{user}, value{score}});
+    return value{std::move(out)};
+  }
+
+  /// Scans the next slice of the oldest pending query (or similar_users
+  /// scan, in turn); answers it when the scan reaches the end of the slab
+  /// (profiles added meanwhile included).
   void scan_slice() {
+    if (queries.empty() || (!similars.empty() && background_turn % 2 == 0)) {
+      similar_slice();
+      return;
+    }
     auto& head = queries.front();
     auto part = store->run_query(head.request, head.next_slot, query_slice());
     if (!part.ok()) {

@@ -192,10 +192,12 @@ class profile_store {
   }
   /// The likeness vector of `user` (similar_users), or not_found.
   result<value> likeness(const std::string& user) const;
-  /// The `k` users most like `query` here, best first, without `exclude`
-  /// and users of score 0.
-  std::vector<std::pair<std::string, double>> similar_users(const user_likeness& query, size_t k,
-                                                            const std::string& exclude) const;
+  /// Merges the users of slots [first_slot, first_slot + count) most like
+  /// the scorer's query into `best` (best first, ties by id, at most k;
+  /// never `exclude` or a score of 0): a slice of a similar_users scan.
+  /// REQUIRES: `scorer` was built against this store's symbols.
+  void similar_users(const likeness_scorer& scorer, size_t k, const std::string& exclude, size_t first_slot,
+                     size_t count, std::vector<std::pair<std::string, double>>& best) const;
   /// {"purchase_propensity", "churn_risk", "next_purchase_days"} of `user`
   /// at `now_ms`, or not_found.
   result<value> predict(const std::string& user, int64_t now_ms) const;

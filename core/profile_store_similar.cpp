@@ -1,7 +1,6 @@
 // profile_store's part of similar_users: a user's likeness vector, and the
 // top-k scan of every profile against it.
 #include <algorithm>
-#include <queue>
 
 #include "core/profile_store.hpp"
 
@@ -14,37 +13,32 @@ result<value> profile_store::likeness(const std::string& user) const {
   return to_value(likeness_of(*p, symbols_));
 }
 
-std::vector<std::pair<std::string, double>> profile_store::similar_users(const user_likeness& query, size_t k,
-                                                                         const std::string& exclude) const {
-  std::vector<std::pair<std::string, double>> out;
-  if (k == 0)
-    return out;
-  likeness_scorer scorer(query, symbols_);
-  if (scorer.hopeless())
-    return out;
-  // A min-heap of the best k: (score, slot), the worst on top.
-  using entry = std::pair<double, uint32_t>;
-  std::priority_queue<entry, std::vector<entry>, std::greater<entry>> best;
-  for (uint32_t slot = 0; slot < slab_.size(); ++slot) {
+void profile_store::similar_users(const likeness_scorer& scorer, size_t k, const std::string& exclude,
+                                  size_t first_slot, size_t count,
+                                  std::vector<std::pair<std::string, double>>& best) const {
+  if (k == 0 || scorer.hopeless())
+    return;
+  // `best` stays sorted best first (ties: smaller id) and at most k long.
+  auto better = [](const std::pair<std::string, double>& a, const std::pair<std::string, double>& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  size_t end = std::min(slab_.size(), first_slot + count);
+  for (size_t slot = first_slot; slot < end; ++slot) {
     auto& e = slab_[slot];
     if (e.id.empty() || e.id == exclude)
       continue;
     double s = scorer.score(e.data);
-    if (s <= 0)
+    if (s <= 0 || (best.size() == k && s < best.back().second))
       continue;
-    if (best.size() < k)
-      best.emplace(s, slot);
-    else if (s > best.top().first) {
-      best.pop();
-      best.emplace(s, slot);
+    std::pair<std::string, double> entry{e.id, s};
+    auto at = std::upper_bound(best.begin(), best.end(), entry, better);
+    if (best.size() == k) {
+      if (at == best.end())
+        continue;
+      best.pop_back();
     }
+    best.insert(at, std::move(entry));
   }
-  while (!best.empty()) {
-    out.emplace_back(slab_[best.top().second].id, best.top().first);
-    best.pop();
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace persona

@@ -260,3 +260,23 @@ TEST_CASE("queries select users by their predictions") {
   CHECK(at_risk(t0 + days(45)) == 1);  // regular past two cycles; browser 25 days quiet
   CHECK(at_risk(t0 + days(60)) == 2);  // browser past 30 days
 }
+
+TEST_CASE("similar_users scanned in slices between batches answers as one scan does") {
+  engine whole(test_engine(2));
+  auto o = test_engine(2);
+  o.shard_slice_events = 1;  // slices of 16 profiles
+  engine sliced(o);
+  shop(whole);
+  shop(sliced);
+  // Ingest keeps arriving while the sliced scans run.
+  std::vector<event> more;
+  for (int i = 0; i < 200; ++i)
+    more.push_back(make_event("late" + std::to_string(i), event_type::view, t0 + days(2) + i, "Z"));
+  sliced.ingest(more, [](result<value>) {});
+  auto a = whole.similar_users_sync("s30", 20);
+  auto b = sliced.similar_users_sync("s30", 20);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(*a == *b);
+  CHECK(a->find("users")->as_array().size() == 20);
+}
