@@ -118,13 +118,6 @@ void item_model_builder::add_pair(uint32_t from, uint32_t to, float weight, int6
   p.weights[weakest] += weight;
 }
 
-uint64_t item_model_builder::draw() {
-  draw_state_ ^= draw_state_ >> 12;
-  draw_state_ ^= draw_state_ << 25;
-  draw_state_ ^= draw_state_ >> 27;
-  return draw_state_ * 2685821657736338717ull;
-}
-
 void item_model_builder::set_meta(const item_signal& s) {
   uint32_t h = 2166136261u ^ s.brand;
   for (size_t i = 0; i < s.category_count; ++i)
@@ -183,7 +176,7 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
     train_step(e);
     step_credit_ += cfg_.mf_steps_per_signal - 1;
     for (; step_credit_ >= 1; step_credit_ -= 1)
-      train_step(replay_[draw() % replay_.size()]);
+      train_step(replay_[draws_.next() % replay_.size()]);
   }
   for (auto& ex : batch.examples)
     propensity_.update(ex.x.data(), ex.label);
@@ -194,9 +187,9 @@ void item_model_builder::train_step(const replay_entry& e) {
   size_t n = bias_.size();
   if (n < 2)
     return;
-  uint32_t neg = static_cast<uint32_t>(draw() % n);
+  uint32_t neg = static_cast<uint32_t>(draws_.next() % n);
   for (int tries = 0; tries < 4 && (neg == e.item || states_[neg].popularity == 0); ++tries)
-    neg = static_cast<uint32_t>(draw() % n);
+    neg = static_cast<uint32_t>(draws_.next() % n);
   if (neg == e.item)
     return;
   // The user: the decayed mean of the context items' factors.

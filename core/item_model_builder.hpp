@@ -22,6 +22,7 @@
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
 #include "core/online_logistic.hpp"
+#include "core/xorshift_random.hpp"
 
 namespace persona {
 
@@ -102,9 +103,8 @@ class item_model_builder {
   size_t replay_next_ = 0;
   double step_credit_ = 0;
   std::mt19937_64 rng_;
-  /// xorshift64* state for the draws of every training step.
-  uint64_t draw_state_ = 0x9E3779B97F4A7C15ull;
-  uint64_t draw();
+  /// The draws of every training step (replayed signals, negatives).
+  xorshift_random draws_{0x9E3779B97F4A7C15ull};
   online_logistic propensity_;
   std::shared_ptr<const item_model> last_;
   uint64_t version_ = 0;

@@ -4,19 +4,11 @@
 
 namespace persona {
 
-uint64_t propensity_labeller::next_random() {
-  // xorshift64*: an event's coin flip must cost nanoseconds.
-  state_ ^= state_ >> 12;
-  state_ ^= state_ << 25;
-  state_ ^= state_ >> 27;
-  return state_ * 2685821657736338717ull;
-}
-
 void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms) {
   // Only a purchase can label an example; only a sampled event starts one:
   // most events look nothing up.
   bool sampled =
-      opts_.sample_rate > 0 && static_cast<double>(next_random() >> 11) * 0x1.0p-53 < opts_.sample_rate;
+      opts_.sample_rate > 0 && random_.unit() < opts_.sample_rate;
   if (type != event_type::purchase && !sampled)
     return;
   auto it = examples_.find(slot);
@@ -31,7 +23,7 @@ void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms)
   if (!sampled || examples_.size() >= opts_.capacity)
     return;
   int64_t probe =
-      ts_ms + static_cast<int64_t>(next_random() % static_cast<uint64_t>(opts_.probe_spread_ms + 1));
+      ts_ms + static_cast<int64_t>(random_.next() % static_cast<uint64_t>(opts_.probe_spread_ms + 1));
   examples_[slot] = example{probe};
   probes_.emplace(probe, slot);
 }

@@ -20,6 +20,7 @@
 
 #include "core/item_signal.hpp"
 #include "core/profile.hpp"
+#include "core/xorshift_random.hpp"
 
 namespace persona {
 
@@ -40,7 +41,7 @@ class propensity_labeller {
   using profile_of = std::function<const profile*(uint32_t slot)>;
 
   explicit propensity_labeller(labeller_options o = {}, uint64_t seed = 1)
-      : opts_(o), state_(seed * 0x9E3779B97F4A7C15ull | 1) {}
+      : opts_(o), random_(seed * 0x9E3779B97F4A7C15ull | 1) {}
 
   /// `slot`'s profile has just taken an event of `type` at `ts_ms`.
   void observe(uint32_t slot, event_type type, int64_t ts_ms);
@@ -62,10 +63,9 @@ class propensity_labeller {
     feature_vector x{};
   };
   using timed_slot = std::pair<int64_t, uint32_t>;
-  uint64_t next_random();
 
   labeller_options opts_;
-  uint64_t state_;
+  xorshift_random random_;
   std::unordered_map<uint32_t, example> examples_;
   /// Probes by time, earliest first; then probed examples by horizon end.
   std::priority_queue<timed_slot, std::vector<timed_slot>, std::greater<timed_slot>> probes_;

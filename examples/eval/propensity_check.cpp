@@ -5,43 +5,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "net/loadgen/event_encoding.hpp"
 #include "net/loadgen/shop_simulation.hpp"
 
 namespace persona::eval {
-
-namespace {
-
-event to_event(const loadgen::sim_event& s, const loadgen::shop_catalog& catalog) {
-  event e;
-  e.user = loadgen::sim_event::user_id(s.user);
-  e.type = s.type;
-  e.ts = s.ts;
-  e.present = key_bit(event_key::user) | key_bit(event_key::type) | key_bit(event_key::ts);
-  e.session = "s" + std::to_string(s.session);
-  e.present |= key_bit(event_key::session);
-  if (s.item != loadgen::no_item) {
-    e.item = loadgen::shop_catalog::item_id(s.item);
-    e.categories = {loadgen::shop_catalog::category_name(catalog.category_of(s.item))};
-    e.brand = loadgen::shop_catalog::brand_name(catalog.brand_of(s.item));
-    e.present |= key_bit(event_key::item) | key_bit(event_key::category) | key_bit(event_key::brand);
-  }
-  if (s.type == event_type::search) {
-    e.query = loadgen::shop_catalog::category_name(s.query_category);
-    e.present |= key_bit(event_key::query);
-  }
-  if (s.type == event_type::rating) {
-    e.value = s.rating;
-    e.present |= key_bit(event_key::value);
-  }
-  if (s.type == event_type::purchase || s.type == event_type::refund) {
-    e.price = catalog.price_of(s.item);
-    e.quantity = s.quantity;
-    e.present |= key_bit(event_key::price) | key_bit(event_key::quantity);
-  }
-  return e;
-}
-
-}  // namespace
 
 double roc_auc(const std::vector<double>& scores, const std::vector<bool>& labels) {
   std::vector<size_t> order(scores.size());
@@ -85,7 +52,7 @@ result<propensity_figures> check_propensity(const propensity_settings& s) {
   double reported_day = -1;
   for (; next.ts < cut; next = sim.next()) {
     seen.insert(next.user);
-    batch.push_back(to_event(next, sim.catalog()));
+    batch.push_back(loadgen::engine_event(next, sim.catalog()));
     ++out.training_events;
     if (batch.size() >= 8192) {
       if (auto r = eng.ingest_sync(std::move(batch)); !r.ok())

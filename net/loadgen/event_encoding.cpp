@@ -96,6 +96,57 @@ struct json_writer {
   }
 };
 
+/// Fills an engine event, key by key.
+struct event_writer {
+  event& e;
+  static bool is(const char* k, const char* name) { return std::strcmp(k, name) == 0; }
+  void str(const char* k, const std::string& v) {
+    if (is(k, "user")) {
+      e.user = v;
+      e.mark(event_key::user);
+    } else if (is(k, "type")) {
+      e.type = event_type_from_string(v).value_or(event_type::invalid);
+      e.mark(event_key::type);
+    } else if (is(k, "item")) {
+      e.item = v;
+      e.mark(event_key::item);
+    } else if (is(k, "session")) {
+      e.session = v;
+      e.mark(event_key::session);
+    } else if (is(k, "query")) {
+      e.query = v;
+      e.mark(event_key::query);
+    } else if (is(k, "device")) {
+      e.device = v;
+      e.mark(event_key::device);
+    } else if (is(k, "geo")) {
+      e.geo = v;
+      e.mark(event_key::geo);
+    } else if (is(k, "channel")) {
+      e.channel = v;
+      e.mark(event_key::channel);
+    }
+  }
+  void integer(const char* k, int64_t v) {
+    if (is(k, "ts")) {
+      e.ts = v;
+      e.mark(event_key::ts);
+    } else if (is(k, "quantity")) {
+      e.quantity = v;
+      e.mark(event_key::quantity);
+    }
+  }
+  void real(const char* k, double v) {
+    if (is(k, "value")) {
+      e.value = v;
+      e.mark(event_key::value);
+    } else if (is(k, "price")) {
+      e.price = v;
+      e.mark(event_key::price);
+    }
+  }
+};
+
 }  // namespace
 
 std::string encode_ingest_params(const std::vector<sim_event>& all, const uint32_t* index, size_t count,
@@ -117,6 +168,13 @@ std::string event_json(const sim_event& e, const shop_catalog& catalog) {
   json_writer w;
   for_each_key(e, catalog, w);
   return w.out + "}";
+}
+
+event engine_event(const sim_event& e, const shop_catalog& catalog) {
+  event out;
+  event_writer w{out};
+  for_each_key(e, catalog, w);
+  return out;
 }
 
 }  // namespace persona::loadgen

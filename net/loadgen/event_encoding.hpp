@@ -1,6 +1,7 @@
 // event_encoding: turns simulated events into the protocol's event maps,
-// as msgpack for `ingest` and as JSON lines for `--dump` (which
-// `persona-cli ingest` reads back). Views, clicks and carts name only the
+// as msgpack for `ingest`, as JSON lines for `--dump` (which
+// `persona-cli ingest` reads back), and as engine events for tools that
+// drive an engine in process. Views, clicks and carts name only the
 // item, so the node enriches them from the catalog; purchases and refunds
 // carry their price and quantity, as a shop's order system would. Any thread.
 #pragma once
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/event.hpp"
 #include "net/loadgen/shop_catalog.hpp"
 #include "net/loadgen/sim_event.hpp"
 
@@ -20,5 +22,8 @@ std::string encode_ingest_params(const std::vector<sim_event>& all, const uint32
 
 /// One event as a JSON object on one line (no newline).
 std::string event_json(const sim_event& e, const shop_catalog& catalog);
+
+/// One event as the engine's event, with the same keys as on the wire.
+event engine_event(const sim_event& e, const shop_catalog& catalog);
 
 }  // namespace persona::loadgen

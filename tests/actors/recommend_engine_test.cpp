@@ -66,7 +66,7 @@ TEST_CASE("a user's own event changes their next recommendation as soon as inges
   CHECK(items_of(*second) == std::vector<std::string>{"D"});
 }
 
-TEST_CASE("global signals reach the item model within a publish interval, without being asked") {
+TEST_CASE("global signals reach the item model on its own publishing, without being asked") {
   auto o = test_engine();
   o.model_publish_interval = std::chrono::milliseconds(50);
   engine eng(o);

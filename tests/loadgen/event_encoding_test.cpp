@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -68,6 +69,38 @@ TEST_CASE("a dumped JSON line carries the same event") {
       CHECK(j["item"] == shop_catalog::item_id(s.item));
     if (s.type == event_type::purchase)
       CHECK(j["price"].get<double>() == sim.catalog().price_of(s.item));
+  }
+}
+
+TEST_CASE("an engine event is the event the wire encoding decodes into") {
+  shop_simulation sim(tiny_shop());
+  std::vector<sim_event> events;
+  for (int i = 0; i < 3000; ++i)
+    events.push_back(sim.next());
+  std::vector<uint32_t> index(events.size());
+  std::iota(index.begin(), index.end(), 0);
+  auto params = encode_ingest_params(events, index.data(), index.size(), sim.catalog());
+  auto handle = msgpack::unpack(params.data(), params.size());
+  auto& list = handle.get().via.array.ptr[0];
+  for (size_t i = 0; i < events.size(); ++i) {
+    event wire;
+    REQUIRE(net::decode_event(list.via.array.ptr[i], wire));
+    auto e = engine_event(events[i], sim.catalog());
+    INFO("event " << i);
+    CHECK_FALSE(validate_event(e).has_value());
+    CHECK(e.present == wire.present);
+    CHECK(e.user == wire.user);
+    CHECK(e.type == wire.type);
+    CHECK(e.ts == wire.ts);
+    CHECK(e.item == wire.item);
+    CHECK(e.session == wire.session);
+    CHECK(e.query == wire.query);
+    CHECK(e.device == wire.device);
+    CHECK(e.geo == wire.geo);
+    CHECK(e.channel == wire.channel);
+    CHECK(e.quantity == wire.quantity);
+    CHECK((e.price == wire.price || (std::isnan(e.price) && std::isnan(wire.price))));
+    CHECK((e.value == wire.value || (std::isnan(e.value) && std::isnan(wire.value))));
   }
 }
 
