@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/top_k.hpp"
+
 namespace persona {
 
 namespace {
@@ -42,13 +44,7 @@ std::vector<uint32_t> best(const Eigen::VectorXd& scores, const std::vector<uint
   for (uint32_t i = 0; i < scores.size(); ++i)
     if (!seen[i] && eligible[i])
       ids.push_back(i);
-  auto better = [&](uint32_t a, uint32_t b) {
-    return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
-  };
-  k = std::min(k, ids.size());
-  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(k), ids.end(), better);
-  ids.resize(k);
-  return ids;
+  return top_k_ids(std::move(ids), k, [&](uint32_t i) { return scores[i]; });
 }
 
 /// Items with at least one training interaction (the others are unknown

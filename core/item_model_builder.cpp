@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/top_k.hpp"
+
 namespace persona {
 
 namespace {
@@ -13,21 +15,6 @@ double decay(int64_t dt_ms, double half_life_days) {
 
 double sigmoid(double x) {
   return 1.0 / (1.0 + std::exp(-x));
-}
-
-/// The best `n` ids of `ids` by `score`, best first (ties: smaller id).
-template <class Score>
-std::vector<uint32_t> top_ids(std::vector<uint32_t> ids, size_t n, Score score) {
-  auto better = [&](uint32_t a, uint32_t b) {
-    auto sa = score(a), sb = score(b);
-    return sa != sb ? sa > sb : a < b;
-  };
-  if (ids.size() > n) {
-    std::nth_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(), better);
-    ids.resize(n);
-  }
-  std::sort(ids.begin(), ids.end(), better);
-  return ids;
 }
 
 }  // namespace
@@ -278,7 +265,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
       known.push_back(static_cast<uint32_t>(i));
   }
   auto pop = [&](uint32_t i) { return m->popularity[i]; };
-  m->popular = top_ids(known, cfg_.popular_top, pop);
+  m->popular = top_k_ids(known, cfg_.popular_top, pop);
   std::vector<std::vector<uint32_t>> by_category(categories_ ? categories_->size() : 0);
   for (auto i : known)
     for (auto c : meta_[i].categories)
@@ -286,7 +273,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
         by_category[c].push_back(i);
   m->popular_in.resize(by_category.size());
   for (size_t c = 0; c < by_category.size(); ++c)
-    m->popular_in[c] = top_ids(std::move(by_category[c]), cfg_.popular_top, pop);
+    m->popular_in[c] = top_k_ids(std::move(by_category[c]), cfg_.popular_top, pop);
 
   if (meta_dirty_ || !last_ || !last_->meta) {
     m->meta = std::make_shared<const std::vector<item_meta>>(meta_);

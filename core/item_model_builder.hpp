@@ -44,15 +44,8 @@ class item_model_builder {
   /// for the version's lag.
   std::shared_ptr<const item_model> publish(bool with_factors, int64_t now_ns, bool with_neighbours = true);
 
-  /// Signals added since the last publish.
+  /// Signals added since the last publish (a version's figures say the rest).
   uint64_t unpublished() const { return unpublished_; }
-  uint64_t signals() const { return signals_; }
-  uint64_t learnt() const { return learnt_; }
-  uint64_t shed_batches() const { return shed_batches_; }
-  const item_model_config& config() const { return cfg_; }
-
-  /// For the lag figure: the oldest collection time not yet published.
-  int64_t oldest_unpublished_ns() const { return oldest_unpublished_ns_; }
 
  private:
   /// An item's co-occurrence counters, as parallel arrays: the search for

@@ -7,8 +7,7 @@ namespace persona {
 void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms) {
   // Only a purchase can label an example; only a sampled event starts one:
   // most events look nothing up.
-  bool sampled =
-      opts_.sample_rate > 0 && random_.unit() < opts_.sample_rate;
+  bool sampled = opts_.sample_rate > 0 && random_.unit() < opts_.sample_rate;
   if (type != event_type::purchase && !sampled)
     return;
   auto it = examples_.find(slot);
