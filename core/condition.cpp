@@ -192,7 +192,9 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
         return false;
     }
   }
-  auto f = read_field(p, user, n.field, ctx);
+  // Lifetime counts, the commonest field of live segments, read directly.
+  auto f = n.field.kind == field_kind::count ? field_value::of(p.counts[n.field.type_index])
+                                             : read_field(p, user, n.field, ctx);
   if (f.type == field_value::kind::missing)
     return false;
   if (n.numeric && f.type == field_value::kind::number && !std::isnan(f.number)) {
@@ -245,98 +247,10 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
   }
 }
 
-constexpr uint32_t all_types = (1u << event_type_count) - 1;
-
-uint32_t type_bit(event_type t) {
-  return 1u << static_cast<unsigned>(t);
-}
-
-/// Which event types can change a field, and whether time alone can.
-void field_dependence(const field_ref& f, uint32_t& types, bool& now) {
-  switch (f.kind) {
-    case field_kind::user:
-    case field_kind::attribute:
-      return;  // set_attributes refreshes every segment of its profile
-    case field_kind::count:
-      types |= 1u << f.type_index;
-      return;
-    case field_kind::window:
-      types |= 1u << f.type_index;
-      now = true;
-      return;
-    case field_kind::rfm_frequency:
-    case field_kind::rfm_monetary:
-    case field_kind::rfm_avg_order_value:
-      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
-      return;
-    case field_kind::rfm_recency_days:
-      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
-      now = true;
-      return;
-    case field_kind::purchase_cycle_days:
-    case field_kind::price_avg_purchased:
-      types |= type_bit(event_type::purchase) | type_bit(event_type::refund);
-      return;
-    case field_kind::risk_score:
-    case field_kind::risk_flags:
-    case field_kind::tags:
-    case field_kind::segments:
-    case field_kind::predict_churn_risk:
-    case field_kind::predict_purchase_propensity:
-      types |= all_types;
-      now = true;
-      return;
-    default:
-      types |= all_types;
-      return;
-  }
-}
-
-/// The event types that can change one tag (docs/profiles.md, "Tags").
-uint32_t tag_dependence(uint8_t tag_index) {
-  const uint32_t purchase = type_bit(event_type::purchase), refund = type_bit(event_type::refund);
-  switch (static_cast<tag>(tag_index)) {
-    case tag::window_shopper:
-      return type_bit(event_type::view) | purchase;
-    case tag::cart_abandoner:
-      return type_bit(event_type::add_to_cart) | purchase;
-    case tag::high_value:
-      return purchase | refund;
-    case tag::loyal:
-    case tag::churn_risk:
-      return purchase | refund;
-    case tag::bargain_hunter:
-      return all_types;  // prices seen on any event
-    default:
-      return all_types;  // new, active, dormant follow every event; risk too
-  }
-}
-
-void dependence(const node& n, uint32_t& types, bool& now) {
-  switch (n.kind) {
-    case op::all:
-    case op::any:
-    case op::negate:
-      for (auto& c : n.children)
-        dependence(c, types, now);
-      return;
-    case op::has_tag:
-      types |= tag_dependence(n.tag_index);
-      now = true;
-      return;
-    case op::in_segment:
-      types |= all_types;
-      now = true;
-      return;
-    default:
-      field_dependence(n.field, types, now);
-  }
-}
-
 }  // namespace
 
 condition::condition(node root) : root_(std::make_shared<node>(std::move(root))) {
-  dependence(*root_, affected_by_, uses_now_);
+  analyse_changes();
 }
 
 result<condition> condition::compile(const value& where, const symbol_table* symbols,

@@ -13,12 +13,14 @@
 // its own copy against its symbol table.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/field_path.hpp"
+#include "core/profile_change.hpp"
 #include "core/status.hpp"
 #include "core/value.hpp"
 
@@ -40,6 +42,21 @@ class condition {
   /// Event types (bits of 1 << type) whose events can change the result;
   /// attribute changes and the passing of time aside.
   uint32_t affected_by() const { return affected_by_; }
+  /// Whether events that changed a profile as `c` says can turn the result
+  /// from false to true (rise) or from true to false (fall). Lifetime
+  /// counters, purchase counts and spend only move one way under each
+  /// event type, and an affinity share only grows when its own category
+  /// or brand is touched: `counts.view >= 5` never falls, and
+  /// `affinity.category.shoes >= 0.3` cannot rise on a view of a hat. So a
+  /// live segment is re-evaluated only when its member (or non-member) can
+  /// change sides. Time-dependent parts (windows, tags, recency) change
+  /// with every event of the types they depend on, as affected_by() says.
+  bool can_rise(const profile_change& c) const { return fires(rises_, c); }
+  bool can_fall(const profile_change& c) const { return fires(falls_, c); }
+  /// The event types of can_rise's and can_fall's triggers, categories and
+  /// brands aside: a cheap first filter.
+  uint32_t rise_types() const { return types_of(rises_); }
+  uint32_t fall_types() const { return types_of(falls_); }
   /// The segments the condition refers to.
   std::vector<segment_id> referenced_segments() const;
   /// Whether the result can change with "now" alone (windows, tags,
@@ -65,11 +82,49 @@ class condition {
     double number = 0;
   };
 
+  /// A change that can move the result one way: events of `types` that,
+  /// when `category` (`brand`) is nonzero, touched a category (brand)
+  /// with one of those mask bits.
+  struct change_trigger {
+    uint32_t types = 0;
+    uint32_t category = 0;
+    uint32_t brand = 0;
+  };
+
  private:
   explicit condition(node root);
+  /// Computes affected_by_, uses_now_, rises_ and falls_ from the tree
+  /// (condition_changes.cpp).
+  void analyse_changes();
+  /// A few triggers, inline: segments check them after every event.
+  struct trigger_set {
+    static constexpr size_t capacity = 4;
+    std::array<change_trigger, capacity> triggers{};
+    uint8_t size = 0;
+  };
+  static bool fires(const trigger_set& set, const profile_change& c) {
+    if (c.types == profile_change::everything().types)
+      return true;
+    for (size_t i = 0; i < set.size; ++i) {
+      auto& t = set.triggers[i];
+      if ((t.types & c.types) && (!t.category || (t.category & c.categories)) &&
+          (!t.brand || (t.brand & c.brands)))
+        return true;
+    }
+    return false;
+  }
+
+  static uint32_t types_of(const trigger_set& set) {
+    uint32_t types = 0;
+    for (size_t i = 0; i < set.size; ++i)
+      types |= set.triggers[i].types;
+    return types;
+  }
+
   std::shared_ptr<const node> root_;
   uint32_t affected_by_ = 0;
   bool uses_now_ = false;
+  trigger_set rises_, falls_;
 };
 
 }  // namespace persona

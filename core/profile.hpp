@@ -40,17 +40,18 @@ struct profile {
   affinity_table brand_affinity;
   recent_items recent;
   risk_signals risk;
-  purchase_stats purchases;
-  event_id_window seen_ids;
+  /// Ids of the live segments the profile is in (segment_directory): read
+  /// and written whenever segments are evaluated after an event.
+  segment_set segments;
   /// Time of the newest add_to_cart, for `cart_abandoner`; -1 if none.
   int64_t last_cart_ms = -1;
+  purchase_stats purchases;
+  event_id_window seen_ids;
   /// The nearest centroid of the node's cluster model; -1 when there is no
   /// model or the profile lacks one of its features.
   int16_t cluster = -1;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
-  /// Ids of the live segments the profile is in (segment_directory).
-  segment_set segments;
 
   /// Bytes from the start of a profile that an ordinary event touches.
   static size_t hot_bytes();

@@ -25,9 +25,10 @@ size_t profile_store::slot_heap_bytes(uint32_t slot) const {
   return e.data.memory_bytes() - sizeof(profile) + (e.id.capacity() > 15 ? e.id.capacity() + 1 : 0);
 }
 
-uint32_t profile_store::obtain(const std::string& user, uint64_t h) {
+uint32_t profile_store::obtain(const std::string& user, uint64_t h, bool& created) {
   auto slot = slot_of(user, h);
-  if (slot != id_index::npos)
+  created = slot == id_index::npos;
+  if (!created)
     return slot;
   slot = create(user, h);
   heap_bytes_ += slot_heap_bytes(slot);
@@ -117,7 +118,8 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     prefetch_profile_heap(hashes[i]);
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
-    auto slot = obtain(e.user, hashes[i]);
+    bool created = false;
+    auto slot = obtain(e.user, hashes[i], created);
     before_change(slot);
     profile& p = slab_[slot].data;
     size_t heap_before = slot_heap_bytes(slot);
@@ -136,22 +138,32 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     newest_ts_ = std::max(newest_ts_, e.ts);
     if (feed_)
       feed_->observe(slot, p, e, syms, symbols_);
-    if (!order_.empty() || model_)
-      touched_.emplace_back(slot, 1u << static_cast<unsigned>(e.type));
+    if (!order_.empty() || model_) {
+      // A new profile was in no segment: every one must look at it.
+      profile_change change =
+          created ? profile_change::everything() : profile_change{1u << static_cast<unsigned>(e.type), 0, 0};
+      for (size_t c = 0; c < syms.category_count; ++c)
+        change.categories |= symbol_bit(syms.categories[c]);
+      if (syms.brand != symbol_table::missing)
+        change.brands = symbol_bit(syms.brand);
+      touched_.push_back({slot, change});
+    }
     heap_bytes_ += slot_heap_bytes(slot) - heap_before;
     ++out.accepted;
     ++events_;
   }
   if (!touched_.empty()) {
-    // Each touched profile once, for the event types that touched it.
-    std::sort(touched_.begin(), touched_.end());
+    // Each run of one profile's consecutive events (a session's burst)
+    // once, for what they changed, in the order the events came: a
+    // profile touched again later in the slice is simply evaluated again.
     for (size_t i = 0; i < touched_.size();) {
-      uint32_t slot = touched_[i].first, types = 0;
-      for (; i < touched_.size() && touched_[i].first == slot; ++i)
-        types |= touched_[i].second;
+      uint32_t slot = touched_[i].slot;
+      profile_change change;
+      for (; i < touched_.size() && touched_[i].slot == slot; ++i)
+        change |= touched_[i].change;
       if (model_)
         assign_cluster(slot, newest_ts_);
-      evaluate_segments(slot, types, newest_ts_);
+      evaluate_segments(slot, reevaluate::changed, change, newest_ts_);
     }
     touched_.clear();
   }
@@ -224,7 +236,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
     assign_cluster(slot, newest_ts_);
-    evaluate_segments(slot, every_change, newest_ts_);
+    evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
     return {};
   }
   before_change(slot);
@@ -232,7 +244,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
   assign_cluster(slot, newest_ts_);
-  evaluate_segments(slot, every_change, newest_ts_);
+  evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
   return st;
 }
 
@@ -281,7 +293,8 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   profile source;
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
-  auto slot = obtain(target, stable_hash(target));
+  bool created = false;
+  auto slot = obtain(target, stable_hash(target), created);
   before_change(slot);
   if (fold_id != 0) {
     auto& seen = slab_[slot].data.seen_ids;
@@ -294,7 +307,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   heap_bytes_ += slot_heap_bytes(slot) - before;
   assign_cluster(slot, std::max(now_ms, newest_ts_));
-  evaluate_segments(slot, every_change, std::max(now_ms, newest_ts_));
+  evaluate_segments(slot, reevaluate::all, profile_change::everything(), std::max(now_ms, newest_ts_));
   return render(target, now_ms, fields);
 }
 

@@ -8,6 +8,7 @@
 // id_index; ids and symbols are the store's own.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "core/kmeans.hpp"
 #include "core/model_feed.hpp"
 #include "core/profile.hpp"
+#include "core/profile_change.hpp"
 #include "core/profile_config.hpp"
 #include "core/query.hpp"
 #include "core/segment_directory.hpp"
@@ -218,8 +220,8 @@ class profile_store {
   /// Cache hints for apply(): a user's profile, then its heap blocks.
   void prefetch_profile(uint64_t h) const;
   void prefetch_profile_heap(uint64_t h) const;
-  /// The slot of `user`, creating an empty profile when absent.
-  uint32_t obtain(const std::string& user, uint64_t h);
+  /// The slot of `user`, created when absent (`created` says so).
+  uint32_t obtain(const std::string& user, uint64_t h, bool& created);
   /// A new slot for `user`. REQUIRES: absent.
   uint32_t create(const std::string& user, uint64_t h);
   event_symbols intern(const event& e, const item_catalog* catalog);
@@ -232,11 +234,14 @@ class profile_store {
       save_for_capture(slot);
   }
   void save_for_capture(uint32_t slot);
-  /// `types` for evaluate_segments(): any change, attributes included.
-  static constexpr uint32_t every_change = UINT32_MAX;
-  /// Re-evaluates the live segments of `slot` that events of `types` can
-  /// change (all of them for every_change), or only the time-dependent ones.
-  void evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only = false);
+  /// How evaluate_segments() chooses the segments to evaluate.
+  enum class reevaluate : uint8_t {
+    changed,    // those that `change` can turn over (condition::can_rise, can_fall)
+    all,        // every one: attributes, a merge, a restore changed the profile
+    time_only,  // the time-dependent ones (a sweep)
+  };
+  /// Re-evaluates the live segments of `slot` at `now_ms`.
+  void evaluate_segments(uint32_t slot, reevaluate which, const profile_change& change, int64_t now_ms);
   /// Puts `slot` in segment `id` or takes it out; counts and reports a change.
   void set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms);
   /// Takes `slot` out of every segment (it is being erased).
@@ -292,9 +297,19 @@ class profile_store {
     condition compiled;
     uint64_t size = 0;
   };
+  /// Rebuilds the filters below after a definition or a drop.
+  void refresh_segment_filters();
+
   segment_directory directory_;
   std::vector<std::optional<live_segment>> live_;
   std::vector<segment_id> order_;
+  /// Per event type, the live segments (ids below 64, as bits) that events
+  /// of that type may turn over: rising ones for non-members, falling ones
+  /// for members. Any id of 64 or more is checked one by one.
+  std::array<uint64_t, event_type_count> may_rise_{}, may_fall_{};
+  /// Every id is below 64 and ids ascend in definition order (no id was
+  /// reused out of order): evaluation visits just the candidate bits.
+  bool narrow_ascending_ids_ = true;
   bool collect_changes_ = false;
   std::vector<segment_change> changes_;
   /// The cluster model and its features resolved; the training's points.
@@ -303,8 +318,12 @@ class profile_store {
   kmeans_points training_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const std::vector<double>> propensity_;
-  /// apply()'s touched slots and the event types that touched them.
-  std::vector<std::pair<uint32_t, uint32_t>> touched_;
+  /// apply()'s touched slots and what the events changed in each.
+  struct touched_slot {
+    uint32_t slot;
+    profile_change change;
+  };
+  std::vector<touched_slot> touched_;
 };
 
 }  // namespace persona

@@ -6,18 +6,70 @@
 
 namespace persona {
 
-void profile_store::evaluate_segments(uint32_t slot, uint32_t types, int64_t now_ms, bool time_only) {
+void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const profile_change& change,
+                                      int64_t now_ms) {
   if (order_.empty())
     return;
   auto& entry = slab_[slot];
   auto ctx = context(now_ms);
+  if (which == reevaluate::changed && change.types < (1u << event_type_count)) {
+    // The segments the change may turn over, by event type alone: falling
+    // ones the profile is in, rising ones it is not in.
+    uint64_t members = entry.data.segments.inline_bits();
+    uint64_t candidates = 0;
+    for (uint32_t types = change.types; types != 0; types &= types - 1) {
+      auto t = static_cast<size_t>(__builtin_ctz(types));
+      candidates |= (members & may_fall_[t]) | (~members & may_rise_[t]);
+    }
+    if (narrow_ascending_ids_) {
+      // Definition order is id order: visit just the candidates.
+      for (; candidates != 0; candidates &= candidates - 1) {
+        auto id = static_cast<segment_id>(__builtin_ctzll(candidates));
+        auto& seg = *live_[id];
+        bool member = (members >> id) & 1u;
+        if (member ? !seg.compiled.can_fall(change) : !seg.compiled.can_rise(change))
+          continue;
+        if (seg.compiled.matches(entry.data, entry.id, ctx) != member)
+          set_membership(slot, id, !member, now_ms);
+      }
+      return;
+    }
+    for (auto id : order_) {
+      if (id < segment_set::inline_ids && ((candidates >> id) & 1u) == 0)
+        continue;
+      auto& seg = *live_[id];
+      // A member is asked again only if the change can take it out, a
+      // non-member only if it can bring it in.
+      if (entry.data.segments.contains(id) ? !seg.compiled.can_fall(change) : !seg.compiled.can_rise(change))
+        continue;
+      set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
+    }
+    return;
+  }
   for (auto id : order_) {
     auto& seg = *live_[id];
-    bool relevant = time_only ? seg.compiled.uses_now()
-                              : types == every_change || (seg.compiled.affected_by() & types) != 0;
-    if (!relevant)
+    if (which == reevaluate::time_only && !seg.compiled.uses_now())
       continue;
     set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
+  }
+}
+
+void profile_store::refresh_segment_filters() {
+  may_rise_ = {};
+  may_fall_ = {};
+  narrow_ascending_ids_ = std::is_sorted(order_.begin(), order_.end());
+  for (auto id : order_) {
+    if (id >= segment_set::inline_ids) {
+      narrow_ascending_ids_ = false;
+      continue;
+    }
+    auto& c = live_[id]->compiled;
+    for (size_t t = 0; t < event_type_count; ++t) {
+      if (c.rise_types() & (1u << t))
+        may_rise_[t] |= uint64_t{1} << id;
+      if (c.fall_types() & (1u << t))
+        may_fall_[t] |= uint64_t{1} << id;
+    }
   }
 }
 
@@ -83,6 +135,7 @@ result<uint64_t> profile_store::define_segment(const std::string& name, const va
     directory_.names[id] = name;
     order_.push_back(id);
   }
+  refresh_segment_filters();
   auto& seg = *live_[id];
   auto ctx = context(now_ms);
   for (size_t i = 0; i < slab_.size(); ++i) {
@@ -110,6 +163,7 @@ result<bool> profile_store::drop_segment(const std::string& name) {
   live_[*id].reset();
   directory_.names[*id].clear();
   order_.erase(std::find(order_.begin(), order_.end(), *id));
+  refresh_segment_filters();
   return true;
 }
 
@@ -133,7 +187,7 @@ std::vector<std::string> profile_store::segment_members(segment_id id, size_t& n
   std::vector<std::string> out;
   while (next_slot < slab_.size() && out.size() < limit) {
     auto& entry = slab_[next_slot++];
-    if (!entry.id.empty() && std::binary_search(entry.data.segments.begin(), entry.data.segments.end(), id))
+    if (!entry.id.empty() && entry.data.segments.contains(id))
       out.push_back(entry.id);
   }
   return out;
@@ -150,7 +204,7 @@ void profile_store::refresh_time_segments(int64_t now_ms, size_t first, size_t c
   size_t end = std::min(slab_.size(), first + count);
   for (size_t i = first; i < end; ++i)
     if (!slab_[i].id.empty())
-      evaluate_segments(static_cast<uint32_t>(i), 0, now_ms, true);
+      evaluate_segments(static_cast<uint32_t>(i), reevaluate::time_only, {}, now_ms);
 }
 
 }  // namespace persona

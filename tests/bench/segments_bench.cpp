@@ -3,18 +3,26 @@
 // (2 shards, memory only):
 //
 //   1. query latency over --users profiles (default 1 million), idle node;
-//   2. ingest events/s with no segment and with 20 live segments, the
-//      ratio being the event-rate cost of keeping them;
+//   2. the event-rate cost of 20 live segments: two engines hold the same
+//      users and take the same events, chunk by chunk in the order ABBA
+//      (so drift in time, profile size and machine load falls on both
+//      alike); only engine A keeps the segments;
 //   3. one k-means iteration over every user with 6 features and k = 8,
 //      from two trainings that differ only in iterations.
 //
 // Reproduce with scripts/bench-segments.sh (docs/benchmarks.md).
+#include <pthread.h>
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <thread>
 
 #include "actors/engine.hpp"
 #include "bench_driver.hpp"
+#include "core/item_catalog.hpp"
+#include "core/profile_store.hpp"
+#include "core/user_router.hpp"
 #include "examples/command_line.hpp"
 #include "examples/workload.hpp"
 
@@ -80,6 +88,133 @@ std::vector<std::pair<std::string, value>> twenty_segments() {
   return s;
 }
 
+/// Times one sweep of the time-dependent segments: lets the sweep interval
+/// pass, moves event time on by an hour with a small batch, and waits
+/// until every shard has swept.
+void measure_sweep(engine& eng, workload& shop, const engine_options& eo, size_t batch, size_t window) {
+  uint64_t rejected = 0;
+  std::this_thread::sleep_for(eo.segment_sweep_interval + std::chrono::seconds(1));
+  auto later = make_batches(shop, 20000, batch, false);
+  for (auto& b : later)
+    for (auto& e : b)
+      e.ts += 3600000;
+  drive(eng, later, window, rejected);
+  double sweep_ms = 0;
+  for (int i = 0; i < 600 && sweep_ms == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto st = eng.stats_sync();
+    uint64_t done = 0;
+    double total = 0;
+    for (auto& sh : st->find("shards")->as_array()) {
+      done += sh.find("segment_sweeps")->as_int() > 0;
+      total = std::max(total, sh.find("last_sweep_ms")->as_double());
+    }
+    if (done == st->find("shards")->as_array().size())
+      sweep_ms = total;
+  }
+  std::printf(
+      "a sweep of the time-dependent segments over the users: %.0f ms of a shard's time; at one sweep per "
+      "%lld s, %.1f%% of it\n",
+      sweep_ms, static_cast<long long>(eo.segment_sweep_interval.count() / 1000),
+      sweep_ms / static_cast<double>(eo.segment_sweep_interval.count()) * 100);
+}
+
+/// CPU seconds this thread has run: unlike the wall clock, it does not
+/// count the time other processes on this shared machine took the core.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// The paired comparison: runs `chunks` chunks on A and on B, in the
+/// order A B, B A, A B, ..., and reports the cost of A against B: from the
+/// totals, and the spread over pairs of chunks.
+template <class Run>
+double paired_cost(uint64_t chunks, const char* what, Run run) {
+  double total_a = 0, total_b = 0;
+  std::vector<double> pair_costs;
+  for (uint64_t c = 0; c < chunks; ++c) {
+    double a = 0, b = 0;
+    if (c % 2 == 0) {
+      a = run(c, true);
+      b = run(c, false);
+    } else {
+      b = run(c, false);
+      a = run(c, true);
+    }
+    total_a += a;
+    total_b += b;
+    pair_costs.push_back(1 - b / a);
+  }
+  std::sort(pair_costs.begin(), pair_costs.end());
+  double cost = 1 - total_b / total_a;
+  std::printf("%s: %.1f%% over %llu chunk pairs (per pair: quartiles %.1f%% / %.1f%% / %.1f%%)\n", what,
+              100 * cost, static_cast<unsigned long long>(chunks), 100 * pair_costs[pair_costs.size() / 4],
+              100 * pair_costs[pair_costs.size() / 2], 100 * pair_costs[pair_costs.size() * 3 / 4]);
+  return cost;
+}
+
+/// The cost of 20 live segments on one shard's store alone, on this
+/// thread: no actors, routing or item model. Two stores hold shard 0 of
+/// 2's users and apply the same events in the shard's slices of 64; only
+/// store A keeps the segments. Times are CPU seconds of this thread.
+int store_level(workload& shop, const workload_options& wo, uint64_t events, uint64_t chunk,
+                const std::vector<std::pair<std::string, value>>& segments) {
+  std::vector<item_record> records;
+  value items = shop.catalog();
+  for (auto& v : items.as_array()) {
+    item_record r;
+    if (!parse_item_record(v, r))
+      records.push_back(std::move(r));
+  }
+  auto catalog = item_catalog{}.with(records);
+  profile_store with, without;
+  auto mine = [&](uint64_t n, bool one_per_user) {
+    std::vector<event> out;
+    for (uint64_t i = 0; i < n; ++i) {
+      auto e = one_per_user ? shop.next_for(i) : shop.next();
+      if (shard_of(e.user, 2) == 0)
+        out.push_back(std::move(e));
+    }
+    return out;
+  };
+  std::vector<uint32_t> indices(250);
+  for (uint32_t i = 0; i < indices.size(); ++i)
+    indices[i] = i;
+  auto apply_all = [&](profile_store& store, const std::vector<event>& evs) {
+    const size_t slice = 64;
+    auto t = thread_cpu_seconds();
+    for (size_t first = 0; first < evs.size(); first += slice)
+      store.apply(evs, indices, first, std::min(slice, evs.size() - first), catalog.get());
+    return thread_cpu_seconds() - t;
+  };
+  for (auto& evs : {mine(wo.users, true), mine(events, false)}) {
+    apply_all(with, evs);
+    apply_all(without, evs);
+  }
+  for (auto& [name, c] : segments)
+    if (!with.define_segment(name, c, with.newest_event_ms()).ok())
+      return 1;
+  std::printf("store level: two stores of shard 0 of 2 (%zu users each), this thread only\n", with.size());
+  std::vector<event> evs;
+  paired_cost(std::max<uint64_t>(2, events / chunk), "store-level cost of 20 live segments",
+              [&](uint64_t c, bool on_a) {
+                if (on_a == (c % 2 == 0))  // the first of the pair makes the chunk
+                  evs = mine(chunk, false);
+                // Each store applies on a thread of its own name, so a
+                // profiler tells the two apart.
+                double secs = 0;
+                std::thread applier([&] {
+                  pthread_setname_np(pthread_self(), on_a ? "with-segments" : "without");
+                  secs = apply_all(on_a ? with : without, evs);
+                });
+                applier.join();
+                return secs;
+              });
+  return 0;
+}
+
 double percentile(std::vector<double> xs, double p) {
   std::sort(xs.begin(), xs.end());
   return xs.empty() ? 0 : xs[std::min(xs.size() - 1, static_cast<size_t>(p * xs.size()))];
@@ -110,31 +245,45 @@ int main(int argc, char** argv) {
   if (has_flag(argc, argv, "--help")) {
     std::printf(
         "usage: persona-bench-segments [--users=1000000] [--events=2000000] [--queries=30] "
-        "[--mix=shop|counters]\n"
+        "[--chunk=100000] [--mix=shop|counters] [--recommendations=1] [--store]\n"
+        "  --events: events each engine takes with and without segments, in chunks of --chunk\n"
         "  --mix=shop (default): counts, windows, value, category affinities, tags and a combination\n"
-        "  --mix=counters: lifetime counts and monetary value only\n");
+        "  --mix=counters: lifetime counts and monetary value only\n"
+        "  --recommendations=0: without the item model (on by default, as in a node)\n"
+        "  --store: only the cost of the segments on one shard's store, on one thread\n");
     return 0;
   }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 1000000);
   uint64_t events = flag_value(argc, argv, "events", 2000000);
   uint64_t queries = flag_value(argc, argv, "queries", 30);
+  uint64_t chunk = std::max<uint64_t>(1000, flag_value(argc, argv, "chunk", 100000));
   size_t batch = 500, window = 8;
   engine_options eo;
   eo.shards = 2;
   eo.worker_threads = 2;
-  std::printf("persona-bench-segments: %llu users, %llu events per ingest run, 2 shards, memory only\n",
-              static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(events));
+  eo.recommendations = flag_value(argc, argv, "recommendations", 1) != 0;
+  std::printf(
+      "persona-bench-segments: %llu users, %llu events for the cost of segments, 2 shards, memory only\n",
+      static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(events));
   workload shop(wo);
-  engine eng(eo);
-  eng.upsert_items_sync(shop.catalog());
+  bool counters_only = false;
+  for (int i = 1; i < argc; ++i)
+    counters_only |= std::string(argv[i]) == "--mix=counters";
+  auto segments = counters_only ? twenty_counter_segments() : twenty_segments();
+  if (has_flag(argc, argv, "--store"))
+    return store_level(shop, wo, events, chunk, segments);
+  // Engine A (eng) takes the queries, the segments and the trainings;
+  // its twin B takes the same events, for the paired cost of segments.
+  engine eng(eo), twin(eo);
   uint64_t rejected = 0;
-  auto populate = make_batches(shop, wo.users, batch, true);
-  drive(eng, populate, window, rejected);
-  populate.clear();
-  auto warm = make_batches(shop, events, batch, false);
-  drive(eng, warm, window, rejected);
-  warm.clear();
+  for (auto* e : {&eng, &twin})
+    e->upsert_items_sync(shop.catalog());
+  for (auto& batches : {make_batches(shop, wo.users, batch, true), make_batches(shop, events, batch, false)})
+    for (auto* e : {&eng, &twin}) {
+      auto copy = batches;
+      drive(*e, copy, window, rejected);
+    }
 
   // 1. Queries on an idle node.
   value where =
@@ -157,15 +306,10 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(wo.users), static_cast<long long>(matched), percentile(ms, 0.5),
       percentile(ms, 0.9), percentile(ms, 1.0));
 
-  // 2. Ingest without and with 20 live segments.
-  auto run = make_batches(shop, events, batch, false);
-  double base = events / drive(eng, run, window, rejected);
-  run.clear();
+  // 2. The ingest cost of 20 live segments: engine A keeps them, engine B
+  // (the same users, the same events) does not.
   auto t = clock_type::now();
-  bool counters_only = false;
-  for (int i = 1; i < argc; ++i)
-    counters_only |= std::string(argv[i]) == "--mix=counters";
-  for (auto& [name, c] : counters_only ? twenty_counter_segments() : twenty_segments()) {
+  for (auto& [name, c] : segments) {
     auto r = eng.define_segment_sync(name, c);
     if (!r.ok()) {
       std::printf("define_segment %s failed: %s\n", name.c_str(), r.error().message().c_str());
@@ -174,51 +318,23 @@ int main(int argc, char** argv) {
   }
   std::printf("\ndefined 20 segments over %llu users in %.2f s\n", static_cast<unsigned long long>(wo.users),
               seconds_since(t));
-  run = make_batches(shop, events, batch, false);
-  double with = events / drive(eng, run, window, rejected);
-  run.clear();
-  // What a sweep of the time-dependent segments costs: let the sweep
-  // interval pass, move event time on with a small batch, wait for it.
-  // (The counters mix has none.)
-  if (!counters_only) {
-    std::this_thread::sleep_for(eo.segment_sweep_interval + std::chrono::seconds(1));
-    auto later = make_batches(shop, 20000, batch, false);
-    for (auto& b : later)
-      for (auto& e : b)
-        e.ts += 3600000;
-    drive(eng, later, window, rejected);
-    double sweep_ms = 0;
-    for (int i = 0; i < 600 && sweep_ms == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      auto st = eng.stats_sync();
-      uint64_t done = 0;
-      double total = 0;
-      for (auto& sh : st->find("shards")->as_array()) {
-        done += sh.find("segment_sweeps")->as_int() > 0;
-        total = std::max(total, sh.find("last_sweep_ms")->as_double());
-      }
-      if (done == st->find("shards")->as_array().size())
-        sweep_ms = total;
-    }
-    std::printf(
-        "a sweep of the time-dependent segments over %llu users: %.0f ms of a shard's time; at one sweep "
-        "per %lld s, %.1f%% of it\n",
-        static_cast<unsigned long long>(wo.users), sweep_ms,
-        static_cast<long long>(eo.segment_sweep_interval.count() / 1000),
-        sweep_ms / static_cast<double>(eo.segment_sweep_interval.count()) * 100);
-  }
-  // Profiles grow with every run, which slows the next a little: measure
-  // without segments again after dropping them, and compare with the mean.
-  for (auto& [name, c] : counters_only ? twenty_counter_segments() : twenty_segments())
-    eng.drop_segment_sync(name);
-  run = make_batches(shop, events, batch, false);
-  double after = events / drive(eng, run, window, rejected);
-  run.clear();
-  double baseline = (base + after) / 2;
-  std::printf(
-      "ingest: %.0f events/s without segments (before) and %.0f (after), %.0f with 20 live segments: "
-      "%.1f%% of the mean rate without (cost %.1f%%)\n",
-      base, after, with, 100 * with / baseline, 100 * (1 - with / baseline));
+  std::vector<std::vector<event>> run;
+  paired_cost(std::max<uint64_t>(2, events / chunk), "ingest cost of 20 live segments",
+              [&](uint64_t c, bool on_a) {
+                if (on_a == (c % 2 == 0))  // the first of the pair makes the chunk
+                  run = make_batches(shop, chunk, batch, false);
+                auto copy = run;
+                std::printf("phase: ingest %s\n", on_a ? "with 20 live segments" : "without segments");
+                std::fflush(stdout);
+                double secs = drive(on_a ? eng : twin, copy, window, rejected);
+                std::printf("phase: done\n");
+                std::fflush(stdout);
+                return secs;
+              });
+  // What a sweep of the time-dependent segments costs (the counters mix
+  // has none).
+  if (!counters_only)
+    measure_sweep(eng, shop, eo, batch, window);
 
   // 3. One k-means iteration: two trainings differing only in iterations.
   int64_t it_a = 0, it_b = 0;

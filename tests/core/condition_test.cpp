@@ -104,3 +104,96 @@ TEST_CASE("bad conditions name the bad part") {
   CHECK(f.error_of(map_of({{"and", value{value::array{}}}})).find("where.and") != std::string::npos);
   CHECK(f.error_of(field_cond("attributes.city", "in", value{"Berlin"})).find("array") != std::string::npos);
 }
+
+namespace {
+
+uint32_t bit(event_type t) {
+  return 1u << static_cast<unsigned>(t);
+}
+
+profile_change change_of(event_type t, uint32_t categories = 0, uint32_t brands = 0) {
+  return profile_change{bit(t), categories, brands};
+}
+
+}  // namespace
+
+TEST_CASE("which changes can turn a condition over: lifetime counters move one way") {
+  fixture f;
+  auto compile = [&](const value& where) {
+    auto c = condition::compile(where, &f.store.symbols());
+    REQUIRE(c.ok());
+    return *c;
+  };
+  auto at_least = compile(field_cond("counts.view", ">=", value{5}));
+  CHECK(at_least.can_rise(change_of(event_type::view)));
+  CHECK_FALSE(at_least.can_fall(change_of(event_type::view)));
+  CHECK_FALSE(at_least.can_rise(change_of(event_type::click)));
+
+  auto below = compile(field_cond("counts.view", "<", value{5}));
+  CHECK_FALSE(below.can_rise(change_of(event_type::view)));
+  CHECK(below.can_fall(change_of(event_type::view)));
+
+  auto spent = compile(field_cond("rfm.monetary", ">=", value{100.0}));
+  CHECK(spent.can_rise(change_of(event_type::purchase)));
+  CHECK_FALSE(spent.can_fall(change_of(event_type::purchase)));
+  CHECK(spent.can_fall(change_of(event_type::refund)));
+  CHECK_FALSE(spent.can_rise(change_of(event_type::refund)));
+
+  auto orders = compile(field_cond("rfm.frequency", ">", value{2}));
+  CHECK(orders.can_rise(change_of(event_type::purchase)));
+  CHECK_FALSE(orders.can_fall(change_of(event_type::refund)));
+
+  // `not` swaps the directions; `and` and `or` turn over when a child does.
+  auto not_spent = compile(combine("not", {field_cond("rfm.monetary", ">=", value{100.0})}));
+  CHECK(not_spent.can_rise(change_of(event_type::refund)));
+  CHECK_FALSE(not_spent.can_rise(change_of(event_type::purchase)));
+  auto both = compile(combine(
+      "and", {field_cond("counts.view", ">=", value{5}), field_cond("counts.purchase", "<", value{1})}));
+  CHECK(both.can_rise(change_of(event_type::view)));
+  CHECK_FALSE(both.can_fall(change_of(event_type::view)));
+  CHECK(both.can_fall(change_of(event_type::purchase)));
+
+  // Equality and time-dependent fields turn over either way.
+  auto exactly = compile(field_cond("counts.view", "==", value{5}));
+  CHECK(exactly.can_rise(change_of(event_type::view)));
+  CHECK(exactly.can_fall(change_of(event_type::view)));
+  auto recent = compile(field_cond("windows.24h.view", ">=", value{3}));
+  CHECK(recent.can_fall(change_of(event_type::view)));
+  CHECK_FALSE(recent.can_fall(change_of(event_type::click)));
+  // Everything (attributes, a merge) can turn anything over.
+  CHECK(at_least.can_fall(profile_change::everything()));
+}
+
+TEST_CASE("which changes can turn a condition over: an affinity share grows only with its own key") {
+  fixture f;
+  auto shoes = f.store.symbols().find("shoes");
+  auto hats = f.store.symbols().find("hats");
+  REQUIRE(shoes != symbol_table::missing);
+  REQUIRE(hats != symbol_table::missing);
+  REQUIRE(symbol_bit(shoes) != symbol_bit(hats));
+  auto c = condition::compile(field_cond("affinity.category.shoes", ">=", value{0.3}), &f.store.symbols());
+  REQUIRE(c.ok());
+  CHECK(c->can_rise(change_of(event_type::view, symbol_bit(shoes))));
+  CHECK_FALSE(c->can_rise(change_of(event_type::view, symbol_bit(hats))));
+  CHECK_FALSE(c->can_rise(change_of(event_type::view)));
+  CHECK(c->can_fall(change_of(event_type::view, symbol_bit(hats))));
+  // More keys than a condition keeps inline: the rest still fire.
+  std::vector<value> any_of;
+  std::vector<symbol> keys;
+  for (int i = 0; i < 8; ++i) {
+    auto name = "k" + std::to_string(i);
+    f.store.apply({with_category(make_event("viewer", event_type::view, t0 + 3 + i, "i9"), {name})},
+                  std::vector<uint32_t>(1));
+    keys.push_back(f.store.symbols().find(name));
+    any_of.push_back(field_cond("affinity.category." + name, ">=", value{0.5}));
+  }
+  auto wide = condition::compile(combine("or", any_of), &f.store.symbols());
+  REQUIRE(wide.ok());
+  for (auto k : keys)
+    CHECK(wide->can_rise(change_of(event_type::view, symbol_bit(k))));
+  // Below a share: absent-then-present breaks the order, so either way.
+  auto low = condition::compile(field_cond("affinity.category.shoes", "<", value{0.3}), &f.store.symbols());
+  REQUIRE(low.ok());
+  CHECK(low->can_rise(change_of(event_type::view, symbol_bit(hats))));
+  CHECK(low->can_fall(change_of(event_type::view, symbol_bit(hats))));
+}

@@ -36,7 +36,7 @@ void check_membership_is_exact(const profile_store& s, int users, int64_t now) {
       REQUIRE(c.ok());
       read_context ctx{now, s.symbols(), s.config(), &dir};
       bool expected = c->matches(*p, user, ctx);
-      bool actual = std::binary_search(p->segments.begin(), p->segments.end(), id);
+      bool actual = p->segments.contains(id);
       INFO("user " << user << " segment " << dir.names[id]);
       CHECK(expected == actual);
     }
@@ -100,7 +100,7 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
     uint64_t members = 0;
     for (int u = 0; u < 60; ++u)
       if (auto* p = s.find("u" + std::to_string(u)))
-        members += std::binary_search(p->segments.begin(), p->segments.end(), id);
+        members += p->segments.contains(id);
     CHECK(s.segment_size(id) == members);
   }
 }
@@ -196,18 +196,23 @@ TEST_CASE("a snapshot keeps segment definitions and membership is evaluated agai
 
 TEST_CASE("with event time standing still, incremental membership is exact without any sweep") {
   // Time cannot move anyone, so every difference would be a change the
-  // event-type filter wrongly skipped.
+  // filter (event types, one-way counters, affinity keys) wrongly skipped.
   profile_store s;
   std::mt19937 rng(GENERATE(4u, 5u));
   auto at_once = [&](int n) {
     std::vector<event> out;
     for (int i = 0; i < n; ++i) {
       auto user = "u" + std::to_string(rng() % 40);
-      auto type = static_cast<event_type>(rng() % 5);
+      // Every type but login, refunds included; two of 40 categories (so
+      // their symbols share mask bits) and a brand of 3.
+      auto type = static_cast<event_type>(rng() % 7 == 6 ? 8 : rng() % 7);
       auto e = make_event(user, type, t0, "i" + std::to_string(rng() % 6));
-      if (type == event_type::purchase || rng() % 3 == 0)
+      if (type == event_type::purchase || type == event_type::refund || rng() % 3 == 0)
         e = with_price(e, 5 + rng() % 300);
-      out.push_back(with_category(e, {"c" + std::to_string(rng() % 3)}));
+      e = with_category(e, {"c" + std::to_string(rng() % 40), "c" + std::to_string(rng() % 3)});
+      e.brand = "b" + std::to_string(rng() % 3);
+      e.mark(event_key::brand);
+      out.push_back(e);
     }
     return out;
   };
@@ -222,7 +227,23 @@ TEST_CASE("with event time standing still, incremental membership is exact witho
       {"views_24h", parse("windows.24h.view", ">=", value{int64_t{2}})},
       {"aov", parse("rfm.avg_order_value", ">=", value{100.0})},
       {"clicks", parse("counts.click", ">=", value{int64_t{2}})},
+      {"few_views", parse("counts.view", "<", value{int64_t{3}})},
+      {"spent", parse("rfm.monetary", ">", value{150.0})},
+      {"spent_little", parse("rfm.monetary", "<=", value{150.0})},
+      {"orders", parse("rfm.frequency", ">=", value{int64_t{2}})},
+      {"likes_b0", parse("affinity.brand.b0", ">", value{0.4})},
+      {"likes_c2_not_c0",
+       combine("and", {parse("affinity.category.c2", ">=", value{0.2}),
+                       combine("not", {parse("affinity.category.c0", ">=", value{0.2})})})},
+      {"few_or_buyer", combine("or", {parse("counts.view", "<=", value{int64_t{1}}),
+                                      parse("counts.purchase", ">", value{int64_t{0}})})},
   };
+  // 56 segments first, so the ones above take ids on both sides of 64
+  // (inline bits and the spilled array).
+  for (int k = 0; k < 56; ++k)
+    REQUIRE(
+        s.define_segment("clicks_" + std::to_string(k), parse("counts.click", ">=", value{int64_t{k}}), t0)
+            .ok());
   for (auto& [name, where] : defs)
     REQUIRE(s.define_segment(name, where, t0).ok());
   for (int round = 0; round < 30; ++round) {
@@ -233,31 +254,43 @@ TEST_CASE("with event time standing still, incremental membership is exact witho
   check_membership_is_exact(s, 40, t0);
 }
 
-TEST_CASE("a segment set keeps ids ascending inline, spills past four, and copies and moves whole") {
+TEST_CASE("a segment set keeps ids below 64 as bits, spills larger ones, and copies and moves whole") {
   segment_set s;
   CHECK(s.empty());
   CHECK(s.heap_bytes() == 0);
-  for (segment_id id : {9, 3, 7, 1})
+  for (segment_id id : {9, 3, 63, 7, 1, 0})
     CHECK(s.set(id, true));
   CHECK_FALSE(s.set(7, true));  // already in
-  CHECK(std::vector<segment_id>(s.begin(), s.end()) == std::vector<segment_id>{1, 3, 7, 9});
+  CHECK(std::vector<segment_id>(s.begin(), s.end()) == std::vector<segment_id>{0, 1, 3, 7, 9, 63});
   CHECK(s.heap_bytes() == 0);
-  for (segment_id id = 10; id < 30; ++id)
-    CHECK(s.set(id, true));
-  CHECK(s.size() == 24);
+  CHECK_FALSE(s.set(64, false));  // not in
+  for (segment_id id = 200; id > 60; id -= 7)
+    s.set(id, true);
   CHECK(s.heap_bytes() > 0);
-  CHECK(s.contains(15));
+  std::vector<segment_id> all(s.begin(), s.end());
+  CHECK(std::is_sorted(all.begin(), all.end()));
+  CHECK(all.size() == s.size());
+  CHECK(s.contains(165));
+  CHECK_FALSE(s.contains(166));
+  CHECK(s.contains(63));
   segment_set copy = s;
-  CHECK(s.set(15, false));
-  CHECK_FALSE(s.contains(15));
-  CHECK(copy.contains(15));
-  CHECK(std::is_sorted(s.begin(), s.end()));
+  CHECK(s.set(165, false));
+  CHECK(s.set(3, false));
+  CHECK_FALSE(s.contains(165));
+  CHECK_FALSE(s.contains(3));
+  CHECK(copy.contains(165));
+  CHECK(copy.contains(3));
+  CHECK(copy.size() == s.size() + 2);
   segment_set moved = std::move(copy);
-  CHECK(moved.size() == 24);
+  CHECK(moved.size() == s.size() + 2);
   CHECK(copy.empty());
+  moved = s;
+  CHECK(std::vector<segment_id>(moved.begin(), moved.end()) == std::vector<segment_id>(s.begin(), s.end()));
   moved.clear();
   CHECK(moved.empty());
   CHECK(moved.heap_bytes() == 0);
   CHECK(moved.set(2, true));
   CHECK(moved.contains(2));
+  CHECK(moved.set(65535 - 1, true));
+  CHECK(std::vector<segment_id>(moved.begin(), moved.end()) == std::vector<segment_id>{2, 65534});
 }
