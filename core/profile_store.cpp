@@ -97,10 +97,37 @@ event_symbols profile_store::intern(const event& e, const item_catalog* catalog)
   return s;
 }
 
+namespace {
+
+/// Heap bytes of the parts of `p` that applying `e` can grow; the rest
+/// (attributes, and the cold parts an event of another kind leaves alone)
+/// need not be read to keep the running total.
+size_t heap_an_event_moves(const profile& p, const event& e) {
+  size_t bytes = p.windows.heap_bytes() + p.category_affinity.heap_bytes() + p.brand_affinity.heap_bytes() +
+                 p.recent.heap_bytes() + p.risk.heap_bytes();
+  if (e.type == event_type::purchase)
+    bytes += p.purchases.heap_bytes();
+  if (!e.id.empty())
+    bytes += p.seen_ids.heap_bytes();
+  return bytes;
+}
+
+}  // namespace
+
+void profile_store::settle(touched_slot& t) {
+  if (t.slot != id_index::npos) {
+    if (model_)
+      assign_cluster(t.slot, newest_ts_);
+    evaluate_segments(t.slot, reevaluate::changed, t.change, newest_ts_);
+  }
+  t = touched_slot{};
+}
+
 batch_outcome profile_store::apply(const std::vector<event>& batch, const std::vector<uint32_t>& indices,
                                    size_t first, size_t count, const item_catalog* catalog) {
   const event* events = batch.data() + first;
   batch_outcome out;
+  touched_slot pending;
   // Bring the batch's memory in before touching it, in passes that each
   // start many independent loads at once: the users' index slots, then their
   // profiles, then the profiles' heap blocks. A shard's part of a batch
@@ -122,7 +149,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     auto slot = obtain(e.user, hashes[i], created);
     before_change(slot);
     profile& p = slab_[slot].data;
-    size_t heap_before = slot_heap_bytes(slot);
+    size_t heap_before = heap_an_event_moves(p, e);
     if (!e.id.empty()) {
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
@@ -138,35 +165,26 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     newest_ts_ = std::max(newest_ts_, e.ts);
     if (feed_)
       feed_->observe(slot, p, e, syms, symbols_);
+    heap_bytes_ += heap_an_event_moves(p, e) - heap_before;
     if (!order_.empty() || model_) {
+      // A run of one profile's consecutive events (a session's burst) is
+      // evaluated once, when the next event is another profile's; a
+      // profile touched again later is simply evaluated again.
+      if (slot != pending.slot)
+        settle(pending);
+      pending.slot = slot;
       // A new profile was in no segment: every one must look at it.
-      profile_change change =
+      pending.change |=
           created ? profile_change::everything() : profile_change{1u << static_cast<unsigned>(e.type), 0, 0};
       for (size_t c = 0; c < syms.category_count; ++c)
-        change.categories |= symbol_bit(syms.categories[c]);
+        pending.change.categories |= symbol_bit(syms.categories[c]);
       if (syms.brand != symbol_table::missing)
-        change.brands = symbol_bit(syms.brand);
-      touched_.push_back({slot, change});
+        pending.change.brands |= symbol_bit(syms.brand);
     }
-    heap_bytes_ += slot_heap_bytes(slot) - heap_before;
     ++out.accepted;
     ++events_;
   }
-  if (!touched_.empty()) {
-    // Each run of one profile's consecutive events (a session's burst)
-    // once, for what they changed, in the order the events came: a
-    // profile touched again later in the slice is simply evaluated again.
-    for (size_t i = 0; i < touched_.size();) {
-      uint32_t slot = touched_[i].slot;
-      profile_change change;
-      for (; i < touched_.size() && touched_[i].slot == slot; ++i)
-        change |= touched_[i].change;
-      if (model_)
-        assign_cluster(slot, newest_ts_);
-      evaluate_segments(slot, reevaluate::changed, change, newest_ts_);
-    }
-    touched_.clear();
-  }
+  settle(pending);
   if (feed_)
     feed_->advance(newest_ts_, [this](uint32_t slot) -> const profile* {
       return slot < slab_.size() && !slab_[slot].id.empty() ? &slab_[slot].data : nullptr;

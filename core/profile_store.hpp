@@ -318,12 +318,15 @@ class profile_store {
   kmeans_points training_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const std::vector<double>> propensity_;
-  /// apply()'s touched slots and what the events changed in each.
+  /// A profile apply() changed and has not yet re-evaluated, and what
+  /// its events changed.
   struct touched_slot {
-    uint32_t slot;
+    uint32_t slot = id_index::npos;
     profile_change change;
   };
-  std::vector<touched_slot> touched_;
+  /// Assigns the cluster and re-evaluates the segments of `t` (if any),
+  /// then empties it.
+  void settle(touched_slot& t);
 };
 
 }  // namespace persona

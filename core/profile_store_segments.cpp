@@ -75,8 +75,10 @@ void profile_store::refresh_segment_filters() {
 
 void profile_store::set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms) {
   auto& entry = slab_[slot];
+  size_t heap_before = entry.data.segments.heap_bytes();
   if (!entry.data.segments.set(id, in))
     return;
+  heap_bytes_ += entry.data.segments.heap_bytes() - heap_before;
   if (in)
     ++live_[id]->size;
   else
@@ -93,6 +95,7 @@ void profile_store::leave_segments(uint32_t slot) {
     if (collect_changes_)
       changes_.push_back(segment_change{id, entry.id, false, newest_ts_});
   }
+  heap_bytes_ -= entry.data.segments.heap_bytes();
   entry.data.segments.clear();
 }
 

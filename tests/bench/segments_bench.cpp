@@ -129,13 +129,14 @@ double thread_cpu_seconds() {
 
 /// The paired comparison: runs `chunks` chunks on A and on B, in the
 /// order A B, B A, A B, ..., and reports the cost of A against B: from the
-/// totals, and the spread over pairs of chunks.
+/// totals, and the spread over pairs of chunks. `run(chunk, on_a)` returns
+/// the seconds and the events it took.
 template <class Run>
 double paired_cost(uint64_t chunks, const char* what, Run run) {
-  double total_a = 0, total_b = 0;
+  double secs_a = 0, secs_b = 0, events = 0;
   std::vector<double> pair_costs;
   for (uint64_t c = 0; c < chunks; ++c) {
-    double a = 0, b = 0;
+    std::pair<double, double> a, b;
     if (c % 2 == 0) {
       a = run(c, true);
       b = run(c, false);
@@ -143,15 +144,19 @@ double paired_cost(uint64_t chunks, const char* what, Run run) {
       b = run(c, false);
       a = run(c, true);
     }
-    total_a += a;
-    total_b += b;
-    pair_costs.push_back(1 - b / a);
+    secs_a += a.first;
+    secs_b += b.first;
+    events += a.second;
+    pair_costs.push_back(1 - b.first / a.first);
   }
   std::sort(pair_costs.begin(), pair_costs.end());
-  double cost = 1 - total_b / total_a;
-  std::printf("%s: %.1f%% over %llu chunk pairs (per pair: quartiles %.1f%% / %.1f%% / %.1f%%)\n", what,
-              100 * cost, static_cast<unsigned long long>(chunks), 100 * pair_costs[pair_costs.size() / 4],
-              100 * pair_costs[pair_costs.size() / 2], 100 * pair_costs[pair_costs.size() * 3 / 4]);
+  double cost = 1 - secs_b / secs_a;
+  std::printf(
+      "%s: %.0f events/s with them, %.0f without: %.1f%% over %llu chunk pairs (per pair: quartiles "
+      "%.1f%% / %.1f%% / %.1f%%)\n",
+      what, events / secs_a, events / secs_b, 100 * cost, static_cast<unsigned long long>(chunks),
+      100 * pair_costs[pair_costs.size() / 4], 100 * pair_costs[pair_costs.size() / 2],
+      100 * pair_costs[pair_costs.size() * 3 / 4]);
   return cost;
 }
 
@@ -159,7 +164,7 @@ double paired_cost(uint64_t chunks, const char* what, Run run) {
 /// thread: no actors, routing or item model. Two stores hold shard 0 of
 /// 2's users and apply the same events in the shard's slices of 64; only
 /// store A keeps the segments. Times are CPU seconds of this thread.
-int store_level(workload& shop, const workload_options& wo, uint64_t events, uint64_t chunk,
+int store_level(workload& shop, const workload_options& wo, uint64_t warm, uint64_t events, uint64_t chunk,
                 const std::vector<std::pair<std::string, value>>& segments) {
   std::vector<item_record> records;
   value items = shop.catalog();
@@ -189,7 +194,7 @@ int store_level(workload& shop, const workload_options& wo, uint64_t events, uin
       store.apply(evs, indices, first, std::min(slice, evs.size() - first), catalog.get());
     return thread_cpu_seconds() - t;
   };
-  for (auto& evs : {mine(wo.users, true), mine(events, false)}) {
+  for (auto& evs : {mine(wo.users, true), mine(warm, false)}) {
     apply_all(with, evs);
     apply_all(without, evs);
   }
@@ -210,7 +215,7 @@ int store_level(workload& shop, const workload_options& wo, uint64_t events, uin
                   secs = apply_all(on_a ? with : without, evs);
                 });
                 applier.join();
-                return secs;
+                return std::make_pair(secs, static_cast<double>(evs.size()));
               });
   return 0;
 }
@@ -244,8 +249,9 @@ double timed_training(engine& eng, uint64_t max_iter, int64_t& iterations) {
 int main(int argc, char** argv) {
   if (has_flag(argc, argv, "--help")) {
     std::printf(
-        "usage: persona-bench-segments [--users=1000000] [--events=2000000] [--queries=30] "
-        "[--chunk=100000] [--mix=shop|counters] [--recommendations=1] [--store]\n"
+        "usage: persona-bench-segments [--users=1000000] [--warm=2000000] [--events=4000000] [--queries=30] "
+        "[--chunk=200000] [--mix=shop|counters] [--recommendations=1] [--store]\n"
+        "  --warm: events after the first one per user, before anything is measured\n"
         "  --events: events each engine takes with and without segments, in chunks of --chunk\n"
         "  --mix=shop (default): counts, windows, value, category affinities, tags and a combination\n"
         "  --mix=counters: lifetime counts and monetary value only\n"
@@ -255,9 +261,10 @@ int main(int argc, char** argv) {
   }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 1000000);
-  uint64_t events = flag_value(argc, argv, "events", 2000000);
+  uint64_t events = flag_value(argc, argv, "events", 4000000);
+  uint64_t warm = flag_value(argc, argv, "warm", 2000000);
   uint64_t queries = flag_value(argc, argv, "queries", 30);
-  uint64_t chunk = std::max<uint64_t>(1000, flag_value(argc, argv, "chunk", 100000));
+  uint64_t chunk = std::max<uint64_t>(1000, flag_value(argc, argv, "chunk", 200000));
   size_t batch = 500, window = 8;
   engine_options eo;
   eo.shards = 2;
@@ -272,14 +279,14 @@ int main(int argc, char** argv) {
     counters_only |= std::string(argv[i]) == "--mix=counters";
   auto segments = counters_only ? twenty_counter_segments() : twenty_segments();
   if (has_flag(argc, argv, "--store"))
-    return store_level(shop, wo, events, chunk, segments);
+    return store_level(shop, wo, warm, events, chunk, segments);
   // Engine A (eng) takes the queries, the segments and the trainings;
   // its twin B takes the same events, for the paired cost of segments.
   engine eng(eo), twin(eo);
   uint64_t rejected = 0;
   for (auto* e : {&eng, &twin})
     e->upsert_items_sync(shop.catalog());
-  for (auto& batches : {make_batches(shop, wo.users, batch, true), make_batches(shop, events, batch, false)})
+  for (auto& batches : {make_batches(shop, wo.users, batch, true), make_batches(shop, warm, batch, false)})
     for (auto* e : {&eng, &twin}) {
       auto copy = batches;
       drive(*e, copy, window, rejected);
@@ -329,7 +336,7 @@ int main(int argc, char** argv) {
                 double secs = drive(on_a ? eng : twin, copy, window, rejected);
                 std::printf("phase: done\n");
                 std::fflush(stdout);
-                return secs;
+                return std::make_pair(secs, static_cast<double>(chunk));
               });
   // What a sweep of the time-dependent segments costs (the counters mix
   // has none).

@@ -168,9 +168,14 @@ TEST_CASE("the user index finds every user among many") {
 TEST_CASE("the running memory total equals a full recount after any mix of operations") {
   profile_store s;
   std::mt19937 rng(7);
+  // Live segments past 64 ids, so memberships spill to the heap too.
+  for (int k = 0; k < 70; ++k)
+    REQUIRE(s.define_segment("views_" + std::to_string(k),
+                             field_cond("counts.view", ">=", value{int64_t{k % 4}}), t0)
+                .ok());
   for (int round = 0; round < 2000; ++round) {
     std::string user = "u" + std::to_string(rng() % 50);
-    switch (rng() % 6) {
+    switch (rng() % 8) {
       case 0:
         s.erase(user);
         break;
@@ -182,6 +187,22 @@ TEST_CASE("the running memory total equals a full recount after any mix of opera
         auto image = s.export_image(user);
         if (image)
           s.merge_image("u" + std::to_string(rng() % 50), *image, t0, {});
+        break;
+      }
+      case 3:
+      case 4: {
+        // Purchases (distinct months), refunds and ratings, from new
+        // devices and places.
+        auto type = rng() % 3 == 0 ? event_type::refund
+                    : rng() % 2    ? event_type::purchase
+                                   : event_type::rating;
+        auto e = with_price(make_event(user, type, t0 + days(rng() % 400), "i" + std::to_string(rng() % 30)),
+                            5 + rng() % 100);
+        e.device = "d" + std::to_string(rng() % 12);
+        e.mark(event_key::device);
+        e.geo = "g" + std::to_string(rng() % 12);
+        e.mark(event_key::geo);
+        feed(s, {e});
         break;
       }
       default:
