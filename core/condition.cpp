@@ -251,6 +251,11 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
 
 condition::condition(node root) : root_(std::make_shared<node>(std::move(root))) {
   analyse_changes();
+  auto& n = *root_;
+  bool ordered = n.kind == op::eq || n.kind == op::ne || n.kind == op::lt || n.kind == op::le ||
+                 n.kind == op::gt || n.kind == op::ge;
+  if (ordered && n.numeric && !n.list && n.field.kind == field_kind::count && !std::isnan(n.number))
+    count_test_ = count_test{true, n.field.type_index, n.kind, n.number};
 }
 
 result<condition> condition::compile(const value& where, const symbol_table* symbols,
@@ -285,7 +290,7 @@ result<condition> condition::compile_interning(const value& where, symbol_table&
   return condition{std::move(root)};
 }
 
-bool condition::matches(const profile& p, std::string_view user, const read_context& ctx) const {
+bool condition::matches_tree(const profile& p, std::string_view user, const read_context& ctx) const {
   return eval(*root_, p, user, ctx);
 }
 

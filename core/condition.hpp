@@ -64,7 +64,11 @@ class condition {
   bool uses_now() const { return uses_now_; }
 
   /// True if the profile of `user` satisfies the condition at ctx.now_ms.
-  bool matches(const profile& p, std::string_view user, const read_context& ctx) const;
+  bool matches(const profile& p, std::string_view user, const read_context& ctx) const {
+    if (count_test_.active)
+      return count_test_.holds(p.counts[count_test_.type_index]);
+    return matches_tree(p, user, ctx);
+  }
 
   enum class op : uint8_t { all, any, negate, eq, ne, lt, le, gt, ge, in, exists, has_tag, in_segment };
 
@@ -121,7 +125,36 @@ class condition {
     return types;
   }
 
+  bool matches_tree(const profile& p, std::string_view user, const read_context& ctx) const;
+
+  /// A condition that is one numeric comparison of a lifetime count (the
+  /// commonest live segment), tested without walking the tree.
+  struct count_test {
+    bool active = false;
+    uint8_t type_index = 0;
+    op kind = op::eq;
+    double number = 0;
+    bool holds(uint32_t count) const {
+      auto a = static_cast<double>(count);
+      switch (kind) {
+        case op::eq:
+          return a == number;
+        case op::ne:
+          return a != number;
+        case op::lt:
+          return a < number;
+        case op::le:
+          return a <= number;
+        case op::gt:
+          return a > number;
+        default:
+          return a >= number;
+      }
+    }
+  };
+
   std::shared_ptr<const node> root_;
+  count_test count_test_;
   uint32_t affected_by_ = 0;
   bool uses_now_ = false;
   trigger_set rises_, falls_;

@@ -197,3 +197,18 @@ TEST_CASE("which changes can turn a condition over: an affinity share grows only
   CHECK(low->can_rise(change_of(event_type::view, symbol_bit(hats))));
   CHECK(low->can_fall(change_of(event_type::view, symbol_bit(hats))));
 }
+
+TEST_CASE("a lone comparison of a lifetime count is tested directly, with every operator") {
+  fixture f;  // "viewer" has one view
+  CHECK(f.matches(field_cond("counts.view", "==", value{1}), "viewer"));
+  CHECK_FALSE(f.matches(field_cond("counts.view", "!=", value{1}), "viewer"));
+  CHECK(f.matches(field_cond("counts.view", "<", value{2}), "viewer"));
+  CHECK_FALSE(f.matches(field_cond("counts.view", "<", value{1}), "viewer"));
+  CHECK(f.matches(field_cond("counts.view", "<=", value{1}), "viewer"));
+  CHECK_FALSE(f.matches(field_cond("counts.view", ">", value{1}), "viewer"));
+  CHECK(f.matches(field_cond("counts.view", ">=", value{1}), "viewer"));
+  CHECK(f.matches(field_cond("counts.purchase", "==", value{0}), "viewer"));
+  // Not a number: never equal, so `!=` holds (the tree decides).
+  CHECK(f.matches(field_cond("counts.view", "!=", value{"one"}), "viewer"));
+  CHECK_FALSE(f.matches(field_cond("counts.view", "==", value{"one"}), "viewer"));
+}
