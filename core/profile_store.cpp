@@ -140,7 +140,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     index_.prefetch(hashes[i]);
   }
   for (size_t i = 0; i < count; ++i)
-    prefetch_profile(hashes[i]);
+    prefetch_profile(hashes[i], events[i].type);
   for (size_t i = 0; i < count; ++i)
     prefetch_profile_heap(hashes[i]);
   for (size_t i = 0; i < count; ++i) {
@@ -192,17 +192,20 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   return out;
 }
 
-void profile_store::prefetch_profile(uint64_t h) const {
+void profile_store::prefetch_profile(uint64_t h, event_type type) const {
   auto slot = index_.candidate(h);
   if (slot == id_index::npos)
     return;
   // The id and the profile's hot fields; the rest (purchase details,
-  // attributes) is fetched on demand by the rare events that need it.
+  // attributes) only for the events that read it: purchases and refunds
+  // update the purchase totals, which live segments on spend then read.
   static const size_t hot = offsetof(slab_entry, data) + profile::hot_bytes();
+  static const size_t purchase_details = offsetof(slab_entry, data) + offsetof(profile, seen_ids);
+  size_t bytes = type == event_type::purchase || type == event_type::refund ? purchase_details : hot;
   auto* p = reinterpret_cast<const char*>(&slab_[slot]);
-  for (size_t off = 0; off < hot; off += 64)
+  for (size_t off = 0; off < bytes; off += 64)
     __builtin_prefetch(p + off);
-  __builtin_prefetch(p + hot - 1);
+  __builtin_prefetch(p + bytes - 1);
 }
 
 void profile_store::prefetch_profile_heap(uint64_t h) const {

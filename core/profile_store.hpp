@@ -218,7 +218,7 @@ class profile_store {
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
   /// Cache hints for apply(): a user's profile, then its heap blocks.
-  void prefetch_profile(uint64_t h) const;
+  void prefetch_profile(uint64_t h, event_type type) const;
   void prefetch_profile_heap(uint64_t h) const;
   /// The slot of `user`, created when absent (`created` says so).
   uint32_t obtain(const std::string& user, uint64_t h, bool& created);

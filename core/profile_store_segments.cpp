@@ -11,7 +11,6 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
   if (order_.empty())
     return;
   auto& entry = slab_[slot];
-  auto ctx = context(now_ms);
   if (which == reevaluate::changed && change.types < (1u << event_type_count)) {
     // The segments the change may turn over, by event type alone: falling
     // ones the profile is in, rising ones it is not in.
@@ -21,6 +20,9 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
       auto t = static_cast<size_t>(__builtin_ctz(types));
       candidates |= (members & may_fall_[t]) | (~members & may_rise_[t]);
     }
+    if (candidates == 0 && narrow_ascending_ids_)
+      return;
+    auto ctx = context(now_ms);
     if (narrow_ascending_ids_) {
       // Definition order is id order: visit just the candidates.
       for (; candidates != 0; candidates &= candidates - 1) {
@@ -46,6 +48,7 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
     }
     return;
   }
+  auto ctx = context(now_ms);
   for (auto id : order_) {
     auto& seg = *live_[id];
     if (which == reevaluate::time_only && !seg.compiled.uses_now())
