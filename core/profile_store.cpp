@@ -70,10 +70,10 @@ const profile_store::cached_item& profile_store::catalog_entry(symbol item, cons
   return item_cache_[item];
 }
 
-event_symbols profile_store::intern(const event& e, const item_catalog* catalog) {
+event_symbols profile_store::intern(const event& e, uint64_t item_hash, const item_catalog* catalog) {
   event_symbols s;
   if (!e.item.empty())
-    s.item = symbols_.intern(e.item);
+    s.item = symbols_.intern(e.item, item_hash);
   s.price = e.has_price() ? e.price : std::nan("");
   const cached_item* known = nullptr;
   if (catalog && catalog->size() > 0 && s.item != symbol_table::missing &&
@@ -130,17 +130,24 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   touched_slot pending;
   // Bring the batch's memory in before touching it, in passes that each
   // start many independent loads at once: the users' index slots, then their
-  // profiles, then the profiles' heap blocks. A shard's part of a batch
-  // (a few hundred profiles) fits in the core's cache; random profiles one
-  // at a time would each wait for memory.
+  // profiles, then the profiles' heap blocks; and the items' symbol slots,
+  // then their names. A shard's part of a batch (a few hundred profiles)
+  // fits in the core's cache; random profiles one at a time would each
+  // wait for memory.
   auto& hashes = hash_scratch_;  // reused: a batch arrives in many slices
+  auto& item_hashes = item_hash_scratch_;
   hashes.resize(count);
+  item_hashes.resize(count);
   for (size_t i = 0; i < count; ++i) {
     hashes[i] = stable_hash(events[i].user);
     index_.prefetch(hashes[i]);
+    item_hashes[i] = events[i].item.empty() ? 0 : symbol_table::hash(events[i].item);
+    symbols_.prefetch(item_hashes[i]);
   }
-  for (size_t i = 0; i < count; ++i)
+  for (size_t i = 0; i < count; ++i) {
     prefetch_profile(hashes[i], events[i].type);
+    symbols_.prefetch_name(item_hashes[i]);
+  }
   for (size_t i = 0; i < count; ++i)
     prefetch_profile_heap(hashes[i]);
   for (size_t i = 0; i < count; ++i) {
@@ -160,7 +167,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
     }
-    auto syms = intern(e, catalog);
+    auto syms = intern(e, item_hashes[i], catalog);
     apply_event(p, e, syms, cfg_);
     newest_ts_ = std::max(newest_ts_, e.ts);
     if (feed_)

@@ -224,7 +224,8 @@ class profile_store {
   uint32_t obtain(const std::string& user, uint64_t h, bool& created);
   /// A new slot for `user`. REQUIRES: absent.
   uint32_t create(const std::string& user, uint64_t h);
-  event_symbols intern(const event& e, const item_catalog* catalog);
+  /// `item_hash`: symbol_table::hash(e.item), computed while prefetching.
+  event_symbols intern(const event& e, uint64_t item_hash, const item_catalog* catalog);
   /// Heap bytes of one slot (profile and id), for the running total.
   size_t slot_heap_bytes(uint32_t slot) const;
   /// Call before changing or freeing an occupied slot: saves its image
@@ -281,8 +282,8 @@ class profile_store {
   int64_t newest_ts_ = -1;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
-  /// apply()'s user hashes, kept to spare an allocation per slice.
-  std::vector<uint64_t> hash_scratch_;
+  /// apply()'s user and item hashes, kept to spare allocations per slice.
+  std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
   /// Capture state: slots occupied at begin_capture() not yet encoded, the
   /// scan's next slot, and images saved by copy on write, not yet handed out.
   bool capturing_ = false;

@@ -4,8 +4,11 @@
 
 namespace persona {
 
-symbol symbol_table::intern(std::string_view s) {
-  auto h = stable_hash(s);
+uint64_t symbol_table::hash(std::string_view s) {
+  return stable_hash(s);
+}
+
+symbol symbol_table::intern(std::string_view s, uint64_t h) {
   auto found = ids_.find(s, h, [this](uint32_t id) { return std::string_view{names_[id]}; });
   if (found != id_index::npos)
     return found;

@@ -17,7 +17,18 @@ using symbol = uint32_t;
 class symbol_table {
  public:
   /// The symbol of `s`, interning it on first use.
-  symbol intern(std::string_view s);
+  symbol intern(std::string_view s) { return intern(s, hash(s)); }
+  /// The same, with `h` == hash(s) computed earlier (for prefetching).
+  symbol intern(std::string_view s, uint64_t h);
+  static uint64_t hash(std::string_view s);
+  /// Cache hints for a coming intern(s, h): the index slot of `h`, then
+  /// (once that slot is in) the name it points at.
+  void prefetch(uint64_t h) const { ids_.prefetch(h); }
+  void prefetch_name(uint64_t h) const {
+    auto id = ids_.candidate(h);
+    if (id != id_index::npos && id < names_.size())
+      __builtin_prefetch(&names_[id]);
+  }
 
   /// The symbol of `s` if it was interned, else nullopt-like `missing`.
   static constexpr symbol missing = UINT32_MAX;
