@@ -199,23 +199,8 @@ bool eval(const node& n, const profile& p, std::string_view user, const read_con
     return false;
   if (n.numeric && f.type == field_value::kind::number && !std::isnan(f.number)) {
     // The common case, without going through the operand's variant.
-    double a = f.number, b = n.number;
-    switch (n.kind) {
-      case op::eq:
-        return a == b;
-      case op::ne:
-        return a != b;
-      case op::lt:
-        return a < b;
-      case op::le:
-        return a <= b;
-      case op::gt:
-        return a > b;
-      case op::ge:
-        return a >= b;
-      default:
-        break;
-    }
+    if (auto r = condition::compare_numbers(n.kind, f.number, n.number))
+      return *r;
   }
   switch (n.kind) {
     case op::exists:

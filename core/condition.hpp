@@ -15,6 +15,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,26 @@ class condition {
   }
 
   enum class op : uint8_t { all, any, negate, eq, ne, lt, le, gt, ge, in, exists, has_tag, in_segment };
+
+  /// `a kind b` for the comparison operators (eq to ge); nullopt for others.
+  static std::optional<bool> compare_numbers(op kind, double a, double b) {
+    switch (kind) {
+      case op::eq:
+        return a == b;
+      case op::ne:
+        return a != b;
+      case op::lt:
+        return a < b;
+      case op::le:
+        return a <= b;
+      case op::gt:
+        return a > b;
+      case op::ge:
+        return a >= b;
+      default:
+        return std::nullopt;
+    }
+  }
 
   struct node {
     op kind = op::all;
@@ -135,21 +156,7 @@ class condition {
     op kind = op::eq;
     double number = 0;
     bool holds(uint32_t count) const {
-      auto a = static_cast<double>(count);
-      switch (kind) {
-        case op::eq:
-          return a == number;
-        case op::ne:
-          return a != number;
-        case op::lt:
-          return a < number;
-        case op::le:
-          return a <= number;
-        case op::gt:
-          return a > number;
-        default:
-          return a >= number;
-      }
+      return compare_numbers(kind, static_cast<double>(count), number).value();
     }
   };
 
