@@ -58,6 +58,9 @@ class condition {
   /// brands aside: a cheap first filter.
   uint32_t rise_types() const { return types_of(rises_); }
   uint32_t fall_types() const { return types_of(falls_); }
+  /// Whether some trigger also asks for a category or brand; if not, the
+  /// types above decide can_rise and can_fall alone.
+  bool keyed() const { return has_key(rises_) || has_key(falls_); }
   /// The segments the condition refers to.
   std::vector<segment_id> referenced_segments() const;
   /// Whether the result can change with "now" alone (windows, tags,
@@ -139,6 +142,12 @@ class condition {
     return false;
   }
 
+  static bool has_key(const trigger_set& set) {
+    for (size_t i = 0; i < set.size; ++i)
+      if (set.triggers[i].category || set.triggers[i].brand)
+        return true;
+    return false;
+  }
   static uint32_t types_of(const trigger_set& set) {
     uint32_t types = 0;
     for (size_t i = 0; i < set.size; ++i)

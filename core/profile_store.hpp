@@ -55,6 +55,11 @@ struct store_stats {
 class profile_store {
  public:
   explicit profile_store(profile_config cfg = {});
+  // Segment filters point into the store's own conditions: not copyable.
+  profile_store(const profile_store&) = delete;
+  profile_store& operator=(const profile_store&) = delete;
+  profile_store(profile_store&&) = default;
+  profile_store& operator=(profile_store&&) = default;
 
   /// Applies `events` in order, filling what they leave out from `catalog`
   /// (may be null). `indices[i]` is the client's index of events[i].
@@ -309,8 +314,12 @@ class profile_store {
   /// for members. Any id of 64 or more is checked one by one.
   std::array<uint64_t, event_type_count> may_rise_{}, may_fall_{};
   /// Every id is below 64 and ids ascend in definition order (no id was
-  /// reused out of order): evaluation visits just the candidate bits.
+  /// reused out of order): evaluation visits just the candidate bits,
+  /// reading each one's condition here, and checks categories and brands
+  /// only for the keyed ones (condition::keyed).
   bool narrow_ascending_ids_ = true;
+  std::array<const condition*, segment_set::inline_ids> narrow_conditions_{};
+  uint64_t keyed_ = 0;
   bool collect_changes_ = false;
   std::vector<segment_change> changes_;
   /// The cluster model and its features resolved; the training's points.

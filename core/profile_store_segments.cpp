@@ -27,11 +27,11 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
       // Definition order is id order: visit just the candidates.
       for (; candidates != 0; candidates &= candidates - 1) {
         auto id = static_cast<segment_id>(__builtin_ctzll(candidates));
-        auto& seg = *live_[id];
+        auto& c = *narrow_conditions_[id];
         bool member = (members >> id) & 1u;
-        if (member ? !seg.compiled.can_fall(change) : !seg.compiled.can_rise(change))
+        if (((keyed_ >> id) & 1u) && (member ? !c.can_fall(change) : !c.can_rise(change)))
           continue;
-        if (seg.compiled.matches(entry.data, entry.id, ctx) != member)
+        if (c.matches(entry.data, entry.id, ctx) != member)
           set_membership(slot, id, !member, now_ms);
       }
       return;
@@ -60,6 +60,8 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
 void profile_store::refresh_segment_filters() {
   may_rise_ = {};
   may_fall_ = {};
+  narrow_conditions_ = {};
+  keyed_ = 0;
   narrow_ascending_ids_ = std::is_sorted(order_.begin(), order_.end());
   for (auto id : order_) {
     if (id >= segment_set::inline_ids) {
@@ -67,6 +69,9 @@ void profile_store::refresh_segment_filters() {
       continue;
     }
     auto& c = live_[id]->compiled;
+    narrow_conditions_[id] = &c;
+    if (c.keyed())
+      keyed_ |= uint64_t{1} << id;
     for (size_t t = 0; t < event_type_count; ++t) {
       if (c.rise_types() & (1u << t))
         may_rise_[t] |= uint64_t{1} << id;
