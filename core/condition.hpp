@@ -40,9 +40,6 @@ class condition {
   static result<condition> compile_interning(const value& where, symbol_table& symbols,
                                              const segment_directory* segments);
 
-  /// Event types (bits of 1 << type) whose events can change the result;
-  /// attribute changes and the passing of time aside.
-  uint32_t affected_by() const { return affected_by_; }
   /// Whether events that changed a profile as `c` says can turn the result
   /// from false to true (rise) or from true to false (fall). Lifetime
   /// counters, purchase counts and spend only move one way under each
@@ -51,7 +48,7 @@ class condition {
   /// `affinity.category.shoes >= 0.3` cannot rise on a view of a hat. So a
   /// live segment is re-evaluated only when its member (or non-member) can
   /// change sides. Time-dependent parts (windows, tags, recency) change
-  /// with every event of the types they depend on, as affected_by() says.
+  /// with every event of the types they depend on, either way.
   bool can_rise(const profile_change& c) const { return fires(rises_, c); }
   bool can_fall(const profile_change& c) const { return fires(falls_, c); }
   /// The event types of can_rise's and can_fall's triggers, categories and
@@ -121,7 +118,7 @@ class condition {
 
  private:
   explicit condition(node root);
-  /// Computes affected_by_, uses_now_, rises_ and falls_ from the tree
+  /// Computes uses_now_, rises_ and falls_ from the tree
   /// (condition_changes.cpp).
   void analyse_changes();
   /// A few triggers, inline: segments check them after every event.
@@ -171,7 +168,6 @@ class condition {
 
   std::shared_ptr<const node> root_;
   count_test count_test_;
-  uint32_t affected_by_ = 0;
   bool uses_now_ = false;
   trigger_set rises_, falls_;
 };

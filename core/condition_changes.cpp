@@ -1,5 +1,5 @@
 // What can change a compiled condition's result (condition.hpp:
-// affected_by, uses_now, can_rise, can_fall), from its tree.
+// uses_now, can_rise, can_fall), from its tree.
 #include <algorithm>
 
 #include "core/condition.hpp"
@@ -213,7 +213,8 @@ void keep(const std::vector<trigger>& from, Set& to) {
 }  // namespace
 
 void condition::analyse_changes() {
-  auto t = analyse(*root_, affected_by_, uses_now_);
+  uint32_t types = 0;  // every type the condition depends on: the triggers say more
+  auto t = analyse(*root_, types, uses_now_);
   keep(t.rise, rises_);
   keep(t.fall, falls_);
 }
