@@ -40,6 +40,14 @@ class condition {
   static result<condition> compile_interning(const value& where, symbol_table& symbols,
                                              const segment_directory* segments);
 
+  /// Whether time passing alone, with no event, can turn the result from
+  /// false to true, or from true to false (`windows.24h.view >= 3` can
+  /// only fall, `{"tag": "dormant"}` only rise, a lifetime count neither).
+  /// A sweep re-evaluates only the non-members of the first kind and the
+  /// members of the second.
+  bool time_can_rise() const { return time_rises_; }
+  bool time_can_fall() const { return time_falls_; }
+
   /// Whether events that changed a profile as `c` says can turn the result
   /// from false to true (rise) or from true to false (fall). Lifetime
   /// counters, purchase counts and spend only move one way under each
@@ -170,6 +178,7 @@ class condition {
   count_test count_test_;
   bool uses_now_ = false;
   trigger_set rises_, falls_;
+  bool time_rises_ = false, time_falls_ = false;
 };
 
 }  // namespace persona

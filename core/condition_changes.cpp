@@ -107,17 +107,67 @@ void add_trigger(std::vector<trigger>& to, const trigger& t) {
   to.push_back(t);
 }
 
-/// The ways a subtree can turn true (rise) and false (fall).
+/// The ways a subtree can turn true (rise) and false (fall): by events,
+/// and by time passing alone.
 struct transitions {
   std::vector<trigger> rise, fall;
+  bool time_rise = false, time_fall = false;
 
   void add(const transitions& o) {
     for (auto& t : o.rise)
       add_trigger(rise, t);
     for (auto& t : o.fall)
       add_trigger(fall, t);
+    time_rise |= o.time_rise;
+    time_fall |= o.time_fall;
   }
 };
+
+/// Which way time alone moves a leaf. Window counts only lose buckets as
+/// "now" advances, recency only grows; a tag per its definition
+/// (core/tags.cpp): `dormant` and `churn_risk` come with time, `new`,
+/// `active` and `cart_abandoner` go with it, `window_shopper` and `risky`
+/// either way, the rest not at all.
+void time_direction(const node& n, bool now, bool& rise, bool& fall) {
+  rise = fall = false;
+  if (n.kind == op::has_tag) {
+    switch (static_cast<tag>(n.tag_index)) {
+      case tag::dormant:
+      case tag::churn_risk:
+        rise = true;
+        return;
+      case tag::new_user:
+      case tag::active:
+      case tag::cart_abandoner:
+        fall = true;
+        return;
+      case tag::high_value:
+      case tag::loyal:
+      case tag::bargain_hunter:
+        return;
+      default:
+        rise = fall = true;
+        return;
+    }
+  }
+  if (!now)
+    return;
+  bool upward = n.kind == op::ge || n.kind == op::gt;
+  bool downward = n.kind == op::lt || n.kind == op::le;
+  bool ordered_number = (upward || downward) && n.numeric && !n.list;
+  if (ordered_number && n.field.kind == field_kind::window) {
+    // The count shrinks: `>=` can only fall, `<` only rise.
+    fall = upward;
+    rise = downward;
+    return;
+  }
+  if (ordered_number && n.field.kind == field_kind::rfm_recency_days) {
+    rise = upward;
+    fall = downward;
+    return;
+  }
+  rise = fall = true;
+}
 
 /// A comparison of a field that events move one way at a time: `grows`
 /// says which changes can raise the field, `shrinks` which can lower it.
@@ -135,10 +185,22 @@ transitions directed(op kind, const trigger& grows, const trigger& shrinks) {
   return t;
 }
 
+transitions leaf_event_transitions(const node& n, uint32_t types, bool now);
+
 transitions leaf_transitions(const node& n) {
   uint32_t types = 0;
   bool now = false;
   leaf_dependence(n, types, now);
+  bool time_rise = false, time_fall = false;
+  time_direction(n, now, time_rise, time_fall);
+  auto t = leaf_event_transitions(n, types, now);
+  t.time_rise = time_rise;
+  t.time_fall = time_fall;
+  return t;
+}
+
+/// How events move a leaf (its time directions aside).
+transitions leaf_event_transitions(const node& n, uint32_t types, bool now) {
   transitions either;  // any change of the types it depends on, either way
   add_trigger(either.rise, {types, 0, 0});
   add_trigger(either.fall, {types, 0, 0});
@@ -183,6 +245,7 @@ transitions analyse(const node& n, uint32_t& types, bool& now) {
     case op::negate: {
       auto inner = analyse(n.children[0], types, now);
       std::swap(inner.rise, inner.fall);
+      std::swap(inner.time_rise, inner.time_fall);
       return inner;
     }
     default:
@@ -217,6 +280,8 @@ void condition::analyse_changes() {
   auto t = analyse(*root_, types, uses_now_);
   keep(t.rise, rises_);
   keep(t.fall, falls_);
+  time_rises_ = t.time_rise;
+  time_falls_ = t.time_fall;
 }
 
 }  // namespace persona

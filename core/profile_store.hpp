@@ -320,6 +320,9 @@ class profile_store {
   bool narrow_ascending_ids_ = true;
   std::array<const condition*, segment_set::inline_ids> narrow_conditions_{};
   uint64_t keyed_ = 0;
+  /// The segments time alone may turn over (condition::time_can_rise,
+  /// time_can_fall): what a sweep evaluates.
+  uint64_t time_rise_ = 0, time_fall_ = 0;
   bool collect_changes_ = false;
   std::vector<segment_change> changes_;
   /// The cluster model and its features resolved; the training's points.

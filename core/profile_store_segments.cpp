@@ -48,10 +48,27 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
     }
     return;
   }
+  if (which == reevaluate::time_only && narrow_ascending_ids_) {
+    // Only members of segments time can take them out of, and
+    // non-members of segments time can bring them into.
+    uint64_t members = entry.data.segments.inline_bits();
+    uint64_t candidates = (members & time_fall_) | (~members & time_rise_);
+    if (candidates == 0)
+      return;
+    auto ctx = context(now_ms);
+    for (; candidates != 0; candidates &= candidates - 1) {
+      auto id = static_cast<segment_id>(__builtin_ctzll(candidates));
+      bool member = (members >> id) & 1u;
+      if (narrow_conditions_[id]->matches(entry.data, entry.id, ctx) != member)
+        set_membership(slot, id, !member, now_ms);
+    }
+    return;
+  }
   auto ctx = context(now_ms);
   for (auto id : order_) {
     auto& seg = *live_[id];
-    if (which == reevaluate::time_only && !seg.compiled.uses_now())
+    if (which == reevaluate::time_only &&
+        !(entry.data.segments.contains(id) ? seg.compiled.time_can_fall() : seg.compiled.time_can_rise()))
       continue;
     set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
   }
@@ -62,6 +79,7 @@ void profile_store::refresh_segment_filters() {
   may_fall_ = {};
   narrow_conditions_ = {};
   keyed_ = 0;
+  time_rise_ = time_fall_ = 0;
   narrow_ascending_ids_ = std::is_sorted(order_.begin(), order_.end());
   for (auto id : order_) {
     if (id >= segment_set::inline_ids) {
@@ -72,6 +90,10 @@ void profile_store::refresh_segment_filters() {
     narrow_conditions_[id] = &c;
     if (c.keyed())
       keyed_ |= uint64_t{1} << id;
+    if (c.time_can_rise())
+      time_rise_ |= uint64_t{1} << id;
+    if (c.time_can_fall())
+      time_fall_ |= uint64_t{1} << id;
     for (size_t t = 0; t < event_type_count; ++t) {
       if (c.rise_types() & (1u << t))
         may_rise_[t] |= uint64_t{1} << id;
@@ -206,7 +228,7 @@ std::vector<std::string> profile_store::segment_members(segment_id id, size_t& n
 
 bool profile_store::has_time_segments() const {
   for (auto id : order_)
-    if (live_[id]->compiled.uses_now())
+    if (live_[id]->compiled.time_can_rise() || live_[id]->compiled.time_can_fall())
       return true;
   return false;
 }

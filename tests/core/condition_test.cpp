@@ -212,3 +212,36 @@ TEST_CASE("a lone comparison of a lifetime count is tested directly, with every 
   CHECK(f.matches(field_cond("counts.view", "!=", value{"one"}), "viewer"));
   CHECK_FALSE(f.matches(field_cond("counts.view", "==", value{"one"}), "viewer"));
 }
+
+TEST_CASE("which way time alone turns a condition") {
+  fixture f;
+  auto compile = [&](const value& where) {
+    auto c = condition::compile(where, &f.store.symbols());
+    REQUIRE(c.ok());
+    return *c;
+  };
+  auto recent = compile(field_cond("windows.24h.view", ">=", value{3}));
+  CHECK(recent.time_can_fall());
+  CHECK_FALSE(recent.time_can_rise());
+  auto quiet = compile(field_cond("windows.24h.view", "<", value{3}));
+  CHECK(quiet.time_can_rise());
+  CHECK_FALSE(quiet.time_can_fall());
+  auto lapsed = compile(field_cond("rfm.recency_days", ">", value{30}));
+  CHECK(lapsed.time_can_rise());
+  CHECK_FALSE(lapsed.time_can_fall());
+  auto dormant = compile(map_of({{"tag", value{"dormant"}}}));
+  CHECK(dormant.time_can_rise());
+  CHECK_FALSE(dormant.time_can_fall());
+  auto awake = compile(combine("not", {map_of({{"tag", value{"dormant"}}})}));
+  CHECK(awake.time_can_fall());
+  CHECK_FALSE(awake.time_can_rise());
+  auto both = compile(map_of({{"tag", value{"window_shopper"}}}));
+  CHECK((both.time_can_rise() && both.time_can_fall()));
+  auto timeless =
+      compile(combine("and", {field_cond("counts.view", ">=", value{3}), map_of({{"tag", value{"loyal"}}})}));
+  CHECK_FALSE(timeless.time_can_rise());
+  CHECK_FALSE(timeless.time_can_fall());
+  auto mixed = compile(combine("or", {field_cond("windows.1h.click", ">=", value{1}),
+                                      field_cond("rfm.recency_days", ">=", value{7})}));
+  CHECK((mixed.time_can_rise() && mixed.time_can_fall()));
+}

@@ -81,16 +81,39 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
   REQUIRE(s.define_segment("clickers_this_week", parse("windows.7d.click", ">=", value{int64_t{1}}),
                            s.newest_event_ms())
               .ok());
+  // Segments time moves either way: a sweep evaluates only the members
+  // of those time can end and the non-members of those it can start.
+  std::vector<std::pair<std::string, value>> timed = {
+      {"dormant", value{value::map{{"tag", value{"dormant"}}}}},
+      {"active", value{value::map{{"tag", value{"active"}}}}},
+      {"new", value{value::map{{"tag", value{"new"}}}}},
+      {"churning", value{value::map{{"tag", value{"churn_risk"}}}}},
+      {"window", value{value::map{{"tag", value{"window_shopper"}}}}},
+      {"carts", value{value::map{{"tag", value{"cart_abandoner"}}}}},
+      {"loyal", value{value::map{{"tag", value{"loyal"}}}}},
+      {"lapsed_buyer", parse("rfm.recency_days", ">=", value{2.0})},
+      {"recent_buyer", parse("rfm.recency_days", "<", value{1.0})},
+      {"few_views_24h", parse("windows.24h.view", "<", value{int64_t{2}})},
+      {"no_click_hour", combine("not", {parse("windows.1h.click", ">=", value{int64_t{1}})})},
+      {"lapsed_clicker", combine("and", {parse("counts.click", ">=", value{int64_t{1}}),
+                                         parse("windows.7d.click", "==", value{int64_t{0}})})},
+  };
+  for (auto& [name, where] : timed)
+    REQUIRE(s.define_segment(name, where, s.newest_event_ms()).ok());
   value gold{value::map{}};
   gold.set("tier", value{"gold"});
   int64_t ts = t0 + days(1);
   for (int round = 0; round < 20; ++round) {
     auto batch = random_stream(rng, 100, 60, ts);
-    ts += 100 * 60000;
+    ts += round == 9 ? days(40) : 100 * 60000;  // and once a long quiet spell
     s.apply(batch, indices(batch.size()));
     s.set_attributes("u" + std::to_string(rng() % 60), gold);
     if (round % 5 == 4)
       s.erase("u" + std::to_string(rng() % 60));
+    if (round % 4 == 3) {
+      s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
+      check_membership_is_exact(s, 60, s.newest_event_ms());
+    }
   }
   // Time-dependent segments catch up with a sweep; then all is exact.
   s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
