@@ -28,6 +28,11 @@ struct fixture {
     read_context ctx{t0 + 10, store.symbols(), store.config()};
     return c->matches(*store.find(user), user, ctx);
   }
+  condition compile(const value& where) {
+    auto c = condition::compile(where, &store.symbols());
+    REQUIRE(c.ok());
+    return *c;
+  }
   std::string error_of(const value& where) {
     auto c = condition::compile(where, &store.symbols());
     REQUIRE_FALSE(c.ok());
@@ -119,45 +124,40 @@ profile_change change_of(event_type t, uint32_t categories = 0, uint32_t brands 
 
 TEST_CASE("which changes can turn a condition over: lifetime counters move one way") {
   fixture f;
-  auto compile = [&](const value& where) {
-    auto c = condition::compile(where, &f.store.symbols());
-    REQUIRE(c.ok());
-    return *c;
-  };
-  auto at_least = compile(field_cond("counts.view", ">=", value{5}));
+  auto at_least = f.compile(field_cond("counts.view", ">=", value{5}));
   CHECK(at_least.can_rise(change_of(event_type::view)));
   CHECK_FALSE(at_least.can_fall(change_of(event_type::view)));
   CHECK_FALSE(at_least.can_rise(change_of(event_type::click)));
 
-  auto below = compile(field_cond("counts.view", "<", value{5}));
+  auto below = f.compile(field_cond("counts.view", "<", value{5}));
   CHECK_FALSE(below.can_rise(change_of(event_type::view)));
   CHECK(below.can_fall(change_of(event_type::view)));
 
-  auto spent = compile(field_cond("rfm.monetary", ">=", value{100.0}));
+  auto spent = f.compile(field_cond("rfm.monetary", ">=", value{100.0}));
   CHECK(spent.can_rise(change_of(event_type::purchase)));
   CHECK_FALSE(spent.can_fall(change_of(event_type::purchase)));
   CHECK(spent.can_fall(change_of(event_type::refund)));
   CHECK_FALSE(spent.can_rise(change_of(event_type::refund)));
 
-  auto orders = compile(field_cond("rfm.frequency", ">", value{2}));
+  auto orders = f.compile(field_cond("rfm.frequency", ">", value{2}));
   CHECK(orders.can_rise(change_of(event_type::purchase)));
   CHECK_FALSE(orders.can_fall(change_of(event_type::refund)));
 
   // `not` swaps the directions; `and` and `or` turn over when a child does.
-  auto not_spent = compile(combine("not", {field_cond("rfm.monetary", ">=", value{100.0})}));
+  auto not_spent = f.compile(combine("not", {field_cond("rfm.monetary", ">=", value{100.0})}));
   CHECK(not_spent.can_rise(change_of(event_type::refund)));
   CHECK_FALSE(not_spent.can_rise(change_of(event_type::purchase)));
-  auto both = compile(combine(
+  auto both = f.compile(combine(
       "and", {field_cond("counts.view", ">=", value{5}), field_cond("counts.purchase", "<", value{1})}));
   CHECK(both.can_rise(change_of(event_type::view)));
   CHECK_FALSE(both.can_fall(change_of(event_type::view)));
   CHECK(both.can_fall(change_of(event_type::purchase)));
 
   // Equality and time-dependent fields turn over either way.
-  auto exactly = compile(field_cond("counts.view", "==", value{5}));
+  auto exactly = f.compile(field_cond("counts.view", "==", value{5}));
   CHECK(exactly.can_rise(change_of(event_type::view)));
   CHECK(exactly.can_fall(change_of(event_type::view)));
-  auto recent = compile(field_cond("windows.24h.view", ">=", value{3}));
+  auto recent = f.compile(field_cond("windows.24h.view", ">=", value{3}));
   CHECK(recent.can_fall(change_of(event_type::view)));
   CHECK_FALSE(recent.can_fall(change_of(event_type::click)));
   // Everything (attributes, a merge) can turn anything over.
@@ -215,33 +215,28 @@ TEST_CASE("a lone comparison of a lifetime count is tested directly, with every 
 
 TEST_CASE("which way time alone turns a condition") {
   fixture f;
-  auto compile = [&](const value& where) {
-    auto c = condition::compile(where, &f.store.symbols());
-    REQUIRE(c.ok());
-    return *c;
-  };
-  auto recent = compile(field_cond("windows.24h.view", ">=", value{3}));
+  auto recent = f.compile(field_cond("windows.24h.view", ">=", value{3}));
   CHECK(recent.time_can_fall());
   CHECK_FALSE(recent.time_can_rise());
-  auto quiet = compile(field_cond("windows.24h.view", "<", value{3}));
+  auto quiet = f.compile(field_cond("windows.24h.view", "<", value{3}));
   CHECK(quiet.time_can_rise());
   CHECK_FALSE(quiet.time_can_fall());
-  auto lapsed = compile(field_cond("rfm.recency_days", ">", value{30}));
+  auto lapsed = f.compile(field_cond("rfm.recency_days", ">", value{30}));
   CHECK(lapsed.time_can_rise());
   CHECK_FALSE(lapsed.time_can_fall());
-  auto dormant = compile(map_of({{"tag", value{"dormant"}}}));
+  auto dormant = f.compile(map_of({{"tag", value{"dormant"}}}));
   CHECK(dormant.time_can_rise());
   CHECK_FALSE(dormant.time_can_fall());
-  auto awake = compile(combine("not", {map_of({{"tag", value{"dormant"}}})}));
+  auto awake = f.compile(combine("not", {map_of({{"tag", value{"dormant"}}})}));
   CHECK(awake.time_can_fall());
   CHECK_FALSE(awake.time_can_rise());
-  auto both = compile(map_of({{"tag", value{"window_shopper"}}}));
+  auto both = f.compile(map_of({{"tag", value{"window_shopper"}}}));
   CHECK((both.time_can_rise() && both.time_can_fall()));
-  auto timeless =
-      compile(combine("and", {field_cond("counts.view", ">=", value{3}), map_of({{"tag", value{"loyal"}}})}));
+  auto timeless = f.compile(
+      combine("and", {field_cond("counts.view", ">=", value{3}), map_of({{"tag", value{"loyal"}}})}));
   CHECK_FALSE(timeless.time_can_rise());
   CHECK_FALSE(timeless.time_can_fall());
-  auto mixed = compile(combine("or", {field_cond("windows.1h.click", ">=", value{1}),
-                                      field_cond("rfm.recency_days", ">=", value{7})}));
+  auto mixed = f.compile(combine("or", {field_cond("windows.1h.click", ">=", value{1}),
+                                        field_cond("rfm.recency_days", ">=", value{7})}));
   CHECK((mixed.time_can_rise() && mixed.time_can_fall()));
 }
