@@ -319,6 +319,8 @@ class profile_store {
   /// only for the keyed ones (condition::keyed).
   bool narrow_ascending_ids_ = true;
   std::array<const condition*, segment_set::inline_ids> narrow_conditions_{};
+  /// The live segments' ids below 64, as bits.
+  uint64_t narrow_ids_ = 0;
   uint64_t keyed_ = 0;
   /// The segments time alone may turn over (condition::time_can_rise,
   /// time_can_fall): what a sweep evaluates.

@@ -11,73 +11,56 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
   if (order_.empty())
     return;
   auto& entry = slab_[slot];
-  if (which == reevaluate::changed && change.types < (1u << event_type_count)) {
-    // The segments the change may turn over, by event type alone: falling
-    // ones the profile is in, rising ones it is not in.
-    uint64_t members = entry.data.segments.inline_bits();
-    uint64_t candidates = 0;
+  // The candidates among ids below 64, from the masks: falling segments
+  // the profile is in, rising ones it is not in.
+  uint64_t members = entry.data.segments.inline_bits();
+  uint64_t candidates = narrow_ids_;
+  bool by_event = which == reevaluate::changed && change.types < (1u << event_type_count);
+  if (by_event) {
+    candidates = 0;
     for (uint32_t types = change.types; types != 0; types &= types - 1) {
       auto t = static_cast<size_t>(__builtin_ctz(types));
       candidates |= (members & may_fall_[t]) | (~members & may_rise_[t]);
     }
-    if (candidates == 0 && narrow_ascending_ids_)
-      return;
-    auto ctx = context(now_ms);
-    if (narrow_ascending_ids_) {
-      // Definition order is id order: visit just the candidates.
-      for (; candidates != 0; candidates &= candidates - 1) {
-        auto id = static_cast<segment_id>(__builtin_ctzll(candidates));
-        auto& c = *narrow_conditions_[id];
-        bool member = (members >> id) & 1u;
-        if (((keyed_ >> id) & 1u) && (member ? !c.can_fall(change) : !c.can_rise(change)))
-          continue;
-        if (c.matches(entry.data, entry.id, ctx) != member)
-          set_membership(slot, id, !member, now_ms);
-      }
-      return;
-    }
-    for (auto id : order_) {
-      if (id < segment_set::inline_ids && ((candidates >> id) & 1u) == 0)
-        continue;
-      auto& seg = *live_[id];
-      // A member is asked again only if the change can take it out, a
-      // non-member only if it can bring it in.
-      if (entry.data.segments.contains(id) ? !seg.compiled.can_fall(change) : !seg.compiled.can_rise(change))
-        continue;
-      set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
-    }
-    return;
+  } else if (which == reevaluate::time_only) {
+    candidates = (members & time_fall_) | (~members & time_rise_);
   }
-  if (which == reevaluate::time_only && narrow_ascending_ids_) {
-    // Only members of segments time can take them out of, and
-    // non-members of segments time can bring them into.
-    uint64_t members = entry.data.segments.inline_bits();
-    uint64_t candidates = (members & time_fall_) | (~members & time_rise_);
-    if (candidates == 0)
-      return;
-    auto ctx = context(now_ms);
+  if (candidates == 0 && narrow_ascending_ids_)
+    return;
+  auto ctx = context(now_ms);
+  auto visit = [&](segment_id id, const condition& c) {
+    bool member = entry.data.segments.contains(id);
+    // The masks decide for ids below 64, except the categories and brands
+    // of keyed conditions; larger ids ask the condition itself.
+    bool masked = id < segment_set::inline_ids && !(by_event && ((keyed_ >> id) & 1u));
+    if (!masked) {
+      bool can_turn = which == reevaluate::all ||
+                      (which == reevaluate::time_only ? (member ? c.time_can_fall() : c.time_can_rise())
+                                                      : (member ? c.can_fall(change) : c.can_rise(change)));
+      if (!can_turn)
+        return;
+    }
+    if (c.matches(entry.data, entry.id, ctx) != member)
+      set_membership(slot, id, !member, now_ms);
+  };
+  if (narrow_ascending_ids_) {
+    // Definition order is id order: visit just the candidate bits.
     for (; candidates != 0; candidates &= candidates - 1) {
       auto id = static_cast<segment_id>(__builtin_ctzll(candidates));
-      bool member = (members >> id) & 1u;
-      if (narrow_conditions_[id]->matches(entry.data, entry.id, ctx) != member)
-        set_membership(slot, id, !member, now_ms);
+      visit(id, *narrow_conditions_[id]);
     }
     return;
   }
-  auto ctx = context(now_ms);
-  for (auto id : order_) {
-    auto& seg = *live_[id];
-    if (which == reevaluate::time_only &&
-        !(entry.data.segments.contains(id) ? seg.compiled.time_can_fall() : seg.compiled.time_can_rise()))
-      continue;
-    set_membership(slot, id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
-  }
+  for (auto id : order_)
+    if (id >= segment_set::inline_ids || ((candidates >> id) & 1u))
+      visit(id, live_[id]->compiled);
 }
 
 void profile_store::refresh_segment_filters() {
   may_rise_ = {};
   may_fall_ = {};
   narrow_conditions_ = {};
+  narrow_ids_ = 0;
   keyed_ = 0;
   time_rise_ = time_fall_ = 0;
   narrow_ascending_ids_ = std::is_sorted(order_.begin(), order_.end());
@@ -88,6 +71,7 @@ void profile_store::refresh_segment_filters() {
     }
     auto& c = live_[id]->compiled;
     narrow_conditions_[id] = &c;
+    narrow_ids_ |= uint64_t{1} << id;
     if (c.keyed())
       keyed_ |= uint64_t{1} << id;
     if (c.time_can_rise())
