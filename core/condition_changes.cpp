@@ -60,31 +60,11 @@ void field_dependence(const field_ref& f, uint32_t& types, bool& now) {
   }
 }
 
-/// The event types that can change one tag (docs/profiles.md, "Tags").
-uint32_t tag_dependence(uint8_t tag_index) {
-  const uint32_t purchase = type_bit(event_type::purchase), refund = type_bit(event_type::refund);
-  switch (static_cast<tag>(tag_index)) {
-    case tag::window_shopper:
-      return type_bit(event_type::view) | purchase;
-    case tag::cart_abandoner:
-      return type_bit(event_type::add_to_cart) | purchase;
-    case tag::high_value:
-      return purchase | refund;
-    case tag::loyal:
-    case tag::churn_risk:
-      return purchase | refund;
-    case tag::bargain_hunter:
-      return all_types;  // prices seen on any event
-    default:
-      return all_types;  // new, active, dormant follow every event; risk too
-  }
-}
-
 /// The types and time dependence of one leaf (a comparison, tag or segment).
 void leaf_dependence(const node& n, uint32_t& types, bool& now) {
   switch (n.kind) {
     case op::has_tag:
-      types |= tag_dependence(n.tag_index);
+      types |= tag_event_types(static_cast<tag>(n.tag_index));
       now = true;
       return;
     case op::in_segment:
@@ -124,31 +104,14 @@ struct transitions {
 };
 
 /// Which way time alone moves a leaf. Window counts only lose buckets as
-/// "now" advances, recency only grows; a tag per its definition
-/// (core/tags.cpp): `dormant` and `churn_risk` come with time, `new`,
-/// `active` and `cart_abandoner` go with it, `window_shopper` and `risky`
-/// either way, the rest not at all.
+/// "now" advances, recency only grows; a tag as tag_time_moves() says.
 void time_direction(const node& n, bool now, bool& rise, bool& fall) {
   rise = fall = false;
   if (n.kind == op::has_tag) {
-    switch (static_cast<tag>(n.tag_index)) {
-      case tag::dormant:
-      case tag::churn_risk:
-        rise = true;
-        return;
-      case tag::new_user:
-      case tag::active:
-      case tag::cart_abandoner:
-        fall = true;
-        return;
-      case tag::high_value:
-      case tag::loyal:
-      case tag::bargain_hunter:
-        return;
-      default:
-        rise = fall = true;
-        return;
-    }
+    auto moves = tag_time_moves(static_cast<tag>(n.tag_index));
+    rise = moves.rise;
+    fall = moves.fall;
+    return;
   }
   if (!now)
     return;

@@ -67,6 +67,46 @@ bool tag_holds(const profile& p, tag t, int64_t now_ms, const profile_config& cf
   return false;
 }
 
+uint32_t tag_event_types(tag t) {
+  auto bit = [](event_type e) { return 1u << static_cast<unsigned>(e); };
+  const uint32_t every = (1u << event_type_count) - 1;
+  const uint32_t purchase = bit(event_type::purchase), refund = bit(event_type::refund);
+  switch (t) {
+    case tag::window_shopper:
+      return bit(event_type::view) | purchase;
+    case tag::cart_abandoner:
+      return bit(event_type::add_to_cart) | purchase;
+    case tag::high_value:
+    case tag::loyal:
+    case tag::churn_risk:
+      return purchase | refund;
+    case tag::bargain_hunter:
+      return every;  // prices seen on any event
+    default:
+      return every;  // new, active, dormant follow every event; risk too
+  }
+}
+
+time_moves tag_time_moves(tag t) {
+  // Per tag_holds above: days since first or last seen, since the cart
+  // and since the last purchase only grow; window counts only shrink.
+  switch (t) {
+    case tag::dormant:
+    case tag::churn_risk:
+      return {true, false};
+    case tag::new_user:
+    case tag::active:
+    case tag::cart_abandoner:
+      return {false, true};
+    case tag::high_value:
+    case tag::loyal:
+    case tag::bargain_hunter:
+      return {false, false};
+    default:
+      return {true, true};  // window_shopper (views and purchases expire), risky
+  }
+}
+
 uint32_t compute_tags(const profile& p, int64_t now_ms, const profile_config& cfg) {
   uint32_t t = 0;
   for (size_t i = 0; i < tag_count; ++i)

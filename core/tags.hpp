@@ -36,6 +36,18 @@ constexpr uint32_t tag_bit(tag t) {
 /// Whether `p` carries tag `t` at `now_ms` (one tag: cheaper than all).
 bool tag_holds(const profile& p, tag t, int64_t now_ms, const profile_config& cfg);
 
+/// The event types (bits 1 << type) whose events can change tag `t`
+/// (a view cannot make anyone a `cart_abandoner`).
+uint32_t tag_event_types(tag t);
+
+/// Which way time alone, with no event, can move a tag: start it (rise),
+/// end it (fall), both or neither.
+struct time_moves {
+  bool rise = false;
+  bool fall = false;
+};
+time_moves tag_time_moves(tag t);
+
 /// The tags `p` carries at `now_ms`, as tag_bit()s.
 uint32_t compute_tags(const profile& p, int64_t now_ms, const profile_config& cfg);
 
