@@ -198,7 +198,7 @@ TEST_CASE("which changes can turn a condition over: an affinity share grows only
   CHECK(low->can_fall(change_of(event_type::view, symbol_bit(hats))));
 }
 
-TEST_CASE("a lone comparison of a lifetime count is tested directly, with every operator") {
+TEST_CASE("a lone comparison of a lifetime count, tested without the tree, answers as the tree does") {
   fixture f;  // "viewer" has one view
   CHECK(f.matches(field_cond("counts.view", "==", value{1}), "viewer"));
   CHECK_FALSE(f.matches(field_cond("counts.view", "!=", value{1}), "viewer"));
@@ -211,6 +211,13 @@ TEST_CASE("a lone comparison of a lifetime count is tested directly, with every 
   // Not a number: never equal, so `!=` holds (the tree decides).
   CHECK(f.matches(field_cond("counts.view", "!=", value{"one"}), "viewer"));
   CHECK_FALSE(f.matches(field_cond("counts.view", "==", value{"one"}), "viewer"));
+  // The same comparison inside an `and` goes through the tree: same answers.
+  for (const char* op : {"==", "!=", "<", "<=", ">", ">="})
+    for (int n = 0; n < 3; ++n) {
+      auto lone = field_cond("counts.view", op, value{n});
+      INFO(op << " " << n);
+      CHECK(f.matches(lone, "viewer") == f.matches(combine("and", {lone}), "viewer"));
+    }
 }
 
 TEST_CASE("which way time alone turns a condition") {
