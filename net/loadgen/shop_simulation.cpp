@@ -53,7 +53,7 @@ uint32_t shop_simulation::add_user(int64_t joined_ms) {
   by_activity_.add(s.activity);
   if (s.cycle_days > 0) {
     double days = std::uniform_real_distribution<double>(0, s.cycle_days)(rng_);
-    repurchases_.push({joined_ms + static_cast<int64_t>(days * day_ms), u});
+    visits_.push({joined_ms + static_cast<int64_t>(days * day_ms), u, visit_kind::repurchase});
   }
   return u;
 }
@@ -77,38 +77,47 @@ int64_t shop_simulation::think_time() {
 sim_event shop_simulation::next() {
   for (;;) {
     int64_t top = pending_.empty() ? std::numeric_limits<int64_t>::max() : pending_.top().ts;
-    int64_t repurchase = repurchases_.empty() ? std::numeric_limits<int64_t>::max() : repurchases_.top().ts;
+    int64_t visit = visits_.empty() ? std::numeric_limits<int64_t>::max() : visits_.top().ts;
     int64_t back = returns_.empty() ? std::numeric_limits<int64_t>::max() : returns_.top().ts;
-    int64_t soonest = std::min({next_arrival_ms_, next_join_ms_, repurchase, back});
+    int64_t soonest = std::min({next_arrival_ms_, next_join_ms_, visit, back});
     if (top < soonest) {
       auto e = pending_.top();
       pending_.pop();
       return e;
     }
     if (soonest == next_arrival_ms_) {
-      start_session(by_activity_.draw(rng_), soonest, false);
+      // A mission's visit took the place of this session.
+      if (owed_sessions_ > 0)
+        --owed_sessions_;
+      else
+        start_session(by_activity_.draw(rng_), soonest, session_kind::browse);
       next_arrival_ms_ = next_session_arrival(soonest);
     } else if (soonest == next_join_ms_) {
-      start_session(add_user(soonest), soonest, false);
+      start_session(add_user(soonest), soonest, session_kind::browse);
       next_join_ms_ = soonest + 1 + exponential_ms(rng_, day_ms / opts_.new_users_per_day);
     } else if (soonest == back) {
       auto due = returns_.top();
       returns_.pop();
       returning_ = std::move(due.cart);
-      start_session(due.user, due.ts, false);
+      start_session(due.user, due.ts, session_kind::cart_return);
       returning_.clear();
     } else {
-      auto due = repurchases_.top();
-      repurchases_.pop();
+      auto due = visits_.top();
+      visits_.pop();
+      if (due.kind == visit_kind::mission) {
+        start_session(due.user, due.ts, session_kind::mission_visit);
+        continue;
+      }
       auto& s = shoppers_[due.user];
-      start_session(due.user, due.ts, true);
+      start_session(due.user, due.ts, session_kind::repurchase);
       double noise = std::exp(std::normal_distribution<double>(0.0, 0.15)(rng_));
-      repurchases_.push({due.ts + static_cast<int64_t>(s.cycle_days * noise * day_ms), due.user});
+      visits_.push(
+          {due.ts + static_cast<int64_t>(s.cycle_days * noise * day_ms), due.user, visit_kind::repurchase});
     }
   }
 }
 
-void shop_simulation::start_session(uint32_t u, int64_t ts, bool repurchase) {
+void shop_simulation::start_session(uint32_t u, int64_t ts, session_kind kind) {
   auto& s = shoppers_[u];
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   if (s.anomaly == anomaly_kind::night_purchases) {
@@ -132,7 +141,7 @@ void shop_simulation::start_session(uint32_t u, int64_t ts, bool repurchase) {
   ++s.sessions;
   base.with_context = true;  // the first event of a session
   int64_t t = ts;
-  if (repurchase) {
+  if (kind == session_kind::repurchase) {
     base.item = s.staple;
     for (auto type : {event_type::view, event_type::add_to_cart}) {
       base.type = type;
@@ -145,12 +154,29 @@ void shop_simulation::start_session(uint32_t u, int64_t ts, bool repurchase) {
       plan_checkout(s, {s.staple}, base, t);
     return;
   }
-  if (!returning_.empty())
+  if (kind == session_kind::cart_return) {
     plan_return(s, returning_, base, t);
-  else if (s.anomaly == anomaly_kind::burst && unit(rng_) < 0.5)
+  } else if (kind == session_kind::mission_visit) {
+    plan_mission_visit(s, base, t);
+  } else if (s.anomaly == anomaly_kind::burst && unit(rng_) < 0.5) {
     plan_burst(base, t);
-  else
+  } else if (s.mission_visits_left == 0 && s.anomaly == anomaly_kind::none &&
+             unit(rng_) < opts_.mission_rate) {
+    // This session opens a mission: it is the mission's first visit.
+    double r = unit(rng_);
+    size_t k = 0;
+    while (k + 1 < s.categories.size() && r >= s.category_weights[k]) {
+      r -= s.category_weights[k];
+      ++k;
+    }
+    s.mission_category = s.categories[k];
+    double p = 1.0 / std::max(1.0, opts_.mission_visits);
+    int more = 1 + std::geometric_distribution<int>(p)(rng_);
+    s.mission_visits_left = static_cast<uint8_t>(std::min(1 + more, 20));
+    plan_mission_visit(s, base, t);
+  } else {
     plan_browse(s, base, t);
+  }
 }
 
 uint32_t shop_simulation::pick_item(const shopper& s) {
@@ -220,11 +246,76 @@ void shop_simulation::plan_browse(shopper& s, sim_event& base, int64_t& t) {
     return;
   if (unit(rng_) < checkout)
     plan_checkout(s, cart, base, t);
-  else if (unit(rng_) < opts_.cart_return_rate)
-    returns_.push({t + 1 + exponential_ms(rng_, opts_.cart_return_hours * hour_ms), base.user, cart});
+  else
+    maybe_return_for(cart, base.user, t);
 }
 
-void shop_simulation::plan_return(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t) {
+void shop_simulation::maybe_return_for(const std::vector<uint32_t>& cart, uint32_t u, int64_t t) {
+  if (std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < opts_.cart_return_rate)
+    returns_.push({t + 1 + exponential_ms(rng_, opts_.cart_return_hours * hour_ms), u, cart});
+}
+
+void shop_simulation::plan_mission_visit(shopper& s, sim_event& base, int64_t& t) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  auto put = [&](event_type type, uint32_t item) {
+    base.type = type;
+    base.item = item;
+    base.ts = t;
+    emit(base);
+    base.with_context = false;
+    t += think_time();
+  };
+  if (s.mission_visits_left > 0)
+    --s.mission_visits_left;
+  bool last = s.mission_visits_left == 0;
+  if (unit(rng_) < 0.15)
+    put(event_type::login, no_item);
+  if (unit(rng_) < 0.6) {
+    base.query_category = static_cast<uint16_t>(s.mission_category);
+    put(event_type::search, no_item);
+  }
+  // Comparing options: mostly the mission's category, clicked more often
+  // than in a browse; carts only when deciding.
+  int views = std::min(40, 1 + static_cast<int>(std::geometric_distribution<int>(1.0 / 6)(rng_)));
+  std::vector<uint32_t> cart;
+  uint32_t considered = no_item;
+  for (int v = 0; v < views; ++v) {
+    bool in_mission = unit(rng_) < 0.8;
+    uint32_t item = in_mission ? catalog_.item_in_category(s.mission_category, rng_) : pick_item(s);
+    put(event_type::view, item);
+    if (in_mission)
+      considered = item;
+    if (unit(rng_) < 0.4) {
+      put(event_type::click, item);
+      if (last && in_mission && unit(rng_) < 0.3) {
+        put(event_type::add_to_cart, item);
+        cart.push_back(item);
+      }
+    }
+  }
+  if (!last) {
+    visits_.push(
+        {t + 1 + exponential_ms(rng_, opts_.mission_gap_hours * hour_ms), base.user, visit_kind::mission});
+    ++owed_sessions_;
+    return;
+  }
+  // The decision: the shopper opens and carts the last option considered if
+  // nothing else, then buys or leaves the cart.
+  if (cart.empty() && considered != no_item) {
+    put(event_type::click, considered);
+    put(event_type::add_to_cart, considered);
+    cart.push_back(considered);
+  }
+  if (cart.empty())
+    return;
+  if (unit(rng_) < opts_.mission_checkout_rate)
+    plan_checkout(s, cart, base, t);
+  else
+    maybe_return_for(cart, base.user, t);
+}
+
+void shop_simulation::plan_return(shopper& s, const std::vector<uint32_t>& cart, sim_event& base,
+                                  int64_t& t) {
   // The shopper follows a reminder to each item (a click), and carts it.
   for (uint32_t item : cart)
     for (auto type : {event_type::click, event_type::add_to_cart}) {

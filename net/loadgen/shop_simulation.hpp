@@ -3,7 +3,9 @@
 //
 // Sessions arrive as a Poisson process whose rate follows a daily cycle;
 // each picks a shopper by activity (heavy-tailed) and walks a funnel: view,
-// click, add_to_cart, then purchase or abandon the cart. Shoppers with a
+// click, add_to_cart, then purchase or abandon the cart. Some sessions start
+// a purchase mission: the shopper comes back over the next days to the same
+// category and decides at the last visit. Shoppers with a
 // staple re-buy it on their cycle; new shoppers join over time; a labelled
 // few behave anomalously (see shopper.hpp). A session is planned whole when
 // it starts and its events are merged with the other live sessions' by
@@ -41,6 +43,18 @@ struct simulation_options {
   double cart_return_rate = 0.5;
   double cart_return_hours = 12;
   double return_checkout_rate = 0.6;
+  /// Share of browse sessions that start a purchase mission: the shopper
+  /// comes back `mission_visits` more times on average (at least once),
+  /// each an exponential delay of mean `mission_gap_hours` after the last,
+  /// views mostly the mission's category, and at the last visit carts an
+  /// item of it and buys with probability `mission_checkout_rate`. Each
+  /// visit after the first takes the place of a browse session that would
+  /// have arrived, so sessions per shopper and day stay as set. 0 turns
+  /// missions off.
+  double mission_rate = 0.3;
+  double mission_visits = 2;
+  double mission_gap_hours = 16;
+  double mission_checkout_rate = 0.7;
   /// Event time of the start, ms since the epoch.
   int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
   uint64_t seed = 42;
@@ -71,17 +85,28 @@ class shop_simulation {
     std::vector<uint32_t> cart;
     bool operator>(const due_return& o) const { return ts > o.ts; }
   };
-  struct due_repurchase {
+  /// A session due at a known time: a staple's re-buy or a mission's visit.
+  enum class visit_kind : uint8_t { repurchase, mission };
+  struct due_visit {
     int64_t ts;
     uint32_t user;
-    bool operator>(const due_repurchase& o) const { return ts > o.ts; }
+    visit_kind kind;
+    bool operator>(const due_visit& o) const { return ts > o.ts; }
   };
 
   /// Adds a shopper who joins at `joined_ms`; returns its number.
   uint32_t add_user(int64_t joined_ms);
+  /// The kinds of session start_session plans.
+  enum class session_kind : uint8_t { browse, repurchase, cart_return, mission_visit };
   /// Plans one session of `u` starting at `ts` and queues its events.
-  void start_session(uint32_t u, int64_t ts, bool repurchase);
+  void start_session(uint32_t u, int64_t ts, session_kind kind);
   void plan_browse(shopper& s, sim_event& base, int64_t& t);
+  /// A visit of the shopper's open mission: views in its category, and at
+  /// the last visit a decision.
+  void plan_mission_visit(shopper& s, sim_event& base, int64_t& t);
+  /// An abandoned cart brings its shopper back with probability
+  /// cart_return_rate.
+  void maybe_return_for(const std::vector<uint32_t>& cart, uint32_t u, int64_t t);
   /// A return session for an abandoned cart: click and cart its items again.
   void plan_return(shopper& s, const std::vector<uint32_t>& cart, sim_event& base, int64_t& t);
   void plan_burst(sim_event& base, int64_t& t);
@@ -97,13 +122,15 @@ class shop_simulation {
   std::vector<shopper> shoppers_;
   weighted_sampler by_activity_;
   std::priority_queue<sim_event, std::vector<sim_event>, later> pending_;
-  std::priority_queue<due_repurchase, std::vector<due_repurchase>, std::greater<due_repurchase>> repurchases_;
+  std::priority_queue<due_visit, std::vector<due_visit>, std::greater<due_visit>> visits_;
   std::priority_queue<due_return, std::vector<due_return>, std::greater<due_return>> returns_;
   /// The abandoned cart a session being planned comes back for (empty: none).
   std::vector<uint32_t> returning_;
   int64_t next_arrival_ms_;
   int64_t next_join_ms_;
   uint32_t sessions_ = 0;
+  /// Browse sessions still to skip: mission visits took their places.
+  uint64_t owed_sessions_ = 0;
   uint32_t fresh_devices_ = 0;
 };
 

@@ -47,6 +47,10 @@ struct shopper {
   bool rating_due = false;
   bool refund_due = false;
   uint32_t sessions = 0;
+  /// The open purchase mission: its category, and the visits still to come
+  /// (0: no mission open).
+  uint32_t mission_category = 0;
+  uint8_t mission_visits_left = 0;
 
   /// A new shopper with tastes drawn from `catalog`.
   static shopper make(const shop_catalog& catalog, double pareto_alpha, std::mt19937_64& rng);

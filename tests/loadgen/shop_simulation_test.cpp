@@ -184,3 +184,147 @@ TEST_CASE("anomalous shoppers are labelled, spread over the kinds, and behave as
   CHECK(night_buys == night_total);
   CHECK(bulk > 0);
 }
+
+namespace {
+
+/// Events up to `days` of simulated time.
+std::vector<sim_event> run_days(shop_simulation& sim, double days) {
+  std::vector<sim_event> out;
+  int64_t end = sim.options().start_ms + static_cast<int64_t>(days * 86400000.0);
+  for (auto e = sim.next(); e.ts < end; e = sim.next())
+    out.push_back(e);
+  return out;
+}
+
+/// Share of the sessions of shoppers `counted` after which the same shopper
+/// starts another within `hours`.
+template <class Filter>
+double share_followed_within(const std::vector<sim_event>& events, double hours, Filter counted) {
+  std::map<uint32_t, std::vector<int64_t>> starts;  // user -> session starts, in time order
+  std::set<uint32_t> seen;
+  for (auto& e : events)
+    if (seen.insert(e.session).second && counted(e.user))
+      starts[e.user].push_back(e.ts);
+  size_t sessions = 0, followed = 0;
+  for (auto& [u, ts] : starts)
+    for (size_t i = 0; i < ts.size(); ++i) {
+      ++sessions;
+      if (i + 1 < ts.size() && ts[i + 1] - ts[i] <= static_cast<int64_t>(hours * 3600000.0))
+        ++followed;
+    }
+  return static_cast<double>(followed) / sessions;
+}
+
+}  // namespace
+
+TEST_CASE("purchase missions bring shoppers back over the next days and keep sessions per day as set") {
+  auto with = small_shop();
+  with.new_users_per_day = 0;
+  auto without = with;
+  without.mission_rate = 0;
+  shop_simulation a(with), b(without);
+  auto on = run_days(a, 10), off = run_days(b, 10);
+  auto sessions = [](const std::vector<sim_event>& events) {
+    std::set<uint32_t> s;
+    for (auto& e : events)
+      s.insert(e.session);
+    return static_cast<double>(s.size());
+  };
+  // Each visit after a mission's first takes the place of a browse session.
+  CHECK(sessions(on) == Approx(sessions(off)).epsilon(0.05));
+  // Quiet shoppers (most of them) come back within a day more often: a
+  // third of their sessions are now a mission's, and those mostly are.
+  auto quiet = [](const shop_simulation& sim) {
+    return [&sim](uint32_t u) { return sim.user(u).activity < 1; };
+  };
+  double on_share = share_followed_within(on, 24, quiet(a)),
+         off_share = share_followed_within(off, 24, quiet(b));
+  CAPTURE(on_share, off_share);
+  CHECK(on_share > 1.1 * off_share);
+}
+
+TEST_CASE("a mission's last visit decides: every purchase follows visits to its category on earlier days") {
+  auto o = small_shop();
+  o.new_users_per_day = 0;
+  o.anomalous_share = 0;
+  o.checkout_rate = 0;  // browse sessions never buy, abandoned carts never come back:
+  o.cart_return_rate = 0;
+  o.mission_rate = 1;  // every purchase but a staple's ends a mission
+  o.mission_checkout_rate = 1;
+  shop_simulation sim(o);
+  auto events = run_days(sim, 10);
+  // Each shopper's views, by category, with their sessions and times.
+  std::map<std::pair<uint32_t, uint32_t>, std::vector<std::pair<uint32_t, int64_t>>> views;
+  for (auto& e : events)
+    if (e.type == event_type::view)
+      views[{e.user, sim.catalog().category_of(e.item)}].push_back({e.session, e.ts});
+  std::map<uint32_t, std::vector<std::pair<uint32_t, int64_t>>> session_starts;  // user -> (session, start)
+  std::set<uint32_t> started;
+  for (auto& e : events)
+    if (started.insert(e.session).second)
+      session_starts[e.user].push_back({e.session, e.ts});
+  size_t purchases = 0, after_earlier_sessions = 0, after_earlier_visits = 0;
+  std::set<uint32_t> buying_sessions;
+  for (auto& e : events) {
+    if (e.type != event_type::purchase || e.item == sim.user(e.user).staple)
+      continue;
+    ++purchases;
+    buying_sessions.insert(e.session);
+    // The mission began in an earlier session of the same shopper, which
+    // (nearly always) viewed the category.
+    auto& st = session_starts[e.user];
+    if (std::any_of(st.begin(), st.end(), [&](auto& s) { return s.first != e.session && s.second < e.ts; }))
+      ++after_earlier_sessions;
+    auto& v = views[{e.user, sim.catalog().category_of(e.item)}];
+    if (std::any_of(v.begin(), v.end(), [&](auto& s) { return s.first != e.session && s.second < e.ts; }))
+      ++after_earlier_visits;
+  }
+  REQUIRE(purchases > 200);
+  CHECK(after_earlier_sessions == purchases);
+  // Most visits view the mission's category (four views in five).
+  CHECK(after_earlier_visits > 0.97 * purchases);
+  // The decision carts an item it opened (a click), as a browse does.
+  std::map<uint32_t, std::set<uint32_t>> clicked;
+  for (auto& e : events) {
+    if (!buying_sessions.count(e.session))
+      continue;
+    if (e.type == event_type::click)
+      clicked[e.session].insert(e.item);
+    if (e.type == event_type::add_to_cart && e.item != sim.user(e.user).staple)
+      CHECK(clicked[e.session].count(e.item) == 1);
+  }
+}
+
+TEST_CASE("half the abandoned carts bring their shopper back to click, cart and often buy the same items") {
+  auto o = small_shop();
+  o.new_users_per_day = 0;
+  o.anomalous_share = 0;
+  o.mission_rate = 0;
+  o.checkout_rate = 0;  // every cart is abandoned
+  o.cart_return_rate = 0.5;
+  o.return_checkout_rate = 0.6;
+  shop_simulation sim(o);
+  auto events = run_days(sim, 10);
+  std::map<uint32_t, std::vector<sim_event>> sessions;
+  for (auto& e : events)
+    sessions[e.session].push_back(e);
+  // A return session opens with a click (the reminder) and carts before any view.
+  size_t carting = 0, returns = 0, bought = 0;
+  for (auto& [id, s] : sessions) {
+    // A cart left with items in it (removals taken out).
+    int in_cart = 0;
+    for (auto& e : s)
+      in_cart += e.type == event_type::add_to_cart ? 1 : e.type == event_type::remove_from_cart ? -1 : 0;
+    bool carts = in_cart > 0;
+    if (s[0].type == event_type::click) {
+      ++returns;
+      bought += std::any_of(s.begin(), s.end(), [](auto& e) { return e.type == event_type::purchase; });
+    } else if (carts && !(s[0].type == event_type::view && s[0].item == sim.user(s[0].user).staple)) {
+      ++carting;  // a browse (a re-buy session opens with a view of the staple)
+    }
+  }
+  REQUIRE(carting > 500);
+  // Returns near the end of the run are still to come.
+  CHECK(static_cast<double>(returns) / carting == Approx(0.5).margin(0.07));
+  CHECK(static_cast<double>(bought) / returns == Approx(0.6).margin(0.07));
+}
