@@ -37,8 +37,9 @@ using train_atom = caf::atom_constant<caf::atom("train")>;
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// A shard's note to itself: apply the next slice of its pending batches.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
-/// From a shard's WAL sync thread: records up to a sequence number are synced.
-using synced_atom = caf::atom_constant<caf::atom("synced")>;
+/// From a shard's WAL writer thread: records up to a sequence number are
+/// durable under the fsync policy (or failed to become so).
+using durable_atom = caf::atom_constant<caf::atom("durable")>;
 /// A shard's timer: time for a periodic snapshot.
 using snap_tick_atom = caf::atom_constant<caf::atom("snaptick")>;
 /// The item model actor's timer: publish a version.

@@ -125,7 +125,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
           start_snapshot(self, std::nullopt);
         }
         bool small = st.writes.empty() && batch.events.size() <= st.setup.slice_events;
-        if (small && !st.must_wait(seq)) {
+        if (small) {
           st.listen();
           auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
           after_apply(self);
@@ -133,7 +133,17 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
           st.flush_segment_changes();
           if (st.sweeping)
             schedule_drain(self);
-          return out;
+          if (!st.must_wait(seq))
+            return out;
+          // Applied now, answered once its record is durable.
+          auto promise = self->make_response_promise<batch_outcome>();
+          st.settle(seq, [promise, out = std::move(out)](const status* err) mutable {
+            if (err)
+              promise.deliver(to_caf_error(*err));
+            else
+              promise.deliver(std::move(out));
+          });
+          return promise;
         }
         auto promise = self->make_response_promise<batch_outcome>();
         pending_write w;
@@ -326,11 +336,12 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](snap_done_atom, bool ok, const std::string& error, uint64_t bytes, uint64_t removed) {
         finish_snapshot(self, ok, error, bytes, removed);
       },
-      [=](synced_atom, uint64_t seq, bool ok, const std::string& error) {
-        self->state.on_synced(
-            seq, ok ? status{}
-                    : status{error_code::unavailable,
-                             self->state.shard_name() + " could not sync its write-ahead log: " + error});
+      [=](durable_atom, uint64_t seq, bool ok, const std::string& error) {
+        self->state.on_durable(
+            seq,
+            ok ? status{}
+               : status{error_code::unavailable,
+                        self->state.shard_name() + " could not write or sync its write-ahead log: " + error});
       },
       [=](stats_atom) {
         auto& st = self->state;

@@ -19,8 +19,9 @@
 // attributes, erase, fold, catalog update) is appended to the shard's WAL
 // when it arrives, then applied in arrival order: changes queue behind
 // batches still being applied, so memory always equals a prefix of the WAL.
-// It is answered once applied and, under fsync=always, once its record is
-// synced. A snapshot captures the store as of one WAL record (copy on
+// It is answered once applied and its record is durable: written to the
+// file by the WAL's own thread (the shard never waits for the disk), and
+// under fsync=always synced too. A snapshot captures the store as of one WAL record (copy on
 // write, profile_store.hpp) in slices between other work, while a thread
 // writes the file; it runs every `snapshot_interval`, when the WAL has
 // grown by `snapshot_wal_bytes` since the last one, on request, and at

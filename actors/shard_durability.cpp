@@ -128,7 +128,7 @@ void open_wal(self_ptr self) {
   auto wal = wal_writer::open(st.setup.dir, st.setup.next_seq, st.setup.fsync, st.setup.fsync_interval,
                               [weak](uint64_t seq, const status& s) {
                                 if (auto strong = caf::actor_cast<caf::actor>(weak))
-                                  caf::anon_send(strong, synced_atom::value, seq, s.ok(), s.message());
+                                  caf::anon_send(strong, durable_atom::value, seq, s.ok(), s.message());
                               });
   if (wal.ok()) {
     st.wal = std::move(*wal);

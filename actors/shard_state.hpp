@@ -30,7 +30,7 @@ namespace persona {
 
 using shard_clock = std::chrono::steady_clock;
 
-/// Called with nullptr once a change's record is synced, or with the error.
+/// Called with nullptr once a change's record is durable, or with the error.
 using settle_fn = std::function<void(const status*)>;
 
 /// A change waiting for the batches before it: a batch applied slice by
@@ -100,8 +100,9 @@ struct shard_state {
   std::deque<pending_write> writes;
   std::deque<pending_query> queries;
   std::deque<pending_similar> similars;
-  /// Answers waiting for their records to be synced (fsync=always).
-  std::deque<std::pair<uint64_t, settle_fn>> awaiting_sync;
+  /// Answers waiting for their records to be durable (written, or synced
+  /// under fsync=always), oldest first.
+  std::deque<std::pair<uint64_t, settle_fn>> awaiting_durable;
   uint32_t batch_slices_in_a_row = 0;
   /// Whether a drain message is on its way to this shard.
   bool draining = false;
@@ -162,24 +163,22 @@ struct shard_state {
     return seq;
   }
 
-  /// Whether a change's answer must wait for its record to be synced.
-  bool must_wait(uint64_t seq) const {
-    return wal && wal->policy() == fsync_policy::always && seq > wal->synced_seq();
-  }
+  /// Whether a change's answer must wait for its record to be durable.
+  bool must_wait(uint64_t seq) const { return wal && seq > wal->durable_seq(); }
 
-  /// Answers now, or once `seq` is synced.
+  /// Answers now, or once `seq` is durable.
   void settle(uint64_t seq, settle_fn answer) {
     if (must_wait(seq))
-      awaiting_sync.emplace_back(seq, std::move(answer));
+      awaiting_durable.emplace_back(seq, std::move(answer));
     else
       answer(nullptr);
   }
 
-  /// Records up to `seq` are synced (or failed to be).
-  void on_synced(uint64_t seq, const status& st) {
-    while (!awaiting_sync.empty() && awaiting_sync.front().first <= seq) {
-      awaiting_sync.front().second(st.ok() ? nullptr : &st);
-      awaiting_sync.pop_front();
+  /// Records up to `seq` are durable (or failed to become so).
+  void on_durable(uint64_t seq, const status& st) {
+    while (!awaiting_durable.empty() && awaiting_durable.front().first <= seq) {
+      awaiting_durable.front().second(st.ok() ? nullptr : &st);
+      awaiting_durable.pop_front();
     }
   }
 
@@ -421,7 +420,7 @@ caf::result<T> reply(result<T>&& r) {
 void schedule_drain(self_ptr self);
 
 /// A change other than a batch: logged now, applied in order, answered
-/// once applied (and synced under fsync=always).
+/// once applied and its record is durable.
 template <class T>
 caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
                       std::function<result<T>()> apply) {

@@ -28,13 +28,13 @@ std::optional<fsync_policy> parse_fsync_policy(const std::string& name) {
 }
 
 wal_writer::wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval,
-                       synced_callback cb)
-    : dir_(std::move(dir)), policy_(policy), interval_(interval), on_synced_(std::move(cb)) {}
+                       durable_callback cb)
+    : dir_(std::move(dir)), policy_(policy), interval_(interval), on_durable_(std::move(cb)) {}
 
 result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t next_seq, fsync_policy policy,
                                                      std::chrono::milliseconds interval,
-                                                     synced_callback on_synced) {
-  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_synced)));
+                                                     durable_callback on_durable) {
+  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_durable)));
   auto seg = w->open_segment(next_seq);
   if (!seg.ok())
     return seg.error();
@@ -43,9 +43,9 @@ result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t n
     return st;
   w->current_ = std::move(*seg);
   w->last_seq_ = next_seq - 1;
+  w->written_seq_ = next_seq - 1;
   w->synced_seq_ = next_seq - 1;
-  if (policy != fsync_policy::none)
-    w->thread_ = std::thread([p = w.get()] { p->sync_loop(); });
+  w->thread_ = std::thread([p = w.get()] { p->writer_loop(); });
   return w;
 }
 
@@ -74,16 +74,19 @@ result<uint64_t> wal_writer::append(uint8_t kind, std::string_view payload) {
   uint64_t seq = last_seq_.load() + 1;
   frame_.clear();
   append_record(frame_, seq, kind, payload);
-  if (auto st = write_all(current_->fd.get(), frame_, current_->path); !st.ok())
-    return st;
-  bytes_ += frame_.size();
-  segment_bytes_ += frame_.size();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (!failed_.ok())
+      return failed_;
+    if (queued_.empty() || queued_.back().seg != current_)
+      queued_.push_back(chunk{current_, {}, 0});
+    queued_.back().bytes += frame_;
+    queued_.back().last_seq = seq;
     last_seq_ = seq;
   }
-  if (policy_ == fsync_policy::always)
-    wake_.notify_one();
+  wake_.notify_one();
+  bytes_ += frame_.size();
+  segment_bytes_ += frame_.size();
   return seq;
 }
 
@@ -95,11 +98,39 @@ result<uint64_t> wal_writer::rotate() {
   std::lock_guard<std::mutex> lock(mu_);
   closed_.push_back(std::move(current_));
   current_ = std::move(*seg);
-  // The new name is synced by the sync thread with the next records, not
-  // here: rotate() runs on the shard's thread.
+  // The new name is synced by the writer's thread with the next records,
+  // not here: rotate() runs on the shard's thread.
   directory_dirty_ = true;
   segment_bytes_ = 0;
   return first;
+}
+
+status wal_writer::write_queued(bool& wrote) {
+  std::lock_guard<std::mutex> writing(write_mu_);
+  std::vector<chunk> chunks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failed_.ok())
+      return failed_;
+    chunks.swap(queued_);
+  }
+  wrote = !chunks.empty();
+  for (auto& c : chunks) {
+    if (auto st = write_all(c.seg->fd.get(), c.bytes, c.seg->path); !st.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      failed_ = {
+          st.code(),
+          st.message() + "; the write-ahead log takes no more changes: free the disk, then restart the node"};
+      return failed_;
+    }
+    written_seq_ = c.last_seq;
+  }
+  return {};
+}
+
+status wal_writer::flush() {
+  bool wrote = false;
+  return write_queued(wrote);
 }
 
 status wal_writer::sync_segments(uint64_t& covered) {
@@ -107,7 +138,7 @@ status wal_writer::sync_segments(uint64_t& covered) {
   bool directory = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    covered = last_seq_.load();
+    covered = written_seq_.load();
     segments.swap(closed_);
     segments.push_back(current_);
     std::swap(directory, directory_dirty_);
@@ -130,34 +161,64 @@ status wal_writer::sync_segments(uint64_t& covered) {
 }
 
 status wal_writer::sync_now() {
+  if (auto st = flush(); !st.ok())
+    return st;
   uint64_t covered = 0;
   return sync_segments(covered);
 }
 
-void wal_writer::sync_loop() {
-  std::unique_lock<std::mutex> lock(mu_);
+void wal_writer::writer_loop() {
+  using clock = std::chrono::steady_clock;
+  auto next_sync = clock::now() + interval_;
   for (;;) {
-    if (policy_ == fsync_policy::always)
-      wake_.wait(lock, [&] { return stop_ || last_seq_.load() > synced_seq_.load(); });
-    else
-      wake_.wait_for(lock, interval_, [&] { return stop_; });
-    bool pending = last_seq_.load() > synced_seq_.load() || !closed_.empty() || directory_dirty_;
-    if (!pending) {
-      if (stop_)
-        return;
-      continue;
+    bool stopping = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      auto ready = [&] { return stop_ || (!queued_.empty() && failed_.ok()); };
+      if (policy_ == fsync_policy::batch)
+        wake_.wait_until(lock, next_sync, ready);
+      else
+        wake_.wait(lock, ready);
+      stopping = stop_;
     }
-    lock.unlock();
-    uint64_t covered = 0;
-    auto st = sync_segments(covered);
-    if (on_synced_)
-      on_synced_(covered, st);
-    lock.lock();
-    if (!st.ok()) {
-      if (stop_)
+    bool wrote = false;
+    auto written = write_queued(wrote);
+    if (!written.ok()) {
+      // Every record not written fails; a torn file takes no more.
+      if (on_durable_)
+        on_durable_(last_seq_.load(), written);
+      if (stopping)
         return;
-      // A failing device: retry once per interval, not in a busy loop.
-      wake_.wait_for(lock, interval_, [&] { return stop_; });
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [&] { return stop_; });
+      return;
+    }
+    if (wrote && policy_ != fsync_policy::always && on_durable_)
+      on_durable_(written_seq_.load(), written);
+    bool pending_sync = written_seq_.load() > synced_seq_.load();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_sync = pending_sync || !closed_.empty() || directory_dirty_;
+    }
+    bool sync = pending_sync && (policy_ == fsync_policy::always ||
+                                 (policy_ == fsync_policy::batch && (stopping || clock::now() >= next_sync)));
+    if (sync) {
+      uint64_t covered = 0;
+      auto st = sync_segments(covered);
+      if (policy_ == fsync_policy::always && on_durable_)
+        on_durable_(covered, st);
+      if (!st.ok() && !stopping) {
+        // A failing device: retry once per interval, not in a busy loop.
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait_for(lock, interval_, [&] { return stop_; });
+      }
+    }
+    if (policy_ == fsync_policy::batch && clock::now() >= next_sync)
+      next_sync = clock::now() + interval_;
+    if (stopping) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (queued_.empty())
+        return;
     }
   }
 }
