@@ -18,6 +18,7 @@
 #include "core/item_catalog.hpp"
 #include "core/profile_view.hpp"
 #include "core/query.hpp"
+#include "core/thread_slice.hpp"
 #include "core/user_router.hpp"
 
 namespace persona {
@@ -43,12 +44,24 @@ struct batch_scheduling_hook : caf::thread_hook {
   void thread_terminates() override {}
 };
 
+/// Asks the kernel for a short time slice for every thread the actor system
+/// starts (thread_slice.hpp).
+struct time_slice_hook : caf::thread_hook {
+  explicit time_slice_hook(std::chrono::microseconds s) : slice(s) {}
+  void init(caf::actor_system&) override {}
+  void thread_started() override { request_time_slice(slice); }
+  void thread_terminates() override {}
+  std::chrono::microseconds slice;
+};
+
 }  // namespace
 
 system_config::system_config(const engine_options& o) {
   register_message_types(*this);
   if (o.batch_worker_threads)
     add_thread_hook<batch_scheduling_hook>();
+  if (o.thread_slice.count() > 0)
+    add_thread_hook<time_slice_hook>(o.thread_slice);
   set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
   // Bounded fairness: a busy shard yields its worker every 100 messages.
   set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));

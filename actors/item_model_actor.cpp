@@ -8,6 +8,7 @@
 
 #include "actors/message_types.hpp"
 #include "core/item_model_builder.hpp"
+#include "core/thread_slice.hpp"
 
 namespace persona {
 /// A version on its way back to be freed.
@@ -72,8 +73,11 @@ using model_self = caf::stateful_actor<item_model_state>*;
 
 caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
   // The actor runs on its own thread: it yields the cores to shards and
-  // network threads whenever they want them (Linux: a per-thread nice).
+  // network threads whenever they want them (Linux: a per-thread nice),
+  // and keeps the kernel's default time slice (the actor system's threads
+  // ask for short ones).
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), setup.nice);
+  request_time_slice(std::chrono::microseconds(0));
   auto& st = self->state;
   st.setup = std::move(setup);
   auto& h = *st.setup.holder;

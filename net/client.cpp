@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/thread_slice.hpp"
 #include "net/frame_decoder.hpp"
 #include "net/msgpack_value.hpp"
 #include "net/rpc_codec.hpp"
@@ -212,6 +213,10 @@ result<value> client::call_sync(const std::string& method, const value& params,
     return status{error_code::timeout,
                   method + " got no reply within " + std::to_string(timeout.count()) + " ms"};
   return f.get();
+}
+
+void client::request_io_time_slice(std::chrono::microseconds slice) {
+  asio::post(impl_->io, [slice] { request_time_slice(slice); });
 }
 
 void client::close() {

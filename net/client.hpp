@@ -47,6 +47,10 @@ class client {
   /// called on the client's I/O thread. Set it before subscribing.
   void on_notification(notification_handler handler);
 
+  /// Asks the kernel for `slice` as the time slice of the client's I/O
+  /// thread (core/thread_slice.hpp).
+  void request_io_time_slice(std::chrono::microseconds slice);
+
   /// Closes the connection; pending calls fail with `unavailable`.
   void close();
 

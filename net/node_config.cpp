@@ -33,6 +33,9 @@ const setting kSettings[] = {
     {"worker-scheduling", "normal",
      "normal, or batch: actor threads yield less to woken threads (more ingest, longer read tail)"},
     {"io-threads", "1", "network I/O threads"},
+    {"thread-slice-us", "100",
+     "time slice network and actor threads ask the kernel for (Linux 6.12+): short, so a woken thread "
+     "runs soon; 0 = the kernel's default (us)"},
     {"max-message-bytes", "16777216", "largest message accepted (bytes); larger ones get too_large"},
     {"max-connections", "1024", "open connections; more are closed at once"},
     {"max-in-flight-per-connection", "1024", "requests in flight on one connection before overloaded"},
@@ -123,6 +126,12 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
       return bad("--worker-scheduling must be normal or batch, got '" + val + "'");
     c.batch_worker_threads = val == "batch";
     return {};
+  }
+  if (name == "thread-slice-us") {
+    auto st = number(100000, c.thread_slice_us);
+    if (st.ok() && c.thread_slice_us != 0 && c.thread_slice_us < 100)
+      return bad("--thread-slice-us must be 0 (the default slice) or 100 to 100000");
+    return st;
   }
   if (name == "io-threads") {
     auto st = number(256, c.io_threads);

@@ -44,6 +44,9 @@ struct node_config {
   bool batch_worker_threads = false;
   /// Threads running network I/O.
   size_t io_threads = 1;
+  /// The time slice network and actor threads ask the kernel for, in
+  /// microseconds (core/thread_slice.hpp); 0 keeps the kernel's default.
+  uint64_t thread_slice_us = 100;
   /// Largest message accepted, in bytes.
   size_t max_message_bytes = 16u << 20;
   /// Open connections; more are closed at once with a log line.

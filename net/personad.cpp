@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   if (cfg->worker_threads)
     eo.worker_threads = cfg->worker_threads;
   eo.batch_worker_threads = cfg->batch_worker_threads;
+  eo.thread_slice = std::chrono::microseconds(cfg->thread_slice_us);
   eo.shard_timeout = std::chrono::milliseconds(cfg->request_timeout_ms);
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;

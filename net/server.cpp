@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "core/thread_slice.hpp"
 #include "net/log.hpp"
 
 namespace persona::net {
@@ -47,7 +48,11 @@ status server::start() {
   }
   do_accept();
   for (size_t i = 0; i < cfg_.io_threads; ++i)
-    threads_.emplace_back([this] { io_.run(); });
+    threads_.emplace_back([this] {
+      if (cfg_.thread_slice_us > 0)
+        request_time_slice(std::chrono::microseconds(cfg_.thread_slice_us));
+      io_.run();
+    });
   return {};
 }
 

@@ -147,6 +147,12 @@ const std::vector<flag>& flags() {
        number("event-rate", 0, 1e10, [](o_t& o, double x) { o.event_rate = x; })},
       {"max-in-flight", "1024", "open loop: requests in flight per connection before sends wait", true,
        number("max-in-flight", 1, 1e6, [](o_t& o, double x) { o.max_in_flight = static_cast<uint32_t>(x); })},
+      {"thread-slice-us", "100",
+       "time slice the generator's threads ask the kernel for (Linux 6.12+), so that on a machine shared "
+       "with the node their own wake-ups add little to the latencies measured; 0 = the default (us)",
+       true, number("thread-slice-us", 0, 100000, [](o_t& o, double x) {
+         o.thread_slice_us = static_cast<uint32_t>(x);
+       })},
       {"mix", "ingest=100", "share of each operation: ingest, get_profile, query, recommend (auto, k=10)", true,
        [](o_t& o, const std::string& v) { return parse_mix(v, o.mix); }},
       {"no-catalog", "", "do not register the catalog with upsert_items first", false,

@@ -45,6 +45,9 @@ struct loadgen_options {
   double event_rate = 0;
   /// Open loop: most requests in flight per connection before sends wait.
   uint32_t max_in_flight = 1024;
+  /// The time slice the generator's sending and I/O threads ask the kernel
+  /// for, in microseconds (core/thread_slice.hpp); 0: the default.
+  uint32_t thread_slice_us = 100;
   /// Share of requests of each operation, in operation order.
   double mix[operation_count] = {100, 0, 0, 0};
 

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "core/thread_slice.hpp"
 #include "net/msgpack_value.hpp"
 
 namespace persona::loadgen {
@@ -84,6 +85,8 @@ status persona_driver::connect() {
     auto c = open();
     if (!c.ok())
       return c.error();
+    if (opts_.thread_slice_us > 0)
+      (*c)->request_io_time_slice(std::chrono::microseconds(opts_.thread_slice_us));
     (i < stream_.lanes.size() ? clients_.emplace_back() : control_) = std::move(*c);
   }
   return {};
@@ -105,7 +108,11 @@ void persona_driver::run(const std::atomic<bool>& stop) {
   std::vector<std::thread> senders;
   auto start = clock_type::now();
   for (uint32_t lane = 0; lane < clients_.size(); ++lane)
-    senders.emplace_back([this, lane, &stop, start] { drive(lane, stop, start); });
+    senders.emplace_back([this, lane, &stop, start] {
+      if (opts_.thread_slice_us > 0)
+        request_time_slice(std::chrono::microseconds(opts_.thread_slice_us));
+      drive(lane, stop, start);
+    });
   for (auto& t : senders)
     t.join();
 }

@@ -4,6 +4,7 @@
 #include <deque>
 #include <thread>
 
+#include "core/thread_slice.hpp"
 #include "net/loadgen/redis_connection.hpp"
 
 namespace persona::loadgen {
@@ -82,7 +83,12 @@ result<uint64_t> redis_driver::memory_growth() {
 void redis_driver::run(const std::atomic<bool>& stop) {
   std::vector<std::thread> senders;
   for (uint32_t lane = 0; lane < stream_.lanes.size(); ++lane)
-    senders.emplace_back([this, lane, &stop] { drive(lane, stop); });
+    senders.emplace_back([this, lane, &stop] {
+      // The same threads as for Persona (persona_driver.cpp).
+      if (opts_.thread_slice_us > 0)
+        request_time_slice(std::chrono::microseconds(opts_.thread_slice_us));
+      drive(lane, stop);
+    });
   for (auto& t : senders)
     t.join();
 }
