@@ -85,7 +85,7 @@ struct engine_options {
   /// Between two item model versions (the bound on global signals' lag).
   std::chrono::milliseconds model_publish_interval{200};
   /// Between two rebuilds of changed items' neighbour lists.
-  std::chrono::milliseconds model_neighbour_interval{500};
+  std::chrono::milliseconds model_neighbour_interval{1000};
   /// Between two copies of the factors into a version.
   std::chrono::milliseconds model_factor_interval{1000};
   /// A signal batch older than this on arrival counts for popularity only.

@@ -29,6 +29,10 @@ struct item_model_state {
   std::unique_ptr<item_model_builder> builder;
   std::chrono::steady_clock::time_point last_factors{};
   std::chrono::steady_clock::time_point last_neighbours{};
+  /// Signals were published without being copied into factors, or into
+  /// neighbour lists, yet.
+  bool factors_owed = false;
+  bool neighbours_owed = false;
   static inline const char* name = "persona.item_model";
 
   /// The learning budget: signals that may still be learnt from, refilled
@@ -55,14 +59,22 @@ struct item_model_state {
 
   uint64_t publish(bool force) {
     auto now = std::chrono::steady_clock::now();
-    if (!force && builder->unpublished() == 0)
+    bool factors_due = now - last_factors >= setup.factor_interval;
+    bool neighbours_due = now - last_neighbours >= setup.neighbour_interval;
+    // Signals a version left out of its factors or neighbour lists are
+    // published once their interval is up, even if no signal came since.
+    bool owed = (factors_owed && factors_due) || (neighbours_owed && neighbours_due);
+    if (!force && builder->unpublished() == 0 && !owed)
       return setup.holder->current()->version;
-    bool factors = force || now - last_factors >= setup.factor_interval;
+    bool factors = force || factors_due;
+    bool neighbours = force || neighbours_due;
     if (factors)
       last_factors = now;
-    bool neighbours = force || now - last_neighbours >= setup.neighbour_interval;
     if (neighbours)
       last_neighbours = now;
+    bool fresh = builder->unpublished() > 0;
+    factors_owed = !factors && (factors_owed || fresh);
+    neighbours_owed = !neighbours && (neighbours_owed || fresh);
     auto version = builder->publish(factors, steady_now_ns(), neighbours);
     setup.holder->publish(version);
     return version->version;

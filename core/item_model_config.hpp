@@ -56,7 +56,7 @@ struct item_model_config {
   /// Signals per second learnt from (co-occurrence and factors) at most;
   /// past that they are sampled evenly, and every signal still counts for
   /// popularity. Bounds the item model's CPU under any ingest rate.
-  double learn_signals_per_second = 50000;
+  double learn_signals_per_second = 20000;
 
   // Purchase propensity (online logistic regression).
   double propensity_learning_rate = 0.05;

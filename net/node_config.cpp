@@ -48,6 +48,10 @@ const setting kSettings[] = {
      "on, or off: no item model (recommend, similar_* answer unavailable; ingest does no model work)"},
     {"model-publish-ms", "200", "between two item model versions: the bound on global signals' lag (ms)"},
     {"model-factor-ms", "1000", "between two copies of the factorization into a version (ms)"},
+    {"model-neighbour-ms", "1000", "between two rebuilds of changed items' neighbour lists (item_cf) (ms)"},
+    {"model-learn-per-s", "20000",
+     "signals a second the item model learns co-occurrence and factors from; the rest count for "
+     "popularity only (bounds its CPU)"},
     {"model-shed-ms", "500",
      "a signal batch older than this when the item model gets it counts for popularity only (ms)"},
     {"propensity-sample-rate", "0.02", "share of events that start a propensity training example (0 to 1)"},
@@ -161,13 +165,21 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     c.recommendations = val == "on";
     return {};
   }
-  if (name == "model-publish-ms" || name == "model-factor-ms" || name == "model-shed-ms") {
+  if (name == "model-publish-ms" || name == "model-factor-ms" || name == "model-shed-ms" ||
+      name == "model-neighbour-ms") {
     auto& field = name == "model-publish-ms"  ? c.model_publish_ms
                   : name == "model-factor-ms" ? c.model_factor_ms
-                                              : c.model_shed_ms;
+                  : name == "model-shed-ms"   ? c.model_shed_ms
+                                              : c.model_neighbour_ms;
     auto st = number(3600000, field);
     if (st.ok() && field == 0)
       return bad("--" + name + " must be at least 1");
+    return st;
+  }
+  if (name == "model-learn-per-s") {
+    auto st = number(100000000, c.model_learn_per_s);
+    if (st.ok() && c.model_learn_per_s == 0)
+      return bad("--model-learn-per-s must be at least 1");
     return st;
   }
   if (name == "propensity-sample-rate") {

@@ -66,6 +66,10 @@ struct node_config {
   uint64_t model_publish_ms = 200;
   uint64_t model_factor_ms = 1000;
   uint64_t model_shed_ms = 500;
+  /// Between two rebuilds of the changed items' neighbour lists, in ms.
+  uint64_t model_neighbour_ms = 1000;
+  /// Signals a second the item model learns co-occurrence and factors from.
+  uint64_t model_learn_per_s = 20000;
   /// Share of events that start a propensity training example.
   double propensity_sample_rate = 0.02;
   /// Notification bytes queued for a subscriber that reads slowly before
