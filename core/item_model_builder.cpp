@@ -227,16 +227,22 @@ void item_model_builder::train_step(const replay_entry& e) {
   ++mf_steps_;
 }
 
-std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item) const {
+std::vector<double> item_model_builder::pair_totals_now() const {
+  std::vector<double> totals(states_.size());
+  for (size_t i = 0; i < states_.size(); ++i)
+    totals[i] = states_[i].pair_total * pair_decay(states_[i], as_of_ms_);
+  return totals;
+}
+
+std::vector<item_neighbour> item_model_builder::neighbours_of(uint32_t item,
+                                                              const std::vector<double>& totals) const {
   auto& s = states_[item];
   std::vector<item_neighbour> out;
   auto& p = s.pairs;
   out.reserve(p.items.size());
   double own = pair_decay(s, as_of_ms_);
   for (size_t k = 0; k < p.items.size(); ++k) {
-    auto& other = states_[p.items[k]];
-    double norm = std::sqrt(s.pair_total * own * other.pair_total * pair_decay(other, as_of_ms_)) +
-                  cfg_.similarity_shrink;
+    double norm = std::sqrt(totals[item] * totals[p.items[k]]) + cfg_.similarity_shrink;
     // The guaranteed part of the weight: a newcomer's inherited count is not its own.
     double weight = static_cast<double>(p.weights[k]) - p.errors[k];
     if (weight <= 0)
@@ -293,11 +299,14 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   }
 
   m->neighbours.resize(n);
+  std::vector<double> totals;
+  if (with_neighbours)
+    totals = pair_totals_now();
   for (size_t i = 0; i < n; ++i) {
     auto& s = states_[i];
     if (s.dirty && with_neighbours) {
-      m->neighbours[i] =
-          std::make_shared<const std::vector<item_neighbour>>(neighbours_of(static_cast<uint32_t>(i)));
+      m->neighbours[i] = std::make_shared<const std::vector<item_neighbour>>(
+          neighbours_of(static_cast<uint32_t>(i), totals));
       s.dirty = false;
     } else if (last_ && i < last_->neighbours.size()) {
       m->neighbours[i] = last_->neighbours[i];

@@ -82,7 +82,11 @@ class item_model_builder {
   double pair_decay(const item_state& s, int64_t ts) const;
   void set_meta(const item_signal& s);
   void train_step(const replay_entry& e);
-  std::vector<item_neighbour> neighbours_of(uint32_t item) const;
+  /// `totals[i]`: item i's pair total as of now (pair_totals_now()).
+  std::vector<item_neighbour> neighbours_of(uint32_t item, const std::vector<double>& totals) const;
+  /// Every item's pair total decayed to now, computed once per rebuild: the
+  /// rebuild then reads one compact array instead of each neighbour's state.
+  std::vector<double> pair_totals_now() const;
 
   item_model_config cfg_;
   std::shared_ptr<const name_index> items_, categories_, brands_;
