@@ -4,6 +4,11 @@
 // themselves live with their owner (the profile slab, the symbol table); the
 // index asks for them through a callback to confirm a hash match. Linear
 // probing with tombstones; grows at 70% load. Owned by one shard.
+//
+// Growing is incremental, so no insert stops a shard: the larger table is
+// allocated, and each later insert or erase moves a few buckets of the old
+// one into it. Meanwhile lookups probe the new table, then the old; every
+// entry is in exactly one of them.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +35,10 @@ class id_index {
 
   /// Asks the CPU to load the home slot of hash `h` ahead of a find().
   void prefetch(uint64_t h) const {
-    if (!entries_.empty())
-      __builtin_prefetch(&entries_[home(h)]);
+    if (!current_.entries.empty())
+      __builtin_prefetch(&current_.entries[current_.home(h)]);
+    if (migrating())
+      __builtin_prefetch(&old_.entries[old_.home(h)]);
   }
 
   /// The slot of the first entry whose hash is `h`, without confirming the
@@ -41,37 +48,69 @@ class id_index {
   }
 
   size_t size() const { return size_; }
-  size_t memory_bytes() const { return entries_.capacity() * sizeof(entry); }
+  size_t memory_bytes() const {
+    return (current_.entries.capacity() + old_.entries.capacity()) * sizeof(entry);
+  }
+  /// Makes room for `users` entries at once (finishing any growth under way).
   void reserve(size_t users);
+  /// Whether entries are still being moved from an old table.
+  bool migrating() const { return !old_.entries.empty(); }
 
  private:
   static constexpr uint32_t empty_slot = UINT32_MAX;
   static constexpr uint32_t tombstone = UINT32_MAX - 1;
+  /// Old buckets moved per insert or erase while growing: the old table is
+  /// empty long before the new one needs to grow again.
+  static constexpr size_t buckets_moved_per_change = 16;
   struct entry {
     uint64_t hash = 0;
     uint32_t slot = empty_slot;
   };
-  /// The first live entry with hash `h` whose slot `accept`s, or npos.
+  struct table {
+    std::vector<entry> entries;
+    size_t mask = 0;
+    unsigned shift = 64;
+    size_t tombstones = 0;
+
+    explicit table(size_t capacity = 0);
+    size_t home(uint64_t h) const { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> shift); }
+    /// The first live entry with hash `h` whose slot `accept`s, or npos.
+    template <class Accept>
+    uint32_t probe(uint64_t h, Accept accept) const {
+      if (entries.empty())
+        return npos;
+      for (size_t i = home(h);; i = (i + 1) & mask) {
+        const entry& e = entries[i];
+        if (e.slot == empty_slot)
+          return npos;
+        if (e.slot != tombstone && e.hash == h && accept(e.slot))
+          return e.slot;
+      }
+    }
+    /// Puts an entry known to be absent in its first free bucket.
+    void place(uint64_t h, uint32_t slot);
+    /// Turns the entry of `slot` into a tombstone; false if absent.
+    bool remove(uint64_t h, uint32_t slot);
+  };
+
   template <class Accept>
   uint32_t probe(uint64_t h, Accept accept) const {
-    if (entries_.empty())
-      return npos;
-    for (size_t i = home(h);; i = (i + 1) & mask_) {
-      const entry& e = entries_[i];
-      if (e.slot == empty_slot)
-        return npos;
-      if (e.slot != tombstone && e.hash == h && accept(e.slot))
-        return e.slot;
-    }
+    uint32_t found = current_.probe(h, accept);
+    if (found == npos && migrating())
+      found = old_.probe(h, accept);
+    return found;
   }
-  size_t home(uint64_t h) const { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> shift_); }
-  void rehash(size_t capacity);
+  /// Starts moving every entry into a new table of `capacity` buckets.
+  void grow(size_t capacity);
+  /// Moves up to `buckets` buckets of the old table into the current one.
+  void migrate(size_t buckets);
 
-  std::vector<entry> entries_;
-  size_t mask_ = 0;
-  unsigned shift_ = 64;
+  table current_;
+  /// The table being emptied into current_ (empty when not growing), and
+  /// the next of its buckets to move.
+  table old_;
+  size_t moved_ = 0;
   size_t size_ = 0;
-  size_t tombstones_ = 0;
 };
 
 }  // namespace persona
