@@ -59,7 +59,7 @@ struct item_model_config {
   double learn_signals_per_second = 20000;
 
   // Purchase propensity (online logistic regression).
-  double propensity_learning_rate = 0.05;
+  double propensity_learning_rate = 0.15;
   double propensity_l2 = 1e-5;
 
   /// Interaction weight per event type; 0: not an interaction.
