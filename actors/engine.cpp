@@ -170,13 +170,16 @@ void engine::ingest(std::vector<event> events, callback done) {
     batches.push_back(std::move(per_shard[s]));
   }
   auto* ip = impl_.get();
+  // Invalid events count at once; a shard's rejections (duplicates) when it
+  // answers, which is after its events are visible to reads.
+  ip->rejected.fetch_add(rejected.size(), std::memory_order_relaxed);
   auto convert = [ip, rejected = std::move(rejected)](batch_outcome& o) -> result<value> {
+    ip->accepted.fetch_add(o.accepted, std::memory_order_relaxed);
+    ip->rejected.fetch_add(o.rejected.size(), std::memory_order_relaxed);
     auto all = rejected;
     for (auto& r : o.rejected)
       all.push_back(std::move(r));
     std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.index < b.index; });
-    ip->accepted.fetch_add(o.accepted, std::memory_order_relaxed);
-    ip->rejected.fetch_add(all.size(), std::memory_order_relaxed);
     value out{value::map{}};
     out.set("accepted", value{static_cast<uint64_t>(o.accepted)});
     out.set("rejected", rejections_value(all));
