@@ -176,7 +176,23 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
       train_step(replay_[draws_.next() % replay_.size()]);
   }
   for (auto& ex : batch.examples)
-    propensity_.update(ex.x.data(), ex.label);
+    learn_propensity(ex);
+}
+
+void item_model_builder::learn_propensity(const labelled_example& ex) {
+  propensity_.update(ex.x.data(), ex.label);
+  ++propensity_examples_;
+  size_t cap = cfg_.propensity_replay;
+  if (cap == 0)
+    return;
+  if (propensity_replay_.size() < cap)
+    propensity_replay_.push_back(ex);
+  else
+    propensity_replay_[propensity_replay_next_++ % cap] = ex;
+  for (uint32_t k = 0; k < cfg_.propensity_replay_steps; ++k) {
+    auto& again = propensity_replay_[draws_.next() % propensity_replay_.size()];
+    propensity_.update(again.x.data(), again.label);
+  }
 }
 
 void item_model_builder::train_step(const replay_entry& e) {
@@ -325,9 +341,9 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
     m->factors = last_->factors;
   }
 
-  if (propensity_.examples() > 0)
+  if (propensity_examples_ > 0)
     m->propensity = std::make_shared<const std::vector<double>>(propensity_.weights());
-  m->propensity_examples = propensity_.examples();
+  m->propensity_examples = propensity_examples_;
   m->signals = signals_;
   m->shed_batches = shed_batches_;
   m->learnt = learnt_;

@@ -82,6 +82,9 @@ class item_model_builder {
   double pair_decay(const item_state& s, int64_t ts) const;
   void set_meta(const item_signal& s);
   void train_step(const replay_entry& e);
+  /// One step of the propensity model on `ex`, then replay steps on kept
+  /// examples.
+  void learn_propensity(const labelled_example& ex);
   /// `totals[i]`: item i's pair total as of now (pair_totals_now()).
   std::vector<item_neighbour> neighbours_of(uint32_t item, const std::vector<double>& totals) const;
   /// Every item's pair total decayed to now, computed once per rebuild: the
@@ -103,6 +106,11 @@ class item_model_builder {
   /// The draws of every training step (replayed signals, negatives).
   xorshift_random draws_{0x9E3779B97F4A7C15ull};
   online_logistic propensity_;
+  /// Labelled examples kept for replay (cfg_.propensity_replay at most),
+  /// the next one to overwrite, and how many examples arrived.
+  std::vector<labelled_example> propensity_replay_;
+  size_t propensity_replay_next_ = 0;
+  uint64_t propensity_examples_ = 0;
   std::shared_ptr<const item_model> last_;
   uint64_t version_ = 0;
   uint64_t signals_ = 0;

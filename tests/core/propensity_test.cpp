@@ -8,6 +8,7 @@
 #include "core/predictions.hpp"
 #include "core/profile.hpp"
 #include "core/propensity_labeller.hpp"
+#include "model_fixture.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
@@ -108,4 +109,37 @@ TEST_CASE("churn risk is 0.5 at two purchase cycles; next purchase counts down t
   auto once = with_events({{event_type::view, t0}});
   CHECK_FALSE(next_purchase_days(once, t0));
   CHECK(churn_risk(once, t0 + days(30), cfg) == Approx(0.5));
+}
+
+TEST_CASE("the item model replays kept propensity examples: the same examples teach it more") {
+  auto learn = [](uint32_t replay_steps) {
+    model_fixture f;
+    f.cfg.propensity_replay_steps = replay_steps;
+    f.reset();
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (int i = 0; i < 300; ++i) {
+      labelled_example ex;
+      ex.x[0] = u(rng);
+      ex.label = ex.x[0] > 0 ? 1.0f : 0.0f;
+      f.batch.examples.push_back(ex);
+    }
+    return f.publish();
+  };
+  auto plain = learn(0);
+  auto replayed = learn(3);
+  // Examples count once, however often they are replayed.
+  CHECK(plain->propensity_examples == 300);
+  CHECK(replayed->propensity_examples == 300);
+  REQUIRE(plain->propensity);
+  REQUIRE(replayed->propensity);
+  feature_vector yes{}, no{};
+  yes[0] = 1;
+  no[0] = -1;
+  double plain_gap = online_logistic::predict(*plain->propensity, yes.data()) -
+                     online_logistic::predict(*plain->propensity, no.data());
+  double replayed_gap = online_logistic::predict(*replayed->propensity, yes.data()) -
+                        online_logistic::predict(*replayed->propensity, no.data());
+  CHECK(plain_gap > 0);
+  CHECK(replayed_gap > plain_gap + 0.05);
 }
