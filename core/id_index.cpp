@@ -24,18 +24,12 @@ void id_index::table::place(uint64_t h, uint32_t slot) {
 }
 
 bool id_index::table::remove(uint64_t h, uint32_t slot) {
-  if (entries.empty())
+  size_t i = bucket_of(h, [slot](uint32_t s) { return s == slot; });
+  if (i == no_bucket)
     return false;
-  for (size_t i = home(h);; i = (i + 1) & mask) {
-    entry& e = entries[i];
-    if (e.slot == empty_slot)
-      return false;
-    if (e.slot == slot && e.hash == h) {
-      e.slot = tombstone;
-      ++tombstones;
-      return true;
-    }
-  }
+  entries[i].slot = tombstone;
+  ++tombstones;
+  return true;
 }
 
 void id_index::reserve(size_t users) {

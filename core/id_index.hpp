@@ -74,18 +74,26 @@ class id_index {
 
     explicit table(size_t capacity = 0);
     size_t home(uint64_t h) const { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> shift); }
-    /// The first live entry with hash `h` whose slot `accept`s, or npos.
+    static constexpr size_t no_bucket = SIZE_MAX;
+    /// The bucket of the first live entry with hash `h` whose slot
+    /// `accept`s, or no_bucket.
     template <class Accept>
-    uint32_t probe(uint64_t h, Accept accept) const {
+    size_t bucket_of(uint64_t h, Accept accept) const {
       if (entries.empty())
-        return npos;
+        return no_bucket;
       for (size_t i = home(h);; i = (i + 1) & mask) {
         const entry& e = entries[i];
         if (e.slot == empty_slot)
-          return npos;
+          return no_bucket;
         if (e.slot != tombstone && e.hash == h && accept(e.slot))
-          return e.slot;
+          return i;
       }
+    }
+    /// The slot of that entry, or npos.
+    template <class Accept>
+    uint32_t probe(uint64_t h, Accept accept) const {
+      size_t i = bucket_of(h, accept);
+      return i == no_bucket ? npos : entries[i].slot;
     }
     /// Puts an entry known to be absent in its first free bucket.
     void place(uint64_t h, uint32_t slot);

@@ -165,15 +165,12 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
     if (s.context_count == 0 || cfg_.factors == 0)
       continue;
     replay_entry e{s.item, s.context_count, s.context};
-    if (replay_.size() < cfg_.mf_replay)
-      replay_.push_back(e);
-    else
-      replay_[replay_next_++ % replay_.size()] = e;
+    replay_.add(e);
     // The new signal itself, then steps drawn from the recent ones.
     train_step(e);
     step_credit_ += cfg_.mf_steps_per_signal - 1;
-    for (; step_credit_ >= 1; step_credit_ -= 1)
-      train_step(replay_[draws_.next() % replay_.size()]);
+    for (; step_credit_ >= 1 && !replay_.empty(); step_credit_ -= 1)
+      train_step(replay_.draw(draws_));
   }
   for (auto& ex : batch.examples)
     learn_propensity(ex);
@@ -182,15 +179,9 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
 void item_model_builder::learn_propensity(const labelled_example& ex) {
   propensity_.update(ex.x.data(), ex.label);
   ++propensity_examples_;
-  size_t cap = cfg_.propensity_replay;
-  if (cap == 0)
-    return;
-  if (propensity_replay_.size() < cap)
-    propensity_replay_.push_back(ex);
-  else
-    propensity_replay_[propensity_replay_next_++ % cap] = ex;
-  for (uint32_t k = 0; k < cfg_.propensity_replay_steps; ++k) {
-    auto& again = propensity_replay_[draws_.next() % propensity_replay_.size()];
+  propensity_replay_.add(ex);
+  for (uint32_t k = 0; k < cfg_.propensity_replay_steps && !propensity_replay_.empty(); ++k) {
+    auto& again = propensity_replay_.draw(draws_);
     propensity_.update(again.x.data(), again.label);
   }
 }

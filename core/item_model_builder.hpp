@@ -22,6 +22,7 @@
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
 #include "core/online_logistic.hpp"
+#include "core/replay_ring.hpp"
 #include "core/xorshift_random.hpp"
 
 namespace persona {
@@ -99,17 +100,15 @@ class item_model_builder {
   int64_t as_of_ms_ = -1;
   // Factors, grown with the items.
   std::vector<float> target_, context_, bias_;
-  std::vector<replay_entry> replay_;
-  size_t replay_next_ = 0;
+  replay_ring<replay_entry> replay_{cfg_.mf_replay};
   double step_credit_ = 0;
   std::mt19937_64 rng_;
   /// The draws of every training step (replayed signals, negatives).
   xorshift_random draws_{0x9E3779B97F4A7C15ull};
   online_logistic propensity_;
-  /// Labelled examples kept for replay (cfg_.propensity_replay at most),
-  /// the next one to overwrite, and how many examples arrived.
-  std::vector<labelled_example> propensity_replay_;
-  size_t propensity_replay_next_ = 0;
+  /// Labelled examples kept for replay, and how many arrived (the model
+  /// counts its steps, replays included).
+  replay_ring<labelled_example> propensity_replay_{cfg_.propensity_replay};
   uint64_t propensity_examples_ = 0;
   std::shared_ptr<const item_model> last_;
   uint64_t version_ = 0;
