@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/prefetch.hpp"
+
 namespace persona {
 
 class id_index {
@@ -36,9 +38,9 @@ class id_index {
   /// Asks the CPU to load the home slot of hash `h` ahead of a find().
   void prefetch(uint64_t h) const {
     if (!current_.entries.empty())
-      __builtin_prefetch(&current_.entries[current_.home(h)]);
+      prefetch_line(&current_.entries[current_.home(h)]);
     if (migrating())
-      __builtin_prefetch(&old_.entries[old_.home(h)]);
+      prefetch_line(&old_.entries[old_.home(h)]);
   }
 
   /// The slot of the first entry whose hash is `h`, without confirming the

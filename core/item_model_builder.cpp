@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/prefetch.hpp"
 #include "core/top_k.hpp"
 
 namespace persona {
@@ -137,8 +138,8 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
   for (size_t i = 0; i < signals.size(); ++i) {
     if (i + ahead < signals.size() && signals[i + ahead].item < states_.size()) {
       auto& next = states_[signals[i + ahead].item];
-      __builtin_prefetch(&next.popularity);
-      __builtin_prefetch(&next.meta_hash);
+      prefetch_line(&next.popularity);
+      prefetch_line(&next.meta_hash);
     }
     auto& s = signals[i];
     if (s.item >= name_index::max_names)

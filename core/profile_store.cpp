@@ -8,6 +8,7 @@
 #include "core/attributes.hpp"
 #include "core/condition.hpp"
 #include "core/predictions.hpp"
+#include "core/prefetch.hpp"
 #include "core/profile_codec.hpp"
 #include "core/profile_view.hpp"
 #include "core/stable_hash.hpp"
@@ -144,12 +145,15 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     item_hashes[i] = events[i].item.empty() ? 0 : symbol_table::hash(events[i].item);
     symbols_.prefetch(item_hashes[i]);
   }
+  auto& slots = slot_scratch_;
+  slots.resize(count);
   for (size_t i = 0; i < count; ++i) {
-    prefetch_profile(hashes[i], events[i].type);
+    slots[i] = index_.candidate(hashes[i]);
+    prefetch_profile(slots[i], events[i].type);
     symbols_.prefetch_name(item_hashes[i]);
   }
   for (size_t i = 0; i < count; ++i)
-    prefetch_profile_heap(hashes[i]);
+    prefetch_profile_heap(slots[i]);
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
     bool created = false;
@@ -199,8 +203,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   return out;
 }
 
-void profile_store::prefetch_profile(uint64_t h, event_type type) const {
-  auto slot = index_.candidate(h);
+void profile_store::prefetch_profile(uint32_t slot, event_type type) const {
   if (slot == id_index::npos)
     return;
   // The id and the profile's hot fields; the rest (purchase details,
@@ -209,31 +212,22 @@ void profile_store::prefetch_profile(uint64_t h, event_type type) const {
   static const size_t hot = offsetof(slab_entry, data) + profile::hot_bytes();
   static const size_t purchase_details = offsetof(slab_entry, data) + offsetof(profile, seen_ids);
   size_t bytes = type == event_type::purchase || type == event_type::refund ? purchase_details : hot;
-  auto* p = reinterpret_cast<const char*>(&slab_[slot]);
-  for (size_t off = 0; off < bytes; off += 64)
-    __builtin_prefetch(p + off);
-  __builtin_prefetch(p + bytes - 1);
+  prefetch_bytes(&slab_[slot], bytes);
 }
 
-void profile_store::prefetch_profile_heap(uint64_t h) const {
-  auto slot = index_.candidate(h);
+void profile_store::prefetch_profile_heap(uint32_t slot) const {
   if (slot == id_index::npos)
     return;
   const profile& p = slab_[slot].data;
   auto& buckets = p.windows.buckets();
-  if (!buckets.empty()) {
-    auto* from = reinterpret_cast<const char*>(buckets.data());
-    auto bytes = buckets.size() * sizeof(buckets[0]);
-    for (size_t off = 0; off < bytes; off += 64)
-      __builtin_prefetch(from + off);
-    __builtin_prefetch(from + bytes - 1);
-  }
-  __builtin_prefetch(p.category_affinity.entries().data());
-  __builtin_prefetch(p.brand_affinity.entries().data());
-  __builtin_prefetch(p.recent.items().data());
-  __builtin_prefetch(p.seen_ids.ids().data());
+  prefetch_bytes(buckets.data(), buckets.size() * sizeof(buckets[0]));
+  auto whole = [](const auto& v) { prefetch_bytes(v.data(), v.size() * sizeof(v[0])); };
+  whole(p.category_affinity.entries());
+  whole(p.brand_affinity.entries());
+  whole(p.recent.items());
+  whole(p.seen_ids.ids());
   if (auto* block = p.segments.heap_block())
-    __builtin_prefetch(block);
+    prefetch_line(block);
 }
 
 const profile* profile_store::find(std::string_view user) const {

@@ -222,9 +222,10 @@ class profile_store {
 
  private:
   uint32_t slot_of(std::string_view user, uint64_t h) const;
-  /// Cache hints for apply(): a user's profile, then its heap blocks.
-  void prefetch_profile(uint64_t h, event_type type) const;
-  void prefetch_profile_heap(uint64_t h) const;
+  /// Cache hints for apply(): the profile in `slot` (a guess from
+  /// id_index::candidate; npos for none), then its heap blocks.
+  void prefetch_profile(uint32_t slot, event_type type) const;
+  void prefetch_profile_heap(uint32_t slot) const;
   /// The slot of `user`, created when absent (`created` says so).
   uint32_t obtain(const std::string& user, uint64_t h, bool& created);
   /// A new slot for `user`. REQUIRES: absent.
@@ -287,8 +288,10 @@ class profile_store {
   int64_t newest_ts_ = -1;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
-  /// apply()'s user and item hashes, kept to spare allocations per slice.
+  /// apply()'s user and item hashes and guessed slots, kept to spare
+  /// allocations per slice.
   std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
+  std::vector<uint32_t> slot_scratch_;
   /// Capture state: slots occupied at begin_capture() not yet encoded, the
   /// scan's next slot, and images saved by copy on write, not yet handed out.
   bool capturing_ = false;

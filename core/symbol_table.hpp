@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/id_index.hpp"
+#include "core/prefetch.hpp"
 
 namespace persona {
 
@@ -27,7 +28,7 @@ class symbol_table {
   void prefetch_name(uint64_t h) const {
     auto id = ids_.candidate(h);
     if (id != id_index::npos && id < names_.size())
-      __builtin_prefetch(&names_[id]);
+      prefetch_line(&names_[id]);
   }
 
   /// The symbol of `s` if it was interned, else nullopt-like `missing`.

@@ -120,7 +120,10 @@ int main(int argc, char** argv) {
         "usage: persona-bench-engine [--users=1000000] [--events=5000000] [--shards=2]\n"
         "                            [--batch=500] [--window=8] [--items=100000] [--compare-index]\n"
         "                            [--user-skew=0]   (Zipf exponent of user activity x 100; 0 = "
-        "uniform)\n");
+        "uniform)\n"
+        "                            [--recommendations=1] (0: no item model)  [--threads=2]\n"
+        "                            [--slice=64]      (events a shard applies between messages)\n"
+        "                            [--learn-rate=N]  (item model signals learnt a second)\n");
     return 0;
   }
   workload_options wo;
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
   eo.shards = flag_value(argc, argv, "shards", 2);
   eo.worker_threads = flag_value(argc, argv, "threads", 2);
   eo.recommendations = flag_value(argc, argv, "recommendations", 1) != 0;
+  eo.shard_slice_events = flag_value(argc, argv, "slice", eo.shard_slice_events);
   eo.recommend.learn_signals_per_second = static_cast<double>(
       flag_value(argc, argv, "learn-rate", static_cast<uint64_t>(eo.recommend.learn_signals_per_second)));
 
