@@ -132,7 +132,8 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   // Bring the batch's memory in before touching it, in passes that each
   // start many independent loads at once: the users' index slots, then their
   // profiles, then the profiles' heap blocks; and the items' symbol slots,
-  // then their names. A shard's part of a batch (a few hundred profiles)
+  // then their names and cached catalog entries, then those entries'
+  // category lists. A shard's part of a batch (a few hundred profiles)
   // fits in the core's cache; random profiles one at a time would each
   // wait for memory.
   auto& hashes = hash_scratch_;  // reused: a batch arrives in many slices
@@ -146,14 +147,19 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     symbols_.prefetch(item_hashes[i]);
   }
   auto& slots = slot_scratch_;
+  auto& items = item_guess_scratch_;
   slots.resize(count);
+  items.resize(count);
   for (size_t i = 0; i < count; ++i) {
     slots[i] = index_.candidate(hashes[i]);
     prefetch_profile(slots[i], events[i].type);
-    symbols_.prefetch_name(item_hashes[i]);
+    items[i] = item_hashes[i] == 0 ? symbol_table::missing : symbols_.prefetch_name(item_hashes[i]);
+    prefetch_catalog_entry(items[i]);
   }
-  for (size_t i = 0; i < count; ++i)
+  for (size_t i = 0; i < count; ++i) {
     prefetch_profile_heap(slots[i]);
+    prefetch_catalog_categories(items[i]);
+  }
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
     bool created = false;
@@ -228,6 +234,16 @@ void profile_store::prefetch_profile_heap(uint32_t slot) const {
   whole(p.seen_ids.ids());
   if (auto* block = p.segments.heap_block())
     prefetch_line(block);
+}
+
+void profile_store::prefetch_catalog_entry(symbol item) const {
+  if (item < item_cache_.size())
+    prefetch_line(&item_cache_[item]);
+}
+
+void profile_store::prefetch_catalog_categories(symbol item) const {
+  if (item < item_cache_.size() && !item_cache_[item].categories.empty())
+    prefetch_line(item_cache_[item].categories.data());
 }
 
 const profile* profile_store::find(std::string_view user) const {

@@ -226,6 +226,10 @@ class profile_store {
   /// id_index::candidate; npos for none), then its heap blocks.
   void prefetch_profile(uint32_t slot, event_type type) const;
   void prefetch_profile_heap(uint32_t slot) const;
+  /// Cache hints for catalog_entry(): the cached entry of the item guessed
+  /// to be `item`, then (once it is in) its category list.
+  void prefetch_catalog_entry(symbol item) const;
+  void prefetch_catalog_categories(symbol item) const;
   /// The slot of `user`, created when absent (`created` says so).
   uint32_t obtain(const std::string& user, uint64_t h, bool& created);
   /// A new slot for `user`. REQUIRES: absent.
@@ -291,7 +295,7 @@ class profile_store {
   /// apply()'s user and item hashes and guessed slots, kept to spare
   /// allocations per slice.
   std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
-  std::vector<uint32_t> slot_scratch_;
+  std::vector<uint32_t> slot_scratch_, item_guess_scratch_;
   /// Capture state: slots occupied at begin_capture() not yet encoded, the
   /// scan's next slot, and images saved by copy on write, not yet handed out.
   bool capturing_ = false;

@@ -23,12 +23,16 @@ class symbol_table {
   symbol intern(std::string_view s, uint64_t h);
   static uint64_t hash(std::string_view s);
   /// Cache hints for a coming intern(s, h): the index slot of `h`, then
-  /// (once that slot is in) the name it points at.
+  /// (once that slot is in) the name it points at. prefetch_name returns
+  /// its guess of the symbol (`missing` for none), for the caller's own
+  /// per-symbol data; a guess, never an answer.
   void prefetch(uint64_t h) const { ids_.prefetch(h); }
-  void prefetch_name(uint64_t h) const {
+  symbol prefetch_name(uint64_t h) const {
     auto id = ids_.candidate(h);
-    if (id != id_index::npos && id < names_.size())
-      prefetch_line(&names_[id]);
+    if (id == id_index::npos || id >= names_.size())
+      return missing;
+    prefetch_line(&names_[id]);
+    return id;
   }
 
   /// The symbol of `s` if it was interned, else nullopt-like `missing`.
