@@ -34,7 +34,7 @@ void online_logistic::update(const float* x, float label) {
     if (squared_gradients_[i] > 0)
       weights_[i] -= learning_rate_ * g / std::sqrt(squared_gradients_[i]);
   }
-  ++examples_;
+  ++steps_;
 }
 
 }  // namespace persona

@@ -27,14 +27,15 @@ class online_logistic {
   size_t features() const { return weights_.size() - 1; }
   /// Feature weights, then the intercept.
   const std::vector<double>& weights() const { return weights_; }
-  uint64_t examples() const { return examples_; }
+  /// update() calls so far: replayed examples count again.
+  uint64_t steps() const { return steps_; }
 
  private:
   std::vector<double> weights_;
   std::vector<double> squared_gradients_;
   double learning_rate_;
   double l2_;
-  uint64_t examples_ = 0;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace persona

@@ -29,4 +29,10 @@ inline void prefetch_bytes(const void* p, size_t bytes) {
   prefetch_line(from + bytes - 1);
 }
 
+/// The same for every element of a contiguous container (a vector, an array).
+template <class Contiguous>
+void prefetch_elements(const Contiguous& c) {
+  prefetch_bytes(c.data(), c.size() * sizeof(*c.data()));
+}
+
 }  // namespace persona

@@ -225,13 +225,11 @@ void profile_store::prefetch_profile_heap(uint32_t slot) const {
   if (slot == id_index::npos)
     return;
   const profile& p = slab_[slot].data;
-  auto& buckets = p.windows.buckets();
-  prefetch_bytes(buckets.data(), buckets.size() * sizeof(buckets[0]));
-  auto whole = [](const auto& v) { prefetch_bytes(v.data(), v.size() * sizeof(v[0])); };
-  whole(p.category_affinity.entries());
-  whole(p.brand_affinity.entries());
-  whole(p.recent.items());
-  whole(p.seen_ids.ids());
+  prefetch_elements(p.windows.buckets());
+  prefetch_elements(p.category_affinity.entries());
+  prefetch_elements(p.brand_affinity.entries());
+  prefetch_elements(p.recent.items());
+  prefetch_elements(p.seen_ids.ids());
   if (auto* block = p.segments.heap_block())
     prefetch_line(block);
 }

@@ -32,7 +32,7 @@ TEST_CASE("online_logistic converges on separable data") {
   float far_yes[2] = {1, 1}, far_no[2] = {-1, -1};
   CHECK(lr.predict(far_yes) > 0.95);
   CHECK(lr.predict(far_no) < 0.05);
-  CHECK(lr.examples() == 20000);
+  CHECK(lr.steps() == 20000);
   // The weights point the way of the boundary: w0 about twice w1.
   CHECK(lr.weights()[0] > lr.weights()[1]);
   CHECK(online_logistic::predict({}, far_yes) == 0.5);
