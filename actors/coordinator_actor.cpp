@@ -33,47 +33,6 @@ caf::result<T> ask_owner(self_ptr self, const std::string& user, const Ts&... ar
   return *rp;
 }
 
-caf::result<batch_outcome> ingest(self_ptr self, std::vector<shard_batch>& batches) {
-  auto& st = self->state;
-  auto rp = std::make_shared<caf::typed_response_promise<batch_outcome>>(
-      self->make_response_promise<batch_outcome>());
-  for (auto& b : batches) {
-    if (b.shard >= st.shards.size()) {
-      rp->deliver(
-          to_caf_error({error_code::internal, "an ingest batch named shard " + std::to_string(b.shard) +
-                                                  " of " + std::to_string(st.shards.size())}));
-      return *rp;
-    }
-  }
-  // Each shard gets its own part of the batch.
-  std::vector<uint32_t> shard_of_part;
-  for (auto& b : batches)
-    shard_of_part.push_back(b.shard);
-  auto timeout = st.timeout;
-  fan_out<batch_outcome>(
-      batches.size(), timeout,
-      [self, shard_of_part](size_t i) { return self->state.shard_name(shard_of_part[i]); },
-      [&](size_t i) {
-        return self->request(st.shards[batches[i].shard], timeout, ingest_atom::value, std::move(batches[i]));
-      },
-      [rp](std::vector<batch_outcome>& parts, std::optional<status> err) {
-        if (err) {
-          rp->deliver(to_caf_error(*err));
-          return;
-        }
-        batch_outcome merged;
-        for (auto& o : parts) {
-          merged.accepted += o.accepted;
-          for (auto& r : o.rejected)
-            merged.rejected.push_back(std::move(r));
-        }
-        std::sort(merged.rejected.begin(), merged.rejected.end(),
-                  [](const rejection& a, const rejection& b) { return a.index < b.index; });
-        rp->deliver(std::move(merged));
-      });
-  return *rp;
-}
-
 caf::result<value> merge(self_ptr self, const std::string& source, const std::string& target, int64_t now_ms,
                          const std::vector<std::string>& fields) {
   auto& st = self->state;
@@ -193,7 +152,6 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
   self->state.timeout = timeout;
   self->state.snapshot_timeout = snapshot_timeout;
   return {
-      [=](ingest_atom, std::vector<shard_batch>& batches) { return ingest(self, batches); },
       [=](profile_atom a, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
         return ask_owner<value, caf::message_priority::high>(self, user, a, user, now_ms, fields);
       },

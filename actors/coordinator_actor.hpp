@@ -5,7 +5,6 @@
 // exactly, and turns a shard that times out or dies into an error naming it.
 //
 // Messages (message_types.hpp):
-//   (ingest, std::vector<shard_batch>)              -> batch_outcome (merged)
 //   (profile, user, now_ms, fields)                 -> value
 //   (attrs, user, attributes)                       -> std::string user
 //   (erase, user)                                   -> bool

@@ -12,10 +12,12 @@
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
 #include "core/attributes.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
+#include "core/prefetch.hpp"
 #include "core/profile_view.hpp"
 #include "core/query.hpp"
 #include "core/thread_slice.hpp"
@@ -125,6 +127,9 @@ status overloaded_status(size_t limit) {
               " requests are in flight on this node; retry later or raise max_in_flight"};
 }
 
+/// How many events ahead engine::ingest() prefetches the event it will route.
+constexpr size_t ingest_prefetch_distance = 6;
+
 void engine::ingest(std::vector<event> events, callback done) {
   auto& im = *impl_;
   if (auto st = im.gate(); !st.ok())
@@ -145,6 +150,10 @@ void engine::ingest(std::vector<event> events, callback done) {
   std::vector<rejection> rejected;
   int64_t newest = -1;
   for (size_t i = 0; i < events.size(); ++i) {
+    // The loop streams through events that are rarely in cache (a decoded
+    // batch was written by another core); fetch a few ahead of the one read.
+    if (i + ingest_prefetch_distance < events.size())
+      prefetch_bytes(&events[i + ingest_prefetch_distance], sizeof(event));
     event& e = events[i];
     if (!e.has(event_key::ts)) {
       e.ts = clock;
@@ -162,34 +171,37 @@ void engine::ingest(std::vector<event> events, callback done) {
   }
   if (newest >= 0)
     im.observe_ts(newest);
-  std::vector<shard_batch> batches;
-  for (size_t s = 0; s < per_shard.size(); ++s) {
-    if (per_shard[s].events.empty())
-      continue;
-    per_shard[s].shard = static_cast<uint32_t>(s);
-    batches.push_back(std::move(per_shard[s]));
-  }
+  std::vector<uint32_t> shards;
+  for (size_t s = 0; s < per_shard.size(); ++s)
+    if (!per_shard[s].events.empty())
+      shards.push_back(static_cast<uint32_t>(s));
   auto* ip = impl_.get();
   // Invalid events count at once; a shard's rejections (duplicates) when it
   // answers, which is after its events are visible to reads.
   ip->rejected.fetch_add(rejected.size(), std::memory_order_relaxed);
-  auto convert = [ip, rejected = std::move(rejected)](batch_outcome& o) -> result<value> {
+  auto answer = [ip, done = std::move(done), rejected = std::move(rejected)](result<batch_outcome> r) mutable {
+    if (!r.ok())
+      return ip->finish(done, r.error());
+    auto& o = *r;
     ip->accepted.fetch_add(o.accepted, std::memory_order_relaxed);
     ip->rejected.fetch_add(o.rejected.size(), std::memory_order_relaxed);
-    auto all = rejected;
-    for (auto& r : o.rejected)
-      all.push_back(std::move(r));
-    std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.index < b.index; });
+    for (auto& x : o.rejected)
+      rejected.push_back(std::move(x));
+    std::sort(rejected.begin(), rejected.end(), [](auto& a, auto& b) { return a.index < b.index; });
     value out{value::map{}};
     out.set("accepted", value{static_cast<uint64_t>(o.accepted)});
-    out.set("rejected", rejections_value(all));
-    return out;
+    out.set("rejected", rejections_value(rejected));
+    ip->finish(done, std::move(out));
   };
-  if (batches.empty()) {
-    batch_outcome none;
-    return im.finish(done, convert(none));
+  if (shards.empty())
+    return answer(batch_outcome{});
+  // Each part goes straight to its shard; the join answers when all are in.
+  auto join = std::make_shared<batch_join>(shards, std::move(answer));
+  for (uint32_t part = 0; part < shards.size(); ++part) {
+    auto shard = shards[part];
+    per_shard[shard].shard = shard;
+    post_ingest(im.shards[shard], shard_ingest{std::move(per_shard[shard]), join, part});
   }
-  im.ask<batch_outcome>(0, std::move(done), std::move(convert), ingest_atom::value, std::move(batches));
 }
 
 void engine::upsert_items(const value& items, callback done) {

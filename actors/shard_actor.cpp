@@ -1,10 +1,12 @@
 #include "actors/shard_actor.hpp"
 
 #include "actors/kmeans_steps.hpp"
+#include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
 #include "actors/shard_state.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::shard_read)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::shard_ingest)
 
 namespace persona {
 
@@ -82,6 +84,50 @@ void drain(self_ptr self) {
 
 namespace {
 
+/// Logs `batch` (on a durable shard), then applies it at once when it is
+/// small and nothing waits, else queues it to be applied slice by slice;
+/// `reply` gets the outcome once the batch is applied and durable.
+void accept_batch(self_ptr self, shard_batch& batch, batch_reply reply) {
+  auto& st = self->state;
+  uint64_t seq = 0;
+  if (st.durable()) {
+    encode_batch_payload(st.payload, batch.events);
+    auto logged = st.log_change(wal_kind::batch, st.payload);
+    if (!logged.ok()) {
+      batch_outcome none;
+      return reply(&logged.error(), none);
+    }
+    seq = *logged;
+  }
+  if (st.wal && st.setup.snapshot_wal_bytes > 0 && !st.snapshot &&
+      st.wal->segment_bytes() >= st.setup.snapshot_wal_bytes) {
+    st.log(false, "the WAL grew by " + std::to_string(st.wal->segment_bytes()) +
+                      " bytes since the last snapshot: starting one");
+    start_snapshot(self, std::nullopt);
+  }
+  bool small = st.writes.empty() && batch.events.size() <= st.setup.slice_events;
+  if (small) {
+    st.listen();
+    auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
+    after_apply(self);
+    st.maybe_start_sweep();
+    st.flush_segment_changes();
+    if (st.sweeping)
+      schedule_drain(self);
+    // Answered now, or once its record is durable.
+    st.settle(seq, [reply = std::move(reply), out = std::move(out)](const status* err) mutable {
+      reply(err, out);
+    });
+    return;
+  }
+  pending_write w;
+  w.batch = std::move(batch);
+  w.seq = seq;
+  w.reply = std::move(reply);
+  st.writes.push_back(std::move(w));
+  schedule_drain(self);
+}
+
 caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
@@ -109,50 +155,20 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   }
   return {
       [=](ingest_atom, shard_batch& batch) -> caf::result<batch_outcome> {
-        auto& st = self->state;
-        uint64_t seq = 0;
-        if (st.durable()) {
-          encode_batch_payload(st.payload, batch.events);
-          auto logged = st.log_change(wal_kind::batch, st.payload);
-          if (!logged.ok())
-            return to_caf_error(logged.error());
-          seq = *logged;
-        }
-        if (st.wal && st.setup.snapshot_wal_bytes > 0 && !st.snapshot &&
-            st.wal->segment_bytes() >= st.setup.snapshot_wal_bytes) {
-          st.log(false, "the WAL grew by " + std::to_string(st.wal->segment_bytes()) +
-                            " bytes since the last snapshot: starting one");
-          start_snapshot(self, std::nullopt);
-        }
-        bool small = st.writes.empty() && batch.events.size() <= st.setup.slice_events;
-        if (small) {
-          st.listen();
-          auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
-          after_apply(self);
-          st.maybe_start_sweep();
-          st.flush_segment_changes();
-          if (st.sweeping)
-            schedule_drain(self);
-          if (!st.must_wait(seq))
-            return out;
-          // Applied now, answered once its record is durable.
-          auto promise = self->make_response_promise<batch_outcome>();
-          st.settle(seq, [promise, out = std::move(out)](const status* err) mutable {
-            if (err)
-              promise.deliver(to_caf_error(*err));
-            else
-              promise.deliver(std::move(out));
-          });
-          return promise;
-        }
         auto promise = self->make_response_promise<batch_outcome>();
-        pending_write w;
-        w.batch = std::move(batch);
-        w.seq = seq;
-        w.promise = promise;
-        st.writes.push_back(std::move(w));
-        schedule_drain(self);
+        accept_batch(self, batch, [promise](const status* err, batch_outcome& out) mutable {
+          if (err)
+            promise.deliver(to_caf_error(*err));
+          else
+            promise.deliver(std::move(out));
+        });
         return promise;
+      },
+      [=](shard_ingest& part) {
+        accept_batch(self, part.batch,
+                     [join = std::move(part.join), index = part.part](const status* err, batch_outcome& out) {
+                       join->deliver(index, err, out);
+                     });
       },
       [=](drain_atom) { drain(self); },
       [=](profile_atom, const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) {
@@ -373,6 +389,10 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
 
 void post_read(const caf::actor& shard, shard_read read) {
   caf::anon_send<caf::message_priority::high>(shard, std::move(read));
+}
+
+void post_ingest(const caf::actor& shard, shard_ingest part) {
+  caf::anon_send(shard, std::move(part));
 }
 
 caf::actor spawn_shard(caf::actor_system& sys, shard_setup setup) {

@@ -33,6 +33,11 @@ using shard_clock = std::chrono::steady_clock;
 /// Called with nullptr once a change's record is durable, or with the error.
 using settle_fn = std::function<void(const status*)>;
 
+/// Where a batch's outcome goes once it is applied and durable: called with
+/// nullptr and the outcome, or with the error. Wraps a response promise
+/// (a request) or a batch_join (a part posted by the facade).
+using batch_reply = std::function<void(const status*, batch_outcome&)>;
+
 /// A change waiting for the batches before it: a batch applied slice by
 /// slice (when `op` is empty), or another change run when it reaches the head.
 struct pending_write {
@@ -40,7 +45,7 @@ struct pending_write {
   size_t next = 0;
   uint64_t seq = 0;
   batch_outcome outcome;
-  caf::typed_response_promise<batch_outcome> promise;
+  batch_reply reply;
   std::function<void()> op;
 };
 
@@ -334,15 +339,12 @@ struct shard_state {
     for (auto& r : part.rejected)
       head.outcome.rejected.push_back(std::move(r));
     if (head.next == head.batch.events.size()) {
-      auto promise = head.promise;
+      auto reply = std::move(head.reply);
       auto outcome = std::move(head.outcome);
       auto seq = head.seq;
       writes.pop_front();
-      settle(seq, [promise, outcome = std::move(outcome)](const status* err) mutable {
-        if (err)
-          promise.deliver(to_caf_error(*err));
-        else
-          promise.deliver(std::move(outcome));
+      settle(seq, [reply = std::move(reply), outcome = std::move(outcome)](const status* err) mutable {
+        reply(err, outcome);
       });
     }
   }

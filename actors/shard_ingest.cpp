@@ -1,0 +1,50 @@
+#include "actors/shard_ingest.hpp"
+
+#include <string>
+#include <utility>
+
+namespace persona {
+
+batch_join::batch_join(std::vector<uint32_t> shards, callback done)
+    : shards_(std::move(shards)),
+      delivered_(shards_.size(), false),
+      outstanding_(shards_.size()),
+      done_(std::move(done)) {}
+
+batch_join::~batch_join() {
+  // Nobody else holds the join now: no lock needed.
+  if (outstanding_ == 0)
+    return;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    if (!delivered_[i]) {
+      done_(status{error_code::unavailable, "shard " + std::to_string(shards_[i]) +
+                                                " stopped before applying its part of the batch; "
+                                                "retry, and check the node's log"});
+      return;
+    }
+  }
+}
+
+void batch_join::deliver(size_t part, const status* err, batch_outcome& outcome) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (part >= delivered_.size() || delivered_[part])
+    return;
+  delivered_[part] = true;
+  if (err) {
+    if (!error_)
+      error_ = *err;
+  } else {
+    merged_.accepted += outcome.accepted;
+    for (auto& r : outcome.rejected)
+      merged_.rejected.push_back(std::move(r));
+  }
+  if (--outstanding_ != 0)
+    return;
+  lock.unlock();
+  if (error_)
+    done_(std::move(*error_));
+  else
+    done_(std::move(merged_));
+}
+
+}  // namespace persona
