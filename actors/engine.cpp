@@ -179,7 +179,8 @@ void engine::ingest(std::vector<event> events, callback done) {
   // Invalid events count at once; a shard's rejections (duplicates) when it
   // answers, which is after its events are visible to reads.
   ip->rejected.fetch_add(rejected.size(), std::memory_order_relaxed);
-  auto answer = [ip, done = std::move(done), rejected = std::move(rejected)](result<batch_outcome> r) mutable {
+  auto answer = [ip, done = std::move(done),
+                 rejected = std::move(rejected)](result<batch_outcome> r) mutable {
     if (!r.ok())
       return ip->finish(done, r.error());
     auto& o = *r;

@@ -10,21 +10,34 @@ void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms)
   bool sampled = opts_.sample_rate > 0 && random_.unit() < opts_.sample_rate;
   if (type != event_type::purchase && !sampled)
     return;
-  auto it = examples_.find(slot);
-  if (it != examples_.end()) {
+  if (has_example(slot)) {
+    auto it = examples_.find(slot);
     auto& ex = it->second;
     if (!ex.probed || type != event_type::purchase || ts_ms <= ex.probe_ms ||
         ts_ms > ex.probe_ms + opts_.horizon_ms)
       return;
     ready_.push_back({ex.x, 1.0f});
-    examples_.erase(it);
+    erase(it);
   }
   if (!sampled || examples_.size() >= opts_.capacity)
     return;
   int64_t probe =
       ts_ms + static_cast<int64_t>(random_.next() % static_cast<uint64_t>(opts_.probe_spread_ms + 1));
-  examples_[slot] = example{probe};
+  start(slot, example{probe});
   probes_.emplace(probe, slot);
+}
+
+void propensity_labeller::start(uint32_t slot, example ex) {
+  examples_[slot] = ex;
+  if (with_example_.size() <= slot / 64)
+    with_example_.resize(slot / 64 + 1, 0);
+  with_example_[slot / 64] |= uint64_t{1} << (slot % 64);
+}
+
+void propensity_labeller::erase(example_map::iterator it) {
+  uint32_t slot = it->first;
+  with_example_[slot / 64] &= ~(uint64_t{1} << (slot % 64));
+  examples_.erase(it);
 }
 
 void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
@@ -36,7 +49,7 @@ void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
       continue;  // forgotten, or a newer example of a reused slot
     auto* p = lookup(slot);
     if (!p) {
-      examples_.erase(it);
+      erase(it);
       continue;
     }
     it->second.probed = true;
@@ -50,7 +63,7 @@ void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
     if (it == examples_.end() || !it->second.probed || it->second.probe_ms + opts_.horizon_ms != end)
       continue;  // labelled positive already, or forgotten
     ready_.push_back({it->second.x, 0.0f});
-    examples_.erase(it);
+    erase(it);
   }
 }
 

@@ -49,7 +49,10 @@ class propensity_labeller {
   /// labels negative the examples whose horizon has passed.
   void advance(int64_t now_ms, const profile_of& lookup);
   /// The profile in `slot` is gone: its example too.
-  void forget(uint32_t slot) { examples_.erase(slot); }
+  void forget(uint32_t slot) {
+    if (has_example(slot))
+      erase(examples_.find(slot));
+  }
 
   /// Labelled examples not yet taken.
   std::vector<labelled_example>& ready() { return ready_; }
@@ -63,10 +66,21 @@ class propensity_labeller {
     feature_vector x{};
   };
   using timed_slot = std::pair<int64_t, uint32_t>;
+  using example_map = std::unordered_map<uint32_t, example>;
+
+  /// Whether `slot` has an example under way, from a bitmap of one bit a
+  /// slot: it stays in cache where the map's lookup of a user with no
+  /// example (most purchases) would wait for memory.
+  bool has_example(uint32_t slot) const {
+    return slot / 64 < with_example_.size() && (with_example_[slot / 64] >> (slot % 64) & 1) != 0;
+  }
+  void start(uint32_t slot, example ex);
+  void erase(example_map::iterator it);
 
   labeller_options opts_;
   xorshift_random random_;
-  std::unordered_map<uint32_t, example> examples_;
+  example_map examples_;
+  std::vector<uint64_t> with_example_;
   /// Probes by time, earliest first; then probed examples by horizon end.
   std::priority_queue<timed_slot, std::vector<timed_slot>, std::greater<timed_slot>> probes_;
   std::deque<timed_slot> horizons_;

@@ -86,6 +86,31 @@ TEST_CASE("the labeller: positive on a purchase within a day of the probe, negat
   CHECK(labels.ready().empty());
 }
 
+TEST_CASE("the labeller: a forgotten slot's example is gone, and its next purchase labels nothing") {
+  labeller_options o;
+  o.sample_rate = 1;
+  o.probe_spread_ms = 0;
+  propensity_labeller labels(o);
+  auto buyer = with_events({{event_type::view, t0}});
+  auto lookup = [&](uint32_t) -> const profile* { return &buyer; };
+  labels.observe(100000, event_type::view, t0);  // a slot past any earlier one
+  labels.advance(t0, lookup);
+  REQUIRE(labels.under_way() == 1);
+  labels.forget(100000);
+  CHECK(labels.under_way() == 0);
+  labels.forget(7);  // never had an example
+  labels.forget(5000000);
+  // The purchase starts a new example (every event is sampled here) but
+  // labels none: the probed one was forgotten.
+  labels.observe(100000, event_type::purchase, t0 + hours(1));
+  CHECK(labels.ready_count() == 0);
+  CHECK(labels.under_way() == 1);
+  labels.advance(t0 + hours(1), lookup);
+  labels.observe(100000, event_type::purchase, t0 + hours(2));
+  REQUIRE(labels.ready_count() == 1);
+  CHECK(labels.ready()[0].label == 1.0f);
+}
+
 TEST_CASE("features are read at the probe's moment: activity windows and recency") {
   auto p = with_events({{event_type::view, t0}, {event_type::add_to_cart, t0 + minutes(1)}});
   auto now = propensity_features(p, t0 + minutes(2));
