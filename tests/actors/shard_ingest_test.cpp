@@ -4,6 +4,7 @@
 
 #include "actors/actor_test_config.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_batch_fixture.hpp"
 #include "actors/shard_ingest.hpp"
 #include "test_util.hpp"
 
@@ -30,15 +31,6 @@ batch_outcome outcome(uint32_t accepted, std::vector<uint32_t> rejected_indices)
   for (auto i : rejected_indices)
     o.rejected.push_back(rejection{i, "duplicate", "seen before"});
   return o;
-}
-
-shard_batch views_for(const std::string& user, int n) {
-  shard_batch b;
-  for (int i = 0; i < n; ++i) {
-    b.events.push_back(make_event(user, event_type::view, t0 + i, "i" + std::to_string(i)));
-    b.indices.push_back(static_cast<uint32_t>(i));
-  }
-  return b;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_batch_fixture.hpp"
 #include "actors/shard_read.hpp"
 #include "test_util.hpp"
 
@@ -21,15 +22,6 @@ shard_setup one_event_slices() {
   shard_setup s;
   s.slice_events = 1;
   return s;
-}
-
-shard_batch views_for(const std::string& user, int n, int64_t from_ts) {
-  shard_batch b;
-  for (int i = 0; i < n; ++i) {
-    b.events.push_back(make_event(user, event_type::view, from_ts + i, "i" + std::to_string(i)));
-    b.indices.push_back(static_cast<uint32_t>(i));
-  }
-  return b;
 }
 
 }  // namespace
