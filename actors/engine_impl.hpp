@@ -71,6 +71,11 @@ struct engine::impl {
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
     if (item_model)
       caf::anon_send_exit(item_model, caf::exit_reason::user_shutdown);
+    // The actors' last messages are dropped now; posted reads and ingest
+    // parts then answer `unavailable` through this object's counters, so
+    // wait here, while every member still lives, not in the system's
+    // destructor after the members declared below it are gone.
+    system.await_all_actors_done();
   }
 
   /// Recovers the data directory, then starts the actors (recovery thread).

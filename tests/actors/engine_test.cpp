@@ -277,3 +277,27 @@ TEST_CASE("batch worker threads run under SCHED_BATCH, and only when asked") {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(batch_threads() >= 2);
 }
+
+TEST_CASE("calls in flight when the engine is destroyed are answered once before it is gone") {
+  std::atomic<int> answers{0};
+  std::atomic<int> unanswered_at_exit{-1};
+  const int batches = 8;
+  {
+    auto o = test_engine(2);
+    o.shard_slice_events = 1;  // each batch takes many slices: some are still queued
+    engine eng(o);
+    for (int b = 0; b < batches; ++b) {
+      std::vector<event> batch;
+      for (int i = 0; i < 5000; ++i)
+        batch.push_back(make_event("u" + std::to_string(i), event_type::view, t0 + b, "i1"));
+      eng.ingest(std::move(batch), [&](result<value> r) {
+        // Applied, or dropped by a stopping shard: nothing else.
+        CHECK((r.ok() || r.error().code() == error_code::unavailable));
+        ++answers;
+      });
+    }
+    eng.get_profile("u1", value{}, [&](result<value>) { ++answers; });
+  }
+  unanswered_at_exit = batches + 1 - answers.load();
+  CHECK(unanswered_at_exit == 0);
+}
