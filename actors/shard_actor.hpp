@@ -35,6 +35,7 @@
 //
 // Messages (message_types.hpp), each answered to the requester:
 //   (ingest, shard_batch)                      -> batch_outcome
+//   shard_ingest (local)                       -> its batch_join (the facade's batches)
 //   shard_read (local, high priority)          -> the read's own callback
 //                                                 (profile, recommend, predict, likeness)
 //   (similar, likeness, k, exclude)            -> value [[user, score]] best first
