@@ -6,6 +6,7 @@
 #include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
 #include "actors/shard_actor.hpp"
+#include "actors/shard_fixture.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
@@ -49,11 +50,7 @@ TEST_CASE("a dead shard is reported unavailable, by name") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto a = spawn_shard(sys, shard_setup{});
-  auto b = spawn_shard(sys, [] {
-    shard_setup s;
-    s.index = 1;
-    return s;
-  }());
+  auto b = spawn_shard(sys, numbered_shard(1));
   auto coordinator =
       spawn_coordinator(sys, {a, b}, std::chrono::milliseconds(2000), std::chrono::milliseconds(2000));
   {

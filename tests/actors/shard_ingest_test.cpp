@@ -4,7 +4,7 @@
 
 #include "actors/actor_test_config.hpp"
 #include "actors/shard_actor.hpp"
-#include "actors/shard_batch_fixture.hpp"
+#include "actors/shard_fixture.hpp"
 #include "actors/shard_ingest.hpp"
 #include "test_util.hpp"
 
@@ -89,12 +89,9 @@ TEST_CASE("parts posted to live shards are applied and merged; a stopped shard i
   actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto a = spawn_shard(sys, shard_setup{});
-  auto b = spawn_shard(sys, [] {
-    shard_setup s;
-    s.index = 1;
-    s.slice_events = 8;  // the part is applied over several slices
-    return s;
-  }());
+  auto b_setup = numbered_shard(1);
+  b_setup.slice_events = 8;  // the part is applied over several slices
+  auto b = spawn_shard(sys, b_setup);
 
   auto ingest = [&](const std::vector<caf::actor>& shards) {
     std::promise<result<batch_outcome>> answered;

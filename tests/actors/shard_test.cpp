@@ -8,7 +8,7 @@
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard_actor.hpp"
-#include "actors/shard_batch_fixture.hpp"
+#include "actors/shard_fixture.hpp"
 #include "actors/shard_read.hpp"
 #include "test_util.hpp"
 

@@ -54,13 +54,18 @@ profile with_events(std::vector<std::pair<event_type, int64_t>> events) {
   return p;
 }
 
-}  // namespace
-
-TEST_CASE("the labeller: positive on a purchase within a day of the probe, negative once the day passes") {
+/// Every event starts an example (for a user without one), probed at once.
+labeller_options every_event_probed_at_once() {
   labeller_options o;
   o.sample_rate = 1;
   o.probe_spread_ms = 0;
-  propensity_labeller labels(o);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("the labeller: positive on a purchase within a day of the probe, negative once the day passes") {
+  propensity_labeller labels(every_event_probed_at_once());
   auto buyer = with_events({{event_type::view, t0}});
   auto idle = with_events({{event_type::view, t0}});
   auto lookup = [&](uint32_t slot) -> const profile* { return slot == 1 ? &buyer : &idle; };
@@ -87,10 +92,7 @@ TEST_CASE("the labeller: positive on a purchase within a day of the probe, negat
 }
 
 TEST_CASE("the labeller: a forgotten slot's example is gone, and its next purchase labels nothing") {
-  labeller_options o;
-  o.sample_rate = 1;
-  o.probe_spread_ms = 0;
-  propensity_labeller labels(o);
+  propensity_labeller labels(every_event_probed_at_once());
   auto buyer = with_events({{event_type::view, t0}});
   auto lookup = [&](uint32_t) -> const profile* { return &buyer; };
   labels.observe(100000, event_type::view, t0);  // a slot past any earlier one

@@ -1,12 +1,20 @@
-// shard_batch_fixture: shard batches for the actor tests.
+// shard_fixture: shard setups and batches for the actor tests.
 #pragma once
 
 #include <string>
 
 #include "actors/messages.hpp"
+#include "actors/shard_actor.hpp"
 #include "test_util.hpp"
 
 namespace persona::test {
+
+/// A memory-only shard's setup, numbered `index` (its name in errors).
+inline shard_setup numbered_shard(uint32_t index) {
+  shard_setup s;
+  s.index = index;
+  return s;
+}
 
 /// `n` views by `user`, one a millisecond from `from_ts`, of items i0, i1, ...,
 /// with client indices 0 to n - 1.
