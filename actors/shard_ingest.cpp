@@ -1,28 +1,22 @@
 #include "actors/shard_ingest.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 namespace persona {
 
 batch_join::batch_join(std::vector<uint32_t> shards, callback done)
-    : shards_(std::move(shards)),
-      delivered_(shards_.size(), false),
-      outstanding_(shards_.size()),
-      done_(std::move(done)) {}
+    : shards_(std::move(shards)), delivered_(shards_.size(), false), done_(std::move(done)) {}
 
 batch_join::~batch_join() {
   // Nobody else holds the join now: no lock needed.
-  if (outstanding_ == 0)
+  auto missing = std::find(delivered_.begin(), delivered_.end(), false);
+  if (missing == delivered_.end())
     return;
-  for (size_t i = 0; i < shards_.size(); ++i) {
-    if (!delivered_[i]) {
-      done_(status{error_code::unavailable, "shard " + std::to_string(shards_[i]) +
-                                                " stopped before applying its part of the batch; "
-                                                "retry, and check the node's log"});
-      return;
-    }
-  }
+  done_(status{error_code::unavailable, "shard " + std::to_string(shards_[missing - delivered_.begin()]) +
+                                            " stopped before applying its part of the batch; "
+                                            "retry, and check the node's log"});
 }
 
 void batch_join::deliver(size_t part, const status* err, batch_outcome& outcome) {
@@ -38,7 +32,7 @@ void batch_join::deliver(size_t part, const status* err, batch_outcome& outcome)
     for (auto& r : outcome.rejected)
       merged_.rejected.push_back(std::move(r));
   }
-  if (--outstanding_ != 0)
+  if (std::find(delivered_.begin(), delivered_.end(), false) != delivered_.end())
     return;
   lock.unlock();
   if (error_)

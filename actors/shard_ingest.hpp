@@ -44,7 +44,6 @@ class batch_join {
   std::mutex mu_;
   std::vector<uint32_t> shards_;
   std::vector<bool> delivered_;
-  size_t outstanding_;
   batch_outcome merged_;
   std::optional<status> error_;
   callback done_;
