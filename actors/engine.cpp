@@ -18,6 +18,7 @@
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
 #include "core/prefetch.hpp"
+#include "core/process_usage.hpp"
 #include "core/profile_view.hpp"
 #include "core/query.hpp"
 #include "core/thread_slice.hpp"
@@ -390,6 +391,12 @@ void engine::stats(callback done) {
         memory.set("bytes_per_profile",
                    value{users ? static_cast<double>(profile_bytes + index_bytes) / users : 0.0});
         out.set("memory", std::move(memory));
+        auto usage = read_process_usage();
+        value process{value::map{}};
+        process.set("rss_bytes", value{usage.rss_bytes});
+        process.set("minor_faults", value{usage.minor_faults});
+        process.set("major_faults", value{usage.major_faults});
+        out.set("process", std::move(process));
         value durability{value::map{}};
         durability.set("data_dir", ip->opts.data_dir.empty() ? value{} : value{ip->opts.data_dir});
         durability.set("fsync", value{std::string(to_string(ip->opts.fsync))});

@@ -49,6 +49,21 @@ TEST_CASE("ingest applies valid events and rejects the rest by index") {
   CHECK(eng.now_ms() == t0 + 2);
 }
 
+TEST_CASE("stats report the process's resident memory and page faults") {
+  engine eng(test_engine(2));
+  auto s = eng.stats_sync();
+  REQUIRE(s.ok());
+  const value* process = s->find("process");
+  REQUIRE(process != nullptr);
+  uint64_t rss = 0, minor = 0, major = 0;
+  REQUIRE(process->find("rss_bytes")->get_uint(rss));
+  REQUIRE(process->find("minor_faults")->get_uint(minor));
+  REQUIRE(process->find("major_faults")->get_uint(major));
+  // A running process has resident memory and has faulted pages in.
+  CHECK(rss > 0);
+  CHECK(minor > 0);
+}
+
 TEST_CASE("a user's events apply in send order across pipelined batches") {
   engine eng(test_engine(3));
   const int batches = 300;
