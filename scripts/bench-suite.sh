@@ -36,6 +36,9 @@ loadgen=./build/net/loadgen/persona-loadgen
 common=(--events="$events" --connections=2 --batch=500 --window=8 --seed=42)
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# Minor page faults of a process so far (field 10 of /proc/PID/stat, after
+# the command name, which may hold spaces).
+minor_faults() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $8}'; }
 
 if [ "$skip_engine" -eq 0 ]; then
   echo "== 1/4 in-process engine benchmark"
@@ -54,8 +57,11 @@ max_rate=$(/usr/bin/python3 -c "import json; print(int(json.load(open('$out/pers
 half=$((max_rate / 2))
 
 echo "== 3/4 Persona: get_profile, then query, with ingest open loop at $half events/s (50%)"
+faults_before=$(minor_faults "$NODE_PID")
 "$loadgen" --port="$NODE_PORT" --seed=7 --events=$((half * 26)) --event-rate="$half" --warmup=5 --duration=25 \
   --mix=ingest=90,get_profile=10 --no-catalog --json="$out/persona_get_profile.json"
+faults_after=$(minor_faults "$NODE_PID")
+echo "{\"minor_faults\": $((faults_after - faults_before))}" > "$out/persona_get_profile_faults.json"
 "$loadgen" --port="$NODE_PORT" --seed=8 --events=$((half * 26)) --event-rate="$half" --warmup=5 --duration=25 \
   --mix=ingest=99.8,query=0.2 --no-catalog --json="$out/persona_query.json"
 kill -TERM "$NODE_PID"
