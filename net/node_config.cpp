@@ -57,7 +57,9 @@ const setting kSettings[] = {
     {"propensity-sample-rate", "0.02", "share of events that start a propensity training example (0 to 1)"},
     {"max-subscriber-queue-bytes", "8388608",
      "segment-event bytes queued for a slow subscriber before events are dropped (and the drop announced)"},
-    {"request-timeout-ms", "5000", "deadline of each request the coordinator sends a shard (queries, deletes, merges, catalog updates; ingest and point reads wait for their shard) (ms)"},
+    {"request-timeout-ms", "5000",
+     "deadline of each request the coordinator sends a shard (queries, deletes, merges, catalog updates; "
+     "ingest and point reads wait for their shard) (ms)"},
     {"max-batch-events", "100000", "events in one ingest call"},
     {"shard-slice-events", "64", "events a shard applies before it serves waiting reads again"},
     {"stop-grace-s", "8", "seconds a graceful stop waits for requests in flight"},
