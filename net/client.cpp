@@ -1,5 +1,7 @@
 #include "net/client.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio.hpp>
 #include <deque>
 #include <future>
@@ -26,8 +28,12 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   std::unordered_map<uint32_t, callback> waiting;
   notification_handler notified;  // guarded by mutex
   uint32_t next_id = 1;
-  std::deque<std::string> queue;  // touched on the I/O thread only
-  bool writing = false;
+  // Guards the write side: the queue, writing, connected, closed and the
+  // socket's descriptor, which the calling threads write to directly.
+  std::mutex write_mutex;
+  std::deque<std::string> queue;
+  bool writing = false;  // a write is in progress or about to start
+  bool connected = false;
   bool closed = false;
 
   uint32_t enlist(callback done) {
@@ -39,34 +45,64 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     return id;
   }
 
-  void write(std::string bytes) {
-    auto self = shared_from_this();
-    asio::post(io, [self, bytes = std::move(bytes)]() mutable {
-      if (self->closed)
-        return;
-      self->queue.push_back(std::move(bytes));
-      if (!self->writing)
-        self->do_write();
-    });
+  /// The callback enlisted as `id`, taken back; empty if a reply or a
+  /// failure already took it.
+  callback withdraw(uint32_t id) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = waiting.find(id);
+    if (it == waiting.end())
+      return {};
+    auto done = std::move(it->second);
+    waiting.erase(it);
+    return done;
   }
 
-  void do_write() {
-    if (queue.empty()) {
-      writing = false;
-      return;
+  /// Sends `bytes` from the calling thread when the connection is idle (no
+  /// wake-up of the I/O thread), else queues them behind what is being
+  /// written. Bytes from one thread go out in the order written. Returns
+  /// false, sending nothing, once the connection is closed.
+  bool write(std::string bytes) {
+    std::unique_lock<std::mutex> lock(write_mutex);
+    if (closed)
+      return false;
+    if (connected && !writing && queue.empty()) {
+      auto n = ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0 && static_cast<size_t>(n) == bytes.size())
+        return true;
+      if (n > 0)
+        bytes.erase(0, static_cast<size_t>(n));
+      // Otherwise it would block, or failed: the I/O thread's write reports a failure.
     }
-    writing = true;
+    queue.push_back(std::move(bytes));
+    if (!writing) {
+      writing = true;
+      asio::post(io, [self = shared_from_this()] {
+        std::lock_guard<std::mutex> lock(self->write_mutex);
+        if (!self->closed)
+          self->start_write_locked();
+      });
+    }
+    return true;
+  }
+
+  /// REQUIRES: write_mutex held, writing set, the queue not empty.
+  void start_write_locked() {
     std::vector<asio::const_buffer> bufs;
     size_t count = std::min<size_t>(queue.size(), 64);
     for (size_t i = 0; i < count; ++i)
       bufs.emplace_back(asio::buffer(queue[i]));
     auto self = shared_from_this();
     asio::async_write(socket, bufs, [self, count](boost::system::error_code ec, size_t) {
-      for (size_t i = 0; i < count; ++i)
-        self->queue.pop_front();
+      {
+        std::lock_guard<std::mutex> lock(self->write_mutex);
+        for (size_t i = 0; i < count && !self->queue.empty(); ++i)
+          self->queue.pop_front();
+        if (!ec && !self->closed && !self->queue.empty())
+          return self->start_write_locked();
+        self->writing = false;
+      }
       if (ec)
-        return self->fail_all("the connection to the node failed: " + ec.message());
-      self->do_write();
+        self->fail_all("the connection to the node failed: " + ec.message());
     });
   }
 
@@ -127,10 +163,14 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     done(v.ok() ? std::move(v) : result<value>(v.error()));
   }
 
+  /// On the I/O thread.
   void fail_all(const std::string& why) {
-    closed = true;
-    boost::system::error_code ignored;
-    socket.close(ignored);
+    {
+      std::lock_guard<std::mutex> lock(write_mutex);
+      closed = true;
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    }
     std::unordered_map<uint32_t, callback> orphans;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -182,22 +222,34 @@ status client::connect(const std::string& host, uint16_t port, std::chrono::mill
   if (ec)
     return {error_code::unavailable, "cannot connect to " + host + ":" + std::to_string(port) + ": " +
                                          ec.message() + "; is personad running there?"};
-  asio::post(im.io, [self = impl_] {
+  {
     boost::system::error_code ignored;
-    self->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    self->do_read();
-  });
+    im.socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    std::lock_guard<std::mutex> lock(im.write_mutex);
+    im.connected = !im.closed;
+  }
+  asio::post(im.io, [self = impl_] { self->do_read(); });
   return {};
 }
 
+namespace {
+
+const char* const closed_message = "the connection to the node is closed; connect a new client";
+
+}  // namespace
+
 void client::call(const std::string& method, const value& params, callback done) {
   auto id = impl_->enlist(std::move(done));
-  impl_->write(encode_request(id, method, params));
+  if (!impl_->write(encode_request(id, method, params)))
+    if (auto orphan = impl_->withdraw(id))
+      orphan(status{error_code::unavailable, closed_message});
 }
 
 void client::call_encoded(const std::string& method, const std::string& params_msgpack, callback done) {
   auto id = impl_->enlist(std::move(done));
-  impl_->write(encode_request_raw(id, method, params_msgpack));
+  if (!impl_->write(encode_request_raw(id, method, params_msgpack)))
+    if (auto orphan = impl_->withdraw(id))
+      orphan(status{error_code::unavailable, closed_message});
 }
 
 void client::notify(const std::string& method, const value& params) {

@@ -387,6 +387,8 @@ void dispatcher::stats(reply done) {
     net.set("overloaded", value{counters->overloaded.load()});
     net.set("segment_events_sent", value{counters->segment_events_sent.load()});
     net.set("segment_events_dropped", value{counters->segment_events_dropped.load()});
+    net.set("replies_direct", value{counters->replies_direct.load()});
+    net.set("replies_queued", value{counters->replies_queued.load()});
     r->set("net", std::move(net));
     done(std::move(r));
   });

@@ -41,6 +41,10 @@ struct network_counters {
   std::atomic<uint64_t> overloaded{0};
   std::atomic<uint64_t> segment_events_sent{0};
   std::atomic<uint64_t> segment_events_dropped{0};
+  /// Replies written by the thread that produced them, and replies handed
+  /// to an I/O thread because their connection was busy writing.
+  std::atomic<uint64_t> replies_direct{0};
+  std::atomic<uint64_t> replies_queued{0};
 };
 
 class dispatcher {

@@ -1,5 +1,7 @@
 #include "net/session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 
 #include "net/log.hpp"
@@ -50,7 +52,7 @@ void session::drain() {
   auto self = shared_from_this();
   asio::post(socket_.get_executor(), [self] {
     self->reading_stopped_ = true;
-    if (self->in_flight_ == 0 && !self->writing_)
+    if (self->in_flight_ == 0 && self->write_idle())
       self->close_now("the node is stopping");
   });
 }
@@ -67,7 +69,7 @@ void session::do_read() {
         log_line(log_level::warning, "connection " + self->peer_ + ": read failed: " + ec.message());
       // The client is gone or half-closed: finish what is in flight, then close.
       self->reading_stopped_ = true;
-      if (self->in_flight_ == 0 && !self->writing_)
+      if (self->in_flight_ == 0 && self->write_idle())
         self->close_now("");
       return;
     }
@@ -128,41 +130,82 @@ void session::on_message(const msgpack::object& o) {
   ++in_flight_;
   auto self = shared_from_this();
   auto msgid_copy = m.msgid;
-  auto ex = socket_.get_executor();
-  // The reply may come from an actor thread: hop back onto the strand.
-  dispatcher_.handle_request(m.method, *m.params, conn_, [self, msgid_copy, ex](result<value> r) {
-    asio::post(ex,
-               [self, msgid_copy, r = std::move(r)]() mutable { self->answer(msgid_copy, std::move(r)); });
-  });
+  dispatcher_.handle_request(m.method, *m.params, conn_,
+                             [self, msgid_copy](result<value> r) { self->answer(msgid_copy, std::move(r)); });
 }
 
 void session::answer(uint32_t msgid, result<value> r) {
-  --in_flight_;
-  if (!closed_)
-    send(encode_response(msgid, r));
-  if (reading_stopped_ && in_flight_ == 0 && !writing_ && write_queue_.empty())
+  auto bytes = encode_response(msgid, r);
+  auto self = shared_from_this();
+  if (try_write_now(bytes)) {
+    counters_.replies_direct.fetch_add(1, std::memory_order_relaxed);
+    // Sequentially consistent with drain(): one of the two sees the other.
+    if (in_flight_.fetch_sub(1) == 1 && reading_stopped_)
+      asio::post(socket_.get_executor(), [self] { self->close_if_done(); });
+    return;
+  }
+  counters_.replies_queued.fetch_add(1, std::memory_order_relaxed);
+  asio::post(socket_.get_executor(), [self, bytes = std::move(bytes)]() mutable {
+    --self->in_flight_;
+    if (!self->closed_)
+      self->send(std::move(bytes));
+    self->close_if_done();
+  });
+}
+
+bool session::try_write_now(std::string& bytes) {
+  std::unique_lock<std::mutex> lock(write_mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || closed_ || writing_ || !write_queue_.empty())
+    return false;
+  auto n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0)
+    return false;  // would block, or failed: the strand's write reports a failure
+  if (static_cast<size_t>(n) == bytes.size())
+    return true;
+  // The socket took part of it: the rest must be the next bytes written.
+  bytes.erase(0, static_cast<size_t>(n));
+  queued_bytes_ += bytes.size();
+  write_queue_.push_back(std::move(bytes));
+  writing_ = true;
+  lock.unlock();
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume_write(); });
+  return true;
+}
+
+void session::close_if_done() {
+  if (reading_stopped_ && in_flight_ == 0 && write_idle())
     close_now("");
+}
+
+bool session::write_idle() {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  return !writing_ && write_queue_.empty();
 }
 
 void session::send(std::string bytes) {
   if (closed_)
     return;
+  std::unique_lock<std::mutex> lock(write_mutex_);
   queued_bytes_ += bytes.size();
   if (queued_bytes_ > cfg_.max_write_queue_bytes) {
-    close_now("the client is not reading its replies (" + std::to_string(queued_bytes_) +
+    auto queued = queued_bytes_;
+    lock.unlock();
+    close_now("the client is not reading its replies (" + std::to_string(queued) +
               " bytes queued, max_write_queue_bytes " + std::to_string(cfg_.max_write_queue_bytes) + ")");
     return;
   }
   write_queue_.push_back(std::move(bytes));
   if (!writing_)
-    do_write();
+    start_write_locked();
 }
 
-void session::do_write() {
-  if (write_queue_.empty() || closed_) {
-    writing_ = false;
-    return;
-  }
+void session::resume_write() {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  if (!closed_ && writing_)
+    start_write_locked();
+}
+
+void session::start_write_locked() {
   writing_ = true;
   // Gather everything queued into one write.
   std::vector<asio::const_buffer> buffers;
@@ -171,18 +214,21 @@ void session::do_write() {
     buffers.emplace_back(asio::buffer(write_queue_[i]));
   auto self = shared_from_this();
   asio::async_write(socket_, buffers, [self, count](boost::system::error_code ec, size_t) {
-    for (size_t i = 0; i < count; ++i) {
-      self->queued_bytes_ -= self->write_queue_.front().size();
-      self->write_queue_.pop_front();
+    {
+      std::lock_guard<std::mutex> lock(self->write_mutex_);
+      for (size_t i = 0; i < count; ++i) {
+        self->queued_bytes_ -= self->write_queue_.front().size();
+        self->write_queue_.pop_front();
+      }
+      if (!ec && !self->closed_ && !self->write_queue_.empty())
+        return self->start_write_locked();
+      self->writing_ = false;
     }
     if (ec) {
       if (ec != asio::error::operation_aborted)
         self->close_now("write failed: " + ec.message());
       return;
     }
-    if (!self->write_queue_.empty())
-      return self->do_write();
-    self->writing_ = false;
     if (self->dropped_events_ > 0)
       return self->announce_dropped();
     if (self->closing_ || (self->reading_stopped_ && self->in_flight_ == 0))
@@ -195,7 +241,12 @@ void session::push_segment_events(value::array& events) {
     return;
   uint64_t count = events.size();
   auto bytes = encode_notification("segment_event", value{value::array{value{std::move(events)}}});
-  if (queued_bytes_ + bytes.size() > cfg_.max_subscriber_queue_bytes) {
+  size_t queued = 0;
+  {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    queued = queued_bytes_;
+  }
+  if (queued + bytes.size() > cfg_.max_subscriber_queue_bytes) {
     dropped_events_ += count;
     counters_.segment_events_dropped.fetch_add(count, std::memory_order_relaxed);
     return;
@@ -218,7 +269,7 @@ void session::close_after_flush(const std::string& why) {
     log_line(log_level::warning, "connection " + peer_ + ": " + why + "; closing it");
   closing_ = true;
   reading_stopped_ = true;
-  if (!writing_)
+  if (write_idle())
     close_now("");
 }
 
@@ -227,11 +278,16 @@ void session::close_now(const std::string& why) {
     return;
   if (!why.empty())
     log_line(log_level::warning, "connection " + peer_ + " closed: " + why);
-  closed_ = true;
+  {
+    // No other thread may write to the socket once it is closed (its
+    // descriptor may be reused by the next connection).
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    closed_ = true;
+    boost::system::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
   dispatcher_.release(conn_);
-  boost::system::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
   counters_.connections_open.fetch_sub(1, std::memory_order_relaxed);
   registry_.remove(this);
 }

@@ -1,8 +1,11 @@
 // session: one client connection. It reads bytes into its frame_decoder,
 // hands each request to the dispatcher, and writes replies in the order they
 // become ready (pipelined requests may be answered out of order; clients
-// match replies by msgid). Everything a session does runs on its strand;
-// answers from actor threads are posted back to it.
+// match replies by msgid). Reading and bookkeeping run on the session's
+// strand. A reply is written by the thread that produced it (an actor
+// thread, usually) when the connection has nothing else queued: the write
+// then costs no wake-up of an I/O thread. Otherwise it joins the queue the
+// strand writes.
 //
 // Bounds: at most max_in_flight_per_connection requests in flight (more are
 // answered `overloaded` at once), at most max_write_queue_bytes of replies
@@ -11,9 +14,11 @@
 // where a msgid was readable; other connections are never affected.
 #pragma once
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "net/dispatcher.hpp"
@@ -43,9 +48,26 @@ class session : public std::enable_shared_from_this<session> {
   void do_read();
   void on_bytes(size_t n);
   void on_message(const msgpack::object& o);
+  /// Writes a reply from the thread that produced it, or hands it to the
+  /// strand when the connection is busy writing. Any thread.
   void answer(uint32_t msgid, result<value> r);
+  /// Writes as much of `bytes` as the socket takes now, without blocking.
+  /// Returns false where nothing could be written directly (the connection
+  /// is busy or closed, or another thread is writing); `bytes` is then
+  /// untouched. A partial write queues the rest for the strand. Any thread.
+  bool try_write_now(std::string& bytes);
+  /// After a reply was written: closes a draining connection that has
+  /// nothing left in flight. On the strand.
+  void close_if_done();
+  /// Queues bytes for the strand to write. On the strand.
   void send(std::string bytes);
-  void do_write();
+  /// Starts an asynchronous write of the queue's head. REQUIRES:
+  /// write_mutex_ held, no write in progress.
+  void start_write_locked();
+  /// Starts the write of what a partial direct write left queued. On the strand.
+  void resume_write();
+  /// Nothing queued and no write in progress.
+  bool write_idle();
   void close_after_flush(const std::string& why);
   /// Sends segment events as a notification unless the subscriber's
   /// backlog is full (then they are dropped and counted).
@@ -61,10 +83,14 @@ class session : public std::enable_shared_from_this<session> {
   network_counters& counters_;
   frame_decoder decoder_;
   connection_state conn_;
+  // Guards the write side (the queue, writing_, closed_ and the socket's
+  // lifetime) against replies written from other threads. Held only for a
+  // non-blocking write or a queue update; other threads only try it.
+  std::mutex write_mutex_;
   std::deque<std::string> write_queue_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool reading_stopped_ = false;
+  std::atomic<bool> reading_stopped_{false};
   bool closing_ = false;
   bool closed_ = false;
   std::atomic<size_t> in_flight_{0};

@@ -244,6 +244,49 @@ TEST_CASE("pipelined requests are answered out of order and matched by msgid") {
   CHECK(right == 200);
 }
 
+TEST_CASE("the client sends from many threads at once, each request whole, each answered once") {
+  test_node node;
+  auto c = node.connect();
+  const int threads = 4, calls = 150, per_call = 200;
+  std::atomic<int> right{0}, answered{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < threads; ++t)
+    senders.emplace_back([&, t] {
+      for (int k = 0; k < calls; ++k) {
+        // Large requests: the socket takes some only in part.
+        std::vector<value> events;
+        for (int e = 0; e < per_call; ++e)
+          events.push_back(view("t" + std::to_string(t) + "u" + std::to_string(e), "item" + std::to_string(k),
+                                t0 + k));
+        c->call("ingest", events_of(events), [&](result<value> r) {
+          if (r.ok() && r->find("accepted")->as_int() == per_call)
+            ++right;
+          ++answered;
+        });
+      }
+    });
+  for (auto& t : senders)
+    t.join();
+  for (int i = 0; i < 3000 && answered < threads * calls; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(answered == threads * calls);
+  CHECK(right == threads * calls);
+  auto p = c->call_sync("get_profile", args({value{"t3u7"}}));
+  REQUIRE(p.ok());
+  CHECK(p->find("counts")->find("view")->as_int() == calls);
+}
+
+TEST_CASE("a call on a closed client fails at once with unavailable") {
+  test_node node;
+  auto c = node.connect();
+  REQUIRE(c->call_sync("ping", args({})).ok());
+  c->close();
+  auto r = c->call_sync("ping", args({}), std::chrono::milliseconds(2000));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == error_code::unavailable);
+  CHECK(r.error().message().find("closed") != std::string::npos);
+}
+
 TEST_CASE("ingest as a notification applies events and answers nothing") {
   test_node node;
   auto c = node.connect();
@@ -308,6 +351,65 @@ TEST_CASE("bad input closes only the offending connection") {
   }
   still_serves(node);
   REQUIRE(bystander->call_sync("ping", args({})).ok());
+}
+
+TEST_CASE("replies written from actor threads and from the I/O thread arrive whole, each once") {
+  test_node node;
+  const int users = 10000;
+  {
+    // Ten recent items with long ids a user: a query listing them all
+    // answers with megabytes.
+    auto c = node.connect();
+    std::vector<value> events;
+    for (int u = 0; u < users; ++u)
+      for (int i = 0; i < 10; ++i)
+        events.push_back(view("user" + std::to_string(u),
+                              std::string(60, 'x') + std::to_string(u) + "-" + std::to_string(i), t0 + i));
+    REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+  }
+  raw_connection raw(node.port());
+  // Three such queries, then point reads behind them: the node's socket
+  // fills while the client does not read, so later replies find the
+  // connection busy and queue behind the rest of the first.
+  auto everyone = args({field_cond("counts.view", ">=", value{1}),
+                        map_of({{"limit", value{users}}, {"fields", args({value{"recent_items"}})}})});
+  auto asked = map_of({{"now", value{t0 + 100}}});
+  std::string burst;
+  const uint32_t queries = 3, reads = 200;
+  for (uint32_t i = 0; i < queries; ++i)
+    burst += net::encode_request(i, "query", everyone);
+  for (uint32_t i = queries; i < queries + reads; ++i)
+    burst += net::encode_request(i, "get_profile", args({value{"user" + std::to_string(i)}, asked}));
+  raw.write(burst);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::set<uint32_t> seen;
+  for (uint32_t n = 0; n < queries + reads; ++n) {
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    REQUIRE(code == "");
+    CHECK(seen.insert(id).second);
+    if (id < queries) {
+      CHECK(result.find("count")->as_int() == users);
+      auto& listed = result.find("users")->as_array();
+      REQUIRE(listed.size() == static_cast<size_t>(users));
+      CHECK(listed.back().find("recent_items")->as_array().size() == 10);
+    } else {
+      CHECK(result.find("user")->as_string() == "user" + std::to_string(id));
+      CHECK(result.find("counts")->find("view")->as_int() == 10);
+    }
+  }
+  CHECK(seen.size() == queries + reads);
+
+  auto c = node.connect();
+  auto stats = c->call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  auto direct = stats->find("net")->find("replies_direct")->as_int();
+  auto queued = stats->find("net")->find("replies_queued")->as_int();
+  CHECK(direct > 0);
+  CHECK(queued > 0);
+  CHECK(direct + queued >= queries + reads + 1);
 }
 
 TEST_CASE("a client that stops reading is disconnected, not buffered without end") {
