@@ -20,6 +20,7 @@
 #include "core/recent_items.hpp"
 #include "core/risk_signals.hpp"
 #include "core/segment_set.hpp"
+#include "core/session_summary.hpp"
 #include "core/session_tracker.hpp"
 #include "core/symbol_table.hpp"
 #include "core/value.hpp"
@@ -36,6 +37,7 @@ struct profile {
   std::array<uint32_t, event_type_count> counts{};
   window_counters windows;
   session_tracker sessions;
+  session_summary latest_session;
   affinity_table category_affinity;
   affinity_table brand_affinity;
   recent_items recent;

@@ -118,13 +118,29 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
   w.put_varint(p.seen_ids.ids().size());
   for (auto id : p.seen_ids.ids())
     w.put_u64(id);
+  auto& ls = p.latest_session;
+  w.put_u16(ls.views_);
+  w.put_u16(ls.clicks_);
+  w.put_u16(ls.carts_);
+  w.put_u16(ls.searches_);
+  w.put_u16(ls.purchases_);
+  w.put_u16(ls.focus_views_);
+  w.put_u8(ls.streak_);
+  w.put_u8(ls.previous_streak_);
+  bool has_focus = ls.focus_ != symbol_table::missing;
+  bool has_previous = ls.previous_focus_ != symbol_table::missing;
+  w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0)));
+  if (has_focus)
+    put_symbol(w, s, ls.focus_);
+  if (has_previous)
+    put_symbol(w, s, ls.previous_focus_);
   return w.take();
 }
 
 bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   byte_reader r(bytes);
   uint8_t version = 0;
-  if (!r.get_u8(version) || version != profile_image_version)
+  if (!r.get_u8(version) || version < 1 || version > profile_image_version)
     return false;
   p = profile{};
   if (!r.get_i64(p.first_seen_ms) || !r.get_i64(p.last_seen_ms))
@@ -204,6 +220,18 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   for (auto& id : p.seen_ids.ids())
     if (!r.get_u64(id))
       return false;
+  if (version >= 2) {
+    auto& ls = p.latest_session;
+    uint8_t has_previous = 0;
+    if (!r.get_u16(ls.views_) || !r.get_u16(ls.clicks_) || !r.get_u16(ls.carts_) ||
+        !r.get_u16(ls.searches_) || !r.get_u16(ls.purchases_) || !r.get_u16(ls.focus_views_) ||
+        !r.get_u8(ls.streak_) || !r.get_u8(ls.previous_streak_) || !r.get_u8(has_previous))
+      return false;
+    if ((has_previous & 1) && !get_symbol(r, s, ls.focus_))
+      return false;
+    if ((has_previous & 2) && !get_symbol(r, s, ls.previous_focus_))
+      return false;
+  }
   return r.remaining() == 0;
 }
 

@@ -11,8 +11,10 @@
 
 namespace persona {
 
-/// Version of the image layout; bumped on any change.
-constexpr uint8_t profile_image_version = 1;
+/// Version of the image layout; bumped on any change. Version 2 appends
+/// the latest session's summary; images of version 1 still decode (with an
+/// empty summary).
+constexpr uint8_t profile_image_version = 2;
 
 /// Encodes `p`, resolving its symbols through `symbols`.
 std::string encode_profile(const profile& p, const symbol_table& symbols);

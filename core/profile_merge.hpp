@@ -15,6 +15,17 @@ void merge_profile(profile& target, const profile& source, Remap remap, const pr
   for (size_t i = 0; i < event_type_count; ++i)
     target.counts[i] += source.counts[i];
   target.windows.merge(source.windows);
+  // The latest session is whichever of the two users' ended last.
+  bool source_later = source.sessions.count() > 0 &&
+                      (target.sessions.count() == 0 || source.sessions.last_ms > target.sessions.last_ms);
+  if (source_later) {
+    target.latest_session = source.latest_session;
+    auto& ls = target.latest_session;
+    if (ls.focus_ != symbol_table::missing)
+      ls.focus_ = remap(ls.focus_);
+    if (ls.previous_focus_ != symbol_table::missing)
+      ls.previous_focus_ = remap(ls.previous_focus_);
+  }
   target.sessions.merge(source.sessions);
   target.category_affinity.merge(source.category_affinity, remap, cfg.affinity_half_life_ms,
                                  cfg.caps.affinity_entries);

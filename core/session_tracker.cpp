@@ -4,7 +4,7 @@
 
 namespace persona {
 
-void session_tracker::add(int64_t ts_ms, const std::string& session, int64_t gap_ms) {
+bool session_tracker::add(int64_t ts_ms, const std::string& session, int64_t gap_ms) {
   uint64_t id = session.empty() ? 0 : stable_hash(session);
   bool starts_new = count_ == 0;
   if (!starts_new) {
@@ -26,6 +26,7 @@ void session_tracker::add(int64_t ts_ms, const std::string& session, int64_t gap
     start_ms = ts_ms;  // a late event that still belongs to this session
   }
   ++events_;
+  return starts_new;
 }
 
 double session_tracker::avg_duration_s() const {

@@ -14,8 +14,9 @@ namespace persona {
 
 class session_tracker {
  public:
-  /// Records an event at `ts_ms` with client session id `session` (may be empty).
-  void add(int64_t ts_ms, const std::string& session, int64_t gap_ms);
+  /// Records an event at `ts_ms` with client session id `session` (may be
+  /// empty). Returns true when the event starts a new session.
+  bool add(int64_t ts_ms, const std::string& session, int64_t gap_ms);
 
   uint32_t count() const { return count_; }
   /// Mean session length in seconds, the current session included.

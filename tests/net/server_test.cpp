@@ -256,8 +256,8 @@ TEST_CASE("the client sends from many threads at once, each request whole, each 
         // Large requests: the socket takes some only in part.
         std::vector<value> events;
         for (int e = 0; e < per_call; ++e)
-          events.push_back(view("t" + std::to_string(t) + "u" + std::to_string(e), "item" + std::to_string(k),
-                                t0 + k));
+          events.push_back(
+              view("t" + std::to_string(t) + "u" + std::to_string(e), "item" + std::to_string(k), t0 + k));
         c->call("ingest", events_of(events), [&](result<value> r) {
           if (r.ok() && r->find("accepted")->as_int() == per_call)
             ++right;

@@ -1,0 +1,179 @@
+// The latest session's summary: its counts, how much of its viewing kept to
+// one category, and for how many sessions in a row that focus held; kept in
+// profile images and read as propensity features.
+#include <catch2/catch.hpp>
+
+#include "core/predictions.hpp"
+#include "core/profile.hpp"
+#include "core/profile_codec.hpp"
+#include "core/session_summary.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+
+namespace {
+
+constexpr symbol shoes = 7, hats = 9;
+
+/// One session viewing the given categories in order.
+void session_viewing(session_summary& s, std::initializer_list<symbol> categories) {
+  s.start_session();
+  for (auto c : categories)
+    s.add(event_type::view, c);
+}
+
+}  // namespace
+
+TEST_CASE("a session's counts, and its focus: the first category viewed and its share of the views") {
+  session_summary s;
+  s.start_session();
+  s.add(event_type::search, symbol_table::missing);
+  s.add(event_type::view, symbol_table::missing);  // no category: no focus yet
+  s.add(event_type::view, shoes);
+  s.add(event_type::click, shoes);
+  s.add(event_type::view, hats);
+  s.add(event_type::view, shoes);
+  s.add(event_type::add_to_cart, shoes);
+  CHECK(s.views() == 4);
+  CHECK(s.clicks() == 1);
+  CHECK(s.carts() == 1);
+  CHECK(s.searches() == 1);
+  CHECK(s.purchases() == 0);
+  CHECK(s.focus() == shoes);
+  CHECK(s.focus_share() == Approx(0.5));
+  CHECK(s.focus_streak() == 1);
+
+  s.start_session();  // a new session starts from nothing
+  CHECK(s.views() == 0);
+  CHECK(s.carts() == 0);
+  CHECK(s.focus() == symbol_table::missing);
+  CHECK(s.focus_share() == 0);
+  CHECK(s.focus_streak() == 0);
+}
+
+TEST_CASE("the focus streak counts sessions in a row on one category; a session without a focus keeps it") {
+  session_summary s;
+  session_viewing(s, {shoes, hats});
+  CHECK(s.focus_streak() == 1);
+  session_viewing(s, {shoes});
+  CHECK(s.focus_streak() == 2);
+  s.start_session();  // a visit that viewed nothing
+  s.add(event_type::search, symbol_table::missing);
+  CHECK(s.focus_streak() == 0);
+  session_viewing(s, {shoes, shoes});
+  CHECK(s.focus_streak() == 3);
+  session_viewing(s, {hats, shoes});  // another category first: a new focus
+  CHECK(s.focus() == hats);
+  CHECK(s.focus_streak() == 1);
+  CHECK(s.focus_share() == Approx(0.5));
+  // The streak saturates instead of wrapping.
+  for (int i = 0; i < 300; ++i)
+    session_viewing(s, {hats});
+  CHECK(s.focus_streak() == 255);
+}
+
+TEST_CASE("a profile summarises its latest session from its events, and the features read it") {
+  profile p;
+  profile_config cfg;
+  auto feed = [&](event_type type, int64_t ts, symbol category) {
+    auto e = make_event("u", type, ts, "i1");
+    event_symbols syms;
+    syms.item = 0;
+    if (category != symbol_table::missing) {
+      syms.categories[0] = category;
+      syms.category_count = 1;
+    }
+    apply_event(p, e, syms, cfg);
+  };
+  feed(event_type::view, t0, shoes);
+  feed(event_type::view, t0 + minutes(1), hats);
+  // A day later, a second visit on shoes that carts.
+  feed(event_type::view, t0 + days(1), shoes);
+  feed(event_type::view, t0 + days(1) + minutes(1), shoes);
+  feed(event_type::add_to_cart, t0 + days(1) + minutes(2), shoes);
+  CHECK(p.sessions.count() == 2);
+  CHECK(p.latest_session.views() == 2);
+  CHECK(p.latest_session.focus_share() == Approx(1.0));
+  CHECK(p.latest_session.focus_streak() == 2);
+
+  auto x = propensity_features(p, t0 + days(1) + minutes(5));
+  CHECK(std::string(propensity_feature_name(17)) == "session_views");
+  CHECK(x[17] == Approx(std::log1p(2.0)));
+  CHECK(x[18] == Approx(1.0));              // session_focus
+  CHECK(x[19] == 1);                        // session_carted
+  CHECK(x[20] == 0);                        // session_searched
+  CHECK(x[21] == 0);                        // session_bought
+  CHECK(x[22] == Approx(std::log1p(2.0)));  // focus_streak
+}
+
+TEST_CASE("profile images keep the latest session's summary; images of version 1 decode with an empty one") {
+  symbol_table names;
+  auto shoes_sym = names.intern("shoes");
+  auto hats_sym = names.intern("hats");
+  profile p;
+  p.first_seen_ms = t0;
+  p.last_seen_ms = t0;
+  session_viewing(p.latest_session, {hats_sym});
+  session_viewing(p.latest_session, {shoes_sym, hats_sym, shoes_sym});
+  p.latest_session.add(event_type::purchase, shoes_sym);
+  auto image = encode_profile(p, names);
+
+  // Another shard's table: symbols travel by name.
+  symbol_table other;
+  other.intern("unrelated");
+  profile back;
+  REQUIRE(decode_profile(image, other, back));
+  auto& ls = back.latest_session;
+  CHECK(ls.views() == 3);
+  CHECK(ls.purchases() == 1);
+  CHECK(other.name(ls.focus()) == "shoes");
+  CHECK(ls.focus_share() == Approx(2.0 / 3));
+  CHECK(ls.focus_streak() == 1);
+  CHECK(other.name(ls.previous_focus_) == "hats");
+
+  // Version 1 ended before the summary.
+  profile empty_session = p;
+  empty_session.latest_session = session_summary{};
+  auto v2 = encode_profile(empty_session, names);
+  auto v1 = v2.substr(0, v2.size() - 15);  // 6 x u16, 2 x u8, the flags byte
+  v1[0] = 1;
+  profile old;
+  REQUIRE(decode_profile(v1, other, old));
+  CHECK(old.latest_session.views() == 0);
+  CHECK(old.latest_session.focus() == symbol_table::missing);
+  CHECK(old.first_seen_ms == t0);
+
+  // A version from the future, or a truncated summary, is refused.
+  auto future = image;
+  future[0] = static_cast<char>(profile_image_version + 1);
+  CHECK_FALSE(decode_profile(future, other, old));
+  CHECK_FALSE(decode_profile(image.substr(0, image.size() - 1), other, old));
+}
+
+TEST_CASE("a merge keeps the latest session of whichever user was seen last, its symbols remapped") {
+  profile_config cfg;
+  auto visit = [&](profile& p, int64_t ts, symbol category) {
+    auto e = make_event("u", event_type::view, ts, "i1");
+    event_symbols syms;
+    syms.item = 0;
+    syms.categories[0] = category;
+    syms.category_count = 1;
+    apply_event(p, e, syms, cfg);
+  };
+  profile older, newer;
+  visit(older, t0, shoes);
+  visit(newer, t0 + days(2), hats);
+  visit(newer, t0 + days(2) + minutes(1), hats);
+  auto remap = [](symbol s) { return s + 100; };
+
+  profile target = older;
+  merge_profile(target, newer, remap, cfg);
+  CHECK(target.latest_session.focus() == hats + 100);
+  CHECK(target.latest_session.views() == 2);
+
+  target = newer;
+  merge_profile(target, older, remap, cfg);
+  CHECK(target.latest_session.focus() == hats);  // the target's own, untouched
+  CHECK(target.latest_session.views() == 2);
+}
