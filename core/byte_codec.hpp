@@ -18,7 +18,6 @@ class byte_writer {
   explicit byte_writer(std::string buf) : buf_(std::move(buf)) { buf_.clear(); }
 
   void put_u8(uint8_t x) { buf_.push_back(static_cast<char>(x)); }
-  void put_u16(uint16_t x) { put_raw(&x, sizeof x); }
   void put_u32(uint32_t x) { put_raw(&x, sizeof x); }
   void put_u64(uint64_t x) { put_raw(&x, sizeof x); }
   void put_i64(int64_t x) { put_raw(&x, sizeof x); }
@@ -51,7 +50,6 @@ class byte_reader {
 
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   bool get_u8(uint8_t& x) { return get_raw(&x, sizeof x); }
-  bool get_u16(uint16_t& x) { return get_raw(&x, sizeof x); }
   bool get_u32(uint32_t& x) { return get_raw(&x, sizeof x); }
   bool get_u64(uint64_t& x) { return get_raw(&x, sizeof x); }
   bool get_i64(int64_t& x) { return get_raw(&x, sizeof x); }

@@ -119,12 +119,12 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
   for (auto id : p.seen_ids.ids())
     w.put_u64(id);
   auto& ls = p.latest_session;
-  w.put_u16(ls.views_);
-  w.put_u16(ls.clicks_);
-  w.put_u16(ls.carts_);
-  w.put_u16(ls.searches_);
-  w.put_u16(ls.purchases_);
-  w.put_u16(ls.focus_views_);
+  w.put_u8(ls.views_);
+  w.put_u8(ls.clicks_);
+  w.put_u8(ls.carts_);
+  w.put_u8(ls.searches_);
+  w.put_u8(ls.purchases_);
+  w.put_u8(ls.focus_views_);
   w.put_u8(ls.streak_);
   w.put_u8(ls.previous_streak_);
   bool has_focus = ls.focus_ != symbol_table::missing;
@@ -223,8 +223,8 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   if (version >= 2) {
     auto& ls = p.latest_session;
     uint8_t has_previous = 0;
-    if (!r.get_u16(ls.views_) || !r.get_u16(ls.clicks_) || !r.get_u16(ls.carts_) ||
-        !r.get_u16(ls.searches_) || !r.get_u16(ls.purchases_) || !r.get_u16(ls.focus_views_) ||
+    if (!r.get_u8(ls.views_) || !r.get_u8(ls.clicks_) || !r.get_u8(ls.carts_) ||
+        !r.get_u8(ls.searches_) || !r.get_u8(ls.purchases_) || !r.get_u8(ls.focus_views_) ||
         !r.get_u8(ls.streak_) || !r.get_u8(ls.previous_streak_) || !r.get_u8(has_previous))
       return false;
     if ((has_previous & 1) && !get_symbol(r, s, ls.focus_))

@@ -4,8 +4,8 @@ namespace persona {
 
 namespace {
 
-void bump(uint16_t& n) {
-  if (n < UINT16_MAX)
+void bump(uint8_t& n) {
+  if (n < UINT8_MAX)
     ++n;
 }
 

@@ -4,7 +4,8 @@
 // category (the first one viewed: a shopper on a mission keeps to it), and
 // for how many sessions in a row that focus has been the same. A shopper
 // coming back to the same category visit after visit is deciding; one
-// whose last visit wandered is browsing. Part of a profile; 24 bytes.
+// whose last visit wandered is browsing. Part of a profile; 16 bytes, its
+// counts saturating at 255.
 #pragma once
 
 #include <cstdint>
@@ -22,11 +23,11 @@ class session_summary {
   /// first category, symbol_table::missing when it has none.
   void add(event_type type, symbol category);
 
-  uint16_t views() const { return views_; }
-  uint16_t clicks() const { return clicks_; }
-  uint16_t carts() const { return carts_; }
-  uint16_t searches() const { return searches_; }
-  uint16_t purchases() const { return purchases_; }
+  uint8_t views() const { return views_; }
+  uint8_t clicks() const { return clicks_; }
+  uint8_t carts() const { return carts_; }
+  uint8_t searches() const { return searches_; }
+  uint8_t purchases() const { return purchases_; }
   /// The first category viewed in the session; missing before one is.
   symbol focus() const { return focus_; }
   /// Share of the session's views in its focus category, in [0, 1].
@@ -36,15 +37,15 @@ class session_summary {
   uint8_t focus_streak() const { return focus_ == symbol_table::missing ? 0 : streak_; }
 
   // Raw fields, for the profile codec and merges.
-  uint16_t views_ = 0;
-  uint16_t clicks_ = 0;
-  uint16_t carts_ = 0;
-  uint16_t searches_ = 0;
-  uint16_t purchases_ = 0;
-  uint16_t focus_views_ = 0;
   symbol focus_ = symbol_table::missing;
   /// The focus of the session before this one, until this one has its own.
   symbol previous_focus_ = symbol_table::missing;
+  uint8_t views_ = 0;
+  uint8_t clicks_ = 0;
+  uint8_t carts_ = 0;
+  uint8_t searches_ = 0;
+  uint8_t purchases_ = 0;
+  uint8_t focus_views_ = 0;
   uint8_t streak_ = 0;
   uint8_t previous_streak_ = 0;
 };
