@@ -412,6 +412,45 @@ TEST_CASE("replies written from actor threads and from the I/O thread arrive who
   CHECK(direct + queued >= queries + reads + 1);
 }
 
+TEST_CASE("clients that hang up with replies in flight leave other connections' replies intact") {
+  test_node node;
+  {
+    auto c = node.connect();
+    std::vector<value> events;
+    for (int u = 0; u < 200; ++u)
+      events.push_back(view("user" + std::to_string(u), "item", t0 + u));
+    REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+  }
+  // A steady reader on its own connection, while others come and go.
+  std::atomic<bool> done{false};
+  std::atomic<int> good{0}, bad{0};
+  std::thread reader([&] {
+    auto c = node.connect();
+    for (int i = 0; !done; ++i) {
+      auto user = "user" + std::to_string(i % 200);
+      auto r = c->call_sync("get_profile", args({value{user}}));
+      if (r.ok() && r->find("user")->as_string() == user)
+        ++good;
+      else
+        ++bad;
+    }
+  });
+  for (int round = 0; round < 30; ++round) {
+    raw_connection raw(node.port());
+    std::string burst;
+    for (uint32_t i = 0; i < 100; ++i)
+      burst += net::encode_request(i, "get_profile", args({value{"user" + std::to_string(i)}}));
+    raw.write(burst);
+    // Hang up at once: the replies are still being written by actor threads.
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  done = true;
+  reader.join();
+  CHECK(good > 0);
+  CHECK(bad == 0);
+  still_serves(node);
+}
+
 TEST_CASE("a client that stops reading is disconnected, not buffered without end") {
   net::node_config cfg;
   cfg.max_write_queue_bytes = 64 * 1024;
