@@ -2,8 +2,10 @@
 // used by persona-cli, the tests and the load tools. Calls may be issued
 // from any thread and any number may be in flight; each reply is matched by
 // msgid and handed to its callback on the client's own I/O thread (keep
-// callbacks short). If the connection drops, every pending call fails with
-// `unavailable`.
+// callbacks short). A call writes its request from the calling thread when
+// the connection is idle (no wake-up of the I/O thread), else queues it;
+// requests from one thread go out in call order. If the connection drops,
+// every pending call fails with `unavailable`, and so does any later call.
 #pragma once
 
 #include <chrono>
