@@ -11,6 +11,7 @@
 
 #include "actors/engine.hpp"
 #include "net/dispatcher.hpp"
+#include "net/ingest_decoder.hpp"
 #include "net/node_config.hpp"
 #include "net/session.hpp"
 
@@ -44,6 +45,7 @@ class server {
   node_config cfg_;
   network_counters counters_;
   dispatcher dispatcher_;
+  ingest_decoder decoder_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -17,10 +17,11 @@ constexpr size_t read_chunk = 64 * 1024;
 
 }  // namespace
 
-session::session(asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg,
+session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
                  session_registry& registry, network_counters& counters)
     : socket_(std::move(socket)),
       dispatcher_(d),
+      ingest_decoder_(decoder),
       cfg_(cfg),
       registry_(registry),
       counters_(counters),
@@ -85,7 +86,7 @@ void session::on_bytes(size_t n) {
     if (outcome == frame_decoder::outcome::need_more)
       break;
     if (outcome == frame_decoder::outcome::message) {
-      on_message(oh.get());
+      on_message(oh);
       continue;
     }
     counters_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
@@ -100,7 +101,21 @@ void session::on_bytes(size_t n) {
     do_read();
 }
 
-void session::on_message(const msgpack::object& o) {
+namespace {
+
+/// Requests that change profiles or the catalog: while ingest batches of
+/// the connection wait at the decoder, these queue behind them there, so
+/// that a connection's writes apply in the order sent. Reads may overtake
+/// (they overtake queued batches at the shards too).
+bool writes_profiles(const std::string& method) {
+  return method == "upsert_items" || method == "set_attributes" || method == "delete_profile" ||
+         method == "merge_profiles";
+}
+
+}  // namespace
+
+void session::on_message(msgpack::object_handle& handle) {
+  const msgpack::object& o = handle.get();
   rpc_message m;
   std::optional<uint32_t> msgid;
   if (auto problem = parse_message(o, m, msgid)) {
@@ -114,6 +129,21 @@ void session::on_message(const msgpack::object& o) {
     case rpc_message::kind::response:
       return;  // the node sends no requests; a stray response is ignored
     case rpc_message::kind::notification:
+      if (m.method == "ingest") {
+        auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
+        auto conn = std::make_shared<connection_state>();
+        conn->authenticated = conn_.authenticated;
+        conn->roles = conn_.roles;
+        auto* d = &dispatcher_;
+        auto* params = m.params;
+        auto pending = at_decoder_;
+        ++*pending;
+        ingest_decoder_.post([d, owned, conn, params, pending] {
+          d->handle_notification("ingest", *params, *conn);
+          --*pending;  // routed: what follows may now go directly
+        });
+        return;
+      }
       dispatcher_.handle_notification(m.method, *m.params, conn_);
       return;
     case rpc_message::kind::request:
@@ -130,8 +160,27 @@ void session::on_message(const msgpack::object& o) {
   ++in_flight_;
   auto self = shared_from_this();
   auto msgid_copy = m.msgid;
-  dispatcher_.handle_request(m.method, *m.params, conn_,
-                             [self, msgid_copy](result<value> r) { self->answer(msgid_copy, std::move(r)); });
+  auto reply = [self, msgid_copy](result<value> r) { self->answer(msgid_copy, std::move(r)); };
+  if (m.method == "ingest" || (*at_decoder_ > 0 && writes_profiles(m.method))) {
+    // Decoded and routed on the decoder's thread, with the connection's
+    // credentials as they are now (these methods read nothing else of it).
+    auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
+    auto conn = std::make_shared<connection_state>();
+    conn->authenticated = conn_.authenticated;
+    conn->roles = conn_.roles;
+    conn->client = conn_.client;
+    auto* d = &dispatcher_;
+    auto* params = m.params;
+    auto pending = at_decoder_;
+    ++*pending;
+    ingest_decoder_.post(
+        [d, owned, conn, params, pending, method = std::move(m.method), reply = std::move(reply)] {
+          d->handle_request(method, *params, *conn, reply);
+          --*pending;  // routed to its shards: what follows may now go directly
+        });
+    return;
+  }
+  dispatcher_.handle_request(m.method, *m.params, conn_, std::move(reply));
 }
 
 void session::answer(uint32_t msgid, result<value> r) {

@@ -23,6 +23,7 @@
 
 #include "net/dispatcher.hpp"
 #include "net/frame_decoder.hpp"
+#include "net/ingest_decoder.hpp"
 #include "net/node_config.hpp"
 
 namespace persona::net {
@@ -31,7 +32,7 @@ class session_registry;
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(boost::asio::ip::tcp::socket socket, dispatcher& d, const node_config& cfg,
+  session(boost::asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
           session_registry& registry, network_counters& counters);
 
   /// Starts reading. REQUIRES: called once, after construction through make_shared.
@@ -47,7 +48,9 @@ class session : public std::enable_shared_from_this<session> {
  private:
   void do_read();
   void on_bytes(size_t n);
-  void on_message(const msgpack::object& o);
+  /// Handles one message; `handle` owns it, so that an ingest batch can
+  /// be handed to the ingest decoder whole.
+  void on_message(msgpack::object_handle& handle);
   /// Writes a reply from the thread that produced it, or hands it to the
   /// strand when the connection is busy writing. Any thread.
   void answer(uint32_t msgid, result<value> r);
@@ -78,6 +81,10 @@ class session : public std::enable_shared_from_this<session> {
 
   boost::asio::ip::tcp::socket socket_;
   dispatcher& dispatcher_;
+  ingest_decoder& ingest_decoder_;
+  /// Requests handed to the decoder and not yet dispatched by it; while
+  /// any are, the connection's other writes follow them there, in order.
+  std::shared_ptr<std::atomic<size_t>> at_decoder_ = std::make_shared<std::atomic<size_t>>(0);
   const node_config& cfg_;
   session_registry& registry_;
   network_counters& counters_;

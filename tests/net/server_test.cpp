@@ -287,6 +287,42 @@ TEST_CASE("a call on a closed client fails at once with unavailable") {
   CHECK(r.error().message().find("closed") != std::string::npos);
 }
 
+TEST_CASE("a write sent after an ingest batch on the same connection applies after it") {
+  test_node node;
+  raw_connection raw(node.port());
+  // Pipelined without waiting. The batches are decoded off the I/O thread;
+  // the writes behind them wait until they are routed.
+  auto many = [](const std::string& user) {
+    std::vector<value> events;
+    for (int i = 0; i < 2000; ++i)
+      events.push_back(view(user, "item" + std::to_string(i % 50), t0 + i));
+    return events_of(events);
+  };
+  std::string burst = net::encode_request(1, "ingest", many("deleted"));
+  burst += net::encode_request(2, "delete_profile", args({value{"deleted"}}));
+  burst += net::encode_request(3, "ingest", many("tagged"));
+  burst +=
+      net::encode_request(4, "set_attributes", args({value{"tagged"}, map_of({{"tier", value{"gold"}}})}));
+  raw.write(burst);
+  std::map<uint32_t, value> answers;
+  for (int n = 0; n < 4; ++n) {
+    uint32_t id = 0;
+    std::string code;
+    value result;
+    REQUIRE(raw.read_response(id, code, result));
+    CHECK(code == "");
+    answers[id] = result;
+  }
+  REQUIRE(answers.size() == 4);
+  CHECK(answers[2].find("deleted")->as_bool());
+  auto c = node.connect();
+  CHECK(code_of(c->call_sync("get_profile", args({value{"deleted"}}))) == "not_found");
+  auto p = c->call_sync("get_profile", args({value{"tagged"}}));
+  REQUIRE(p.ok());
+  CHECK(p->find("counts")->find("view")->as_int() == 2000);
+  CHECK(p->find("attributes")->find("tier")->as_string() == "gold");
+}
+
 TEST_CASE("ingest as a notification applies events and answers nothing") {
   test_node node;
   auto c = node.connect();
