@@ -1,5 +1,6 @@
 // session: one client connection. It reads bytes into its frame_decoder,
-// hands each request to the dispatcher, and writes replies in the order they
+// hands each request to the dispatcher (ingest batches, and the writes
+// behind them, through the ingest_decoder's thread), and writes replies in the order they
 // become ready (pipelined requests may be answered out of order; clients
 // match replies by msgid). Reading and bookkeeping run on the session's
 // strand. A reply is written by the thread that produced it (an actor
