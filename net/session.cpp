@@ -129,21 +129,11 @@ void session::on_message(msgpack::object_handle& handle) {
     case rpc_message::kind::response:
       return;  // the node sends no requests; a stray response is ignored
     case rpc_message::kind::notification:
-      if (m.method == "ingest") {
-        auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
-        auto conn = std::make_shared<connection_state>();
-        conn->authenticated = conn_.authenticated;
-        conn->roles = conn_.roles;
-        auto* d = &dispatcher_;
-        auto* params = m.params;
-        auto pending = at_decoder_;
-        ++*pending;
-        ingest_decoder_.post([d, owned, conn, params, pending] {
-          d->handle_notification("ingest", *params, *conn);
-          --*pending;  // routed: what follows may now go directly
-        });
-        return;
-      }
+      if (m.method == "ingest")
+        return dispatch_at_decoder(handle, m.params,
+                                   [](dispatcher& d, const msgpack::object& params, connection_state& conn) {
+                                     d.handle_notification("ingest", params, conn);
+                                   });
       dispatcher_.handle_notification(m.method, *m.params, conn_);
       return;
     case rpc_message::kind::request:
@@ -162,25 +152,31 @@ void session::on_message(msgpack::object_handle& handle) {
   auto msgid_copy = m.msgid;
   auto reply = [self, msgid_copy](result<value> r) { self->answer(msgid_copy, std::move(r)); };
   if (m.method == "ingest" || (*at_decoder_ > 0 && writes_profiles(m.method))) {
-    // Decoded and routed on the decoder's thread, with the connection's
-    // credentials as they are now (these methods read nothing else of it).
-    auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
-    auto conn = std::make_shared<connection_state>();
-    conn->authenticated = conn_.authenticated;
-    conn->roles = conn_.roles;
-    conn->client = conn_.client;
-    auto* d = &dispatcher_;
-    auto* params = m.params;
-    auto pending = at_decoder_;
-    ++*pending;
-    ingest_decoder_.post(
-        [d, owned, conn, params, pending, method = std::move(m.method), reply = std::move(reply)] {
-          d->handle_request(method, *params, *conn, reply);
-          --*pending;  // routed to its shards: what follows may now go directly
-        });
-    return;
+    return dispatch_at_decoder(handle, m.params,
+                               [method = std::move(m.method), reply = std::move(reply)](
+                                   dispatcher& d, const msgpack::object& params, connection_state& conn) {
+                                 d.handle_request(method, params, conn, reply);
+                               });
   }
   dispatcher_.handle_request(m.method, *m.params, conn_, std::move(reply));
+}
+
+void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
+                                  decoder_dispatch dispatch) {
+  // The job owns the message, and the connection's credentials as they
+  // are now (the methods sent there read nothing else of the connection).
+  auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
+  auto conn = std::make_shared<connection_state>();
+  conn->authenticated = conn_.authenticated;
+  conn->roles = conn_.roles;
+  conn->client = conn_.client;
+  auto* d = &dispatcher_;
+  auto pending = at_decoder_;
+  ++*pending;
+  ingest_decoder_.post([d, owned, conn, params, pending, dispatch = std::move(dispatch)] {
+    dispatch(*d, *params, *conn);
+    --*pending;  // routed to its shards: what follows may now go directly
+  });
 }
 
 void session::answer(uint32_t msgid, result<value> r) {

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,11 @@ class session : public std::enable_shared_from_this<session> {
   /// Handles one message; `handle` owns it, so that an ingest batch can
   /// be handed to the ingest decoder whole.
   void on_message(msgpack::object_handle& handle);
+  using decoder_dispatch = std::function<void(dispatcher&, const msgpack::object& params, connection_state&)>;
+  /// Hands a message to the ingest decoder's thread, which runs `dispatch`
+  /// on it after what the decoder already holds.
+  void dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
+                           decoder_dispatch dispatch);
   /// Writes a reply from the thread that produced it, or hands it to the
   /// strand when the connection is busy writing. Any thread.
   void answer(uint32_t msgid, result<value> r);
