@@ -57,6 +57,14 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     return done;
   }
 
+  /// Sends request `id`; on a closed connection its callback fails at once.
+  void send_request(uint32_t id, std::string bytes) {
+    if (write(std::move(bytes)))
+      return;
+    if (auto orphan = withdraw(id))
+      orphan(status{error_code::unavailable, "the connection to the node is closed; connect a new client"});
+  }
+
   /// Sends `bytes` from the calling thread when the connection is idle (no
   /// wake-up of the I/O thread), else queues them behind what is being
   /// written. Bytes from one thread go out in the order written. Returns
@@ -232,24 +240,14 @@ status client::connect(const std::string& host, uint16_t port, std::chrono::mill
   return {};
 }
 
-namespace {
-
-const char* const closed_message = "the connection to the node is closed; connect a new client";
-
-}  // namespace
-
 void client::call(const std::string& method, const value& params, callback done) {
   auto id = impl_->enlist(std::move(done));
-  if (!impl_->write(encode_request(id, method, params)))
-    if (auto orphan = impl_->withdraw(id))
-      orphan(status{error_code::unavailable, closed_message});
+  impl_->send_request(id, encode_request(id, method, params));
 }
 
 void client::call_encoded(const std::string& method, const std::string& params_msgpack, callback done) {
   auto id = impl_->enlist(std::move(done));
-  if (!impl_->write(encode_request_raw(id, method, params_msgpack)))
-    if (auto orphan = impl_->withdraw(id))
-      orphan(status{error_code::unavailable, closed_message});
+  impl_->send_request(id, encode_request_raw(id, method, params_msgpack));
 }
 
 void client::notify(const std::string& method, const value& params) {

@@ -169,7 +169,6 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   auto conn = std::make_shared<connection_state>();
   conn->authenticated = conn_.authenticated;
   conn->roles = conn_.roles;
-  conn->client = conn_.client;
   auto* d = &dispatcher_;
   auto pending = at_decoder_;
   ++*pending;
