@@ -18,11 +18,11 @@ double days(int64_t ms) {
 }
 
 constexpr const char* feature_names[propensity_feature_count] = {
-    "views_1h",           "views_24h",           "clicks_24h",         "carts_24h",     "carts_7d",
-    "purchases_7d",       "purchases_30d",       "purchases_lifetime", "open_cart",     "hours_since_event",
-    "has_purchased",      "days_since_purchase", "cycle_ratio",        "sessions",      "sessions_per_day",
-    "purchases_per_week", "repurchase_due",      "session_views",      "session_focus", "session_carted",
-    "session_searched",   "session_bought",      "focus_streak",
+    "views_1h",           "views_24h",           "clicks_24h",         "carts_24h",       "carts_7d",
+    "purchases_7d",       "purchases_30d",       "purchases_lifetime", "open_cart",       "hours_since_event",
+    "has_purchased",      "days_since_purchase", "cycle_ratio",        "sessions",        "sessions_per_day",
+    "purchases_per_week", "repurchase_due",      "session_views",      "session_focus",   "session_carted",
+    "session_searched",   "session_bought",      "deciding_streak",    "recent_sessions",
 };
 
 }  // namespace
@@ -64,14 +64,18 @@ feature_vector propensity_features(const profile& p, int64_t now_ms) {
     x[14] = static_cast<float>(std::log1p(p.sessions.count() / age_days));
     x[15] = static_cast<float>(std::log1p(7.0 * p.purchases.purchases() / age_days));
   }
-  // The latest session: a mission keeps to one category, visit after visit.
+  // The latest session: a mission keeps to one category, visit after
+  // visit, and carts only when it decides.
   auto& ls = p.latest_session;
   x[17] = log_count(ls.views());
   x[18] = static_cast<float>(ls.focus_share());
   x[19] = ls.carts() > 0 ? 1.0f : 0.0f;
   x[20] = ls.searches() > 0 ? 1.0f : 0.0f;
   x[21] = ls.purchases() > 0 ? 1.0f : 0.0f;
-  x[22] = log_count(ls.focus_streak());
+  x[22] = log_count(ls.deciding_streak());
+  // How often the user has come lately, fading by the day.
+  if (p.sessions.count() > 0)
+    x[23] = static_cast<float>(std::log1p(ls.recent_sessions(p.sessions.start_ms, now_ms)));
   return x;
 }
 

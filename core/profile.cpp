@@ -27,8 +27,9 @@ void apply_event(profile& p, const event& e, const event_symbols& syms, const pr
   auto type_index = static_cast<size_t>(e.type);
   ++p.counts[type_index];
   p.windows.add(e.type, ts);
+  int64_t previous_start = p.sessions.start_ms;
   if (p.sessions.add(ts, e.session, cfg.session_gap_ms))
-    p.latest_session.start_session();
+    p.latest_session.start_session(previous_start, p.sessions.start_ms);
   p.latest_session.add(e.type, syms.category_count > 0 ? syms.categories[0] : symbol_table::missing);
 
   // Affinities: a rating counts in proportion to its value.

@@ -120,13 +120,14 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
     w.put_u64(id);
   auto& ls = p.latest_session;
   w.put_u8(ls.views_);
-  w.put_u8(ls.clicks_);
+  w.put_u8(ls.votes_);
   w.put_u8(ls.carts_);
   w.put_u8(ls.searches_);
   w.put_u8(ls.purchases_);
   w.put_u8(ls.focus_views_);
   w.put_u8(ls.streak_);
   w.put_u8(ls.previous_streak_);
+  w.put_f32(ls.recent_sessions_);
   bool has_focus = ls.focus_ != symbol_table::missing;
   bool has_previous = ls.previous_focus_ != symbol_table::missing;
   w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0)));
@@ -223,9 +224,19 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   if (version >= 2) {
     auto& ls = p.latest_session;
     uint8_t has_previous = 0;
-    if (!r.get_u8(ls.views_) || !r.get_u8(ls.clicks_) || !r.get_u8(ls.carts_) ||
-        !r.get_u8(ls.searches_) || !r.get_u8(ls.purchases_) || !r.get_u8(ls.focus_views_) ||
-        !r.get_u8(ls.streak_) || !r.get_u8(ls.previous_streak_) || !r.get_u8(has_previous))
+    if (!r.get_u8(ls.views_) || !r.get_u8(ls.votes_) || !r.get_u8(ls.carts_) || !r.get_u8(ls.searches_) ||
+        !r.get_u8(ls.purchases_) || !r.get_u8(ls.focus_views_) || !r.get_u8(ls.streak_) ||
+        !r.get_u8(ls.previous_streak_))
+      return false;
+    if (version == 2) {
+      // Version 2 counted clicks where the vote is, and kept no count of
+      // recent sessions: the focus leads by its own views, and the count
+      // starts afresh.
+      ls.votes_ = ls.focus_views_;
+    } else if (!r.get_f32(ls.recent_sessions_)) {
+      return false;
+    }
+    if (!r.get_u8(has_previous))
       return false;
     if ((has_previous & 1) && !get_symbol(r, s, ls.focus_))
       return false;

@@ -12,9 +12,10 @@
 namespace persona {
 
 /// Version of the image layout; bumped on any change. Version 2 appends
-/// the latest session's summary; images of version 1 still decode (with an
-/// empty summary).
-constexpr uint8_t profile_image_version = 2;
+/// the latest session's summary, version 3 its majority vote and count of
+/// recent sessions; images of versions 1 (an empty summary) and 2 still
+/// decode.
+constexpr uint8_t profile_image_version = 3;
 
 /// Encodes `p`, resolving its symbols through `symbols`.
 std::string encode_profile(const profile& p, const symbol_table& symbols);

@@ -18,6 +18,12 @@ void merge_profile(profile& target, const profile& source, Remap remap, const pr
   // The latest session is whichever of the two users' ended last.
   bool source_later = source.sessions.count() > 0 &&
                       (target.sessions.count() == 0 || source.sessions.last_ms > target.sessions.last_ms);
+  // Both users' recent sessions count, faded to the start of the session
+  // the merged profile keeps as current (the target's: sessions.merge).
+  double recent = target.latest_session.recent_sessions_;
+  if (target.sessions.count() > 0 && source.sessions.count() > 0)
+    recent += fade_recent_sessions(source.latest_session.recent_sessions_,
+                                   target.sessions.start_ms - source.sessions.start_ms);
   if (source_later) {
     target.latest_session = source.latest_session;
     auto& ls = target.latest_session;
@@ -26,6 +32,8 @@ void merge_profile(profile& target, const profile& source, Remap remap, const pr
     if (ls.previous_focus_ != symbol_table::missing)
       ls.previous_focus_ = remap(ls.previous_focus_);
   }
+  if (target.sessions.count() > 0)
+    target.latest_session.recent_sessions_ = static_cast<float>(recent);
   target.sessions.merge(source.sessions);
   target.category_affinity.merge(source.category_affinity, remap, cfg.affinity_half_life_ms,
                                  cfg.caps.affinity_entries);

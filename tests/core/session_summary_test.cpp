@@ -1,5 +1,6 @@
-// The latest session's summary: its counts, how much of its viewing kept to
-// one category, and for how many sessions in a row that focus held; kept in
+// The latest session's summary: its counts, which category most of its
+// viewing went to and how much, for how many sessions in a row the user has
+// been deciding on it, and how many sessions they started lately; kept in
 // profile images and read as propensity features.
 #include <catch2/catch.hpp>
 
@@ -16,33 +17,43 @@ namespace {
 
 constexpr symbol shoes = 7, hats = 9;
 
-/// One session viewing the given categories in order.
+/// One session viewing the given categories in order, a day after the one before.
 void session_viewing(session_summary& s, std::initializer_list<symbol> categories) {
-  s.start_session();
+  s.start_session(t0, t0 + days(1));
   for (auto c : categories)
     s.add(event_type::view, c);
 }
 
 }  // namespace
 
-TEST_CASE("a session's counts, and its focus: the first category viewed and its share of the views") {
+TEST_CASE("a session's counts, and its focus: the category most of its views went to, and its share") {
   session_summary s;
-  s.start_session();
+  s.start_session(0, t0);
   s.add(event_type::search, symbol_table::missing);
   s.add(event_type::view, symbol_table::missing);  // no category: no focus yet
-  s.add(event_type::view, shoes);
-  s.add(event_type::click, shoes);
+  CHECK(s.focus() == symbol_table::missing);
   s.add(event_type::view, hats);
+  s.add(event_type::view, shoes);  // ties the vote: hats still leads
+  CHECK(s.focus() == hats);
+  s.add(event_type::view, shoes);  // shoes takes the lead
+  s.add(event_type::click, shoes);
   s.add(event_type::view, shoes);
-  s.add(event_type::add_to_cart, shoes);
-  CHECK(s.views() == 4);
-  CHECK(s.clicks() == 1);
-  CHECK(s.carts() == 1);
+  CHECK(s.views() == 5);
   CHECK(s.searches() == 1);
+  CHECK(s.carts() == 0);
   CHECK(s.purchases() == 0);
   CHECK(s.focus() == shoes);
+  // The focus's views since it took the lead: 2 of 5.
+  CHECK(s.focus_share() == Approx(0.4));
+  CHECK_FALSE(s.deciding());  // under half the views
+  s.add(event_type::view, shoes);
   CHECK(s.focus_share() == Approx(0.5));
-  CHECK(s.focus_streak() == 1);
+  CHECK(s.deciding());
+  CHECK(s.deciding_streak() == 1);
+  s.add(event_type::add_to_cart, shoes);  // a cart: decided
+  CHECK(s.carts() == 1);
+  CHECK_FALSE(s.deciding());
+  CHECK(s.deciding_streak() == 0);
 
   // Counts saturate instead of wrapping.
   for (int i = 0; i < 300; ++i)
@@ -50,33 +61,54 @@ TEST_CASE("a session's counts, and its focus: the first category viewed and its 
   CHECK(s.views() == 255);
   CHECK(s.focus_share() <= 1.0);
 
-  s.start_session();  // a new session starts from nothing
+  s.start_session(t0, t0 + days(1));  // a new session starts from nothing
   CHECK(s.views() == 0);
   CHECK(s.carts() == 0);
   CHECK(s.focus() == symbol_table::missing);
   CHECK(s.focus_share() == 0);
-  CHECK(s.focus_streak() == 0);
+  CHECK(s.deciding_streak() == 0);
 }
 
-TEST_CASE("the focus streak counts sessions in a row on one category; a session without a focus keeps it") {
+TEST_CASE("the deciding streak counts deciding sessions in a row on one category") {
   session_summary s;
-  session_viewing(s, {shoes, hats});
-  CHECK(s.focus_streak() == 1);
+  session_viewing(s, {shoes, hats, shoes});
+  CHECK(s.deciding_streak() == 1);
   session_viewing(s, {shoes});
-  CHECK(s.focus_streak() == 2);
-  s.start_session();  // a visit that viewed nothing
+  CHECK(s.deciding_streak() == 2);
+  s.start_session(t0, t0 + days(2));  // a visit that viewed nothing keeps the run
   s.add(event_type::search, symbol_table::missing);
-  CHECK(s.focus_streak() == 0);
+  CHECK(s.deciding_streak() == 0);
   session_viewing(s, {shoes, shoes});
-  CHECK(s.focus_streak() == 3);
-  session_viewing(s, {hats, shoes});  // another category first: a new focus
-  CHECK(s.focus() == hats);
-  CHECK(s.focus_streak() == 1);
-  CHECK(s.focus_share() == Approx(0.5));
+  CHECK(s.deciding_streak() == 3);
+  // A visit that wandered (shoes leads the vote with 2 of its 6 views): not
+  // deciding, so the run ends there.
+  session_viewing(s, {hats, shoes, shoes, shoes, hats, hats});
+  CHECK(s.focus() == shoes);
+  CHECK_FALSE(s.deciding());
+  session_viewing(s, {shoes});
+  CHECK(s.deciding_streak() == 1);
+  // Another category: a new run.
+  session_viewing(s, {hats, hats});
+  CHECK(s.deciding_streak() == 1);
   // The streak saturates instead of wrapping.
   for (int i = 0; i < 300; ++i)
     session_viewing(s, {hats});
-  CHECK(s.focus_streak() == 255);
+  CHECK(s.deciding_streak() == 255);
+}
+
+TEST_CASE("recent sessions fade by e a day") {
+  session_summary s;
+  s.start_session(0, t0);
+  CHECK(s.recent_sessions(t0, t0) == Approx(1.0));
+  CHECK(s.recent_sessions(t0, t0 + days(1)) == Approx(std::exp(-1.0)));
+  s.start_session(t0, t0 + days(1));
+  CHECK(s.recent_sessions(t0 + days(1), t0 + days(1)) == Approx(1.0 + std::exp(-1.0)));
+  s.start_session(t0 + days(1), t0 + days(1) + hours(2));
+  double at_third = (1.0 + std::exp(-1.0)) * std::exp(-2.0 / 24) + 1.0;
+  CHECK(s.recent_sessions(t0 + days(1) + hours(2), t0 + days(3) + hours(2)) ==
+        Approx(at_third * std::exp(-2.0)));
+  // A read before the session's start (a clock behind) does not inflate it.
+  CHECK(s.recent_sessions(t0 + days(1) + hours(2), t0) == Approx(at_third));
 }
 
 TEST_CASE("a profile summarises its latest session from its events, and the features read it") {
@@ -101,19 +133,29 @@ TEST_CASE("a profile summarises its latest session from its events, and the feat
   CHECK(p.sessions.count() == 2);
   CHECK(p.latest_session.views() == 2);
   CHECK(p.latest_session.focus_share() == Approx(1.0));
-  CHECK(p.latest_session.focus_streak() == 2);
+  CHECK(p.latest_session.deciding_streak() == 0);  // it carted
 
   auto x = propensity_features(p, t0 + days(1) + minutes(5));
   CHECK(std::string(propensity_feature_name(17)) == "session_views");
   CHECK(x[17] == Approx(std::log1p(2.0)));
-  CHECK(x[18] == Approx(1.0));              // session_focus
-  CHECK(x[19] == 1);                        // session_carted
-  CHECK(x[20] == 0);                        // session_searched
-  CHECK(x[21] == 0);                        // session_bought
-  CHECK(x[22] == Approx(std::log1p(2.0)));  // focus_streak
+  CHECK(x[18] == Approx(1.0));  // session_focus
+  CHECK(x[19] == 1);            // session_carted
+  CHECK(x[20] == 0);            // session_searched
+  CHECK(x[21] == 0);            // session_bought
+  CHECK(x[22] == 0);            // deciding_streak
+  CHECK(std::string(propensity_feature_name(23)) == "recent_sessions");
+  double recent = std::exp(-1.0) + 1.0;  // the first visit a day before the second
+  CHECK(x[23] == Approx(std::log1p(recent * std::exp(-5.0 / (24 * 60)))));
+
+  // A third visit, on shoes without a cart: the user is deciding again,
+  // the visit before having carted.
+  feed(event_type::view, t0 + days(2), shoes);
+  feed(event_type::view, t0 + days(2) + minutes(1), shoes);
+  x = propensity_features(p, t0 + days(2) + minutes(1));
+  CHECK(x[22] == Approx(std::log1p(1.0)));
 }
 
-TEST_CASE("profile images keep the latest session's summary; images of version 1 decode with an empty one") {
+TEST_CASE("profile images keep the latest session's summary; images of versions 1 and 2 still decode") {
   symbol_table names;
   auto shoes_sym = names.intern("shoes");
   auto hats_sym = names.intern("hats");
@@ -135,14 +177,32 @@ TEST_CASE("profile images keep the latest session's summary; images of version 1
   CHECK(ls.purchases() == 1);
   CHECK(other.name(ls.focus()) == "shoes");
   CHECK(ls.focus_share() == Approx(2.0 / 3));
-  CHECK(ls.focus_streak() == 1);
+  CHECK(ls.votes_ == 1);
+  CHECK(ls.deciding_streak() == 1);
+  CHECK(ls.recent_sessions_ == Approx(1.0 + std::exp(-1.0)));
   CHECK(other.name(ls.previous_focus_) == "hats");
+
+  // Version 2 had a click count where the vote is, and no count of recent
+  // sessions: the focus leads by its own views.
+  std::string v2 = image;
+  // The summary's 8 bytes, the f32, the flags, then "shoes" and "hats".
+  size_t summary_at = image.size() - (8 + 4 + 1 + 6 + 5);
+  REQUIRE(v2[summary_at + 12] == 3);  // both flags
+  REQUIRE(v2[summary_at + 13] == 5);  // "shoes"'s length
+  v2.erase(summary_at + 8, 4);
+  v2[0] = 2;
+  profile older;
+  REQUIRE(decode_profile(v2, other, older));
+  CHECK(other.name(older.latest_session.focus()) == "shoes");
+  CHECK(older.latest_session.votes_ == 2);
+  CHECK(older.latest_session.recent_sessions_ == 0);
+  CHECK(older.latest_session.focus_share() == Approx(2.0 / 3));
 
   // Version 1 ended before the summary.
   profile empty_session = p;
   empty_session.latest_session = session_summary{};
-  auto v2 = encode_profile(empty_session, names);
-  auto v1 = v2.substr(0, v2.size() - 9);  // 6 counts, 2 streaks, the flags byte
+  auto v3 = encode_profile(empty_session, names);
+  auto v1 = v3.substr(0, v3.size() - 13);  // 6 counts, 2 streaks, the f32, the flags byte
   v1[0] = 1;
   profile old;
   REQUIRE(decode_profile(v1, other, old));
@@ -157,7 +217,9 @@ TEST_CASE("profile images keep the latest session's summary; images of version 1
   CHECK_FALSE(decode_profile(image.substr(0, image.size() - 1), other, old));
 }
 
-TEST_CASE("a merge keeps the latest session of whichever user was seen last, its symbols remapped") {
+TEST_CASE(
+    "a merge keeps the latest session of whichever user was seen last, its symbols remapped, and both users' "
+    "recent sessions") {
   profile_config cfg;
   auto visit = [&](profile& p, int64_t ts, symbol category) {
     auto e = make_event("u", event_type::view, ts, "i1");
@@ -182,4 +244,6 @@ TEST_CASE("a merge keeps the latest session of whichever user was seen last, its
   merge_profile(target, older, remap, cfg);
   CHECK(target.latest_session.focus() == hats);  // the target's own, untouched
   CHECK(target.latest_session.views() == 2);
+  // Both users' sessions count as recent ones, the older faded by its age.
+  CHECK(target.latest_session.recent_sessions_ == Approx(1.0 + std::exp(-2.0)));
 }
