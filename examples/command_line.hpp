@@ -1,21 +1,75 @@
 // command_line: the `--name=value` flags of Persona's small example and
-// benchmark programs. Header-only; no state.
+// benchmark programs. A program first checks its arguments against the
+// flags it takes (unknown_flag); a number that is not one ends the program
+// with a message naming the flag. Header-only; no state.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 namespace persona {
 
+/// What is wrong with the first argument that is neither `--name=value`
+/// for a name in `valued` nor `--name` for one in `bare` (names separated
+/// by spaces); empty when every argument is one of them.
+inline std::string unknown_flag(int argc, char** argv, const char* valued, const char* bare) {
+  auto listed = [](const std::string& names, const std::string& name) {
+    return (" " + names + " ").find(" " + name + " ") != std::string::npos;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    bool known = false;
+    if (arg.rfind("--", 0) == 0) {
+      auto eq = arg.find('=');
+      known = eq == std::string::npos ? listed(bare, arg.substr(2)) : listed(valued, arg.substr(2, eq - 2));
+    }
+    if (!known)
+      return "unknown argument '" + arg + "'; see --help for the flags this program takes";
+  }
+  return {};
+}
+
+/// Ends the program: `--name` was given `text`, which is not a `what`.
+[[noreturn]] inline void bad_flag_value(const char* name, const char* text, const char* what) {
+  std::fprintf(stderr, "--%s wants %s, got '%s'\n", name, what, text);
+  std::exit(2);
+}
+
 /// The unsigned value of the last `--name=N`, or `fallback` when absent.
+/// Ends the program when N is not a whole number.
 inline uint64_t flag_value(int argc, char** argv, const char* name, uint64_t fallback) {
   std::string prefix = std::string("--") + name + "=";
   uint64_t found = fallback;
   for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      found = std::strtoull(argv[i] + prefix.size(), nullptr, 10);
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) {
+      const char* text = argv[i] + prefix.size();
+      char* end = nullptr;
+      errno = 0;
+      found = std::strtoull(text, &end, 10);
+      if (*text < '0' || *text > '9' || *end != '\0' || errno == ERANGE)
+        bad_flag_value(name, text, "a whole number");
+    }
+  return found;
+}
+
+/// The value of the last `--name=X`, or `fallback` when absent. Ends the
+/// program when X is not a finite number.
+inline double flag_real(int argc, char** argv, const char* name, double fallback) {
+  std::string prefix = std::string("--") + name + "=";
+  double found = fallback;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) {
+      const char* text = argv[i] + prefix.size();
+      char* end = nullptr;
+      errno = 0;
+      found = std::strtod(text, &end);
+      if (end == text || *end != '\0' || errno == ERANGE || found != found)
+        bad_flag_value(name, text, "a number");
+    }
   return found;
 }
 

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
     std::printf("usage: persona-demo [--port=7400] [--users=20000] [--events=500000]\n");
     return 0;
   }
+  if (auto wrong = unknown_flag(argc, argv, "port users events", "help"); !wrong.empty()) {
+    std::fprintf(stderr, "persona-demo: %s\n", wrong.c_str());
+    return 2;
+  }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 20000);
   wo.items = 5000;

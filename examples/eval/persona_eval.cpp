@@ -43,15 +43,24 @@ const char* usage =
     "                        on the validation split first, then use them for the test\n"
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
-    "  --propensity-days=D   simulated days before the cut (default 14)\n";
+    "  --propensity-days=D   simulated days before the cut (default 14)\n"
+    "\n"
+    "Item model settings for experiments (core/item_model_config.hpp): --half-life-days,\n"
+    "--history-decay, --shrink, --pair-context, --pair-half-life-days, --mf-steps,\n"
+    "--history-items, --neighbours, --w-mf, --w-content, --w-popular (numbers).\n";
 
-std::vector<double> parse_list(const std::string& text) {
+/// The positive numbers of a comma-separated list; empty when one is not.
+std::vector<double> parse_positive_list(const std::string& text) {
   std::vector<double> out;
   std::stringstream in(text);
   std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty())
-      out.push_back(std::stod(part));
+  while (std::getline(in, part, ',')) {
+    char* end = nullptr;
+    double x = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0' || !(x > 0))
+      return {};
+    out.push_back(x);
+  }
   return out;
 }
 
@@ -175,8 +184,50 @@ int main(int argc, char** argv) {
     std::fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  const char* valued =
+      "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
+      "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
+      "neighbours w-mf w-content w-popular";
+  const char* bare = "help validation tune propensity";
+  if (auto wrong = unknown_flag(argc, argv, valued, bare); !wrong.empty()) {
+    std::fprintf(stderr, "persona-eval: %s\n", wrong.c_str());
+    return 2;
+  }
+  auto ask = flag_text(argc, argv, "ask", "at-time");
+  if (ask != "at-time" && ask != "end") {
+    std::fprintf(stderr, "persona-eval: --ask must be at-time or end, got '%s'\n", ask.c_str());
+    return 2;
+  }
+  auto lambdas = parse_positive_list(flag_text(argc, argv, "lambdas", "5,10,20,50,100,200,500"));
+  if (lambdas.empty()) {
+    std::fprintf(stderr, "persona-eval: --lambdas wants positive numbers separated by commas, e.g. 10,100\n");
+    return 2;
+  }
   if (has_flag(argc, argv, "--propensity"))
     return run_propensity(argc, argv);
+  replay_settings rs;
+  rs.engine.shards = flag_value(argc, argv, "shards", 2);
+  rs.engine.worker_threads = rs.engine.shards;
+  rs.engine.profile.caps.recent_items = flag_value(argc, argv, "history", 10000);
+  rs.k = 20;
+  rs.ask_at_end = ask == "end";
+  auto& rc = rs.engine.recommend;
+  auto real = [&](const char* name, double fallback) { return flag_real(argc, argv, name, fallback); };
+  rc.popularity_half_life_days = real("half-life-days", rc.popularity_half_life_days);
+  rc.history_decay = real("history-decay", rc.history_decay);
+  rc.similarity_shrink = real("shrink", rc.similarity_shrink);
+  rc.pair_context = static_cast<uint32_t>(real("pair-context", rc.pair_context));
+  // A replay runs years per minute: learn from every signal, as a node
+  // does at any real shop's pace below the budget.
+  rc.learn_signals_per_second = 1e12;
+  rc.cooccurrence_half_life_days = real("pair-half-life-days", rc.cooccurrence_half_life_days);
+  rc.mf_steps_per_signal = real("mf-steps", rc.mf_steps_per_signal);
+  rc.history_items = static_cast<uint32_t>(real("history-items", rc.history_items));
+  rc.neighbours_kept = static_cast<uint32_t>(real("neighbours", rc.neighbours_kept));
+  rc.blend.mf = real("w-mf", rc.blend.mf);
+  rc.blend.content = real("w-content", rc.blend.content);
+  rc.blend.popular = real("w-popular", rc.blend.popular);
+
   auto ratings = flag_text(argc, argv, "ratings", "");
   if (ratings.empty()) {
     std::fprintf(stderr, "persona-eval: --ratings=FILE is required\n%s", usage);
@@ -205,32 +256,6 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  replay_settings rs;
-  rs.engine.shards = flag_value(argc, argv, "shards", 2);
-  rs.engine.worker_threads = rs.engine.shards;
-  rs.engine.profile.caps.recent_items = flag_value(argc, argv, "history", 10000);
-  rs.k = 20;
-  rs.ask_at_end = flag_text(argc, argv, "ask", "at-time") == "end";
-  auto& rc = rs.engine.recommend;
-  auto real = [&](const char* name, double fallback) {
-    auto text = flag_text(argc, argv, name, "");
-    return text.empty() ? fallback : std::stod(text);
-  };
-  rc.popularity_half_life_days = real("half-life-days", rc.popularity_half_life_days);
-  rc.history_decay = real("history-decay", rc.history_decay);
-  rc.similarity_shrink = real("shrink", rc.similarity_shrink);
-  rc.pair_context = static_cast<uint32_t>(real("pair-context", rc.pair_context));
-  // A replay runs years per minute: learn from every signal, as a node
-  // does at any real shop's pace below the budget.
-  rc.learn_signals_per_second = 1e12;
-  rc.cooccurrence_half_life_days = real("pair-half-life-days", rc.cooccurrence_half_life_days);
-  rc.mf_steps_per_signal = real("mf-steps", rc.mf_steps_per_signal);
-  rc.history_items = static_cast<uint32_t>(real("history-items", rc.history_items));
-  rc.neighbours_kept = static_cast<uint32_t>(real("neighbours", rc.neighbours_kept));
-  rc.blend.mf = real("w-mf", rc.blend.mf);
-  rc.blend.content = real("w-content", rc.blend.content);
-  rc.blend.popular = real("w-popular", rc.blend.popular);
-
   if (has_flag(argc, argv, "--tune")) {
     rs.engine.recommend = tune_on_validation(*data, split, rs);
     auto& t = rs.engine.recommend;
@@ -245,7 +270,7 @@ int main(int argc, char** argv) {
   auto train_val = histories(split, 1, users);
   size_t catalog_val = catalog_size(split, 1);
   double best_lambda = 0, best_ndcg = -1;
-  for (double lambda : parse_list(flag_text(argc, argv, "lambdas", "5,10,20,50,100,200,500"))) {
+  for (double lambda : lambdas) {
     auto model = fit_ease(train_val, items, lambda);
     auto f = evaluate_baseline(*model, train_val, split.validation, catalog_val);
     std::fprintf(stderr, "EASE lambda %g: validation HR@10 %.4f NDCG@10 %.4f\n", lambda, f.hr10, f.ndcg10);

@@ -177,6 +177,13 @@ int main(int argc, char** argv) {
         "                                [--data-dir=DIR] [--skip-fsync]\n");
     return 0;
   }
+  if (auto wrong =
+          unknown_flag(argc, argv, "users pause-users wal-events fsync-users fsync-events shards data-dir",
+                       "help skip-fsync");
+      !wrong.empty()) {
+    std::fprintf(stderr, "persona-bench-durability: %s\n", wrong.c_str());
+    return 2;
+  }
   settings s;
   s.users = flag_value(argc, argv, "users", s.users);
   s.pause_users = flag_value(argc, argv, "pause-users", s.pause_users);

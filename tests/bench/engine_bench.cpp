@@ -126,6 +126,14 @@ int main(int argc, char** argv) {
         "                            [--learn-rate=N]  (item model signals learnt a second)\n");
     return 0;
   }
+  if (auto wrong = unknown_flag(
+          argc, argv,
+          "users events shards batch window items user-skew recommendations threads slice learn-rate",
+          "help compare-index");
+      !wrong.empty()) {
+    std::fprintf(stderr, "persona-bench-engine: %s\n", wrong.c_str());
+    return 2;
+  }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 1000000);
   wo.items = flag_value(argc, argv, "items", 100000);

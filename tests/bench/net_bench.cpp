@@ -108,6 +108,11 @@ int main(int argc, char** argv) {
         "                         [--connections=2] [--window=8]\n");
     return 0;
   }
+  if (auto wrong = unknown_flag(argc, argv, "port users events batch connections window", "help");
+      !wrong.empty()) {
+    std::fprintf(stderr, "persona-bench-net: %s\n", wrong.c_str());
+    return 2;
+  }
   auto port = static_cast<uint16_t>(flag_value(argc, argv, "port", 7400));
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 200000);

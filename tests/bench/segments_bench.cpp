@@ -259,6 +259,12 @@ int main(int argc, char** argv) {
         "  --store: only the cost of the segments on one shard's store, on one thread\n");
     return 0;
   }
+  if (auto wrong =
+          unknown_flag(argc, argv, "users warm events queries chunk mix recommendations", "help store");
+      !wrong.empty()) {
+    std::fprintf(stderr, "persona-bench-segments: %s\n", wrong.c_str());
+    return 2;
+  }
   workload_options wo;
   wo.users = flag_value(argc, argv, "users", 1000000);
   uint64_t events = flag_value(argc, argv, "events", 4000000);
@@ -274,9 +280,12 @@ int main(int argc, char** argv) {
       "persona-bench-segments: %llu users, %llu events for the cost of segments, 2 shards, memory only\n",
       static_cast<unsigned long long>(wo.users), static_cast<unsigned long long>(events));
   workload shop(wo);
-  bool counters_only = false;
-  for (int i = 1; i < argc; ++i)
-    counters_only |= std::string(argv[i]) == "--mix=counters";
+  auto mix = flag_text(argc, argv, "mix", "shop");
+  if (mix != "shop" && mix != "counters") {
+    std::fprintf(stderr, "persona-bench-segments: --mix must be shop or counters, got '%s'\n", mix.c_str());
+    return 2;
+  }
+  bool counters_only = mix == "counters";
   auto segments = counters_only ? twenty_counter_segments() : twenty_segments();
   if (has_flag(argc, argv, "--store"))
     return store_level(shop, wo, warm, events, chunk, segments);
