@@ -44,6 +44,16 @@ result<propensity_figures> check_propensity(const propensity_settings& s) {
   engine eng(s.engine);
   if (auto st = eng.wait_ready(); !st.ok())
     return st;
+  // The shop's catalog first, as the load generator registers it: events
+  // name their items only, and the catalog gives their categories.
+  const uint32_t chunk = 5000;
+  for (uint32_t first = 0; first < sim.catalog().options().items; first += chunk) {
+    auto r = eng.upsert_items_sync(sim.catalog().upsert_params(first, chunk).as_array()[0]);
+    if (!r.ok())
+      return r.error();
+    if (auto* rejected = r->find("rejected"); rejected && !rejected->as_array().empty())
+      return status{error_code::internal, "the engine rejected items of the simulated catalog"};
+  }
   int64_t cut = so.start_ms + static_cast<int64_t>(s.days * 86400000.0);
   propensity_figures out;
   std::vector<event> batch;

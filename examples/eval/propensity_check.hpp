@@ -1,8 +1,9 @@
 // propensity_check: measures the purchase propensity model where the truth
-// is known: the load generator's simulated shop (docs/loadgen.md) runs for
-// `days` through an engine that trains its model from that stream; at the
-// cut, every shopper seen so far gets a prediction; the simulation then
-// runs one more day, and a shopper is positive when they purchase in it.
+// is known: the load generator's simulated shop (docs/loadgen.md) registers
+// its catalog and runs for `days` through an engine that trains its model
+// from that stream; at the cut, every shopper seen so far gets a
+// prediction; the simulation then runs one more day, and a shopper is
+// positive when they purchase in it.
 // The figure is the ROC AUC of the predictions against that truth.
 #pragma once
 
