@@ -88,7 +88,7 @@ TEST_CASE("global signals reach the item model on its own publishing, without be
   CHECK(m->find("lag_ms")->as_double() >= 0);
 }
 
-TEST_CASE("an unknown user gets a cold start; exclude_seen is on unless turned off") {
+TEST_CASE("an unknown user gets a cold start, exclude_seen is on unless turned off") {
   engine eng(test_engine());
   shop(eng);
   auto cold = eng.recommend_sync("nobody", 2);
@@ -167,7 +167,7 @@ TEST_CASE("similar_users ranks users by what they share, from every shard") {
   CHECK(unknown.error().code() == error_code::not_found);
 }
 
-TEST_CASE("predict: churn risk and next purchase from the user's cycle; propensity once trained") {
+TEST_CASE("predict: churn risk and next purchase from the user's cycle, propensity once trained") {
   auto o = test_engine();
   o.propensity.sample_rate = 1;
   engine eng(o);

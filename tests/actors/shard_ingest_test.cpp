@@ -85,7 +85,7 @@ TEST_CASE("a batch join whose part is dropped answers unavailable, naming that p
   CHECK(seen.last->error().message().find("shard 5") != std::string::npos);
 }
 
-TEST_CASE("parts posted to live shards are applied and merged; a stopped shard is reported by name") {
+TEST_CASE("parts posted to live shards are applied and merged, a stopped shard is reported by name") {
   actor_test_config cfg;
   caf::actor_system sys{cfg};
   auto a = spawn_shard(sys, shard_setup{});

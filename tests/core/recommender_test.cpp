@@ -58,7 +58,7 @@ TEST_CASE("item_cf: neighbours of the user's recent items, the newer item weighi
   CHECK(r.items[0].score > r.items[1].score);
 }
 
-TEST_CASE("exclude_seen leaves out what the user touched; false keeps it") {
+TEST_CASE("exclude_seen leaves out what the user touched, false keeps it") {
   auto f = shop();
   auto m = f.publish();
   auto seen = recommend(*m, f.taste({"socks", "shoes"}), ask(rec_strategy::item_cf), f.cfg);

@@ -20,7 +20,7 @@ result<loadgen_options> parse(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("flags take --name=value and --name value; defaults stand otherwise") {
+TEST_CASE("flags take --name=value and --name value, defaults stand otherwise") {
   auto o = parse({"--mix", "ingest=90,get_profile=8,query=2", "--connections=4", "--seed", "9"});
   REQUIRE(o.ok());
   CHECK(o->mix[0] == 90);
