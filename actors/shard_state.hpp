@@ -282,7 +282,7 @@ struct shard_state {
       return;
     auto current = setup.models->current();
     if (current != model) {
-      store->set_propensity_weights(current->propensity);
+      store->set_propensity(current->propensity);
       auto old = std::exchange(model, std::move(current));
       if (old && setup.model_retire)
         setup.model_retire(std::move(old));

@@ -47,6 +47,8 @@ enum class field_kind : uint8_t {
 };
 
 /// A resolved path.
+struct propensity_scorer;
+
 struct field_ref {
   field_kind kind = field_kind::user;
   /// The event type (count, window) or the window (window, in `window_index`).
@@ -92,9 +94,9 @@ struct read_context {
   /// on one profile's affinities share one sum); keyed by its address.
   mutable const affinity_table* total_of = nullptr;
   mutable double total = 0;
-  /// The purchase propensity model's weights; null: untrained (the
-  /// propensity reads as missing).
-  const std::vector<double>* propensity = nullptr;
+  /// The purchase propensity model; null: untrained (the propensity
+  /// reads as missing).
+  const propensity_scorer* propensity = nullptr;
 };
 
 /// Reads a scalar field. Lists read as missing (use list_contains).

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/name_index.hpp"
+#include "core/propensity_model.hpp"
 
 namespace persona {
 
@@ -64,8 +65,8 @@ struct item_model {
   std::vector<std::shared_ptr<const std::vector<item_neighbour>>> neighbours;
   /// Null until the factorization has seen enough signals.
   std::shared_ptr<const item_factors> factors;
-  /// Propensity model weights (online_logistic layout); null: untrained.
-  std::shared_ptr<const std::vector<double>> propensity;
+  /// The propensity model; null: untrained.
+  std::shared_ptr<const propensity_scorer> propensity;
   uint64_t propensity_examples = 0;
 
   // Figures for stats.

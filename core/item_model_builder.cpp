@@ -28,7 +28,7 @@ item_model_builder::item_model_builder(item_model_config cfg, std::shared_ptr<co
       categories_(std::move(categories)),
       brands_(std::move(brands)),
       rng_(cfg.seed),
-      propensity_(propensity_feature_count, cfg.propensity_learning_rate, cfg.propensity_l2) {}
+      propensity_(cfg.propensity_pairwise, cfg.propensity_learning_rate, cfg.propensity_l2) {}
 
 void item_model_builder::grow(uint32_t item) {
   if (item < states_.size())
@@ -178,12 +178,13 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
 }
 
 void item_model_builder::learn_propensity(const labelled_example& ex) {
-  propensity_.update(ex.x.data(), ex.label);
+  propensity_.observe(ex.x);
+  propensity_.update(ex.x, ex.label);
   ++propensity_examples_;
   propensity_replay_.add(ex);
   for (uint32_t k = 0; k < cfg_.propensity_replay_steps && !propensity_replay_.empty(); ++k) {
     auto& again = propensity_replay_.draw(draws_);
-    propensity_.update(again.x.data(), again.label);
+    propensity_.update(again.x, again.label);
   }
 }
 
@@ -334,7 +335,7 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   }
 
   if (propensity_examples_ > 0)
-    m->propensity = std::make_shared<const std::vector<double>>(propensity_.weights());
+    m->propensity = std::make_shared<const propensity_scorer>(propensity_.scorer());
   m->propensity_examples = propensity_examples_;
   m->signals = signals_;
   m->shed_batches = shed_batches_;

@@ -21,7 +21,7 @@
 #include "core/item_model.hpp"
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
-#include "core/online_logistic.hpp"
+#include "core/propensity_model.hpp"
 #include "core/replay_ring.hpp"
 #include "core/xorshift_random.hpp"
 
@@ -105,7 +105,7 @@ class item_model_builder {
   std::mt19937_64 rng_;
   /// The draws of every training step (replayed signals, negatives).
   xorshift_random draws_{0x9E3779B97F4A7C15ull};
-  online_logistic propensity_;
+  propensity_model propensity_;
   /// Labelled examples kept for replay, and how many arrived (the model
   /// counts its steps, replays included).
   replay_ring<labelled_example> propensity_replay_{cfg_.propensity_replay};

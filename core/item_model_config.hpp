@@ -58,15 +58,17 @@ struct item_model_config {
   /// popularity. Bounds the item model's CPU under any ingest rate.
   double learn_signals_per_second = 20000;
 
-  // Purchase propensity (online logistic regression).
-  double propensity_learning_rate = 0.15;
+  // Purchase propensity (online logistic regression, propensity_model.hpp).
+  /// Whether the regression also reads the product of every two features.
+  bool propensity_pairwise = true;
+  double propensity_learning_rate = 0.01;
   double propensity_l2 = 1e-5;
   /// Recent labelled examples kept for extra training steps: examples are
   /// few (a few thousand a day per million events), so each new one is
   /// followed by `propensity_replay_steps` steps on kept ones drawn at
   /// random, bringing the online fit nearer a batch fit.
   uint32_t propensity_replay = 50000;
-  uint32_t propensity_replay_steps = 2;
+  uint32_t propensity_replay_steps = 4;
 
   /// Interaction weight per event type; 0: not an interaction.
   std::array<float, event_type_count> weights{{1.0f, 1.5f, 3.0f, 0, 5.0f, 2.0f, 0, 0, 0}};

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/online_logistic.hpp"
-
 namespace persona {
 
 namespace {
@@ -79,9 +77,8 @@ feature_vector propensity_features(const profile& p, int64_t now_ms) {
   return x;
 }
 
-double purchase_propensity(const profile& p, int64_t now_ms, const std::vector<double>& weights) {
-  auto x = propensity_features(p, now_ms);
-  return online_logistic::predict(weights, x.data());
+double purchase_propensity(const profile& p, int64_t now_ms, const propensity_scorer& model) {
+  return model.predict(propensity_features(p, now_ms));
 }
 
 double churn_risk(const profile& p, int64_t now_ms, const profile_config& cfg) {

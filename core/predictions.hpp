@@ -12,6 +12,7 @@
 #include "core/item_signal.hpp"
 #include "core/profile.hpp"
 #include "core/profile_config.hpp"
+#include "core/propensity_model.hpp"
 
 namespace persona {
 
@@ -21,9 +22,8 @@ feature_vector propensity_features(const profile& p, int64_t now_ms);
 /// Names of the features, in order (for docs and diagnostics).
 const char* propensity_feature_name(size_t i);
 
-/// P(purchase within 24 h) under `weights` (online_logistic layout); 0.5
-/// while the model is untrained.
-double purchase_propensity(const profile& p, int64_t now_ms, const std::vector<double>& weights);
+/// P(purchase within 24 h) under `model`; 0.5 while it is untrained.
+double purchase_propensity(const profile& p, int64_t now_ms, const propensity_scorer& model);
 
 /// In [0, 1]: 0.5 when the days since the last purchase reach
 /// churn_cycle_factor purchase cycles (the `churn_risk` tag's threshold);

@@ -27,6 +27,7 @@
 #include "core/profile.hpp"
 #include "core/profile_change.hpp"
 #include "core/profile_config.hpp"
+#include "core/propensity_model.hpp"
 #include "core/query.hpp"
 #include "core/segment_directory.hpp"
 #include "core/status.hpp"
@@ -185,7 +186,7 @@ class profile_store {
   void set_model_feed(model_feed* feed) { feed_ = feed; }
   model_feed* feed() const { return feed_; }
   /// The propensity model reads and queries use for `predict` (null: untrained).
-  void set_propensity_weights(std::shared_ptr<const std::vector<double>> w) { propensity_ = std::move(w); }
+  void set_propensity(std::shared_ptr<const propensity_scorer> m) { propensity_ = std::move(m); }
   /// What the recommenders read of `user` (unknown: an empty taste).
   /// REQUIRES: a model feed is set.
   user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
@@ -339,7 +340,7 @@ class profile_store {
   std::vector<field_ref> model_fields_;
   kmeans_points training_;
   model_feed* feed_ = nullptr;
-  std::shared_ptr<const std::vector<double>> propensity_;
+  std::shared_ptr<const propensity_scorer> propensity_;
   /// A profile apply() changed and has not yet re-evaluated, and what
   /// its events changed.
   struct touched_slot {

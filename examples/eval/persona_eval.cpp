@@ -44,6 +44,8 @@ const char* usage =
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
     "  --propensity-days=D   simulated days before the cut (default 14)\n"
+    "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N\n"
+    "                        the model's settings (core/item_model_config.hpp)\n"
     "\n"
     "Item model settings for experiments (core/item_model_config.hpp): --half-life-days,\n"
     "--history-decay, --shrink, --pair-context, --pair-half-life-days, --mf-steps,\n"
@@ -159,6 +161,12 @@ int run_propensity(int argc, char** argv) {
   s.engine.worker_threads = s.engine.shards;
   s.users = static_cast<uint32_t>(flag_value(argc, argv, "propensity-users", 20000));
   s.days = static_cast<double>(flag_value(argc, argv, "propensity-days", 14));
+  auto& model = s.engine.recommend;
+  model.propensity_pairwise = flag_value(argc, argv, "propensity-pairwise", 1) != 0;
+  model.propensity_learning_rate =
+      flag_real(argc, argv, "propensity-learning-rate", model.propensity_learning_rate);
+  model.propensity_replay_steps =
+      static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay-steps", model.propensity_replay_steps));
   s.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   auto r = check_propensity(s);
   if (!r.ok()) {
@@ -186,6 +194,7 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
+      "propensity-pairwise propensity-learning-rate propensity-replay-steps "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
       "neighbours w-mf w-content w-popular";
   const char* bare = "help validation tune propensity";

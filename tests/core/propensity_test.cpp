@@ -125,7 +125,7 @@ TEST_CASE("features are read at the probe's moment: activity windows and recency
     CHECK(std::string(propensity_feature_name(i)).size() > 0);
 }
 
-TEST_CASE("churn risk is 0.5 at two purchase cycles; next purchase counts down the cycle") {
+TEST_CASE("churn risk is 0.5 at two purchase cycles, next purchase counts down the cycle") {
   profile_config cfg;
   auto p = with_events({{event_type::purchase, t0}, {event_type::purchase, t0 + days(10)}});
   CHECK(churn_risk(p, t0 + days(10), cfg) == Approx(0.0));
@@ -163,10 +163,8 @@ TEST_CASE("the item model replays kept propensity examples: the same examples te
   feature_vector yes{}, no{};
   yes[0] = 1;
   no[0] = -1;
-  double plain_gap = online_logistic::predict(*plain->propensity, yes.data()) -
-                     online_logistic::predict(*plain->propensity, no.data());
-  double replayed_gap = online_logistic::predict(*replayed->propensity, yes.data()) -
-                        online_logistic::predict(*replayed->propensity, no.data());
+  double plain_gap = plain->propensity->predict(yes) - plain->propensity->predict(no);
+  double replayed_gap = replayed->propensity->predict(yes) - replayed->propensity->predict(no);
   CHECK(plain_gap > 0);
   CHECK(replayed_gap > plain_gap + 0.05);
 }

@@ -155,7 +155,7 @@ TEST_CASE("a profile summarises its latest session from its events, and the feat
   CHECK(x[22] == Approx(std::log1p(1.0)));
 }
 
-TEST_CASE("profile images keep the latest session's summary; images of versions 1 and 2 still decode") {
+TEST_CASE("profile images keep the latest session's summary, images of versions 1 and 2 still decode") {
   symbol_table names;
   auto shoes_sym = names.intern("shoes");
   auto hats_sym = names.intern("hats");
