@@ -389,6 +389,7 @@ void dispatcher::stats(reply done) {
     net.set("segment_events_dropped", value{counters->segment_events_dropped.load()});
     net.set("replies_direct", value{counters->replies_direct.load()});
     net.set("replies_queued", value{counters->replies_queued.load()});
+    net.set("held_behind_writes", value{counters->held_behind_writes.load()});
     r->set("net", std::move(net));
     done(std::move(r));
   });

@@ -45,6 +45,8 @@ struct network_counters {
   /// to an I/O thread because their connection was busy writing.
   std::atomic<uint64_t> replies_direct{0};
   std::atomic<uint64_t> replies_queued{0};
+  /// Messages that waited for a connection's earlier write to be answered.
+  std::atomic<uint64_t> held_behind_writes{0};
 };
 
 class dispatcher {

@@ -53,7 +53,7 @@ void session::drain() {
   auto self = shared_from_this();
   asio::post(socket_.get_executor(), [self] {
     self->reading_stopped_ = true;
-    if (self->in_flight_ == 0 && self->write_idle())
+    if (self->in_flight_ == 0 && self->ordered_writes_ == 0 && self->held_.empty() && self->write_idle())
       self->close_now("the node is stopping");
   });
 }
@@ -97,16 +97,18 @@ void session::on_bytes(size_t n) {
     close_after_flush(decoder_.failure());
     return;
   }
-  if (!closing_ && !closed_)
+  if (!closing_ && !closed_ && held_.empty())
     do_read();
 }
 
 namespace {
 
-/// Requests that change profiles or the catalog: while ingest batches of
-/// the connection wait at the decoder, these queue behind them there, so
-/// that a connection's writes apply in the order sent. Reads may overtake
-/// (they overtake queued batches at the shards too).
+/// Requests that change profiles or the catalog, other than ingest: while
+/// ingest batches of the connection wait at the decoder, these queue
+/// behind them there; while one of these is unanswered, the writes read
+/// after it wait for its answer. So a connection's writes apply in the
+/// order sent. Reads may overtake queued writes (they overtake queued
+/// batches at the shards too), but not ones read after a held write.
 bool writes_profiles(const std::string& method) {
   return method == "upsert_items" || method == "set_attributes" || method == "delete_profile" ||
          method == "merge_profiles";
@@ -115,6 +117,14 @@ bool writes_profiles(const std::string& method) {
 }  // namespace
 
 void session::on_message(msgpack::object_handle& handle) {
+  // Once one message waits, all that follow wait behind it.
+  if (!held_.empty() || !route(handle)) {
+    counters_.held_behind_writes.fetch_add(1, std::memory_order_relaxed);
+    held_.push_back(std::move(handle));
+  }
+}
+
+bool session::route(msgpack::object_handle& handle) {
   const msgpack::object& o = handle.get();
   rpc_message m;
   std::optional<uint32_t> msgid;
@@ -123,42 +133,74 @@ void session::on_message(msgpack::object_handle& handle) {
     if (msgid)
       send(encode_response(*msgid, status{error_code::bad_request, *problem + "; the connection is closed"}));
     close_after_flush(*problem);
-    return;
+    return true;
   }
   switch (m.type) {
     case rpc_message::kind::response:
-      return;  // the node sends no requests; a stray response is ignored
+      return true;  // the node sends no requests; a stray response is ignored
     case rpc_message::kind::notification:
-      if (m.method == "ingest")
-        return dispatch_at_decoder(handle, m.params,
-                                   [](dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                                     d.handle_notification("ingest", params, conn);
-                                   });
+      if (m.method == "ingest") {
+        if (ordered_writes_ > 0)
+          return false;
+        dispatch_at_decoder(handle, m.params,
+                            [](dispatcher& d, const msgpack::object& params, connection_state& conn) {
+                              d.handle_notification("ingest", params, conn);
+                            });
+        return true;
+      }
       dispatcher_.handle_notification(m.method, *m.params, conn_);
-      return;
+      return true;
     case rpc_message::kind::request:
       break;
   }
+  bool ordered_write = writes_profiles(m.method);
+  if (ordered_writes_ > 0 && (ordered_write || m.method == "ingest"))
+    return false;
   if (in_flight_ >= cfg_.max_in_flight_per_connection) {
     counters_.overloaded.fetch_add(1, std::memory_order_relaxed);
     send(encode_response(m.msgid, status{error_code::overloaded,
                                          "more than " + std::to_string(cfg_.max_in_flight_per_connection) +
                                              " requests are in flight on this connection; wait for replies "
                                              "before sending more"}));
-    return;
+    return true;
   }
   ++in_flight_;
   auto self = shared_from_this();
   auto msgid_copy = m.msgid;
-  auto reply = [self, msgid_copy](result<value> r) { self->answer(msgid_copy, std::move(r)); };
-  if (m.method == "ingest" || (*at_decoder_ > 0 && writes_profiles(m.method))) {
-    return dispatch_at_decoder(handle, m.params,
-                               [method = std::move(m.method), reply = std::move(reply)](
-                                   dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                                 d.handle_request(method, params, conn, reply);
-                               });
+  std::function<void(result<value>)> reply = [self, msgid_copy](result<value> r) {
+    self->answer(msgid_copy, std::move(r));
+  };
+  if (ordered_write) {
+    // Answered once applied: then what was read after it may go.
+    ++ordered_writes_;
+    reply = [self, msgid_copy](result<value> r) {
+      self->answer(msgid_copy, std::move(r));
+      asio::post(self->socket_.get_executor(), [self] { self->ordered_write_done(); });
+    };
+  }
+  if (m.method == "ingest" || (*at_decoder_ > 0 && ordered_write)) {
+    dispatch_at_decoder(handle, m.params,
+                        [method = std::move(m.method), reply = std::move(reply)](
+                            dispatcher& d, const msgpack::object& params, connection_state& conn) {
+                          d.handle_request(method, params, conn, reply);
+                        });
+    return true;
   }
   dispatcher_.handle_request(m.method, *m.params, conn_, std::move(reply));
+  return true;
+}
+
+void session::ordered_write_done() {
+  --ordered_writes_;
+  bool was_holding = !held_.empty();
+  while (!held_.empty() && !closing_ && !closed_) {
+    if (!route(held_.front()))
+      break;
+    held_.pop_front();
+  }
+  if (was_holding && held_.empty() && !closing_ && !closed_)
+    do_read();
+  close_if_done();
 }
 
 void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
@@ -217,7 +259,7 @@ bool session::try_write_now(std::string& bytes) {
 }
 
 void session::close_if_done() {
-  if (reading_stopped_ && in_flight_ == 0 && write_idle())
+  if (reading_stopped_ && in_flight_ == 0 && ordered_writes_ == 0 && held_.empty() && write_idle())
     close_now("");
 }
 

@@ -2,7 +2,11 @@
 // hands each request to the dispatcher (ingest batches, and the writes
 // behind them, through the ingest_decoder's thread), and writes replies in the order they
 // become ready (pipelined requests may be answered out of order; clients
-// match replies by msgid). Reading and bookkeeping run on the session's
+// match replies by msgid). A connection's writes apply in the order sent:
+// the other writes wait at the decoder behind its ingest batches, and
+// everything read after a write that is neither (upsert_items,
+// set_attributes, delete_profile, merge_profiles) waits, unread by the
+// dispatcher, until that write is answered. Reading and bookkeeping run on the session's
 // strand. A reply is written by the thread that produced it (an actor
 // thread, usually) when the connection has nothing else queued: the write
 // then costs no wake-up of an I/O thread. Otherwise it joins the queue the
@@ -53,6 +57,11 @@ class session : public std::enable_shared_from_this<session> {
   /// Handles one message; `handle` owns it, so that an ingest batch can
   /// be handed to the ingest decoder whole.
   void on_message(msgpack::object_handle& handle);
+  /// Sends a message on its way; false, with `handle` untouched, when it
+  /// is a write that must wait for the connection's ordered writes.
+  bool route(msgpack::object_handle& handle);
+  /// An ordered write was answered: sends on what waited for it. On the strand.
+  void ordered_write_done();
   using decoder_dispatch = std::function<void(dispatcher&, const msgpack::object& params, connection_state&)>;
   /// Hands a message to the ingest decoder's thread, which runs `dispatch`
   /// on it after what the decoder already holds.
@@ -92,6 +101,12 @@ class session : public std::enable_shared_from_this<session> {
   /// Requests handed to the decoder and not yet dispatched by it; while
   /// any are, the connection's other writes follow them there, in order.
   std::shared_ptr<std::atomic<size_t>> at_decoder_ = std::make_shared<std::atomic<size_t>>(0);
+  /// Ordered writes (writes other than ingest) sent and not yet answered;
+  /// while any are, writes read after them wait in `held_`. On the strand.
+  size_t ordered_writes_ = 0;
+  /// Messages read after a write that had to wait, in order; reading
+  /// pauses until they are on their way. On the strand.
+  std::deque<msgpack::object_handle> held_;
   const node_config& cfg_;
   session_registry& registry_;
   network_counters& counters_;
