@@ -31,8 +31,8 @@ class model_feed {
                const symbol_table& symbols);
   /// The shard's event time is now `now_ms`: due probes read their
   /// profiles (through `lookup`) and expired examples get labels.
-  void advance(int64_t now_ms, const propensity_labeller::profile_of& lookup) {
-    labeller_.advance(now_ms, lookup);
+  void advance(int64_t now_ms, uint32_t slot_count, const propensity_labeller::profile_of& lookup) {
+    labeller_.advance(now_ms, slot_count, lookup);
   }
   /// The profile in `slot` was erased.
   void forget(uint32_t slot) { labeller_.forget(slot); }

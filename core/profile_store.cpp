@@ -203,7 +203,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   }
   settle(pending);
   if (feed_)
-    feed_->advance(newest_ts_, [this](uint32_t slot) -> const profile* {
+    feed_->advance(newest_ts_, static_cast<uint32_t>(slab_.size()), [this](uint32_t slot) -> const profile* {
       return slot < slab_.size() && !slab_[slot].id.empty() ? &slab_[slot].data : nullptr;
     });
   return out;

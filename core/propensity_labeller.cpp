@@ -1,5 +1,7 @@
 #include "core/propensity_labeller.hpp"
 
+#include <algorithm>
+
 #include "core/predictions.hpp"
 
 namespace persona {
@@ -40,8 +42,14 @@ void propensity_labeller::erase(example_map::iterator it) {
   examples_.erase(it);
 }
 
-void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
-  while (!probes_.empty() && probes_.top().first <= now_ms) {
+void propensity_labeller::probed(uint32_t slot, example& ex, const profile& p) {
+  ex.probed = true;
+  ex.x = propensity_features(p, ex.probe_ms);
+  horizons_.emplace_back(ex.probe_ms + opts_.horizon_ms, slot);
+}
+
+void propensity_labeller::take_probes(int64_t until_ms, const profile_of& lookup) {
+  while (!probes_.empty() && probes_.top().first <= until_ms) {
     auto [probe, slot] = probes_.top();
     probes_.pop();
     auto it = examples_.find(slot);
@@ -52,10 +60,41 @@ void propensity_labeller::advance(int64_t now_ms, const profile_of& lookup) {
       erase(it);
       continue;
     }
-    it->second.probed = true;
-    it->second.x = propensity_features(*p, probe);
-    horizons_.emplace_back(probe + opts_.horizon_ms, slot);
+    probed(slot, it->second, *p);
   }
+}
+
+void propensity_labeller::take_census(int64_t now_ms, uint32_t slot_count, const profile_of& lookup) {
+  if (opts_.census_share <= 0 || opts_.census_interval_ms <= 0 || slot_count == 0)
+    return;
+  if (census_until_ms_ < 0 || now_ms <= census_until_ms_) {
+    census_until_ms_ = std::max(census_until_ms_, now_ms);
+    return;
+  }
+  // The draws owed for the event time since the last call; after a jump
+  // in event time, one interval's worth at most.
+  double per_interval = opts_.census_share * slot_count;
+  double owed = census_owed_ + per_interval * static_cast<double>(now_ms - census_until_ms_) /
+                                   static_cast<double>(opts_.census_interval_ms);
+  owed = std::min(owed, per_interval);
+  census_until_ms_ = now_ms;
+  auto draws = static_cast<uint64_t>(owed);
+  census_owed_ = owed - static_cast<double>(draws);
+  for (uint64_t k = 0; k < draws && examples_.size() < opts_.capacity; ++k) {
+    auto slot = static_cast<uint32_t>(random_.next() % slot_count);
+    if (has_example(slot))
+      continue;
+    auto* p = lookup(slot);
+    if (!p)
+      continue;
+    start(slot, example{now_ms});
+    probed(slot, examples_[slot], *p);
+  }
+}
+
+void propensity_labeller::advance(int64_t now_ms, uint32_t slot_count, const profile_of& lookup) {
+  take_probes(now_ms, lookup);
+  take_census(now_ms, slot_count, lookup);
   while (!horizons_.empty() && horizons_.front().first < now_ms) {
     auto [end, slot] = horizons_.front();
     horizons_.pop_front();

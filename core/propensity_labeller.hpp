@@ -7,6 +7,10 @@
 // within `horizon_ms`, negative once event time has passed the horizon
 // without one. Probing at random moments, not only at events, is what
 // lets the model see users going quiet: predictions are asked at any time.
+// A census adds examples of users as they are, busy or idle: over each
+// `census_interval_ms` of event time, `census_share` of the shard's
+// profiles, drawn at random, are probed, a few at each advance so that no
+// call takes long.
 // Memory is bounded by `capacity` examples under way. Owned by one shard;
 // not thread-safe.
 #pragma once
@@ -33,6 +37,10 @@ struct labeller_options {
   int64_t horizon_ms = 24 * 3600 * 1000;
   /// The probe follows the sampled event by up to this much event time.
   int64_t probe_spread_ms = 48 * 3600 * 1000;
+  /// Share of the profiles the census probes per interval of event time
+  /// (0: no census), and the interval.
+  double census_share = 0.02;
+  int64_t census_interval_ms = 6 * 3600 * 1000;
 };
 
 class propensity_labeller {
@@ -45,9 +53,10 @@ class propensity_labeller {
 
   /// `slot`'s profile has just taken an event of `type` at `ts_ms`.
   void observe(uint32_t slot, event_type type, int64_t ts_ms);
-  /// Event time reached `now_ms`: takes the features of due probes and
-  /// labels negative the examples whose horizon has passed.
-  void advance(int64_t now_ms, const profile_of& lookup);
+  /// Event time reached `now_ms`: takes the features of due probes, the
+  /// census's due draws (of slots below `slot_count`), and labels negative
+  /// the examples whose horizon has passed.
+  void advance(int64_t now_ms, uint32_t slot_count, const profile_of& lookup);
   /// The profile in `slot` is gone: its example too.
   void forget(uint32_t slot) {
     if (has_example(slot))
@@ -75,6 +84,12 @@ class propensity_labeller {
     return slot / 64 < with_example_.size() && (with_example_[slot / 64] >> (slot % 64) & 1) != 0;
   }
   void start(uint32_t slot, example ex);
+  /// Takes the features of the probes due by `until_ms`.
+  void take_probes(int64_t until_ms, const profile_of& lookup);
+  /// Probes the census's due share of the slots below `slot_count`, at `now_ms`.
+  void take_census(int64_t now_ms, uint32_t slot_count, const profile_of& lookup);
+  /// Starts the labelling of a probed example.
+  void probed(uint32_t slot, example& ex, const profile& p);
   void erase(example_map::iterator it);
 
   labeller_options opts_;
@@ -84,6 +99,10 @@ class propensity_labeller {
   /// Probes by time, earliest first; then probed examples by horizon end.
   std::priority_queue<timed_slot, std::vector<timed_slot>, std::greater<timed_slot>> probes_;
   std::deque<timed_slot> horizons_;
+  /// Event time the census has covered (-1: none yet), and the fraction
+  /// of a draw it owes.
+  int64_t census_until_ms_ = -1;
+  double census_owed_ = 0;
   std::vector<labelled_example> ready_;
 };
 

@@ -39,48 +39,48 @@ inline std::string unknown_flag(int argc, char** argv, const char* valued, const
   std::exit(2);
 }
 
+/// The text after the last `--name=`, or null when there is none.
+inline const char* last_flag(int argc, char** argv, const char* name) {
+  std::string prefix = std::string("--") + name + "=";
+  const char* found = nullptr;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
+      found = argv[i] + prefix.size();
+  return found;
+}
+
 /// The unsigned value of the last `--name=N`, or `fallback` when absent.
 /// Ends the program when N is not a whole number.
 inline uint64_t flag_value(int argc, char** argv, const char* name, uint64_t fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  uint64_t found = fallback;
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) {
-      const char* text = argv[i] + prefix.size();
-      char* end = nullptr;
-      errno = 0;
-      found = std::strtoull(text, &end, 10);
-      if (*text < '0' || *text > '9' || *end != '\0' || errno == ERANGE)
-        bad_flag_value(name, text, "a whole number");
-    }
-  return found;
+  const char* text = last_flag(argc, argv, name);
+  if (!text)
+    return fallback;
+  char* end = nullptr;
+  errno = 0;
+  uint64_t n = std::strtoull(text, &end, 10);
+  if (*text < '0' || *text > '9' || *end != '\0' || errno == ERANGE)
+    bad_flag_value(name, text, "a whole number");
+  return n;
 }
 
 /// The value of the last `--name=X`, or `fallback` when absent. Ends the
 /// program when X is not a finite number.
 inline double flag_real(int argc, char** argv, const char* name, double fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  double found = fallback;
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) {
-      const char* text = argv[i] + prefix.size();
-      char* end = nullptr;
-      errno = 0;
-      found = std::strtod(text, &end);
-      if (end == text || *end != '\0' || errno == ERANGE || found != found)
-        bad_flag_value(name, text, "a number");
-    }
-  return found;
+  const char* text = last_flag(argc, argv, name);
+  if (!text)
+    return fallback;
+  char* end = nullptr;
+  errno = 0;
+  double x = std::strtod(text, &end);
+  if (end == text || *end != '\0' || errno == ERANGE || x != x)
+    bad_flag_value(name, text, "a number");
+  return x;
 }
 
 /// The text of the last `--name=text`, or `fallback` when absent.
 inline std::string flag_text(int argc, char** argv, const char* name, const std::string& fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  std::string found = fallback;
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      found = argv[i] + prefix.size();
-  return found;
+  const char* text = last_flag(argc, argv, name);
+  return text ? std::string(text) : fallback;
 }
 
 /// True when the exact argument `name` (e.g. "--help") was given.

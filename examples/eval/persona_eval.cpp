@@ -46,6 +46,8 @@ const char* usage =
     "  --propensity-days=D   simulated days before the cut (default 14)\n"
     "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N\n"
     "                        the model's settings (core/item_model_config.hpp)\n"
+    "  --propensity-sample-rate=X, --propensity-census-share=X, --propensity-census-hours=H\n"
+    "                        how examples are drawn (core/propensity_labeller.hpp)\n"
     "\n"
     "Item model settings for experiments (core/item_model_config.hpp): --half-life-days,\n"
     "--history-decay, --shrink, --pair-context, --pair-half-life-days, --mf-steps,\n"
@@ -167,6 +169,13 @@ int run_propensity(int argc, char** argv) {
       flag_real(argc, argv, "propensity-learning-rate", model.propensity_learning_rate);
   model.propensity_replay_steps =
       static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay-steps", model.propensity_replay_steps));
+  s.engine.propensity.sample_rate =
+      flag_real(argc, argv, "propensity-sample-rate", s.engine.propensity.sample_rate);
+  s.engine.propensity.census_share =
+      flag_real(argc, argv, "propensity-census-share", s.engine.propensity.census_share);
+  s.engine.propensity.census_interval_ms = static_cast<int64_t>(
+      3600000.0 * flag_real(argc, argv, "propensity-census-hours",
+                            static_cast<double>(s.engine.propensity.census_interval_ms) / 3600000.0));
   s.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   auto r = check_propensity(s);
   if (!r.ok()) {
@@ -194,7 +203,8 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
-      "propensity-pairwise propensity-learning-rate propensity-replay-steps "
+      "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-sample-rate "
+      "propensity-census-share propensity-census-hours "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
       "neighbours w-mf w-content w-popular";
   const char* bare = "help validation tune propensity";
