@@ -67,7 +67,7 @@ struct item_model_config {
   /// few (a few thousand a day per million events), so each new one is
   /// followed by `propensity_replay_steps` steps on kept ones drawn at
   /// random, bringing the online fit nearer a batch fit.
-  uint32_t propensity_replay = 50000;
+  uint32_t propensity_replay = 100000;
   uint32_t propensity_replay_steps = 4;
 
   /// Interaction weight per event type; 0: not an interaction.

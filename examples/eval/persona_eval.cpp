@@ -44,7 +44,8 @@ const char* usage =
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
     "  --propensity-days=D   simulated days before the cut (default 14)\n"
-    "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N\n"
+    "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N,\n"
+    "  --propensity-replay=N (examples kept for replay)\n"
     "                        the model's settings (core/item_model_config.hpp)\n"
     "  --propensity-sample-rate=X, --propensity-census-share=X, --propensity-census-hours=H\n"
     "                        how examples are drawn (core/propensity_labeller.hpp)\n"
@@ -169,6 +170,8 @@ int run_propensity(int argc, char** argv) {
       flag_real(argc, argv, "propensity-learning-rate", model.propensity_learning_rate);
   model.propensity_replay_steps =
       static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay-steps", model.propensity_replay_steps));
+  model.propensity_replay =
+      static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay", model.propensity_replay));
   s.engine.propensity.sample_rate =
       flag_real(argc, argv, "propensity-sample-rate", s.engine.propensity.sample_rate);
   s.engine.propensity.census_share =
@@ -203,7 +206,8 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
-      "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-sample-rate "
+      "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay "
+      "propensity-sample-rate "
       "propensity-census-share propensity-census-hours "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
       "neighbours w-mf w-content w-popular";
