@@ -45,7 +45,8 @@ const char* usage =
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
     "  --propensity-days=D   simulated days before the cut (default 14)\n"
     "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N,\n"
-    "  --propensity-replay=N (examples kept for replay)\n"
+    "  --propensity-replay=N (examples kept for replay), --propensity-l2=X,\n"
+    "  --propensity-probe-spread-hours=H\n"
     "                        the model's settings (core/item_model_config.hpp)\n"
     "  --propensity-sample-rate=X, --propensity-census-share=X, --propensity-census-hours=H\n"
     "                        how examples are drawn (core/propensity_labeller.hpp)\n"
@@ -172,6 +173,10 @@ int run_propensity(int argc, char** argv) {
       static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay-steps", model.propensity_replay_steps));
   model.propensity_replay =
       static_cast<uint32_t>(flag_value(argc, argv, "propensity-replay", model.propensity_replay));
+  model.propensity_l2 = flag_real(argc, argv, "propensity-l2", model.propensity_l2);
+  s.engine.propensity.probe_spread_ms = static_cast<int64_t>(
+      3600000.0 * flag_real(argc, argv, "propensity-probe-spread-hours",
+                            static_cast<double>(s.engine.propensity.probe_spread_ms) / 3600000.0));
   s.engine.propensity.sample_rate =
       flag_real(argc, argv, "propensity-sample-rate", s.engine.propensity.sample_rate);
   s.engine.propensity.census_share =
@@ -206,7 +211,8 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
-      "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay "
+      "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay propensity-l2 "
+      "propensity-probe-spread-hours "
       "propensity-sample-rate "
       "propensity-census-share propensity-census-hours "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
