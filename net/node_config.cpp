@@ -55,6 +55,8 @@ const setting kSettings[] = {
     {"model-shed-ms", "500",
      "a signal batch older than this when the item model gets it counts for popularity only (ms)"},
     {"propensity-sample-rate", "0.02", "share of events that start a propensity training example (0 to 1)"},
+    {"propensity-census-share", "0.02",
+     "share of a shard's profiles probed for propensity training examples every 6 h of event time (0 to 1)"},
     {"max-subscriber-queue-bytes", "8388608",
      "segment-event bytes queued for a slow subscriber before events are dropped (and the drop announced)"},
     {"request-timeout-ms", "5000",
@@ -184,12 +186,12 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
       return bad("--model-learn-per-s must be at least 1");
     return st;
   }
-  if (name == "propensity-sample-rate") {
+  if (name == "propensity-sample-rate" || name == "propensity-census-share") {
     char* end = nullptr;
-    double rate = std::strtod(val.c_str(), &end);
-    if (val.empty() || *end != '\0' || !(rate >= 0 && rate <= 1))
-      return bad("--propensity-sample-rate must be a number from 0 to 1, got '" + val + "'");
-    c.propensity_sample_rate = rate;
+    double share = std::strtod(val.c_str(), &end);
+    if (val.empty() || *end != '\0' || !(share >= 0 && share <= 1))
+      return bad("--" + name + " must be a number from 0 to 1, got '" + val + "'");
+    (name == "propensity-sample-rate" ? c.propensity_sample_rate : c.propensity_census_share) = share;
     return {};
   }
   if (name == "max-subscriber-queue-bytes")

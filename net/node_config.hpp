@@ -72,6 +72,9 @@ struct node_config {
   uint64_t model_learn_per_s = 20000;
   /// Share of events that start a propensity training example.
   double propensity_sample_rate = 0.02;
+  /// Share of a shard's profiles the propensity census probes every 6 h
+  /// of event time.
+  double propensity_census_share = 0.02;
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
   size_t max_subscriber_queue_bytes = 8u << 20;

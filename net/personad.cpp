@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   eo.model_neighbour_interval = std::chrono::milliseconds(cfg->model_neighbour_ms);
   eo.recommend.learn_signals_per_second = static_cast<double>(cfg->model_learn_per_s);
   eo.propensity.sample_rate = cfg->propensity_sample_rate;
+  eo.propensity.census_share = cfg->propensity_census_share;
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };

@@ -27,6 +27,7 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->bind == "127.0.0.1");
   CHECK(c->max_message_bytes == 16u << 20);
   CHECK(c->shard_slice_events == 64);
+  CHECK(c->propensity_census_share == 0.02);
   CHECK_FALSE(c->batch_worker_threads);
   auto d =
       parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
@@ -35,9 +36,10 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(d->shards == 3);
   CHECK(d->shard_slice_events == 16);
   CHECK_FALSE(d->batch_worker_threads);
-  auto e = parse({"--worker-scheduling=batch"}, help);
+  auto e = parse({"--worker-scheduling=batch", "--propensity-census-share=0"}, help);
   REQUIRE(e.ok());
   CHECK(e->batch_worker_threads);
+  CHECK(e->propensity_census_share == 0);
   CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
   parse({"--help"}, help);
   CHECK(help);
@@ -77,6 +79,10 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
   CHECK(parse({"--token=x:root"}, help).error().message().find("TOKEN:ROLES") != std::string::npos);
   CHECK(parse({"stray"}, help).error().message().find("stray") != std::string::npos);
   CHECK(parse({"--shard-slice-events=0"}, help).error().message().find("at least 1") != std::string::npos);
+  CHECK(parse({"--propensity-census-share=2"}, help).error().message().find("from 0 to 1") !=
+        std::string::npos);
+  CHECK(parse({"--propensity-sample-rate=x"}, help).error().message().find("--propensity-sample-rate") !=
+        std::string::npos);
   CHECK(parse({"--worker-scheduling=fast"}, help).error().message().find("normal or batch") !=
         std::string::npos);
   CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
