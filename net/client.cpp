@@ -28,13 +28,16 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   std::unordered_map<uint32_t, callback> waiting;
   notification_handler notified;  // guarded by mutex
   uint32_t next_id = 1;
-  // Guards the write side: the queue, writing, connected, closed and the
-  // socket's descriptor, which the calling threads write to directly.
+  // Guards the write side: the queue, writing, connected, closed (and its
+  // reason) and the socket's descriptor, which the calling threads write
+  // to directly.
   std::mutex write_mutex;
   std::deque<std::string> queue;
   bool writing = false;  // a write is in progress or about to start
   bool connected = false;
   bool closed = false;
+  /// Why the connection closed, once it has.
+  std::string close_reason;
 
   uint32_t enlist(callback done) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -171,13 +174,20 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     done(v.ok() ? std::move(v) : result<value>(v.error()));
   }
 
-  /// On the I/O thread.
+  /// Closes the connection and fails every waiting call with why it
+  /// closed: the first reason, whatever comes after (a read cancelled by
+  /// the close is no news to a caller who closed). On the I/O thread.
   void fail_all(const std::string& why) {
+    std::string reason;
     {
       std::lock_guard<std::mutex> lock(write_mutex);
-      closed = true;
-      boost::system::error_code ignored;
-      socket.close(ignored);
+      if (!closed) {
+        closed = true;
+        close_reason = why;
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      }
+      reason = close_reason;
     }
     std::unordered_map<uint32_t, callback> orphans;
     {
@@ -185,7 +195,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
       orphans.swap(waiting);
     }
     for (auto& [id, done] : orphans)
-      done(status{error_code::unavailable, why});
+      done(status{error_code::unavailable, reason});
   }
 };
 
