@@ -46,9 +46,9 @@ enum class field_kind : uint8_t {
   predict_churn_risk,
 };
 
-/// A resolved path.
 struct propensity_scorer;
 
+/// A resolved path.
 struct field_ref {
   field_kind kind = field_kind::user;
   /// The event type (count, window) or the window (window, in `window_index`).

@@ -1,5 +1,7 @@
 #include "core/profile_codec.hpp"
 
+#include <initializer_list>
+
 #include "core/byte_codec.hpp"
 
 namespace persona {
@@ -47,6 +49,44 @@ bool get_affinity(byte_reader& r, symbol_table& s, affinity_table& t) {
       return false;
   t.restore(std::move(entries), ref);
   return true;
+}
+
+/// The latest session's summary (field 12): its counts, the recent
+/// sessions (version 3 on), then the focus and the previous focus where
+/// the flags byte says they follow.
+void put_session_summary(byte_writer& w, const symbol_table& s, const session_summary& ls) {
+  for (uint8_t n : {ls.views_, ls.votes_, ls.carts_, ls.searches_, ls.purchases_, ls.focus_views_, ls.streak_,
+                    ls.previous_streak_})
+    w.put_u8(n);
+  w.put_f32(ls.recent_sessions_);
+  bool has_focus = ls.focus_ != symbol_table::missing;
+  bool has_previous = ls.previous_focus_ != symbol_table::missing;
+  w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0)));
+  if (has_focus)
+    put_symbol(w, s, ls.focus_);
+  if (has_previous)
+    put_symbol(w, s, ls.previous_focus_);
+}
+
+bool get_session_summary(byte_reader& r, symbol_table& s, uint8_t version, session_summary& ls) {
+  for (uint8_t* n : {&ls.views_, &ls.votes_, &ls.carts_, &ls.searches_, &ls.purchases_, &ls.focus_views_,
+                     &ls.streak_, &ls.previous_streak_})
+    if (!r.get_u8(*n))
+      return false;
+  if (version == 2) {
+    // Version 2 counted clicks where the vote is, and kept no count of
+    // recent sessions: the focus leads by its own views, and the count
+    // starts afresh.
+    ls.votes_ = ls.focus_views_;
+  } else if (!r.get_f32(ls.recent_sessions_)) {
+    return false;
+  }
+  uint8_t flags = 0;
+  if (!r.get_u8(flags))
+    return false;
+  if ((flags & 1) && !get_symbol(r, s, ls.focus_))
+    return false;
+  return !(flags & 2) || get_symbol(r, s, ls.previous_focus_);
 }
 
 }  // namespace
@@ -118,23 +158,7 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
   w.put_varint(p.seen_ids.ids().size());
   for (auto id : p.seen_ids.ids())
     w.put_u64(id);
-  auto& ls = p.latest_session;
-  w.put_u8(ls.views_);
-  w.put_u8(ls.votes_);
-  w.put_u8(ls.carts_);
-  w.put_u8(ls.searches_);
-  w.put_u8(ls.purchases_);
-  w.put_u8(ls.focus_views_);
-  w.put_u8(ls.streak_);
-  w.put_u8(ls.previous_streak_);
-  w.put_f32(ls.recent_sessions_);
-  bool has_focus = ls.focus_ != symbol_table::missing;
-  bool has_previous = ls.previous_focus_ != symbol_table::missing;
-  w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0)));
-  if (has_focus)
-    put_symbol(w, s, ls.focus_);
-  if (has_previous)
-    put_symbol(w, s, ls.previous_focus_);
+  put_session_summary(w, s, p.latest_session);
   return w.take();
 }
 
@@ -221,28 +245,8 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
   for (auto& id : p.seen_ids.ids())
     if (!r.get_u64(id))
       return false;
-  if (version >= 2) {
-    auto& ls = p.latest_session;
-    uint8_t has_previous = 0;
-    if (!r.get_u8(ls.views_) || !r.get_u8(ls.votes_) || !r.get_u8(ls.carts_) || !r.get_u8(ls.searches_) ||
-        !r.get_u8(ls.purchases_) || !r.get_u8(ls.focus_views_) || !r.get_u8(ls.streak_) ||
-        !r.get_u8(ls.previous_streak_))
-      return false;
-    if (version == 2) {
-      // Version 2 counted clicks where the vote is, and kept no count of
-      // recent sessions: the focus leads by its own views, and the count
-      // starts afresh.
-      ls.votes_ = ls.focus_views_;
-    } else if (!r.get_f32(ls.recent_sessions_)) {
-      return false;
-    }
-    if (!r.get_u8(has_previous))
-      return false;
-    if ((has_previous & 1) && !get_symbol(r, s, ls.focus_))
-      return false;
-    if ((has_previous & 2) && !get_symbol(r, s, ls.previous_focus_))
-      return false;
-  }
+  if (version >= 2 && !get_session_summary(r, s, version, p.latest_session))
+    return false;
   return r.remaining() == 0;
 }
 

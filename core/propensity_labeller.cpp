@@ -29,11 +29,12 @@ void propensity_labeller::observe(uint32_t slot, event_type type, int64_t ts_ms)
   probes_.emplace(probe, slot);
 }
 
-void propensity_labeller::start(uint32_t slot, example ex) {
-  examples_[slot] = ex;
+propensity_labeller::example& propensity_labeller::start(uint32_t slot, example ex) {
+  auto& kept = examples_[slot] = ex;
   if (with_example_.size() <= slot / 64)
     with_example_.resize(slot / 64 + 1, 0);
   with_example_[slot / 64] |= uint64_t{1} << (slot % 64);
+  return kept;
 }
 
 void propensity_labeller::erase(example_map::iterator it) {
@@ -87,8 +88,7 @@ void propensity_labeller::take_census(int64_t now_ms, uint32_t slot_count, const
     auto* p = lookup(slot);
     if (!p)
       continue;
-    start(slot, example{now_ms});
-    probed(slot, examples_[slot], *p);
+    probed(slot, start(slot, example{now_ms}), *p);
   }
 }
 

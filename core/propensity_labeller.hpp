@@ -83,7 +83,8 @@ class propensity_labeller {
   bool has_example(uint32_t slot) const {
     return slot / 64 < with_example_.size() && (with_example_[slot / 64] >> (slot % 64) & 1) != 0;
   }
-  void start(uint32_t slot, example ex);
+  /// Puts `ex` under way for `slot`; returns it as kept.
+  example& start(uint32_t slot, example ex);
   /// Takes the features of the probes due by `until_ms`.
   void take_probes(int64_t until_ms, const profile_of& lookup);
   /// Probes the census's due share of the slots below `slot_count`, at `now_ms`.

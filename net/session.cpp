@@ -167,22 +167,19 @@ bool session::route(msgpack::object_handle& handle) {
   ++in_flight_;
   auto self = shared_from_this();
   auto msgid_copy = m.msgid;
-  std::function<void(result<value>)> reply = [self, msgid_copy](result<value> r) {
-    self->answer(msgid_copy, std::move(r));
-  };
-  if (ordered_write) {
-    // Answered once applied: then what was read after it may go.
+  if (ordered_write)
     ++ordered_writes_;
-    reply = [self, msgid_copy](result<value> r) {
-      self->answer(msgid_copy, std::move(r));
+  dispatcher::reply reply = [self, msgid_copy, ordered_write](result<value> r) {
+    self->answer(msgid_copy, std::move(r));
+    // An ordered write is answered once applied: what was read after it may go.
+    if (ordered_write)
       asio::post(self->socket_.get_executor(), [self] { self->ordered_write_done(); });
-    };
-  }
+  };
   if (m.method == "ingest" || (*at_decoder_ > 0 && ordered_write)) {
     dispatch_at_decoder(handle, m.params,
                         [method = std::move(m.method), reply = std::move(reply)](
-                            dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                          d.handle_request(method, params, conn, reply);
+                            dispatcher& d, const msgpack::object& params, connection_state& conn) mutable {
+                          d.handle_request(method, params, conn, std::move(reply));
                         });
     return true;
   }

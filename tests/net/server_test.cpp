@@ -22,6 +22,15 @@ value view(const std::string& user, const std::string& item, int64_t ts) {
   return map_of({{"user", value{user}}, {"type", value{"view"}}, {"item", value{item}}, {"ts", value{ts}}});
 }
 
+/// ingest params: one view of `item` by each of `users` users named
+/// `prefix`0, `prefix`1, ..., a millisecond apart.
+value one_view_each(const std::string& prefix, int users, const std::string& item) {
+  std::vector<value> events;
+  for (int u = 0; u < users; ++u)
+    events.push_back(view(prefix + std::to_string(u), item, t0 + u));
+  return events_of(events);
+}
+
 value args(std::vector<value> xs) {
   return value{value::array(xs.begin(), xs.end())};
 }
@@ -197,10 +206,7 @@ TEST_CASE("pipelined requests are answered out of order and matched by msgid") {
   {
     // Enough profiles that a two-pass histogram query takes milliseconds.
     auto loader = node.connect();
-    std::vector<value> events;
-    for (int i = 0; i < 100000; ++i)
-      events.push_back(view("user" + std::to_string(i), "i", t0 + i));
-    REQUIRE(loader->call_sync("ingest", events_of(events)).ok());
+    REQUIRE(loader->call_sync("ingest", one_view_each("user", 100000, "i")).ok());
   }
   raw_connection raw(node.port());
   // The query fans out to every shard twice; ping is answered at once.
@@ -339,10 +345,12 @@ TEST_CASE("writes sent after a delete, a merge or set_attributes on the same con
     burst += net::encode_request(++id, "delete_profile", args({value{user}}));
     burst += net::encode_request(++id, "ingest", events_of({view(user, "after", t0 + 1)}));
   }
-  burst += net::encode_request(++id, "ingest", events_of({view("source", "i1", t0), view("target", "i2", t0)}));
+  burst +=
+      net::encode_request(++id, "ingest", events_of({view("source", "i1", t0), view("target", "i2", t0)}));
   burst += net::encode_request(++id, "merge_profiles", args({value{"source"}, value{"target"}}));
   burst += net::encode_notification("ingest", events_of({view("source", "i3", t0 + 5)}));
-  burst += net::encode_request(++id, "set_attributes", args({value{"late"}, map_of({{"tier", value{"gold"}}})}));
+  burst +=
+      net::encode_request(++id, "set_attributes", args({value{"late"}, map_of({{"tier", value{"gold"}}})}));
   burst += net::encode_request(++id, "ingest", events_of({view("late", "i4", t0 + 6)}));
   raw.write(burst);
   for (uint32_t n = 0; n < id; ++n) {
@@ -507,10 +515,7 @@ TEST_CASE("clients that hang up with replies in flight leave other connections' 
   test_node node;
   {
     auto c = node.connect();
-    std::vector<value> events;
-    for (int u = 0; u < 200; ++u)
-      events.push_back(view("user" + std::to_string(u), "item", t0 + u));
-    REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+    REQUIRE(c->call_sync("ingest", one_view_each("user", 200, "item")).ok());
   }
   // A steady reader on its own connection, while others come and go.
   std::atomic<bool> done{false};
@@ -584,10 +589,7 @@ TEST_CASE("connections beyond max_connections are closed at once, the others kee
 TEST_CASE("segments over TCP: define, list, members with cursor paging, profiles list them, drop") {
   test_node node;
   auto c = node.connect();
-  std::vector<value> events;
-  for (int u = 0; u < 250; ++u)
-    events.push_back(view("u" + std::to_string(u), "i1", t0 + u));
-  REQUIRE(c->call_sync("ingest", events_of(events)).ok());
+  REQUIRE(c->call_sync("ingest", one_view_each("u", 250, "i1")).ok());
   auto where = field_cond("counts.view", ">=", value{int64_t{1}});
   auto def = c->call_sync("define_segment", args({value{"viewers"}, where}));
   REQUIRE(def.ok());
