@@ -30,7 +30,7 @@ struct item_signal {
 };
 
 /// Profile features the propensity model reads (propensity_features.hpp).
-constexpr size_t propensity_feature_count = 24;
+constexpr size_t propensity_feature_count = 27;
 using feature_vector = std::array<float, propensity_feature_count>;
 
 /// Features of a user at one moment and whether they bought within a day.

@@ -21,6 +21,7 @@ constexpr const char* feature_names[propensity_feature_count] = {
     "has_purchased",      "days_since_purchase", "cycle_ratio",        "sessions",        "sessions_per_day",
     "purchases_per_week", "repurchase_due",      "session_views",      "session_focus",   "session_carted",
     "session_searched",   "session_bought",      "deciding_streak",    "recent_sessions",
+    "searched_focus",     "session_focus_views", "session_other_views",
 };
 
 }  // namespace
@@ -74,6 +75,9 @@ feature_vector propensity_features(const profile& p, int64_t now_ms) {
   // How often the user has come lately, fading by the day.
   if (p.sessions.count() > 0)
     x[23] = static_cast<float>(std::log1p(ls.recent_sessions(p.sessions.start_ms, now_ms)));
+  x[24] = ls.searched_focus() ? 1.0f : 0.0f;
+  x[25] = static_cast<float>(std::min<int>(ls.focus_views_, 30));
+  x[26] = static_cast<float>(std::min<int>(ls.views() - ls.focus_views_, 30));
   return x;
 }
 

@@ -30,7 +30,12 @@ void apply_event(profile& p, const event& e, const event_symbols& syms, const pr
   int64_t previous_start = p.sessions.start_ms;
   if (p.sessions.add(ts, e.session, cfg.session_gap_ms))
     p.latest_session.start_session(previous_start, p.sessions.start_ms);
-  p.latest_session.add(e.type, syms.category_count > 0 ? syms.categories[0] : symbol_table::missing);
+  // A search names its category by the event's categories, else by its
+  // query when that is a known name.
+  symbol category = syms.category_count > 0         ? syms.categories[0]
+                    : e.type == event_type::search ? syms.query
+                                                   : symbol_table::missing;
+  p.latest_session.add(e.type, category);
 
   // Affinities: a rating counts in proportion to its value.
   double weight = cfg.affinity_weights[type_index];

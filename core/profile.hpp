@@ -72,6 +72,10 @@ struct event_symbols {
   /// At most max_event_categories entries are used.
   std::array<symbol, 16> categories{};
   size_t category_count = 0;
+  /// A search's query text as a symbol the store already knows (a
+  /// category's name, say); missing otherwise. Never interned: free text
+  /// must not grow the symbol table.
+  symbol query = symbol_table::missing;
 };
 
 /// Applies one valid event to `p`. REQUIRES: validate_event(e) passed and the

@@ -52,8 +52,8 @@ bool get_affinity(byte_reader& r, symbol_table& s, affinity_table& t) {
 }
 
 /// The latest session's summary (field 12): its counts, the recent
-/// sessions (version 3 on), then the focus and the previous focus where
-/// the flags byte says they follow.
+/// sessions (version 3 on), then the focus, the previous focus and the
+/// searched category (version 4 on) where the flags byte says they follow.
 void put_session_summary(byte_writer& w, const symbol_table& s, const session_summary& ls) {
   for (uint8_t n : {ls.views_, ls.votes_, ls.carts_, ls.searches_, ls.purchases_, ls.focus_views_, ls.streak_,
                     ls.previous_streak_})
@@ -61,11 +61,14 @@ void put_session_summary(byte_writer& w, const symbol_table& s, const session_su
   w.put_f32(ls.recent_sessions_);
   bool has_focus = ls.focus_ != symbol_table::missing;
   bool has_previous = ls.previous_focus_ != symbol_table::missing;
-  w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0)));
+  bool has_searched = ls.searched_ != symbol_table::missing;
+  w.put_u8(static_cast<uint8_t>((has_focus ? 1 : 0) | (has_previous ? 2 : 0) | (has_searched ? 4 : 0)));
   if (has_focus)
     put_symbol(w, s, ls.focus_);
   if (has_previous)
     put_symbol(w, s, ls.previous_focus_);
+  if (has_searched)
+    put_symbol(w, s, ls.searched_);
 }
 
 bool get_session_summary(byte_reader& r, symbol_table& s, uint8_t version, session_summary& ls) {
@@ -84,9 +87,13 @@ bool get_session_summary(byte_reader& r, symbol_table& s, uint8_t version, sessi
   uint8_t flags = 0;
   if (!r.get_u8(flags))
     return false;
+  if ((flags & 4) && version < 4)
+    return false;
   if ((flags & 1) && !get_symbol(r, s, ls.focus_))
     return false;
-  return !(flags & 2) || get_symbol(r, s, ls.previous_focus_);
+  if ((flags & 2) && !get_symbol(r, s, ls.previous_focus_))
+    return false;
+  return !(flags & 4) || get_symbol(r, s, ls.searched_);
 }
 
 }  // namespace

@@ -13,9 +13,9 @@ namespace persona {
 
 /// Version of the image layout; bumped on any change. Version 2 appends
 /// the latest session's summary, version 3 its majority vote and count of
-/// recent sessions; images of versions 1 (an empty summary) and 2 still
-/// decode.
-constexpr uint8_t profile_image_version = 3;
+/// recent sessions, version 4 the category its search named; images of
+/// versions 1 (an empty summary), 2 and 3 still decode.
+constexpr uint8_t profile_image_version = 4;
 
 /// Encodes `p`, resolving its symbols through `symbols`.
 std::string encode_profile(const profile& p, const symbol_table& symbols);

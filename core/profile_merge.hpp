@@ -31,6 +31,8 @@ void merge_profile(profile& target, const profile& source, Remap remap, const pr
       ls.focus_ = remap(ls.focus_);
     if (ls.previous_focus_ != symbol_table::missing)
       ls.previous_focus_ = remap(ls.previous_focus_);
+    if (ls.searched_ != symbol_table::missing)
+      ls.searched_ = remap(ls.searched_);
   }
   if (target.sessions.count() > 0)
     target.latest_session.recent_sessions_ = static_cast<float>(recent);

@@ -95,6 +95,8 @@ event_symbols profile_store::intern(const event& e, uint64_t item_hash, const it
   }
   if (std::isnan(s.price) && known)
     s.price = known->price;
+  if (e.type == event_type::search && !e.query.empty())
+    s.query = symbols_.find(e.query);
   return s;
 }
 

@@ -29,7 +29,7 @@ void session_summary::start_session(int64_t previous_start_ms, int64_t start_ms)
     previous_focus_ = focus_;
   }
   views_ = votes_ = carts_ = searches_ = purchases_ = focus_views_ = 0;
-  focus_ = symbol_table::missing;
+  focus_ = searched_ = symbol_table::missing;
   streak_ = 0;
 }
 
@@ -58,6 +58,8 @@ void session_summary::add(event_type type, symbol category) {
       break;
     case event_type::search:
       bump(searches_);
+      if (category != symbol_table::missing)
+        searched_ = category;
       break;
     case event_type::purchase:
       bump(purchases_);

@@ -2,10 +2,11 @@
 // purchase propensity model (predictions.hpp): how many views, carts,
 // searches and purchases, which category most of the viewing went to (its
 // focus) and how much, for how many sessions in a row the user has been
-// deciding on that category, and how many sessions they started lately. A
+// deciding on that category, whether the session's search named it, and
+// how many sessions they started lately. A
 // shopper on a mission comes back to one category visit after visit,
 // viewing and comparing without carting until the visit that decides; one
-// whose last visit wandered is browsing. Part of a profile; 20 bytes, its
+// whose last visit wandered is browsing. Part of a profile; 24 bytes, its
 // counts saturating at 255.
 #pragma once
 
@@ -25,7 +26,8 @@ class session_summary {
   /// at `start_ms`; the previous session started at `previous_start_ms`.
   void start_session(int64_t previous_start_ms, int64_t start_ms);
   /// Counts one event of the latest session; `category` is the event's
-  /// first category, symbol_table::missing when it has none.
+  /// first category (for a search, the category it named),
+  /// symbol_table::missing when it has none.
   void add(event_type type, symbol category);
 
   uint8_t views() const { return views_; }
@@ -46,6 +48,9 @@ class session_summary {
   /// unless this session is deciding. A visit without a focus between
   /// them does not break the run.
   uint8_t deciding_streak() const { return deciding() ? streak_ : 0; }
+  /// Whether the session's latest search named the category the session
+  /// went on to focus on: a shopper looking for something definite.
+  bool searched_focus() const { return searched_ != symbol_table::missing && searched_ == focus_; }
   /// Sessions started, each fading by e a day, seen at `now_ms`;
   /// `start_ms` is when the latest session started.
   double recent_sessions(int64_t start_ms, int64_t now_ms) const;
@@ -54,6 +59,8 @@ class session_summary {
   symbol focus_ = symbol_table::missing;
   /// The focus of the session before this one, until this one has its own.
   symbol previous_focus_ = symbol_table::missing;
+  /// The category the session's latest search named.
+  symbol searched_ = symbol_table::missing;
   /// recent_sessions() at the latest session's start.
   float recent_sessions_ = 0;
   uint8_t views_ = 0;

@@ -44,6 +44,7 @@ const char* usage =
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
     "  --propensity-days=D   simulated days before the cut (default 14)\n"
+    "  --propensity-seed=N   the simulated shop's seed (default 42)\n"
     "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N,\n"
     "  --propensity-replay=N (examples kept for replay), --propensity-l2=X,\n"
     "  --propensity-probe-spread-hours=H\n"
@@ -165,6 +166,7 @@ int run_propensity(int argc, char** argv) {
   s.engine.worker_threads = s.engine.shards;
   s.users = static_cast<uint32_t>(flag_value(argc, argv, "propensity-users", 20000));
   s.days = static_cast<double>(flag_value(argc, argv, "propensity-days", 14));
+  s.seed = static_cast<uint64_t>(flag_value(argc, argv, "propensity-seed", 42));
   auto& model = s.engine.recommend;
   model.propensity_pairwise = flag_value(argc, argv, "propensity-pairwise", 1) != 0;
   model.propensity_learning_rate =
@@ -190,8 +192,8 @@ int run_propensity(int argc, char** argv) {
     std::fprintf(stderr, "persona-eval: %s\n", r.error().message().c_str());
     return 1;
   }
-  std::printf("propensity on the simulated shop (%u shoppers, %.0f days, then one day held out)\n", s.users,
-              s.days);
+  std::printf("propensity on the simulated shop (%u shoppers, %.0f days, then one day held out; seed %llu)\n",
+              s.users, s.days, static_cast<unsigned long long>(s.seed));
   std::printf("| shoppers predicted | buyers next day | training events | examples learned | ROC AUC |\n");
   std::printf("| --- | --- | --- | --- | --- |\n");
   std::printf("| %llu | %llu | %llu | %llu | %.4f |\n", static_cast<unsigned long long>(r->predicted),
@@ -211,6 +213,7 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
+      "propensity-seed "
       "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay propensity-l2 "
       "propensity-probe-spread-hours "
       "propensity-sample-rate "

@@ -1,12 +1,15 @@
 // The latest session's summary: its counts, which category most of its
 // viewing went to and how much, for how many sessions in a row the user has
-// been deciding on it, and how many sessions they started lately; kept in
+// been deciding on it, whether its search named that category, and how
+// many sessions they started lately; kept in
 // profile images and read as propensity features.
 #include <catch2/catch.hpp>
 
+#include "core/item_catalog.hpp"
 #include "core/predictions.hpp"
 #include "core/profile.hpp"
 #include "core/profile_codec.hpp"
+#include "core/profile_store.hpp"
 #include "core/session_summary.hpp"
 #include "test_util.hpp"
 
@@ -96,6 +99,55 @@ TEST_CASE("the deciding streak counts deciding sessions in a row on one category
   CHECK(s.deciding_streak() == 255);
 }
 
+TEST_CASE("a session's search that named the category it went on to focus on") {
+  session_summary s;
+  s.start_session(0, t0);
+  s.add(event_type::search, shoes);
+  CHECK_FALSE(s.searched_focus());  // no focus yet
+  s.add(event_type::view, shoes);
+  s.add(event_type::view, hats);
+  CHECK(s.searched_focus());
+  s.add(event_type::search, hats);  // the latest search counts
+  CHECK_FALSE(s.searched_focus());
+  s.add(event_type::view, hats);
+  s.add(event_type::view, hats);  // hats takes the lead
+  CHECK(s.searched_focus());
+  s.add(event_type::search, symbol_table::missing);  // a search naming nothing known keeps it
+  CHECK(s.searched_focus());
+
+  s.start_session(t0, t0 + days(1));  // a new session has searched nothing
+  s.add(event_type::view, hats);
+  CHECK_FALSE(s.searched_focus());
+}
+
+TEST_CASE("a search's query names a category when it is a name the store knows, and never grows its names") {
+  item_record shoe;
+  shoe.item = "i1";
+  shoe.info.categories = {"shoes"};
+  auto catalog = item_catalog{}.with({shoe});
+  profile_store store;
+  auto apply = [&](event e) { store.apply({e}, {0}, catalog.get()); };
+  auto session = [&](const std::string& user) -> const session_summary& {
+    return store.find(user)->latest_session;
+  };
+  apply(make_event("a", event_type::view, t0, "i1"));  // the store learns "shoes"
+  apply(make_event("b", event_type::search, t0));      // make_event's query: "shoes"
+  apply(make_event("b", event_type::view, t0 + minutes(1), "i1"));
+  CHECK(session("b").searched_focus());
+  CHECK(propensity_features(*store.find("b"), t0 + minutes(2))[24] == 1);  // searched_focus
+
+  // Free text is looked up, never interned.
+  size_t names = store.symbols().size();
+  auto free_text = make_event("c", event_type::search, t0);
+  free_text.query = "red running shoes under 50";
+  apply(free_text);
+  apply(make_event("c", event_type::view, t0 + minutes(1), "i1"));
+  CHECK(store.symbols().size() == names);
+  CHECK(store.symbols().find(free_text.query) == symbol_table::missing);
+  CHECK_FALSE(session("c").searched_focus());
+  CHECK(propensity_features(*store.find("c"), t0 + minutes(2))[24] == 0);
+}
+
 TEST_CASE("recent sessions fade by e a day") {
   session_summary s;
   s.start_session(0, t0);
@@ -151,11 +203,18 @@ TEST_CASE("a profile summarises its latest session from its events, and the feat
   // the visit before having carted.
   feed(event_type::view, t0 + days(2), shoes);
   feed(event_type::view, t0 + days(2) + minutes(1), shoes);
-  x = propensity_features(p, t0 + days(2) + minutes(1));
+  feed(event_type::view, t0 + days(2) + minutes(2), hats);
+  x = propensity_features(p, t0 + days(2) + minutes(2));
   CHECK(x[22] == Approx(std::log1p(1.0)));
+  CHECK(std::string(propensity_feature_name(24)) == "searched_focus");
+  CHECK(x[24] == 0);
+  CHECK(std::string(propensity_feature_name(25)) == "session_focus_views");
+  CHECK(x[25] == 2);
+  CHECK(std::string(propensity_feature_name(26)) == "session_other_views");
+  CHECK(x[26] == 1);
 }
 
-TEST_CASE("profile images keep the latest session's summary, images of versions 1 and 2 still decode") {
+TEST_CASE("profile images keep the latest session's summary, images of versions 1 to 3 still decode") {
   symbol_table names;
   auto shoes_sym = names.intern("shoes");
   auto hats_sym = names.intern("hats");
@@ -181,6 +240,26 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
   CHECK(ls.deciding_streak() == 1);
   CHECK(ls.recent_sessions_ == Approx(1.0 + std::exp(-1.0)));
   CHECK(other.name(ls.previous_focus_) == "hats");
+  CHECK(ls.searched_ == symbol_table::missing);
+
+  // The category the session's search named, flagged 4, follows the focuses.
+  profile searched = p;
+  searched.latest_session.add(event_type::search, shoes_sym);
+  auto with_search = encode_profile(searched, names);
+  REQUIRE(with_search.size() == image.size() + 6);
+  REQUIRE(decode_profile(with_search, other, back));
+  CHECK(other.name(back.latest_session.searched_) == "shoes");
+  CHECK(back.latest_session.searched_focus());
+  // Version 3 had no searched category: its flag there is malformed.
+  auto v3_flagged = with_search;
+  v3_flagged[0] = 3;
+  CHECK_FALSE(decode_profile(v3_flagged, other, back));
+  // A version 3 image is a version 4 one without it.
+  auto v3 = image;
+  v3[0] = 3;
+  REQUIRE(decode_profile(v3, other, back));
+  CHECK(other.name(back.latest_session.focus()) == "shoes");
+  CHECK(back.latest_session.searched_ == symbol_table::missing);
 
   // Version 2 had a click count where the vote is, and no count of recent
   // sessions: the focus leads by its own views.
@@ -201,8 +280,8 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
   // Version 1 ended before the summary.
   profile empty_session = p;
   empty_session.latest_session = session_summary{};
-  auto v3 = encode_profile(empty_session, names);
-  auto v1 = v3.substr(0, v3.size() - 13);  // 6 counts, 2 streaks, the f32, the flags byte
+  auto v4 = encode_profile(empty_session, names);
+  auto v1 = v4.substr(0, v4.size() - 13);  // 6 counts, 2 streaks, the f32, the flags byte
   v1[0] = 1;
   profile old;
   REQUIRE(decode_profile(v1, other, old));
@@ -233,11 +312,14 @@ TEST_CASE(
   visit(older, t0, shoes);
   visit(newer, t0 + days(2), hats);
   visit(newer, t0 + days(2) + minutes(1), hats);
+  newer.latest_session.add(event_type::search, hats);
   auto remap = [](symbol s) { return s + 100; };
 
   profile target = older;
   merge_profile(target, newer, remap, cfg);
   CHECK(target.latest_session.focus() == hats + 100);
+  CHECK(target.latest_session.searched_ == hats + 100);
+  CHECK(target.latest_session.searched_focus());
   CHECK(target.latest_session.views() == 2);
 
   target = newer;
