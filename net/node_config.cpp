@@ -28,6 +28,11 @@ const setting kSettings[] = {
     {"snapshot-wal-mb", "1024",
      "a shard also snapshots when its WAL grew this many MB since its last snapshot; 0 = no bound"},
     {"snapshot-timeout-s", "600", "deadline of a snapshot call (s)"},
+    {"memory-reserve-mb", "65536",
+     "address space reserved at start for the allocator's fresh memory (no memory is used until needed); "
+     "0 = none, the allocator maps memory as it grows"},
+    {"memory-warm-ahead-mb", "256",
+     "memory kept faulted in ahead of what the reserve handed out, by an idle-priority thread; 0 = none"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
     {"worker-scheduling", "normal",
@@ -119,6 +124,14 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
     return number(31536000, c.snapshot_interval_s);
   if (name == "snapshot-wal-mb")
     return number(uint64_t{1} << 30, c.snapshot_wal_mb);
+  if (name == "memory-reserve-mb") {
+    auto st = number(uint64_t{1} << 27, c.memory_reserve_mb);
+    if (st.ok() && c.memory_reserve_mb == 1)
+      return bad("--memory-reserve-mb must be 0 (no reserve) or at least 2");
+    return st;
+  }
+  if (name == "memory-warm-ahead-mb")
+    return number(uint64_t{1} << 20, c.memory_warm_ahead_mb);
   if (name == "snapshot-timeout-s") {
     auto st = number(86400, c.snapshot_timeout_s);
     if (st.ok() && c.snapshot_timeout_s == 0)

@@ -35,6 +35,11 @@ struct node_config {
   uint64_t snapshot_wal_mb = 1024;
   /// Deadline of a snapshot call, in seconds.
   uint64_t snapshot_timeout_s = 600;
+  /// Address space reserved for the allocator's fresh memory
+  /// (core/memory_reserve.hpp), in MB; 0: none.
+  uint64_t memory_reserve_mb = 65536;
+  /// Memory kept faulted in ahead of what the reserve handed out, in MB; 0: none.
+  uint64_t memory_warm_ahead_mb = 256;
   /// Shard actors; 0 means one per core.
   size_t shards = 0;
   /// Actor scheduler threads; 0 means one per core.

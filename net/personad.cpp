@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "actors/engine.hpp"
+#include "core/memory_reserve.hpp"
 #include "net/log.hpp"
 #include "net/node_config.hpp"
 #include "net/server.hpp"
@@ -27,6 +28,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
+  // Before any other thread: the allocator's fresh memory comes from the
+  // reserve from here on.
+  std::string memory_note;
+  if (cfg->memory_reserve_mb > 0) {
+    memory_reserve_options mo;
+    mo.reserve_bytes = cfg->memory_reserve_mb << 20;
+    mo.warm_ahead_bytes = cfg->memory_warm_ahead_mb << 20;
+    std::string why_not;
+    memory_note = start_memory_reserve(mo, why_not)
+                      ? "memory: " + std::to_string(cfg->memory_reserve_mb) + " MB of address space reserved, " +
+                            std::to_string(cfg->memory_warm_ahead_mb) + " MB kept warm ahead"
+                      : "memory reserve not started (" + why_not +
+                            "): shards fault in their fresh memory themselves; --memory-reserve-mb=0 silences this";
+  }
   engine_options eo;
   if (cfg->shards)
     eo.shards = cfg->shards;
@@ -69,6 +84,8 @@ int main(int argc, char** argv) {
                                 (eo.batch_worker_threads ? " batch-scheduled" : "") + " worker threads, " +
                                 std::to_string(cfg->io_threads) + " I/O thread(s); started in " +
                                 std::to_string(static_cast<int>(ms)) + " ms");
+  if (!memory_note.empty())
+    log_line(read_memory_reserve().active ? log_level::info : log_level::warning, memory_note);
   if (cfg->data_dir.empty())
     log_line(
         log_level::warning,
