@@ -217,12 +217,12 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
       case operation::get_profile:
       case operation::recommend: {
         // A user whose events have been acknowledged, so the profile exists;
-        // without ingest in the mix, any user of the stream.
+        // without ingest in the mix, any user of the stream. A read due
+        // before the connection's first batch is acknowledged has no such
+        // user and is not sent.
         auto& lane_events = stream_.lanes[lane].events;
-        size_t known =
-            ingests ? std::min<size_t>(lane_events.size(),
-                                       std::max<uint64_t>(1, acked_count_[lane]->load()) * stream_.batch_size)
-                    : lane_events.size();
+        size_t known = ingests ? std::min<size_t>(lane_events.size(), acked_count_[lane]->load() * stream_.batch_size)
+                               : lane_events.size();
         if (known == 0) {
           finish();
           break;
