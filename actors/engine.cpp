@@ -17,6 +17,7 @@
 #include "core/attributes.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
+#include "core/memory_reserve.hpp"
 #include "core/prefetch.hpp"
 #include "core/process_usage.hpp"
 #include "core/profile_view.hpp"
@@ -390,6 +391,14 @@ void engine::stats(callback done) {
         memory.set("symbol_bytes", value{symbol_bytes});
         memory.set("bytes_per_profile",
                    value{users ? static_cast<double>(profile_bytes + index_bytes) / users : 0.0});
+        if (auto reserve = read_memory_reserve(); reserve.active) {
+          value r{value::map{}};
+          r.set("reserved_bytes", value{static_cast<uint64_t>(reserve.reserved_bytes)});
+          r.set("used_bytes", value{static_cast<uint64_t>(reserve.used_bytes)});
+          r.set("warmed_bytes", value{static_cast<uint64_t>(reserve.warmed_bytes)});
+          r.set("outside_extents", value{reserve.outside_extents});
+          memory.set("reserve", std::move(r));
+        }
         out.set("memory", std::move(memory));
         auto usage = read_process_usage();
         value process{value::map{}};

@@ -1,6 +1,7 @@
 // The jemalloc side of memory_reserve.hpp: extent hooks that carve fresh
-// extents from one reserved range, and the warmer thread. Compiled into
-// programs linked with jemalloc only (CMakeLists.txt, persona_allocator).
+// extents from one reserved range, and the warmer thread. jemalloc's
+// control function is looked up at run time: a program that does not link
+// jemalloc (a test, or a build without it) runs without the reserve.
 //
 // The hooks run inside jemalloc, some under its locks: they take no lock
 // and allocate nothing. What they do not serve from the reserve (an
@@ -8,7 +9,7 @@
 // goes to jemalloc's own hooks.
 #include "core/memory_reserve.hpp"
 
-#include <jemalloc/jemalloc.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -20,9 +21,18 @@
 #include <cstring>
 #include <thread>
 
+#if __has_include(<jemalloc/jemalloc.h>)
+#include <jemalloc/jemalloc.h>
+#define PERSONA_HAS_JEMALLOC_HEADER 1
+#endif
+
 namespace persona {
 
+#ifdef PERSONA_HAS_JEMALLOC_HEADER
+
 namespace {
+
+using mallctl_function = int (*)(const char*, void*, size_t*, void*, size_t);
 
 constexpr uintptr_t huge_page = uintptr_t{2} << 20;
 constexpr uintptr_t small_page = 4096;
@@ -160,6 +170,9 @@ bool fail(std::string& why_not, const std::string& reason) {
 }  // namespace
 
 bool start_memory_reserve(const memory_reserve_options& options, std::string& why_not) {
+  auto mallctl = reinterpret_cast<mallctl_function>(dlsym(RTLD_DEFAULT, "mallctl"));
+  if (mallctl == nullptr)
+    return fail(why_not, "this program's allocator is not jemalloc (scripts/setup.sh installs it)");
   if (reserve.active.load())
     return fail(why_not, "the memory reserve is started already");
   if (options.reserve_bytes < huge_page)
@@ -224,5 +237,18 @@ memory_reserve_stats read_memory_reserve() {
   s.outside_extents = reserve.outside.load(std::memory_order_relaxed);
   return s;
 }
+
+#else
+
+bool start_memory_reserve(const memory_reserve_options&, std::string& why_not) {
+  why_not = "this build has no jemalloc header (scripts/setup.sh installs libjemalloc-dev)";
+  return false;
+}
+
+memory_reserve_stats read_memory_reserve() {
+  return {};
+}
+
+#endif
 
 }  // namespace persona

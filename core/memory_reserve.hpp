@@ -9,9 +9,10 @@
 // while others fault, which made every fault in the process queue behind
 // the slowest (docs/benchmarks.md, "The longest stalls").
 //
-// Only for programs linked with jemalloc (CMakeLists.txt,
-// persona_allocator); elsewhere start_memory_reserve says why it cannot.
-// Start it first thing in main, before other threads run.
+// Only for programs whose allocator is jemalloc (CMakeLists.txt,
+// persona_allocator): it is found at run time, and elsewhere
+// start_memory_reserve says why it cannot start. Start it first thing in
+// main, before other threads run.
 #pragma once
 
 #include <cstddef>
