@@ -179,11 +179,15 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
     return fail(why_not, "the memory reserve must be at least 2 MiB");
   // Allocations past the oversize threshold go to an arena jemalloc makes
   // on first use; one such allocation makes it now, so it gets the hooks.
+  // (Through a volatile pointer: a compiler may drop a malloc whose
+  // memory is never used.)
   size_t oversize = 0;
   size_t length = sizeof(oversize);
   if (mallctl("opt.oversize_threshold", &oversize, &length, nullptr, 0) == 0 && oversize > 0 &&
-      oversize < (size_t{1} << 30))
-    free(malloc(oversize + 1));
+      oversize < (size_t{1} << 30)) {
+    void* volatile oversized = malloc(oversize + 1);
+    free(oversized);
+  }
   unsigned arenas = 0;
   length = sizeof(arenas);
   if (mallctl("arenas.narenas", &arenas, &length, nullptr, 0) != 0)

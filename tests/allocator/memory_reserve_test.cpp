@@ -78,6 +78,13 @@ TEST_CASE("fresh memory comes from the reserve, and the warmer faults it in ahea
     written += b.count * 8;
   CHECK(after.used_bytes >= start.used_bytes + written * 9 / 10);
   CHECK(after.outside_extents == 0);
+  // Past jemalloc's oversize threshold (8 MiB), allocations go to an arena
+  // of their own, made on first use: it has the hooks too.
+  blocks.emplace_back(64 * mib, seed++);
+  auto oversized = read_memory_reserve();
+  CHECK(oversized.used_bytes >= after.used_bytes + 64 * mib);
+  CHECK(oversized.outside_extents == 0);
+  after = oversized;
   // The warmer catches up with the new frontier, and every byte written
   // is still there.
   REQUIRE(warmed_to(after.used_bytes + 16 * mib));
