@@ -397,6 +397,7 @@ void engine::stats(callback done) {
           r.set("used_bytes", value{static_cast<uint64_t>(reserve.used_bytes)});
           r.set("warmed_bytes", value{static_cast<uint64_t>(reserve.warmed_bytes)});
           r.set("outside_extents", value{reserve.outside_extents});
+          r.set("kept_purges", value{reserve.kept_purges});
           memory.set("reserve", std::move(r));
         }
         out.set("memory", std::move(memory));

@@ -43,6 +43,7 @@ struct reserve_state {
   uintptr_t begin = 0;
   uintptr_t end = 0;
   size_t warm_ahead = 0;
+  bool return_freed = false;
   /// jemalloc's own hooks, for what the reserve does not serve.
   extent_hooks_t* fallback = nullptr;
   std::atomic<bool> active{false};
@@ -51,6 +52,7 @@ struct reserve_state {
   /// Everything below has been faulted in by the warmer.
   std::atomic<uintptr_t> warmed{0};
   std::atomic<uint64_t> outside{0};
+  std::atomic<uint64_t> kept_purges{0};
 };
 
 reserve_state reserve;
@@ -91,15 +93,24 @@ void reserve_destroy(extent_hooks_t*, void* addr, size_t size, bool committed, u
     reserve.fallback->destroy(reserve.fallback, addr, size, committed, arena);
 }
 
-// Purging returns memory to the kernel as jemalloc would, so the node's
-// memory still shrinks after a peak; both advice calls leave the mappings
-// as they are.
+/// Whether a purge of `addr` is declined, keeping its memory resident
+/// (return_freed off). jemalloc then keeps the extent as retained, knowing
+/// it is not zeroed, and reuses it without a fault.
+bool keep(void* addr) {
+  if (reserve.return_freed || !inside(addr))
+    return false;
+  reserve.kept_purges.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+// Otherwise purging returns memory to the kernel as jemalloc would; both
+// advice calls leave the mappings as they are.
 bool reserve_purge_lazy(extent_hooks_t*, void* addr, size_t, size_t offset, size_t length, unsigned) {
-  return madvise(static_cast<char*>(addr) + offset, length, MADV_FREE) != 0;
+  return keep(addr) || madvise(static_cast<char*>(addr) + offset, length, MADV_FREE) != 0;
 }
 
 bool reserve_purge_forced(extent_hooks_t*, void* addr, size_t, size_t offset, size_t length, unsigned) {
-  return madvise(static_cast<char*>(addr) + offset, length, MADV_DONTNEED) != 0;
+  return keep(addr) || madvise(static_cast<char*>(addr) + offset, length, MADV_DONTNEED) != 0;
 }
 
 // Extents of the reserve split and merge freely: it is one mapping.
@@ -205,6 +216,7 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
   reserve.begin = begin;
   reserve.end = begin + bytes;
   reserve.warm_ahead = options.warm_ahead_bytes;
+  reserve.return_freed = options.return_freed;
   reserve.frontier.store(begin);
   reserve.warmed.store(begin);
 
@@ -239,6 +251,7 @@ memory_reserve_stats read_memory_reserve() {
   s.used_bytes = std::min(reserve.end, reserve.frontier.load(std::memory_order_relaxed)) - reserve.begin;
   s.warmed_bytes = reserve.warmed.load(std::memory_order_relaxed) - reserve.begin;
   s.outside_extents = reserve.outside.load(std::memory_order_relaxed);
+  s.kept_purges = reserve.kept_purges.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -28,6 +28,12 @@ struct memory_reserve_options {
   /// How far ahead of the memory handed out the warmer keeps pages faulted
   /// in; 0: no warmer.
   size_t warm_ahead_bytes = size_t{256} << 20;
+  /// Whether memory jemalloc frees and purges (after dirty_decay_ms) goes
+  /// back to the kernel. Off: it stays resident, at the peak the process
+  /// reached, and is reused without a fault; on: the process shrinks
+  /// after a peak, and whichever thread reuses the memory faults it in
+  /// again.
+  bool return_freed = false;
 };
 
 /// What the reserve has done so far.
@@ -40,6 +46,8 @@ struct memory_reserve_stats {
   size_t warmed_bytes = 0;
   /// Extents jemalloc had to map outside the reserve (it was used up).
   uint64_t outside_extents = 0;
+  /// Purges of the reserve's memory kept resident (return_freed off).
+  uint64_t kept_purges = 0;
 };
 
 /// Reserves the address space, installs the hooks on every automatic

@@ -33,6 +33,9 @@ const setting kSettings[] = {
      "0 = none, the allocator maps memory as it grows"},
     {"memory-warm-ahead-mb", "256",
      "memory kept faulted in ahead of what the reserve handed out, by an idle-priority thread; 0 = none"},
+    {"memory-return-freed", "off",
+     "on: freed memory of the reserve goes back to the kernel (the node shrinks after a peak, and faults it in "
+     "again on reuse); off: it stays resident at the peak"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
     {"worker-scheduling", "normal",
@@ -132,6 +135,12 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
   }
   if (name == "memory-warm-ahead-mb")
     return number(uint64_t{1} << 20, c.memory_warm_ahead_mb);
+  if (name == "memory-return-freed") {
+    if (val != "on" && val != "off")
+      return bad("--memory-return-freed must be on or off, got '" + val + "'");
+    c.memory_return_freed = val == "on";
+    return {};
+  }
   if (name == "snapshot-timeout-s") {
     auto st = number(86400, c.snapshot_timeout_s);
     if (st.ok() && c.snapshot_timeout_s == 0)

@@ -40,6 +40,8 @@ struct node_config {
   uint64_t memory_reserve_mb = 65536;
   /// Memory kept faulted in ahead of what the reserve handed out, in MB; 0: none.
   uint64_t memory_warm_ahead_mb = 256;
+  /// Whether the reserve's freed memory goes back to the kernel.
+  bool memory_return_freed = false;
   /// Shard actors; 0 means one per core.
   size_t shards = 0;
   /// Actor scheduler threads; 0 means one per core.

@@ -3,15 +3,18 @@
 // changing a byte, and allocation goes on past the reserve's end. Each
 // test case runs in its own process (CTest), as the reserve lasts as long
 // as the process.
-#include <catch2/catch.hpp>
+#include <jemalloc/jemalloc.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "core/memory_reserve.hpp"
+#include "core/process_usage.hpp"
 
 using namespace persona;
 
@@ -92,6 +95,46 @@ TEST_CASE("fresh memory comes from the reserve, and the warmer faults it in ahea
   for (auto& b : blocks)
     broken += b.intact() ? 0 : 1;
   CHECK(broken == 0);
+}
+
+namespace {
+
+/// Frees a 256 MiB block written through, makes jemalloc purge every
+/// arena, and gives how far the resident size fell.
+int64_t resident_drop_after_purge() {
+  auto big = std::make_unique<block>(256 * mib, 7);
+  REQUIRE(big->intact());
+  auto before = static_cast<int64_t>(read_process_usage().rss_bytes);
+  big.reset();
+  std::string purge_all = "arena." + std::to_string(MALLCTL_ARENAS_ALL) + ".purge";
+  REQUIRE(mallctl(purge_all.c_str(), nullptr, nullptr, nullptr, 0) == 0);
+  return before - static_cast<int64_t>(read_process_usage().rss_bytes);
+}
+
+}  // namespace
+
+TEST_CASE("freed memory of the reserve stays resident when jemalloc purges it") {
+  std::string why_not;
+  REQUIRE(start_memory_reserve(memory_reserve_options{}, why_not));
+  auto drop = resident_drop_after_purge();
+  CHECK(drop < static_cast<int64_t>(32 * mib));
+  CHECK(read_memory_reserve().kept_purges > 0);
+  // Reused without a fault: the next block lands where the last one was.
+  auto used = read_memory_reserve().used_bytes;
+  block again(256 * mib, 8);
+  CHECK(read_memory_reserve().used_bytes < used + 32 * mib);
+  CHECK(again.intact());
+}
+
+TEST_CASE("with return_freed, freed memory of the reserve goes back to the kernel") {
+  memory_reserve_options options;
+  options.return_freed = true;
+  options.warm_ahead_bytes = 0;  // nothing resident but what was written
+  std::string why_not;
+  REQUIRE(start_memory_reserve(options, why_not));
+  auto drop = resident_drop_after_purge();
+  CHECK(drop > static_cast<int64_t>(200 * mib));
+  CHECK(read_memory_reserve().kept_purges == 0);
 }
 
 TEST_CASE("past the reserve's end, allocation goes on as without the reserve") {
