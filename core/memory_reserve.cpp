@@ -160,7 +160,8 @@ void warm() {
   pthread_setschedparam(pthread_self(), SCHED_IDLE, &none);
   bool by_advice = true;
   for (;;) {
-    uintptr_t target = std::min(reserve.end, reserve.frontier.load(std::memory_order_relaxed) + reserve.warm_ahead);
+    uintptr_t target =
+        std::min(reserve.end, reserve.frontier.load(std::memory_order_relaxed) + reserve.warm_ahead);
     uintptr_t at = reserve.warmed.load(std::memory_order_relaxed);
     if (at >= target) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -208,8 +209,8 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
   void* mapped = mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapped == MAP_FAILED)
-    return fail(why_not, std::string("the kernel refused to reserve the address space: ") + std::strerror(errno) +
-                             "; ask for less (--memory-reserve-mb)");
+    return fail(why_not, std::string("the kernel refused to reserve the address space: ") +
+                             std::strerror(errno) + "; ask for less (--memory-reserve-mb)");
   // Huge-page aligned, so that the first extent already starts on one.
   auto begin = (reinterpret_cast<uintptr_t>(mapped) + huge_page - 1) & ~(huge_page - 1);
   madvise(reinterpret_cast<void*>(begin), bytes, MADV_HUGEPAGE);
@@ -235,7 +236,8 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
     // index that is neither (EFAULT) is skipped.
     int rc = mallctl(name.c_str(), nullptr, nullptr, &hooks, sizeof(hooks));
     if (rc != 0 && rc != EFAULT)
-      return fail(why_not, "jemalloc refused the hooks of arena " + std::to_string(i) + ": " + std::strerror(rc));
+      return fail(why_not,
+                  "jemalloc refused the hooks of arena " + std::to_string(i) + ": " + std::strerror(rc));
   }
   if (options.warm_ahead_bytes > 0)
     std::thread(warm).detach();

@@ -32,7 +32,7 @@ void apply_event(profile& p, const event& e, const event_symbols& syms, const pr
     p.latest_session.start_session(previous_start, p.sessions.start_ms);
   // A search names its category by the event's categories, else by its
   // query when that is a known name.
-  symbol category = syms.category_count > 0         ? syms.categories[0]
+  symbol category = syms.category_count > 0        ? syms.categories[0]
                     : e.type == event_type::search ? syms.query
                                                    : symbol_table::missing;
   p.latest_session.add(e.type, category);

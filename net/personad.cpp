@@ -37,12 +37,13 @@ int main(int argc, char** argv) {
     mo.warm_ahead_bytes = cfg->memory_warm_ahead_mb << 20;
     mo.return_freed = cfg->memory_return_freed;
     std::string why_not;
-    memory_note = start_memory_reserve(mo, why_not)
-                      ? "memory: " + std::to_string(cfg->memory_reserve_mb) + " MB of address space reserved, " +
-                            std::to_string(cfg->memory_warm_ahead_mb) + " MB kept warm ahead, freed memory " +
-                            (cfg->memory_return_freed ? "returned to the kernel" : "kept resident")
-                      : "memory reserve not started (" + why_not +
-                            "): shards fault in their fresh memory themselves; --memory-reserve-mb=0 silences this";
+    memory_note =
+        start_memory_reserve(mo, why_not)
+            ? "memory: " + std::to_string(cfg->memory_reserve_mb) + " MB of address space reserved, " +
+                  std::to_string(cfg->memory_warm_ahead_mb) + " MB kept warm ahead, freed memory " +
+                  (cfg->memory_return_freed ? "returned to the kernel" : "kept resident")
+            : "memory reserve not started (" + why_not +
+                  "): shards fault in their fresh memory themselves; --memory-reserve-mb=0 silences this";
   }
   engine_options eo;
   if (cfg->shards)

@@ -221,8 +221,9 @@ void persona_driver::drive(uint32_t lane, const std::atomic<bool>& stop, clock_t
         // before the connection's first batch is acknowledged has no such
         // user and is not sent.
         auto& lane_events = stream_.lanes[lane].events;
-        size_t known = ingests ? std::min<size_t>(lane_events.size(), acked_count_[lane]->load() * stream_.batch_size)
-                               : lane_events.size();
+        size_t known =
+            ingests ? std::min<size_t>(lane_events.size(), acked_count_[lane]->load() * stream_.batch_size)
+                    : lane_events.size();
         if (known == 0) {
           finish();
           break;
