@@ -28,6 +28,9 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->max_message_bytes == 16u << 20);
   CHECK(c->shard_slice_events == 64);
   CHECK(c->propensity_census_share == 0.02);
+  CHECK(c->memory_reserve_mb == 65536);
+  CHECK(c->memory_warm_ahead_mb == 256);
+  CHECK_FALSE(c->memory_return_freed);
   CHECK_FALSE(c->batch_worker_threads);
   auto d =
       parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
@@ -36,8 +39,13 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(d->shards == 3);
   CHECK(d->shard_slice_events == 16);
   CHECK_FALSE(d->batch_worker_threads);
-  auto e = parse({"--worker-scheduling=batch", "--propensity-census-share=0"}, help);
+  auto e = parse({"--worker-scheduling=batch", "--propensity-census-share=0", "--memory-reserve-mb=0",
+                  "--memory-warm-ahead-mb=64", "--memory-return-freed=on"},
+                 help);
   REQUIRE(e.ok());
+  CHECK(e->memory_reserve_mb == 0);
+  CHECK(e->memory_warm_ahead_mb == 64);
+  CHECK(e->memory_return_freed);
   CHECK(e->batch_worker_threads);
   CHECK(e->propensity_census_share == 0);
   CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
@@ -85,6 +93,8 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
         std::string::npos);
   CHECK(parse({"--worker-scheduling=fast"}, help).error().message().find("normal or batch") !=
         std::string::npos);
+  CHECK(parse({"--memory-reserve-mb=1"}, help).error().message().find("at least 2") != std::string::npos);
+  CHECK(parse({"--memory-return-freed=yes"}, help).error().message().find("on or off") != std::string::npos);
   CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
         std::string::npos);
 }

@@ -76,3 +76,27 @@ TEST_CASE("personad refuses a bad setting with exit code 2 and a message") {
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0).find("--port") != std::string::npos);
 }
+
+TEST_CASE("personad starts its memory reserve as configured and shows it in stats, or none when set to 0") {
+  temp_directory data;
+  {
+    personad_process node(data.path(), {"--memory-reserve-mb=512", "--memory-warm-ahead-mb=8"});
+    net::client c;
+    REQUIRE(c.connect("127.0.0.1", node.port).ok());
+    auto stats = c.call_sync("stats", args({}));
+    REQUIRE(stats.ok());
+    auto* reserve = stats->find("memory")->find("reserve");
+    REQUIRE(reserve != nullptr);
+    CHECK(reserve->find("reserved_bytes")->as_int() == int64_t{512} << 20);
+    CHECK(reserve->find("used_bytes")->as_int() > 0);  // the node's own start-up memory
+    CHECK(reserve->find("outside_extents")->as_int() == 0);
+    CHECK(node.log.find("memory: 512 MB of address space reserved, 8 MB kept warm ahead") !=
+          std::string::npos);
+  }
+  personad_process off(data.path(), {"--memory-reserve-mb=0"});
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", off.port).ok());
+  auto stats = c.call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  CHECK(stats->find("memory")->find("reserve") == nullptr);
+}
