@@ -10,7 +10,9 @@
 // seconds (jemalloc's default): purging splits huge pages, and the next
 // allocation there faults them in again, which showed as stalls of many
 // milliseconds in every thread's latency tail. The node's memory mostly
-// grows, so little is held back by the longer wait.
+// grows, so little is held back by the longer wait. In personad, memory
+// from its reserve is not returned at all unless --memory-return-freed=on
+// (core/memory_reserve.hpp).
 //
 // Measured in docs/benchmarks.md ("Huge pages"). The environment's
 // MALLOC_CONF is read after this string and overrides it, option by option.

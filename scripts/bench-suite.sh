@@ -46,23 +46,27 @@ if [ "$skip_engine" -eq 0 ]; then
     --window=32 | tee "$out/engine.txt"
 fi
 
+# The node's memory reserve keeps this much faulted in ahead of use
+# (personad --memory-warm-ahead-mb, given explicitly below).
+warm_ahead_mb=256
+
 # Waits (up to 20 s) until the node's memory reserve has faulted in the
-# memory it keeps ahead (--memory-warm-ahead-mb), so that the resident size
-# before and after a run differ by what the run stored.
+# memory it keeps ahead, so that the resident size before and after a run
+# differ by what the run stored.
 wait_warm() {
   local i
   for i in $(seq 1 200); do
     ./build/net/persona-cli --port="$NODE_PORT" stats 2>/dev/null | /usr/bin/python3 -c "
 import json, sys
 r = json.load(sys.stdin).get('memory', {}).get('reserve')
-sys.exit(0 if r is None or r['warmed_bytes'] >= r['used_bytes'] + (256 << 20) else 1)" && return 0
+sys.exit(0 if r is None or r['warmed_bytes'] >= r['used_bytes'] + ($warm_ahead_mb << 20) else 1)" && return 0
     sleep 0.1
   done
 }
 
 echo "== 2/4 Persona: ingest over TCP at full speed"
 source scripts/node.sh
-start_node ./build/net/personad --shards=2
+start_node ./build/net/personad --shards=2 --memory-warm-ahead-mb="$warm_ahead_mb"
 wait_warm
 rss_before=$(rss_kb "$NODE_PID")
 "$loadgen" --port="$NODE_PORT" "${common[@]}" --quiet --json="$out/persona_ingest.json"
