@@ -7,6 +7,8 @@
 // tuned on a validation split: each user's second-to-last interaction).
 // With --propensity it also measures the purchase propensity model's AUC
 // on the load generator's simulated shop.
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -23,7 +25,8 @@ namespace {
 
 const char* usage =
     "usage: persona-eval --ratings=FILE [--items=FILE] [options]\n"
-    "       persona-eval --propensity [--propensity-users=N] [--propensity-days=D]\n"
+    "       persona-eval --propensity [--propensity-users=N] [--propensity-days=D] "
+    "[--propensity-seeds=A,B,...]\n"
     "\n"
     "  --ratings=FILE        CSV of interactions with a header: user, item and time columns\n"
     "                        (userId/user, movieId/itemId/item, timestamp/ts; seconds or ms),\n"
@@ -43,8 +46,11 @@ const char* usage =
     "                        on the validation split first, then use them for the test\n"
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
     "  --propensity-users=N  shoppers at the start (default 20000)\n"
-    "  --propensity-days=D   simulated days before the cut (default 14)\n"
-    "  --propensity-seed=N   the simulated shop's seed (default 42)\n"
+    "  --propensity-days=D   simulated days before the cut (default 28: four weeks of the\n"
+    "                        shop's stream, by which the online model has converged)\n"
+    "  --propensity-seeds=A,B,...\n"
+    "                        the simulated shops' seeds, each shop measured in turn\n"
+    "                        (default 42); more than one adds the lowest and mean AUC\n"
     "  --propensity-pairwise=0|1, --propensity-learning-rate=X, --propensity-replay-steps=N,\n"
     "  --propensity-replay=N (examples kept for replay), --propensity-l2=X,\n"
     "  --propensity-probe-spread-hours=H\n"
@@ -67,6 +73,22 @@ std::vector<double> parse_positive_list(const std::string& text) {
     if (part.empty() || *end != '\0' || !(x > 0))
       return {};
     out.push_back(x);
+  }
+  return out;
+}
+
+/// The whole numbers of a comma-separated list; empty when one is not.
+std::vector<uint64_t> parse_whole_list(const std::string& text) {
+  std::vector<uint64_t> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    char* end = nullptr;
+    errno = 0;
+    uint64_t n = std::strtoull(part.c_str(), &end, 10);
+    if (part.empty() || part[0] < '0' || part[0] > '9' || *end != '\0' || errno == ERANGE)
+      return {};
+    out.push_back(n);
   }
   return out;
 }
@@ -165,8 +187,13 @@ int run_propensity(int argc, char** argv) {
   s.engine.shards = flag_value(argc, argv, "shards", 2);
   s.engine.worker_threads = s.engine.shards;
   s.users = static_cast<uint32_t>(flag_value(argc, argv, "propensity-users", 20000));
-  s.days = static_cast<double>(flag_value(argc, argv, "propensity-days", 14));
-  s.seed = static_cast<uint64_t>(flag_value(argc, argv, "propensity-seed", 42));
+  s.days = static_cast<double>(flag_value(argc, argv, "propensity-days", 28));
+  auto seeds = parse_whole_list(flag_text(argc, argv, "propensity-seeds", "42"));
+  if (seeds.empty()) {
+    std::fprintf(stderr,
+                 "persona-eval: --propensity-seeds wants whole numbers separated by commas, e.g. 1,2,42\n");
+    return 2;
+  }
   auto& model = s.engine.recommend;
   model.propensity_pairwise = flag_value(argc, argv, "propensity-pairwise", 1) != 0;
   model.propensity_learning_rate =
@@ -187,20 +214,40 @@ int run_propensity(int argc, char** argv) {
       3600000.0 * flag_real(argc, argv, "propensity-census-hours",
                             static_cast<double>(s.engine.propensity.census_interval_ms) / 3600000.0));
   s.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-  auto r = check_propensity(s);
-  if (!r.ok()) {
-    std::fprintf(stderr, "persona-eval: %s\n", r.error().message().c_str());
-    return 1;
+  std::vector<propensity_figures> shops;
+  for (auto seed : seeds) {
+    s.seed = seed;
+    if (seeds.size() > 1)
+      std::fprintf(stderr, "shop %zu of %zu (seed %llu)\n", shops.size() + 1, seeds.size(),
+                   static_cast<unsigned long long>(seed));
+    auto r = check_propensity(s);
+    if (!r.ok()) {
+      std::fprintf(stderr, "persona-eval: seed %llu: %s\n", static_cast<unsigned long long>(seed),
+                   r.error().message().c_str());
+      return 1;
+    }
+    shops.push_back(*r);
   }
-  std::printf("propensity on the simulated shop (%u shoppers, %.0f days, then one day held out; seed %llu)\n",
-              s.users, s.days, static_cast<unsigned long long>(s.seed));
-  std::printf("| shoppers predicted | buyers next day | training events | examples learned | ROC AUC |\n");
-  std::printf("| --- | --- | --- | --- | --- |\n");
-  std::printf("| %llu | %llu | %llu | %llu | %.4f |\n", static_cast<unsigned long long>(r->predicted),
-              static_cast<unsigned long long>(r->positives),
-              static_cast<unsigned long long>(r->training_events),
-              static_cast<unsigned long long>(r->examples), r->auc);
-  std::printf("(%.1f s)\n", r->seconds);
+  std::printf("propensity on the simulated shop (%u shoppers, %.0f days, then one day held out)\n", s.users,
+              s.days);
+  std::printf(
+      "| seed | shoppers predicted | buyers next day | training events | examples learned | ROC AUC |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- |\n");
+  double seconds = 0, sum = 0, lowest = 1;
+  for (size_t i = 0; i < shops.size(); ++i) {
+    auto& r = shops[i];
+    std::printf("| %llu | %llu | %llu | %llu | %llu | %.4f |\n", static_cast<unsigned long long>(seeds[i]),
+                static_cast<unsigned long long>(r.predicted), static_cast<unsigned long long>(r.positives),
+                static_cast<unsigned long long>(r.training_events),
+                static_cast<unsigned long long>(r.examples), r.auc);
+    seconds += r.seconds;
+    sum += r.auc;
+    lowest = std::min(lowest, r.auc);
+  }
+  if (shops.size() > 1)
+    std::printf("AUC over %zu shops: lowest %.4f, mean %.4f\n", shops.size(), lowest,
+                sum / static_cast<double>(shops.size()));
+  std::printf("(%.1f s)\n", seconds);
   return 0;
 }
 
@@ -213,7 +260,7 @@ int main(int argc, char** argv) {
   }
   const char* valued =
       "ratings items min-interactions shards history lambdas ask propensity-users propensity-days "
-      "propensity-seed "
+      "propensity-seeds "
       "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay propensity-l2 "
       "propensity-probe-spread-hours "
       "propensity-sample-rate "

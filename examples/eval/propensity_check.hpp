@@ -18,7 +18,7 @@ namespace persona::eval {
 struct propensity_settings {
   engine_options engine;
   uint32_t users = 20000;
-  double days = 14;
+  double days = 28;
   uint64_t seed = 42;
   std::function<void(const std::string&)> progress;
 };
