@@ -14,6 +14,7 @@
 #include "actors/shard_actor.hpp"
 #include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
+#include "core/allocator_stats.hpp"
 #include "core/attributes.hpp"
 #include "core/event_validation.hpp"
 #include "core/item_catalog.hpp"
@@ -399,6 +400,16 @@ void engine::stats(callback done) {
           r.set("outside_extents", value{reserve.outside_extents});
           r.set("kept_purges", value{reserve.kept_purges});
           memory.set("reserve", std::move(r));
+        }
+        if (auto heap = read_allocator_stats(); heap.available) {
+          value a{value::map{}};
+          a.set("allocated_bytes", value{static_cast<uint64_t>(heap.allocated)});
+          a.set("active_bytes", value{static_cast<uint64_t>(heap.active)});
+          a.set("metadata_bytes", value{static_cast<uint64_t>(heap.metadata)});
+          a.set("resident_bytes", value{static_cast<uint64_t>(heap.resident)});
+          a.set("mapped_bytes", value{static_cast<uint64_t>(heap.mapped)});
+          a.set("retained_bytes", value{static_cast<uint64_t>(heap.retained)});
+          memory.set("allocator", std::move(a));
         }
         out.set("memory", std::move(memory));
         auto usage = read_process_usage();

@@ -100,3 +100,21 @@ TEST_CASE("personad starts its memory reserve as configured and shows it in stat
   REQUIRE(stats.ok());
   CHECK(stats->find("memory")->find("reserve") == nullptr);
 }
+
+TEST_CASE("personad shows its allocator's figures in stats") {
+  temp_directory data;
+  personad_process node(data.path(), {});
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", node.port).ok());
+  auto stats = c.call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  auto* heap = stats->find("memory")->find("allocator");
+  REQUIRE(heap != nullptr);
+  auto allocated = heap->find("allocated_bytes")->as_int();
+  CHECK(allocated > 0);
+  CHECK(heap->find("active_bytes")->as_int() >= allocated);
+  CHECK(heap->find("mapped_bytes")->as_int() >= heap->find("active_bytes")->as_int());
+  CHECK(heap->find("metadata_bytes")->as_int() > 0);
+  CHECK(heap->find("resident_bytes")->as_int() > 0);
+  CHECK(heap->find("retained_bytes") != nullptr);
+}
