@@ -88,7 +88,7 @@ value rejections_value(const std::vector<rejection>& rejected) {
   return value{std::move(out)};
 }
 
-value item_model_stats(const item_model& m) {
+value item_model_stats(const item_model& m, const model_backlog* backlog) {
   value out{value::map{}};
   out.set("version", value{m.version});
   out.set("items", value{static_cast<uint64_t>(m.item_count())});
@@ -100,6 +100,11 @@ value item_model_stats(const item_model& m) {
   out.set("shed_batches", value{m.shed_batches});
   out.set("propensity_examples", value{m.propensity_examples});
   out.set("factors", value{m.factors != nullptr});
+  if (backlog) {
+    out.set("waiting_signals", value{backlog->waiting()});
+    out.set("dropped_signals", value{backlog->dropped()});
+    out.set("max_waiting_signals", value{backlog->max_signals()});
+  }
   return out;
 }
 
@@ -425,7 +430,7 @@ void engine::stats(callback done) {
         durability.set("snapshot_interval_s",
                        value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
         out.set("durability", std::move(durability));
-        out.set("item_model", item_model_stats(*ip->models->current()));
+        out.set("item_model", item_model_stats(*ip->models->current(), ip->backlog.get()));
         out.set("shards", value{std::move(shards)});
         return out;
       },

@@ -90,6 +90,10 @@ struct engine_options {
   std::chrono::milliseconds model_factor_interval{1000};
   /// A signal batch older than this on arrival counts for popularity only.
   std::chrono::milliseconds model_shed_after{500};
+  /// Item signals that may wait for the item model; past it shards drop
+  /// theirs (core/model_backlog.hpp). 0: no bound (offline replays, where
+  /// every signal must count).
+  uint64_t model_max_waiting_signals = 1000000;
   /// Items one recommend or similar_* call may ask for.
   size_t max_recommend_k = 1000;
 };

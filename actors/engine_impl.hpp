@@ -23,6 +23,7 @@
 #include "actors/shard_read.hpp"
 #include "core/file_io.hpp"
 #include "core/item_catalog.hpp"
+#include "core/model_backlog.hpp"
 #include "core/segment_directory.hpp"
 #include "core/user_router.hpp"
 
@@ -113,6 +114,7 @@ struct engine::impl {
   /// Spawns shards, coordinator and gateways, then opens for calls.
   void start_actors(std::vector<shard_setup> setups) {
     if (opts.recommendations) {
+      backlog = std::make_shared<model_backlog>(opts.model_max_waiting_signals);
       item_model_setup model;
       model.config = opts.recommend;
       model.holder = models;
@@ -120,12 +122,16 @@ struct engine::impl {
       model.factor_interval = opts.model_factor_interval;
       model.neighbour_interval = opts.model_neighbour_interval;
       model.shed_after = opts.model_shed_after;
+      model.backlog = backlog;
       item_model = spawn_item_model(system, std::move(model));
     }
     for (auto& s : setups) {
       if (item_model) {
         s.models = models;
-        s.model_sink = [model = item_model](model_batch&& b) { send_model_batch(model, std::move(b)); };
+        s.model_sink = [model = item_model, backlog = backlog](model_batch&& b) {
+          if (backlog->admit(b))
+            send_model_batch(model, std::move(b));
+        };
         s.model_retire = [model = item_model](std::shared_ptr<const persona::item_model>&& v) {
           retire_model_version(model, std::move(v));
         };
@@ -256,6 +262,8 @@ struct engine::impl {
   /// The item model actor and the versions it publishes.
   caf::actor item_model;
   std::shared_ptr<item_model_holder> models = std::make_shared<item_model_holder>();
+  /// The signals waiting for the item model (made with it).
+  std::shared_ptr<model_backlog> backlog;
   /// The node's catalog, shared with its shards, which enrich events from it.
   std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
   std::atomic<int64_t> newest_ts{-1};

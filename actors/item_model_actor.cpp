@@ -96,7 +96,11 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
   st.builder = std::make_unique<item_model_builder>(st.setup.config, h.items(), h.categories(), h.brands());
   self->delayed_send(self, st.setup.publish_interval, publish_atom::value);
   return {
-      [=](model_batch& batch) { self->state.add(batch); },
+      [=](model_batch& batch) {
+        if (auto& backlog = self->state.setup.backlog)
+          backlog->done(batch.signals.size());
+        self->state.add(batch);
+      },
       [=](retired_version& r) { r.version.reset(); },
       [=](publish_atom) {
         self->state.publish(false);

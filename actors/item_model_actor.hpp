@@ -10,7 +10,9 @@
 // after its shard collected it still counts for popularity, but its
 // co-occurrence and factor updates are skipped, so under overload the model
 // sheds learning work instead of falling ever further behind. Versions
-// record their lag and the batches shed (stats: "item_model").
+// record their lag and the batches shed (stats: "item_model"). What waits
+// in the mailbox is bounded too: shards drop signals past
+// `model_backlog`'s bound before sending (core/model_backlog.hpp).
 //
 // Messages:
 //   model_batch (local)       a shard's signals and examples; no answer
@@ -27,6 +29,7 @@
 #include "core/item_model.hpp"
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
+#include "core/model_backlog.hpp"
 
 namespace persona {
 
@@ -44,6 +47,9 @@ struct item_model_setup {
   /// only) instead of stalling ingest and reads. Its version rebuilds hold
   /// a core for 20 to 300 ms.
   int nice = 19;
+  /// The signals on their way here, counted down as batches arrive (null:
+  /// not bounded).
+  std::shared_ptr<model_backlog> backlog;
 };
 
 caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup);

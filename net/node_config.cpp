@@ -63,6 +63,9 @@ const setting kSettings[] = {
      "popularity only (bounds its CPU)"},
     {"model-shed-ms", "500",
      "a signal batch older than this when the item model gets it counts for popularity only (ms)"},
+    {"model-max-waiting-signals", "1000000",
+     "item signals that may wait for the item model (64 bytes each); past it shards drop theirs "
+     "(stats item_model.dropped_signals); 0: no bound"},
     {"propensity-sample-rate", "0.02", "share of events that start a propensity training example (0 to 1)"},
     {"propensity-census-share", "0.02",
      "share of a shard's profiles probed for propensity training examples every 6 h of event time (0 to 1)"},
@@ -203,6 +206,8 @@ status apply(node_config& c, const std::string& name, const std::string& val) {
       return bad("--" + name + " must be at least 1");
     return st;
   }
+  if (name == "model-max-waiting-signals")
+    return number(uint64_t{1} << 32, c.model_max_waiting_signals);
   if (name == "model-learn-per-s") {
     auto st = number(100000000, c.model_learn_per_s);
     if (st.ok() && c.model_learn_per_s == 0)

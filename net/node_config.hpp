@@ -75,6 +75,8 @@ struct node_config {
   uint64_t model_shed_ms = 500;
   /// Between two rebuilds of the changed items' neighbour lists, in ms.
   uint64_t model_neighbour_ms = 1000;
+  /// Item signals that may wait for the item model; 0: no bound.
+  uint64_t model_max_waiting_signals = 1000000;
   /// Signals a second the item model learns co-occurrence and factors from.
   uint64_t model_learn_per_s = 20000;
   /// Share of events that start a propensity training example.

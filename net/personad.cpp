@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   eo.model_factor_interval = std::chrono::milliseconds(cfg->model_factor_ms);
   eo.model_shed_after = std::chrono::milliseconds(cfg->model_shed_ms);
   eo.model_neighbour_interval = std::chrono::milliseconds(cfg->model_neighbour_ms);
+  eo.model_max_waiting_signals = cfg->model_max_waiting_signals;
   eo.recommend.learn_signals_per_second = static_cast<double>(cfg->model_learn_per_s);
   eo.propensity.sample_rate = cfg->propensity_sample_rate;
   eo.propensity.census_share = cfg->propensity_census_share;

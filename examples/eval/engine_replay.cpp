@@ -66,7 +66,11 @@ status flush(engine& eng, std::vector<event>& batch) {
 
 result<replay_figures> replay(const dataset& d, const evaluation_split& split, const replay_settings& s) {
   auto started = clock_type::now();
-  engine eng(s.engine);
+  // A replay runs years a minute: every signal counts, however far the
+  // item model is behind.
+  auto options = s.engine;
+  options.model_max_waiting_signals = 0;
+  engine eng(options);
   if (auto st = eng.wait_ready(); !st.ok())
     return st;
   auto items = catalog_value(d);

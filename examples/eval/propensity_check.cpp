@@ -41,7 +41,10 @@ result<propensity_figures> check_propensity(const propensity_settings& s) {
   so.users = s.users;
   so.seed = s.seed;
   loadgen::shop_simulation sim(so);
-  engine eng(s.engine);
+  // Every example and signal counts, however far the item model is behind.
+  auto engine_settings = s.engine;
+  engine_settings.model_max_waiting_signals = 0;
+  engine eng(engine_settings);
   if (auto st = eng.wait_ready(); !st.ok())
     return st;
   // The shop's catalog first, as the load generator registers it: events

@@ -88,6 +88,21 @@ TEST_CASE("global signals reach the item model on its own publishing, without be
   CHECK(m->find("lag_ms")->as_double() >= 0);
 }
 
+TEST_CASE("stats count the signals waiting for the item model against their bound, none once it caught up") {
+  auto o = test_engine();
+  o.model_max_waiting_signals = 5000;
+  engine eng(o);
+  shop(eng);
+  auto stats = eng.stats_sync();
+  REQUIRE(stats.ok());
+  auto* m = stats->find("item_model");
+  REQUIRE(m);
+  CHECK(m->find("max_waiting_signals")->as_int() == 5000);
+  CHECK(m->find("waiting_signals")->as_int() == 0);
+  CHECK(m->find("dropped_signals")->as_int() == 0);
+  CHECK(m->find("signals")->as_int() == 120);  // every view of shop()
+}
+
 TEST_CASE("an unknown user gets a cold start, exclude_seen is on unless turned off") {
   engine eng(test_engine());
   shop(eng);

@@ -31,6 +31,7 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(c->memory_reserve_mb == 65536);
   CHECK(c->memory_warm_ahead_mb == 256);
   CHECK_FALSE(c->memory_return_freed);
+  CHECK(c->model_max_waiting_signals == 1000000);
   CHECK_FALSE(c->batch_worker_threads);
   auto d =
       parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
@@ -40,12 +41,13 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(d->shard_slice_events == 16);
   CHECK_FALSE(d->batch_worker_threads);
   auto e = parse({"--worker-scheduling=batch", "--propensity-census-share=0", "--memory-reserve-mb=0",
-                  "--memory-warm-ahead-mb=64", "--memory-return-freed=on"},
+                  "--memory-warm-ahead-mb=64", "--memory-return-freed=on", "--model-max-waiting-signals=0"},
                  help);
   REQUIRE(e.ok());
   CHECK(e->memory_reserve_mb == 0);
   CHECK(e->memory_warm_ahead_mb == 64);
   CHECK(e->memory_return_freed);
+  CHECK(e->model_max_waiting_signals == 0);
   CHECK(e->batch_worker_threads);
   CHECK(e->propensity_census_share == 0);
   CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
@@ -94,6 +96,8 @@ TEST_CASE("bad settings are refused with a message saying what is valid") {
   CHECK(parse({"--worker-scheduling=fast"}, help).error().message().find("normal or batch") !=
         std::string::npos);
   CHECK(parse({"--memory-reserve-mb=1"}, help).error().message().find("at least 2") != std::string::npos);
+  CHECK(parse({"--model-max-waiting-signals=-1"}, help).error().message().find("whole number") !=
+        std::string::npos);
   CHECK(parse({"--memory-return-freed=yes"}, help).error().message().find("on or off") != std::string::npos);
   CHECK(parse({"--config=/nonexistent/file"}, help).error().message().find("cannot read") !=
         std::string::npos);
