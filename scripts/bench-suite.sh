@@ -51,8 +51,10 @@ fi
 warm_ahead_mb=256
 
 # Waits (up to 20 s) until the node's memory reserve has faulted in the
-# memory it keeps ahead, so that the resident size before and after a run
-# differ by what the run stored.
+# memory it keeps ahead. Called before each resident-size reading, so that
+# both count the warm-ahead in full and differ by what the run stored
+# (the warmer runs at idle priority and falls behind while the cores are
+# busy).
 wait_warm() {
   local i
   for i in $(seq 1 200); do
@@ -70,6 +72,7 @@ start_node ./build/net/personad --shards=2 --memory-warm-ahead-mb="$warm_ahead_m
 wait_warm
 rss_before=$(rss_kb "$NODE_PID")
 "$loadgen" --port="$NODE_PORT" "${common[@]}" --quiet --json="$out/persona_ingest.json"
+wait_warm
 rss_after=$(rss_kb "$NODE_PID")
 echo "{\"rss_before_kb\": $rss_before, \"rss_after_kb\": $rss_after}" > "$out/persona_rss.json"
 max_rate=$(/usr/bin/python3 -c "import json; print(int(json.load(open('$out/persona_ingest.json'))['operations']['ingest']['events_per_s']))")
