@@ -123,6 +123,7 @@ struct engine::impl {
       model.neighbour_interval = opts.model_neighbour_interval;
       model.shed_after = opts.model_shed_after;
       model.backlog = backlog;
+      model.log = opts.log;
       item_model = spawn_item_model(system, std::move(model));
     }
     for (auto& s : setups) {

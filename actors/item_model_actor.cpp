@@ -57,6 +57,14 @@ struct item_model_state {
     builder->add(batch, share);
   }
 
+  void warn_of_drops() {
+    if (!setup.backlog || !setup.log)
+      return;
+    constexpr int64_t a_minute_ns = int64_t{60} * 1000000000;
+    if (auto warning = setup.backlog->drop_warning(steady_now_ns(), a_minute_ns); !warning.empty())
+      setup.log(true, warning);
+  }
+
   uint64_t publish(bool force) {
     auto now = std::chrono::steady_clock::now();
     bool factors_due = now - last_factors >= setup.factor_interval;
@@ -104,6 +112,7 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
       [=](retired_version& r) { r.version.reset(); },
       [=](publish_atom) {
         self->state.publish(false);
+        self->state.warn_of_drops();
         self->delayed_send(self, self->state.setup.publish_interval, publish_atom::value);
       },
       [=](refresh_atom) { return self->state.publish(true); },

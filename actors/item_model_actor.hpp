@@ -29,6 +29,7 @@
 #include "core/item_model.hpp"
 #include "core/item_model_config.hpp"
 #include "core/item_signal.hpp"
+#include "core/log_sink.hpp"
 #include "core/model_backlog.hpp"
 
 namespace persona {
@@ -50,6 +51,9 @@ struct item_model_setup {
   /// The signals on their way here, counted down as batches arrive (null:
   /// not bounded).
   std::shared_ptr<model_backlog> backlog;
+  /// Where the actor warns that signals are being dropped (at most once a
+  /// minute).
+  log_sink log;
 };
 
 caf::actor spawn_item_model(caf::actor_system& sys, item_model_setup setup);

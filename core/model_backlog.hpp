@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "core/item_signal.hpp"
 
@@ -41,10 +42,19 @@ class model_backlog {
   /// Signals dropped since the start, the backlog being full.
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
+  /// A warning for the node's log when signals were dropped since the last
+  /// one, at most one every `interval_ns` (steady clock); empty otherwise.
+  /// Called from one thread only (the item model's).
+  std::string drop_warning(int64_t now_ns, int64_t interval_ns);
+
  private:
   const uint64_t max_signals_;
   std::atomic<uint64_t> waiting_{0};
   std::atomic<uint64_t> dropped_{0};
+  // drop_warning's own: what the last warning counted, and when.
+  uint64_t warned_dropped_ = 0;
+  int64_t warned_ns_ = 0;
+  bool warned_ = false;
 };
 
 }  // namespace persona

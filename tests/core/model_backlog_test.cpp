@@ -73,3 +73,22 @@ TEST_CASE("replayed histories are never dropped, and a bound of 0 drops nothing"
   CHECK(unbounded.waiting() == 10000);
   CHECK(unbounded.dropped() == 0);
 }
+
+TEST_CASE("dropped signals are warned of at once, then at most once an interval, saying what to do") {
+  model_backlog backlog(1);
+  constexpr int64_t second = 1000000000;
+  CHECK(backlog.drop_warning(0, 60 * second).empty());  // nothing dropped
+  auto filling = batch_of(1);
+  REQUIRE(backlog.admit(filling));
+  auto dropped = batch_of(40);
+  backlog.admit(dropped);
+  auto first = backlog.drop_warning(5 * second, 60 * second);
+  CHECK(first.find("40 item signals dropped,") != std::string::npos);
+  CHECK(first.find("--model-max-waiting-signals") != std::string::npos);
+  auto more = batch_of(2);
+  backlog.admit(more);
+  CHECK(backlog.drop_warning(30 * second, 60 * second).empty());  // within the interval
+  auto next = backlog.drop_warning(65 * second, 60 * second);
+  CHECK(next.find("2 item signals dropped in the last 60 s") != std::string::npos);
+  CHECK(backlog.drop_warning(200 * second, 60 * second).empty());  // none since
+}
