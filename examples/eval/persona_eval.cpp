@@ -62,35 +62,39 @@ const char* usage =
     "--history-decay, --shrink, --pair-context, --pair-half-life-days, --mf-steps,\n"
     "--history-items, --neighbours, --w-mf, --w-content, --w-popular (numbers).\n";
 
-/// The positive numbers of a comma-separated list; empty when one is not.
-std::vector<double> parse_positive_list(const std::string& text) {
-  std::vector<double> out;
+/// The parts of a comma-separated list, each read by `read(part, value)`;
+/// empty when one is empty or `read` refuses it.
+template <typename T, typename Read>
+std::vector<T> parse_list(const std::string& text, Read read) {
+  std::vector<T> out;
   std::stringstream in(text);
   std::string part;
   while (std::getline(in, part, ',')) {
-    char* end = nullptr;
-    double x = std::strtod(part.c_str(), &end);
-    if (part.empty() || *end != '\0' || !(x > 0))
+    T x{};
+    if (part.empty() || !read(part, x))
       return {};
     out.push_back(x);
   }
   return out;
 }
 
+/// The positive numbers of a comma-separated list; empty when one is not.
+std::vector<double> parse_positive_list(const std::string& text) {
+  return parse_list<double>(text, [](const std::string& part, double& x) {
+    char* end = nullptr;
+    x = std::strtod(part.c_str(), &end);
+    return *end == '\0' && x > 0;
+  });
+}
+
 /// The whole numbers of a comma-separated list; empty when one is not.
 std::vector<uint64_t> parse_whole_list(const std::string& text) {
-  std::vector<uint64_t> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ',')) {
+  return parse_list<uint64_t>(text, [](const std::string& part, uint64_t& n) {
     char* end = nullptr;
     errno = 0;
-    uint64_t n = std::strtoull(part.c_str(), &end, 10);
-    if (part.empty() || part[0] < '0' || part[0] > '9' || *end != '\0' || errno == ERANGE)
-      return {};
-    out.push_back(n);
-  }
-  return out;
+    n = std::strtoull(part.c_str(), &end, 10);
+    return part[0] >= '0' && part[0] <= '9' && *end == '\0' && errno != ERANGE;
+  });
 }
 
 void print_row(const std::string& name, const ranking_figures& f) {
