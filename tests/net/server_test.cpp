@@ -480,7 +480,20 @@ TEST_CASE("replies written from actor threads and from the I/O thread arrive who
   for (uint32_t i = queries; i < queries + reads; ++i)
     burst += net::encode_request(i, "get_profile", args({value{"user" + std::to_string(i)}, asked}));
   raw.write(burst);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Not reading until a reply has queued behind a busy write: on a loaded
+  // machine the node may take longer than any fixed wait to get there.
+  {
+    auto watcher = node.connect();
+    int64_t queued = 0;
+    for (int i = 0; i < 1000 && queued == 0; ++i) {
+      auto stats = watcher->call_sync("stats", args({}));
+      REQUIRE(stats.ok());
+      queued = stats->find("net")->find("replies_queued")->as_int();
+      if (queued == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(queued > 0);
+  }
   std::set<uint32_t> seen;
   for (uint32_t n = 0; n < queries + reads; ++n) {
     uint32_t id = 0;
