@@ -1,14 +1,12 @@
 #include "core/allocator_stats.hpp"
 
-#include <dlfcn.h>
-
 #include <cstdint>
+
+#include "core/jemalloc_control.hpp"
 
 namespace persona {
 
 namespace {
-
-using mallctl_function = int (*)(const char*, void*, size_t*, void*, size_t);
 
 bool read_size(mallctl_function mallctl, const char* name, size_t& out) {
   size_t length = sizeof(out);
@@ -19,7 +17,7 @@ bool read_size(mallctl_function mallctl, const char* name, size_t& out) {
 
 allocator_stats read_allocator_stats() {
   allocator_stats s;
-  auto mallctl = reinterpret_cast<mallctl_function>(dlsym(RTLD_DEFAULT, "mallctl"));
+  auto mallctl = find_mallctl();
   if (mallctl == nullptr)
     return s;
   // The statistics are a snapshot taken at the last epoch: take a new one.

@@ -9,7 +9,6 @@
 // goes to jemalloc's own hooks.
 #include "core/memory_reserve.hpp"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -21,6 +20,8 @@
 #include <cstring>
 #include <thread>
 
+#include "core/jemalloc_control.hpp"
+
 #if __has_include(<jemalloc/jemalloc.h>)
 #include <jemalloc/jemalloc.h>
 #define PERSONA_HAS_JEMALLOC_HEADER 1
@@ -31,8 +32,6 @@ namespace persona {
 #ifdef PERSONA_HAS_JEMALLOC_HEADER
 
 namespace {
-
-using mallctl_function = int (*)(const char*, void*, size_t*, void*, size_t);
 
 constexpr uintptr_t huge_page = uintptr_t{2} << 20;
 constexpr uintptr_t small_page = 4096;
@@ -182,7 +181,7 @@ bool fail(std::string& why_not, const std::string& reason) {
 }  // namespace
 
 bool start_memory_reserve(const memory_reserve_options& options, std::string& why_not) {
-  auto mallctl = reinterpret_cast<mallctl_function>(dlsym(RTLD_DEFAULT, "mallctl"));
+  auto mallctl = find_mallctl();
   if (mallctl == nullptr)
     return fail(why_not, "this program's allocator is not jemalloc (scripts/setup.sh installs it)");
   if (reserve.active.load())

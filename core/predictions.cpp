@@ -97,8 +97,8 @@ feature_vector propensity_features(const profile& p, int64_t now_ms) {
   if (p.sessions.count() > 0)
     x[23] = static_cast<float>(std::log1p(ls.recent_sessions(p.sessions.start_ms, now_ms)));
   x[24] = ls.searched_focus() ? 1.0f : 0.0f;
-  x[25] = static_cast<float>(std::min<int>(ls.focus_views_, 30));
-  x[26] = static_cast<float>(std::min<int>(ls.views() - ls.focus_views_, 30));
+  x[25] = static_cast<float>(std::min<int>(ls.focus_views(), 30));
+  x[26] = static_cast<float>(std::min<int>(ls.views() - ls.focus_views(), 30));
   return x;
 }
 

@@ -31,6 +31,8 @@ class session_summary {
   void add(event_type type, symbol category);
 
   uint8_t views() const { return views_; }
+  /// Of those, the views of the focus category.
+  uint8_t focus_views() const { return focus_views_; }
   uint8_t carts() const { return carts_; }
   uint8_t searches() const { return searches_; }
   uint8_t purchases() const { return purchases_; }

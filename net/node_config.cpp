@@ -34,9 +34,8 @@ const setting kSettings[] = {
     {"memory-warm-ahead-mb", "256",
      "memory kept faulted in ahead of what the reserve handed out, by an idle-priority thread; 0 = none"},
     {"memory-return-freed", "off",
-     "on: freed memory of the reserve goes back to the kernel (the node shrinks after a peak, and faults it "
-     "in "
-     "again on reuse); off: it stays resident at the peak"},
+     "on: freed memory of the reserve goes back to the kernel (the node shrinks after a peak, and faults "
+     "it in again on reuse); off: it stays resident at the peak"},
     {"shards", "0", "shard actors; 0 = one per core"},
     {"worker-threads", "0", "actor scheduler threads; 0 = one per core"},
     {"worker-scheduling", "normal",

@@ -23,6 +23,15 @@ value args(std::vector<value> xs) {
   return value{value::array(xs.begin(), xs.end())};
 }
 
+/// The node's answer to `stats`, asked on a connection of its own.
+value stats_of(const personad_process& node) {
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", node.port).ok());
+  auto stats = c.call_sync("stats", args({}));
+  REQUIRE(stats.ok());
+  return *stats;
+}
+
 }  // namespace
 
 TEST_CASE("SIGTERM stops personad gracefully: in-flight requests are answered, exit 0 within 10 s") {
@@ -81,11 +90,8 @@ TEST_CASE("personad starts its memory reserve as configured and shows it in stat
   temp_directory data;
   {
     personad_process node(data.path(), {"--memory-reserve-mb=512", "--memory-warm-ahead-mb=8"});
-    net::client c;
-    REQUIRE(c.connect("127.0.0.1", node.port).ok());
-    auto stats = c.call_sync("stats", args({}));
-    REQUIRE(stats.ok());
-    auto* reserve = stats->find("memory")->find("reserve");
+    auto stats = stats_of(node);
+    auto* reserve = stats.find("memory")->find("reserve");
     REQUIRE(reserve != nullptr);
     CHECK(reserve->find("reserved_bytes")->as_int() == int64_t{512} << 20);
     CHECK(reserve->find("used_bytes")->as_int() > 0);  // the node's own start-up memory
@@ -94,21 +100,14 @@ TEST_CASE("personad starts its memory reserve as configured and shows it in stat
           std::string::npos);
   }
   personad_process off(data.path(), {"--memory-reserve-mb=0"});
-  net::client c;
-  REQUIRE(c.connect("127.0.0.1", off.port).ok());
-  auto stats = c.call_sync("stats", args({}));
-  REQUIRE(stats.ok());
-  CHECK(stats->find("memory")->find("reserve") == nullptr);
+  CHECK(stats_of(off).find("memory")->find("reserve") == nullptr);
 }
 
 TEST_CASE("personad shows its allocator's figures in stats") {
   temp_directory data;
   personad_process node(data.path(), {});
-  net::client c;
-  REQUIRE(c.connect("127.0.0.1", node.port).ok());
-  auto stats = c.call_sync("stats", args({}));
-  REQUIRE(stats.ok());
-  auto* heap = stats->find("memory")->find("allocator");
+  auto stats = stats_of(node);
+  auto* heap = stats.find("memory")->find("allocator");
   REQUIRE(heap != nullptr);
   auto allocated = heap->find("allocated_bytes")->as_int();
   CHECK(allocated > 0);
