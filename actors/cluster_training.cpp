@@ -1,5 +1,5 @@
 // cluster_training: train_clusters at the coordinator. Drives a
-// kmeans_training (core/kmeans.hpp) over the shards with the k-means steps
+// kmeans_training (core/query/kmeans.hpp) over the shards with the k-means steps
 // of kmeans_steps.hpp: moments, prepare, seeding draws, Lloyd steps, a
 // final exact pass, then the model to every shard (docs/segments.md).
 #include <memory>

@@ -9,8 +9,8 @@
 #include "actors/fan_out.hpp"
 #include "actors/kmeans_steps.hpp"
 #include "actors/message_types.hpp"
-#include "core/stable_hash.hpp"
-#include "core/user_router.hpp"
+#include "core/util/stable_hash.hpp"
+#include "core/util/user_router.hpp"
 
 namespace persona {
 

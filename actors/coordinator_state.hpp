@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/value.hpp"
+#include "core/util/value.hpp"
 
 namespace persona {
 

@@ -20,14 +20,14 @@
 #include <thread>
 #include <vector>
 
-#include "core/event.hpp"
-#include "core/fsync_policy.hpp"
-#include "core/item_model_config.hpp"
-#include "core/log_sink.hpp"
-#include "core/profile_config.hpp"
-#include "core/propensity_labeller.hpp"
-#include "core/status.hpp"
-#include "core/value.hpp"
+#include "core/model/item_model_config.hpp"
+#include "core/model/propensity_labeller.hpp"
+#include "core/profile/event.hpp"
+#include "core/profile/profile_config.hpp"
+#include "core/storage/fsync_policy.hpp"
+#include "core/util/log_sink.hpp"
+#include "core/util/status.hpp"
+#include "core/util/value.hpp"
 
 namespace persona {
 
@@ -42,7 +42,7 @@ struct engine_options {
   /// longer. Measured: +13% ingest over TCP, a longer get_profile tail.
   bool batch_worker_threads = false;
   /// The time slice the actor system's threads ask the kernel for
-  /// (core/thread_slice.hpp): short, so a shard woken by a read runs soon.
+  /// (core/os/thread_slice.hpp): short, so a shard woken by a read runs soon.
   /// The item model's thread keeps the default. 0: the default for all.
   std::chrono::microseconds thread_slice{100};
   /// Deadline of every request to a shard.
@@ -91,7 +91,7 @@ struct engine_options {
   /// A signal batch older than this on arrival counts for popularity only.
   std::chrono::milliseconds model_shed_after{500};
   /// Item signals that may wait for the item model; past it shards drop
-  /// theirs (core/model_backlog.hpp). 0: no bound (offline replays, where
+  /// theirs (core/model/model_backlog.hpp). 0: no bound (offline replays, where
   /// every signal must count).
   uint64_t model_max_waiting_signals = 1000000;
   /// Items one recommend or similar_* call may ask for.

@@ -21,11 +21,11 @@
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
-#include "core/file_io.hpp"
-#include "core/item_catalog.hpp"
-#include "core/model_backlog.hpp"
-#include "core/segment_directory.hpp"
-#include "core/user_router.hpp"
+#include "core/model/model_backlog.hpp"
+#include "core/profile/item_catalog.hpp"
+#include "core/profile/segment_directory.hpp"
+#include "core/storage/file_io.hpp"
+#include "core/util/user_router.hpp"
 
 namespace persona {
 

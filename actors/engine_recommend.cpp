@@ -7,9 +7,9 @@
 #include "actors/engine_impl.hpp"
 #include "actors/fan_out.hpp"
 #include "actors/shard_read.hpp"
-#include "core/query.hpp"
-#include "core/recommender.hpp"
-#include "core/user_router.hpp"
+#include "core/model/recommender.hpp"
+#include "core/query/query.hpp"
+#include "core/util/user_router.hpp"
 
 namespace persona {
 

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "actors/engine_impl.hpp"
-#include "core/condition.hpp"
-#include "core/field_path.hpp"
+#include "core/query/condition.hpp"
+#include "core/query/field_path.hpp"
 
 namespace persona {
 

@@ -7,7 +7,7 @@
 #include <caf/error.hpp>
 #include <string>
 
-#include "core/status.hpp"
+#include "core/util/status.hpp"
 
 namespace persona {
 

@@ -7,8 +7,8 @@
 #include <caf/all.hpp>
 
 #include "actors/message_types.hpp"
-#include "core/item_model_builder.hpp"
-#include "core/thread_slice.hpp"
+#include "core/model/item_model_builder.hpp"
+#include "core/os/thread_slice.hpp"
 
 namespace persona {
 /// A version on its way back to be freed.

@@ -12,7 +12,7 @@
 // sheds learning work instead of falling ever further behind. Versions
 // record their lag and the batches shed (stats: "item_model"). What waits
 // in the mailbox is bounded too: shards drop signals past
-// `model_backlog`'s bound before sending (core/model_backlog.hpp).
+// `model_backlog`'s bound before sending (core/model/model_backlog.hpp).
 //
 // Messages:
 //   model_batch (local)       a shard's signals and examples; no answer
@@ -26,11 +26,11 @@
 #include <chrono>
 #include <memory>
 
-#include "core/item_model.hpp"
-#include "core/item_model_config.hpp"
-#include "core/item_signal.hpp"
-#include "core/log_sink.hpp"
-#include "core/model_backlog.hpp"
+#include "core/model/item_model.hpp"
+#include "core/model/item_model_config.hpp"
+#include "core/model/item_signal.hpp"
+#include "core/model/model_backlog.hpp"
+#include "core/util/log_sink.hpp"
 
 namespace persona {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/kmeans.hpp"
-#include "core/value.hpp"
+#include "core/query/kmeans.hpp"
+#include "core/util/value.hpp"
 
 namespace persona {
 

@@ -7,12 +7,12 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
-#include "core/aggregate.hpp"
-#include "core/event.hpp"
-#include "core/event_validation.hpp"
-#include "core/profile_store.hpp"
-#include "core/query.hpp"
-#include "core/value.hpp"
+#include "core/profile/event.hpp"
+#include "core/profile/event_validation.hpp"
+#include "core/query/aggregate.hpp"
+#include "core/query/query.hpp"
+#include "core/store/profile_store.hpp"
+#include "core/util/value.hpp"
 
 namespace persona {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/event.hpp"
-#include "core/item_catalog.hpp"
+#include "core/profile/event.hpp"
+#include "core/profile/item_catalog.hpp"
 
 namespace persona {
 

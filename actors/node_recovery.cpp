@@ -6,11 +6,11 @@
 #include <sstream>
 #include <thread>
 
-#include "core/profile_store.hpp"
-#include "core/shard_files.hpp"
-#include "core/shard_recovery.hpp"
-#include "core/wal_record.hpp"
-#include "core/wal_writer.hpp"
+#include "core/storage/shard_files.hpp"
+#include "core/storage/shard_recovery.hpp"
+#include "core/storage/wal_record.hpp"
+#include "core/storage/wal_writer.hpp"
+#include "core/store/profile_store.hpp"
 
 namespace persona {
 

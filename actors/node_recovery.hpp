@@ -13,8 +13,8 @@
 
 #include "actors/engine.hpp"
 #include "actors/shard_actor.hpp"
-#include "core/file_io.hpp"
-#include "core/status.hpp"
+#include "core/storage/file_io.hpp"
+#include "core/util/status.hpp"
 
 namespace persona {
 

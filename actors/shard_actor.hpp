@@ -65,14 +65,14 @@
 #include <memory>
 #include <string>
 
-#include "core/fsync_policy.hpp"
-#include "core/item_catalog.hpp"
-#include "core/item_model.hpp"
-#include "core/item_model_config.hpp"
-#include "core/item_signal.hpp"
-#include "core/log_sink.hpp"
-#include "core/profile_config.hpp"
-#include "core/propensity_labeller.hpp"
+#include "core/model/item_model.hpp"
+#include "core/model/item_model_config.hpp"
+#include "core/model/item_signal.hpp"
+#include "core/model/propensity_labeller.hpp"
+#include "core/profile/item_catalog.hpp"
+#include "core/profile/profile_config.hpp"
+#include "core/storage/fsync_policy.hpp"
+#include "core/util/log_sink.hpp"
 
 namespace persona {
 

@@ -2,7 +2,7 @@
 // opening the log, starting a snapshot at one WAL record, and finishing it
 // when the writer thread is done (the writer prunes older files first).
 #include "actors/shard_state.hpp"
-#include "core/shard_files.hpp"
+#include "core/storage/shard_files.hpp"
 
 namespace persona {
 

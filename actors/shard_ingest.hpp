@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "core/profile_store.hpp"
-#include "core/status.hpp"
+#include "core/store/profile_store.hpp"
+#include "core/util/status.hpp"
 
 namespace persona {
 

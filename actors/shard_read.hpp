@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "core/recommender.hpp"
-#include "core/status.hpp"
-#include "core/value.hpp"
+#include "core/model/recommender.hpp"
+#include "core/util/status.hpp"
+#include "core/util/value.hpp"
 
 namespace persona {
 

@@ -19,12 +19,12 @@
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
-#include "core/model_feed.hpp"
-#include "core/profile_store.hpp"
-#include "core/snapshot_file.hpp"
-#include "core/snapshot_writer.hpp"
-#include "core/wal_record.hpp"
-#include "core/wal_writer.hpp"
+#include "core/model/model_feed.hpp"
+#include "core/storage/snapshot_file.hpp"
+#include "core/storage/snapshot_writer.hpp"
+#include "core/storage/wal_record.hpp"
+#include "core/storage/wal_writer.hpp"
+#include "core/store/profile_store.hpp"
 
 namespace persona {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "examples/command_line.hpp"
+#include "core/util/command_line.hpp"
 #include "examples/workload.hpp"
 #include "net/client.hpp"
 #include "net/msgpack_value.hpp"

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/event.hpp"
-#include "core/value.hpp"
-#include "examples/weighted_sampler.hpp"
+#include "core/profile/event.hpp"
+#include "core/util/value.hpp"
+#include "core/util/weighted_sampler.hpp"
 
 namespace persona {
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "core/thread_slice.hpp"
+#include "core/os/thread_slice.hpp"
 #include "net/frame_decoder.hpp"
 #include "net/msgpack_value.hpp"
 #include "net/rpc_codec.hpp"

@@ -14,8 +14,8 @@
 #include <memory>
 #include <string>
 
-#include "core/status.hpp"
-#include "core/value.hpp"
+#include "core/util/status.hpp"
+#include "core/util/value.hpp"
 
 namespace persona::net {
 
@@ -50,7 +50,7 @@ class client {
   void on_notification(notification_handler handler);
 
   /// Asks the kernel for `slice` as the time slice of the client's I/O
-  /// thread (core/thread_slice.hpp).
+  /// thread (core/os/thread_slice.hpp).
   void request_io_time_slice(std::chrono::microseconds slice);
 
   /// Closes the connection; pending calls fail with `unavailable`.

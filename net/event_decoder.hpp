@@ -6,7 +6,7 @@
 
 #include <msgpack.hpp>
 
-#include "core/event.hpp"
+#include "core/profile/event.hpp"
 
 namespace persona::net {
 

@@ -1,6 +1,6 @@
 #include "net/ingest_decoder.hpp"
 
-#include "core/thread_slice.hpp"
+#include "core/os/thread_slice.hpp"
 
 namespace persona::net {
 

@@ -7,8 +7,8 @@
 #include <msgpack.hpp>
 #include <string>
 
-#include "core/status.hpp"
-#include "core/value.hpp"
+#include "core/util/status.hpp"
+#include "core/util/value.hpp"
 
 namespace persona::net {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/fsync_policy.hpp"
-#include "core/status.hpp"
+#include "core/storage/fsync_policy.hpp"
+#include "core/util/status.hpp"
 
 namespace persona::net {
 
@@ -36,7 +36,7 @@ struct node_config {
   /// Deadline of a snapshot call, in seconds.
   uint64_t snapshot_timeout_s = 600;
   /// Address space reserved for the allocator's fresh memory
-  /// (core/memory_reserve.hpp), in MB; 0: none.
+  /// (core/os/memory_reserve.hpp), in MB; 0: none.
   uint64_t memory_reserve_mb = 65536;
   /// Memory kept faulted in ahead of what the reserve handed out, in MB; 0: none.
   uint64_t memory_warm_ahead_mb = 256;
@@ -52,7 +52,7 @@ struct node_config {
   /// Threads running network I/O.
   size_t io_threads = 1;
   /// The time slice network and actor threads ask the kernel for, in
-  /// microseconds (core/thread_slice.hpp); 0 keeps the kernel's default.
+  /// microseconds (core/os/thread_slice.hpp); 0 keeps the kernel's default.
   uint64_t thread_slice_us = 100;
   /// Largest message accepted, in bytes.
   size_t max_message_bytes = 16u << 20;

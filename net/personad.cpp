@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "actors/engine.hpp"
-#include "core/memory_reserve.hpp"
+#include "core/os/memory_reserve.hpp"
 #include "net/log.hpp"
 #include "net/node_config.hpp"
 #include "net/server.hpp"

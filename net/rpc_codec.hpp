@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "core/status.hpp"
-#include "core/value.hpp"
+#include "core/util/status.hpp"
+#include "core/util/value.hpp"
 
 namespace persona::net {
 

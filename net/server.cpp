@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-#include "core/thread_slice.hpp"
+#include "core/os/thread_slice.hpp"
 #include "net/log.hpp"
 
 namespace persona::net {

@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
-./build/tests/bench/persona-bench-durability "$@"
+./build/benchmarks/persona-bench-durability "$@"

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-./build/tests/bench/persona-bench-engine --users=1000000 --events=5000000 --shards=2 --batch=500 --window=32 "$@"
+./build/benchmarks/persona-bench-engine --users=1000000 --events=5000000 --shards=2 --batch=500 --window=32 "$@"

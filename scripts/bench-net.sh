@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 source scripts/node.sh
 start_node ./build/net/personad --shards=2
-./build/tests/bench/persona-bench-net --port="$NODE_PORT" "$@"
+./build/benchmarks/persona-bench-net --port="$NODE_PORT" "$@"

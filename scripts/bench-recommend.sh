@@ -29,8 +29,8 @@ bash scripts/build.sh
 out=build/bench-recommend
 rm -rf "$out"
 mkdir -p "$out"
-loadgen=./build/net/loadgen/persona-loadgen
-cli=./build/net/persona-cli
+loadgen=./build/tools/loadgen/persona-loadgen
+cli=./build/tools/cli/persona-cli
 shop=(--users=1000000 --items=100000)
 
 source scripts/node.sh

@@ -32,7 +32,7 @@ bash scripts/build.sh
 out=build/bench-suite
 rm -rf "$out"
 mkdir -p "$out"
-loadgen=./build/net/loadgen/persona-loadgen
+loadgen=./build/tools/loadgen/persona-loadgen
 common=(--events="$events" --connections=2 --batch=500 --window=8 --seed=42)
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
@@ -42,7 +42,7 @@ minor_faults() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $8}'; }
 
 if [ "$skip_engine" -eq 0 ]; then
   echo "== 1/4 in-process engine benchmark"
-  ./build/tests/bench/persona-bench-engine --users=1000000 --events=5000000 --shards=2 --batch=500 \
+  ./build/benchmarks/persona-bench-engine --users=1000000 --events=5000000 --shards=2 --batch=500 \
     --window=32 | tee "$out/engine.txt"
 fi
 
@@ -58,7 +58,7 @@ warm_ahead_mb=256
 wait_warm() {
   local i
   for i in $(seq 1 200); do
-    ./build/net/persona-cli --port="$NODE_PORT" stats 2>/dev/null | /usr/bin/python3 -c "
+    ./build/tools/cli/persona-cli --port="$NODE_PORT" stats 2>/dev/null | /usr/bin/python3 -c "
 import json, sys
 r = json.load(sys.stdin).get('memory', {}).get('reserve')
 sys.exit(0 if r is None or r['warmed_bytes'] >= r['used_bytes'] + ($warm_ahead_mb << 20) else 1)" && return 0

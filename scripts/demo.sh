@@ -15,11 +15,11 @@ source scripts/node.sh
 start_node ./build/net/personad
 echo "== personad log =="
 cat "$NODE_LOG"
-cli=(./build/net/persona-cli --port="$NODE_PORT")
+cli=(./build/tools/cli/persona-cli --port="$NODE_PORT")
 
 echo
 echo "== persona-loadgen: a simulated shop, sent as fast as the node answers, then verified =="
-./build/net/loadgen/persona-loadgen --port="$NODE_PORT" --users=20000 --items=20000 --events=500000 \
+./build/tools/loadgen/persona-loadgen --port="$NODE_PORT" --users=20000 --items=20000 --events=500000 \
   --verify "$@"
 
 echo
@@ -71,7 +71,7 @@ before="$("${cli[@]}" get u7 --fields=counts,rfm,tags,segments,cluster)"
 kill -KILL "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true
 start_node ./build/net/personad
-cli=(./build/net/persona-cli --port="$NODE_PORT")
+cli=(./build/tools/cli/persona-cli --port="$NODE_PORT")
 grep -E 'replayed|recovered|ready' "$NODE_LOG"
 after="$("${cli[@]}" get u7 --fields=counts,rfm,tags,segments,cluster)"
 echo "$after"

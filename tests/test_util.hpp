@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/event.hpp"
-#include "core/profile_config.hpp"
-#include "core/value.hpp"
+#include "core/profile/event.hpp"
+#include "core/profile/profile_config.hpp"
+#include "core/util/value.hpp"
 
 namespace persona::test {
 

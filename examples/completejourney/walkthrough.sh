@@ -16,7 +16,7 @@ mkdir -p "$out"
 /usr/bin/python3 examples/completejourney/to_events.py "$data" "$out"
 source scripts/node.sh
 start_node ./build/net/personad
-cli=(./build/net/persona-cli --port="$NODE_PORT")
+cli=(./build/tools/cli/persona-cli --port="$NODE_PORT")
 
 echo "== ingest the purchases =="
 "${cli[@]}" ingest "$out/events.jsonl" --batch=1000

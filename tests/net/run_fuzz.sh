@@ -15,7 +15,7 @@ fi
   -DMSGPACK_DEFAULT_API_VERSION=3 -I"$src" \
   "$src/tests/net/decoder_fuzz.cpp" "$src/net/frame_decoder.cpp" "$src/net/rpc_codec.cpp" \
   "$src/net/msgpack_value.cpp" "$src/net/event_decoder.cpp" \
-  "$src/core/value.cpp" "$src/core/status.cpp" "$src/core/event.cpp" \
+  "$src/core/util/value.cpp" "$src/core/util/status.cpp" "$src/core/profile/event.cpp" \
   -o "$out/decoder_fuzz"
 # Seeds: a request, a notification, an ingest batch.
 printf '\x94\x00\x01\xa4ping\x90' > "$out/corpus/ping"

@@ -1,0 +1,124 @@
+// item_model_builder: the mutable state behind the item model. It takes
+// the shards' signal batches (popularity, co-occurrence counters, BPR
+// steps) and labelled examples (propensity), and publishes immutable
+// item_model versions. Owned by the item model actor; not thread-safe.
+//
+// Co-occurrence: an interaction with item i whose user's previous items are
+// c_0, c_1, ... (newest first) adds w / (1 + r) to the pair (i, c_r) in
+// both directions, for r below `pair_context`. Each item keeps `neighbour_capacity` counters; a new
+// neighbour past that takes the place of the weakest and inherits its count
+// (the space-saving algorithm), so a pair heavier than 1 / capacity of the
+// item's total is never lost; the inherited part is not counted. The
+// published similarity is c_ij / (sqrt(n_i * n_j) + shrink), n_i being the
+// sum of i's pair weights.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "core/model/item_model.hpp"
+#include "core/model/item_model_config.hpp"
+#include "core/model/item_signal.hpp"
+#include "core/model/propensity_model.hpp"
+#include "core/model/replay_ring.hpp"
+#include "core/util/xorshift_random.hpp"
+
+namespace persona {
+
+class item_model_builder {
+ public:
+  item_model_builder(item_model_config cfg, std::shared_ptr<const name_index> items,
+                     std::shared_ptr<const name_index> categories, std::shared_ptr<const name_index> brands);
+
+  /// Counts every signal's popularity, and learns co-occurrence and
+  /// factors from `learn_share` (0 to 1) of the signals, spread evenly
+  /// over the batch: the item model actor's budget under heavy ingest, 0
+  /// for a batch that arrived too late to keep up.
+  void add(const model_batch& batch, double learn_share = 1.0);
+
+  /// A new version holding everything added so far. Factors are copied
+  /// only when `with_factors` (they are the biggest part), and the changed
+  /// items' neighbour lists rebuilt only when `with_neighbours`; otherwise
+  /// the previous version's are shared. `now_ns` is the steady-clock time,
+  /// for the version's lag.
+  std::shared_ptr<const item_model> publish(bool with_factors, int64_t now_ns, bool with_neighbours = true);
+
+  /// Signals added since the last publish (a version's figures say the rest).
+  uint64_t unpublished() const { return unpublished_; }
+
+ private:
+  /// An item's co-occurrence counters, as parallel arrays: the search for
+  /// a neighbour scans the ids alone.
+  struct counters {
+    std::vector<uint32_t> items;
+    std::vector<float> weights;
+    /// The weight inherited from the counter it replaced: weight - error
+    /// is a lower bound of the pair's true weight (space-saving).
+    std::vector<float> errors;
+  };
+  struct item_state {
+    double popularity = 0;
+    int64_t popularity_ts = 0;
+    /// Pair weights are valued at pair_ref_ts (decayed in closed form).
+    double pair_total = 0;
+    int64_t pair_ref_ts = 0;
+    counters pairs;
+    bool dirty = false;
+    /// A hash of the categories and brand last set, so that a signal
+    /// repeating them costs no look at the metadata.
+    uint32_t meta_hash = 0;
+  };
+  struct replay_entry {
+    uint32_t item;
+    uint8_t context_count;
+    std::array<uint32_t, item_signal::max_context> context;
+  };
+
+  void grow(uint32_t item);
+  void add_popularity(item_state& s, float weight, int64_t ts);
+  void add_pair(uint32_t from, uint32_t to, float weight, int64_t ts);
+  /// Pair weight and total of `s` valued at `ts`.
+  double pair_decay(const item_state& s, int64_t ts) const;
+  void set_meta(const item_signal& s);
+  void train_step(const replay_entry& e);
+  /// One step of the propensity model on `ex`, then replay steps on kept
+  /// examples.
+  void learn_propensity(const labelled_example& ex);
+  /// `totals[i]`: item i's pair total as of now (pair_totals_now()).
+  std::vector<item_neighbour> neighbours_of(uint32_t item, const std::vector<double>& totals) const;
+  /// Every item's pair total decayed to now, computed once per rebuild: the
+  /// rebuild then reads one compact array instead of each neighbour's state.
+  std::vector<double> pair_totals_now() const;
+
+  item_model_config cfg_;
+  std::shared_ptr<const name_index> items_, categories_, brands_;
+  std::vector<item_state> states_;
+  std::vector<item_meta> meta_;
+  bool meta_dirty_ = false;
+  int64_t as_of_ms_ = -1;
+  // Factors, grown with the items.
+  std::vector<float> target_, context_, bias_;
+  replay_ring<replay_entry> replay_{cfg_.mf_replay};
+  double step_credit_ = 0;
+  std::mt19937_64 rng_;
+  /// The draws of every training step (replayed signals, negatives).
+  xorshift_random draws_{0x9E3779B97F4A7C15ull};
+  propensity_model propensity_;
+  /// Labelled examples kept for replay, and how many arrived (the model
+  /// counts its steps, replays included).
+  replay_ring<labelled_example> propensity_replay_{cfg_.propensity_replay};
+  uint64_t propensity_examples_ = 0;
+  std::shared_ptr<const item_model> last_;
+  uint64_t version_ = 0;
+  uint64_t signals_ = 0;
+  uint64_t unpublished_ = 0;
+  uint64_t shed_batches_ = 0;
+  uint64_t learnt_ = 0;
+  double learn_credit_ = 0;
+  uint64_t mf_steps_ = 0;
+  int64_t oldest_unpublished_ns_ = 0;
+};
+
+}  // namespace persona

@@ -1,0 +1,157 @@
+#include "core/storage/file_io.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace persona {
+
+namespace {
+
+status io_error(const std::string& what, const std::string& path) {
+  return {error_code::unavailable, what + " '" + path + "' failed: " + std::strerror(errno) +
+                                       "; check the data directory's permissions and free space"};
+}
+
+result<unique_fd> open_with(const std::string& path, int flags, const char* what) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return io_error(what, path);
+  return unique_fd(fd);
+}
+
+}  // namespace
+
+unique_fd& unique_fd::operator=(unique_fd&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = o.release();
+  }
+  return *this;
+}
+
+unique_fd::~unique_fd() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+result<unique_fd> open_for_append(const std::string& path) {
+  return open_with(path, O_WRONLY | O_CREAT | O_APPEND, "opening for append");
+}
+
+result<unique_fd> create_for_write(const std::string& path) {
+  return open_with(path, O_WRONLY | O_CREAT | O_TRUNC, "creating");
+}
+
+result<unique_fd> open_for_read(const std::string& path) {
+  return open_with(path, O_RDONLY, "opening");
+}
+
+status write_all(int fd, std::string_view bytes, const std::string& path) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    auto n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return io_error("writing", path);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+status sync_data(int fd, const std::string& path) {
+  while (::fdatasync(fd) != 0) {
+    if (errno != EINTR)
+      return io_error("syncing", path);
+  }
+  return {};
+}
+
+status sync_directory(const std::string& dir) {
+  auto fd = open_with(dir, O_RDONLY | O_DIRECTORY, "opening directory");
+  if (!fd.ok())
+    return fd.error();
+  while (::fsync(fd->get()) != 0) {
+    if (errno != EINTR)
+      return io_error("syncing directory", dir);
+  }
+  return {};
+}
+
+status make_directories(const std::string& dir) {
+  if (dir.empty())
+    return {};
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/')
+      continue;
+    auto prefix = dir.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+      return io_error("creating directory", prefix);
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return {error_code::unavailable,
+            "'" + dir + "' exists but is not a directory; choose another data directory"};
+  return {};
+}
+
+status rename_file(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return io_error("renaming to '" + to + "' from", from);
+  return {};
+}
+
+status truncate_file(const std::string& path, uint64_t size) {
+  if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0)
+    return io_error("truncating", path);
+  return {};
+}
+
+status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return io_error("removing", path);
+  return {};
+}
+
+result<uint64_t> file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return io_error("reading the size of", path);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+result<std::vector<std::string>> list_directory(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d)
+    return io_error("listing", dir);
+  std::vector<std::string> names;
+  while (auto* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..")
+      names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
+
+result<unique_fd> lock_file(const std::string& path) {
+  auto fd = open_with(path, O_RDWR | O_CREAT, "opening lock file");
+  if (!fd.ok())
+    return fd.error();
+  if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0)
+    return status{error_code::unavailable, "the data directory is in use by another process (lock '" + path +
+                                               "' is held); stop that node or choose another --data-dir"};
+  return fd;
+}
+
+}  // namespace persona

@@ -1,0 +1,108 @@
+#include "core/storage/record_file.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/storage/crc32c.hpp"
+
+namespace persona {
+
+namespace {
+
+template <class T>
+void put(std::string& out, T x) {
+  out.append(reinterpret_cast<const char*>(&x), sizeof x);
+}
+
+template <class T>
+T get(const char* p) {
+  T x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+
+/// The checksum of a frame: its length, sequence, kind, then payload.
+uint32_t frame_crc(const char* header, std::string_view payload) {
+  uint32_t c = crc32c(0, header, 4);
+  c = crc32c(c, header + 8, record_header_bytes - 8);
+  return crc32c(c, payload.data(), payload.size());
+}
+
+}  // namespace
+
+void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_view payload) {
+  size_t start = out.size();
+  put(out, static_cast<uint32_t>(payload.size()));
+  put(out, uint32_t{0});
+  put(out, seq);
+  out.push_back(static_cast<char>(kind));
+  out.append(payload);
+  uint32_t crc = frame_crc(out.data() + start, payload);
+  std::memcpy(&out[start + 4], &crc, sizeof crc);
+}
+
+record_reader::record_reader(unique_fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+
+bool record_reader::fill(size_t n) {
+  if (pos_ > 0 && pos_ >= buf_.size() / 2) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
+  while (buf_.size() - pos_ < n && !eof_) {
+    size_t want = std::max<size_t>(n - (buf_.size() - pos_), 1u << 20);
+    size_t old = buf_.size();
+    buf_.resize(old + want);
+    ssize_t got;
+    do {
+      got = ::read(fd_.get(), &buf_[old], want);
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {
+      buf_.resize(old);
+      if (got < 0)
+        problem_ = std::string("read error: ") + std::strerror(errno);
+      eof_ = true;
+      break;
+    }
+    buf_.resize(old + static_cast<size_t>(got));
+  }
+  return buf_.size() - pos_ >= n;
+}
+
+record_reader::outcome record_reader::next(file_record& r) {
+  if (!problem_.empty())
+    return outcome::bad;
+  if (!fill(1))
+    return problem_.empty() ? outcome::end : outcome::bad;
+  if (!fill(record_header_bytes)) {
+    problem_ = "an incomplete record header (" + std::to_string(buf_.size() - pos_) + " bytes)";
+    return outcome::bad;
+  }
+  const char* h = buf_.data() + pos_;
+  auto length = get<uint32_t>(h);
+  if (length > max_record_payload) {
+    problem_ = "a record length of " + std::to_string(length) + " bytes, more than any record has";
+    return outcome::bad;
+  }
+  if (!fill(record_header_bytes + length)) {
+    problem_ = "an incomplete record (" + std::to_string(buf_.size() - pos_) + " of " +
+               std::to_string(record_header_bytes + length) + " bytes)";
+    return outcome::bad;
+  }
+  h = buf_.data() + pos_;
+  std::string_view payload(h + record_header_bytes, length);
+  if (frame_crc(h, payload) != get<uint32_t>(h + 4)) {
+    problem_ = "a record whose checksum does not match";
+    return outcome::bad;
+  }
+  r.seq = get<uint64_t>(h + 8);
+  r.kind = static_cast<uint8_t>(h[16]);
+  r.payload.assign(payload);
+  r.offset = offset_;
+  pos_ += record_header_bytes + length;
+  offset_ += record_header_bytes + length;
+  return outcome::record;
+}
+
+}  // namespace persona

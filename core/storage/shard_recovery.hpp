@@ -1,0 +1,47 @@
+// shard_recovery: brings one shard back from its directory at start. Loads
+// the newest snapshot that reads back whole (falling back to older ones,
+// with a warning naming each file and its fault), then replays the WAL
+// records after it in sequence order. A torn or corrupt record ends its
+// segment: the file is cut there with a warning naming file and offset (a
+// crash tears only the newest segment's tail; a damaged disk may tear an
+// older one, and then the records of later segments still replay, after
+// a warning that names the gap). Long replays report progress.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/profile/item_catalog.hpp"
+#include "core/store/profile_store.hpp"
+#include "core/util/log_sink.hpp"
+#include "core/util/status.hpp"
+
+namespace persona {
+
+/// What a shard's recovery did.
+struct recovery_report {
+  /// The snapshot loaded, or empty.
+  std::string snapshot;
+  uint64_t snapshot_profiles = 0;
+  /// Snapshots that did not read back and were skipped.
+  uint32_t snapshots_skipped = 0;
+  uint64_t wal_records = 0;
+  uint64_t wal_events = 0;
+  /// Erase records replayed: deletes since the snapshot.
+  uint64_t wal_erases = 0;
+  /// Bytes cut from torn or corrupt WAL tails.
+  uint64_t bytes_cut = 0;
+  /// The last WAL sequence number applied: the next record is this + 1.
+  uint64_t last_seq = 0;
+  /// The catalog as the shard last saw it.
+  std::shared_ptr<const item_catalog> catalog;
+  double seconds = 0;
+};
+
+/// Recovers the shard in `dir` (created if absent) into `store`, which must
+/// be empty. An error only when the directory cannot be read or written.
+result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log);
+
+}  // namespace persona

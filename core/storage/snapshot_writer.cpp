@@ -1,0 +1,114 @@
+#include "core/storage/snapshot_writer.hpp"
+
+#include <unistd.h>
+
+#include "core/storage/file_io.hpp"
+#include "core/storage/shard_files.hpp"
+#include "core/storage/snapshot_file.hpp"
+
+namespace persona {
+
+result<std::unique_ptr<snapshot_writer>> snapshot_writer::start(const std::string& dir, uint64_t wal_seq,
+                                                                done_callback done) {
+  std::unique_ptr<snapshot_writer> w(new snapshot_writer());
+  w->dir_ = dir;
+  w->path_ = dir + "/" + snapshot_name(wal_seq);
+  w->tmp_path_ = w->path_ + ".tmp";
+  auto fd = create_for_write(w->tmp_path_);
+  if (!fd.ok())
+    return fd.error();
+  w->fd_ = fd->release();
+  w->done_ = std::move(done);
+  w->thread_ = std::thread([p = w.get()] { p->run(); });
+  return w;
+}
+
+snapshot_writer::~snapshot_writer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!finishing_)
+      abandoned_ = true;
+    finishing_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void snapshot_writer::write(std::string bytes) {
+  if (bytes.empty())
+    return;  // an empty entry in the queue marks a deferred one
+  queued_ += bytes.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(bytes));
+  }
+  wake_.notify_one();
+}
+
+void snapshot_writer::write_later(std::function<std::string()> encode) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.emplace_back();
+    deferred_.push_back(std::move(encode));
+  }
+  wake_.notify_one();
+}
+
+void snapshot_writer::finish() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finishing_ = true;
+  }
+  wake_.notify_one();
+}
+
+void snapshot_writer::run() {
+  unique_fd fd(fd_);
+  status failure;
+  for (;;) {
+    std::string chunk;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [&] { return !queue_.empty() || finishing_; });
+      if (abandoned_)
+        break;
+      if (queue_.empty())
+        break;  // finishing, all written
+      chunk = std::move(queue_.front());
+      queue_.pop_front();
+      if (chunk.empty() && !deferred_.empty()) {
+        auto encode = std::move(deferred_.front());
+        deferred_.pop_front();
+        lock.unlock();
+        chunk = encode();
+        queued_ += chunk.size();  // counted out below like any chunk
+      }
+    }
+    if (failure.ok())
+      failure = write_all(fd.get(), chunk, tmp_path_);
+    written_ += chunk.size();
+    queued_ -= chunk.size();
+  }
+  if (abandoned_) {
+    fd = unique_fd();
+    remove_file(tmp_path_);
+    return;
+  }
+  if (failure.ok())
+    failure = sync_data(fd.get(), tmp_path_);
+  fd = unique_fd();
+  if (failure.ok())
+    failure = rename_file(tmp_path_, path_);
+  if (failure.ok())
+    failure = sync_directory(dir_);
+  if (failure.ok())
+    failure = verify_snapshot(path_);
+  if (!failure.ok()) {
+    remove_file(tmp_path_);
+    remove_file(path_);
+  }
+  done_(outcome{failure, path_, written_});
+}
+
+}  // namespace persona

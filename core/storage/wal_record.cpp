@@ -1,0 +1,149 @@
+#include "core/storage/wal_record.hpp"
+
+#include "core/profile/event_codec.hpp"
+#include "core/util/byte_codec.hpp"
+
+namespace persona {
+
+namespace {
+
+void put_item(byte_writer& w, const item_record& r) {
+  w.put_string(r.item);
+  w.put_varint(r.info.categories.size());
+  for (auto& c : r.info.categories)
+    w.put_string(c);
+  w.put_string(r.info.brand);
+  w.put_f64(r.info.price);
+  w.put_varint(r.info.tags.size());
+  for (auto& t : r.info.tags)
+    w.put_string(t);
+}
+
+bool get_strings(byte_reader& r, std::vector<std::string>& out) {
+  uint64_t n = 0;
+  if (!r.get_varint(n) || n > r.remaining())
+    return false;
+  out.resize(n);
+  for (auto& s : out)
+    if (!r.get_string(s))
+      return false;
+  return true;
+}
+
+bool get_item(byte_reader& r, item_record& out) {
+  return r.get_string(out.item) && get_strings(r, out.info.categories) && r.get_string(out.info.brand) &&
+         r.get_f64(out.info.price) && get_strings(r, out.info.tags);
+}
+
+}  // namespace
+
+void encode_batch_payload(std::string& out, const std::vector<event>& events) {
+  byte_writer w(std::move(out));
+  w.put_varint(events.size());
+  for (auto& e : events)
+    encode_event(w, e);
+  out = w.take();
+}
+
+std::string encode_attributes_payload(const std::string& user, const value& attributes) {
+  byte_writer w;
+  w.put_string(user);
+  w.put_string(encode_value(attributes));
+  return w.take();
+}
+
+std::string encode_erase_payload(const std::string& user) {
+  byte_writer w;
+  w.put_string(user);
+  return w.take();
+}
+
+std::string encode_fold_payload(const std::string& target, uint64_t fold_id, const std::string& image) {
+  byte_writer w;
+  w.put_string(target);
+  w.put_u64(fold_id);
+  w.put_string(image);
+  return w.take();
+}
+
+std::string encode_catalog_payload(uint64_t version, const std::vector<item_record>& items) {
+  byte_writer w;
+  w.put_u64(version);
+  w.put_varint(items.size());
+  for (auto& r : items)
+    put_item(w, r);
+  return w.take();
+}
+
+std::string encode_segment_define_payload(const std::string& name, const value& where) {
+  byte_writer w;
+  w.put_string(name);
+  w.put_string(encode_value(where));
+  return w.take();
+}
+
+std::string encode_segment_drop_payload(const std::string& name) {
+  byte_writer w;
+  w.put_string(name);
+  return w.take();
+}
+
+bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) {
+  byte_reader r(payload);
+  out = wal_entry{};
+  out.kind = static_cast<wal_kind>(kind);
+  switch (out.kind) {
+    case wal_kind::batch: {
+      uint64_t n = 0;
+      if (!r.get_varint(n) || n > r.remaining())
+        return false;
+      out.events.resize(n);
+      for (auto& e : out.events)
+        if (!decode_event(r, e))
+          return false;
+      break;
+    }
+    case wal_kind::attributes: {
+      std::string encoded;
+      if (!r.get_string(out.user) || !r.get_string(encoded) || !decode_value(encoded, out.attributes))
+        return false;
+      break;
+    }
+    case wal_kind::erase:
+      if (!r.get_string(out.user))
+        return false;
+      break;
+    case wal_kind::fold:
+      if (!r.get_string(out.user) || !r.get_u64(out.fold_id) || !r.get_string(out.image))
+        return false;
+      break;
+    case wal_kind::catalog: {
+      uint64_t n = 0;
+      if (!r.get_u64(out.catalog_version) || !r.get_varint(n) || n > r.remaining())
+        return false;
+      out.items.resize(n);
+      for (auto& item : out.items)
+        if (!get_item(r, item))
+          return false;
+      break;
+    }
+    case wal_kind::segment_define: {
+      std::string encoded;
+      if (!r.get_string(out.segment) || !r.get_string(encoded) || !decode_value(encoded, out.where))
+        return false;
+      break;
+    }
+    case wal_kind::segment_drop:
+      if (!r.get_string(out.segment))
+        return false;
+      break;
+    case wal_kind::cluster_model:
+      out.model = payload;
+      return true;
+    default:
+      return false;
+  }
+  return r.remaining() == 0;
+}
+
+}  // namespace persona

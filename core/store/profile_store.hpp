@@ -1,0 +1,355 @@
+// profile_store: all profiles of one shard and the operations on them:
+// applying event batches (with duplicate detection), reads, attributes,
+// deletes, the portable images used by merges, and query partials.
+//
+// The store is the shard's state: the shard actor owns exactly one and is the
+// only thread that touches it. Profiles live in a chunked slab (slots never
+// move as it grows; freed ones are reused through a free list) indexed by
+// id_index; ids and symbols are the store's own.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/model_feed.hpp"
+#include "core/model/propensity_model.hpp"
+#include "core/profile/event.hpp"
+#include "core/profile/event_validation.hpp"
+#include "core/profile/item_catalog.hpp"
+#include "core/profile/profile.hpp"
+#include "core/profile/profile_change.hpp"
+#include "core/profile/profile_config.hpp"
+#include "core/profile/segment_directory.hpp"
+#include "core/query/condition.hpp"
+#include "core/query/kmeans.hpp"
+#include "core/query/query.hpp"
+#include "core/query/user_likeness.hpp"
+#include "core/util/chunked_slab.hpp"
+#include "core/util/id_index.hpp"
+#include "core/util/status.hpp"
+#include "core/util/symbol_table.hpp"
+#include "core/util/value.hpp"
+
+namespace persona {
+
+/// What applying a batch did.
+struct batch_outcome {
+  uint32_t accepted = 0;
+  /// Rejections found in the shard (duplicates), with the client's indices.
+  std::vector<rejection> rejected;
+};
+
+/// Figures of one store, for `stats` and benchmarks.
+struct store_stats {
+  uint64_t users = 0;
+  uint64_t events = 0;
+  uint64_t profile_bytes = 0;
+  uint64_t index_bytes = 0;
+  uint64_t symbol_bytes = 0;
+};
+
+class profile_store {
+ public:
+  explicit profile_store(profile_config cfg = {});
+  // Segment filters point into the store's own conditions: not copyable.
+  profile_store(const profile_store&) = delete;
+  profile_store& operator=(const profile_store&) = delete;
+  profile_store(profile_store&&) = default;
+  profile_store& operator=(profile_store&&) = default;
+
+  /// Applies `events` in order, filling what they leave out from `catalog`
+  /// (may be null). `indices[i]` is the client's index of events[i].
+  /// REQUIRES: each event passed validate_event and has its ts.
+  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices,
+                      const item_catalog* catalog = nullptr) {
+    return apply(events, indices, 0, events.size(), catalog);
+  }
+  /// The same for events[first, first + count) only (a slice of a batch).
+  /// REQUIRES: first + count <= events.size().
+  batch_outcome apply(const std::vector<event>& events, const std::vector<uint32_t>& indices, size_t first,
+                      size_t count, const item_catalog* catalog);
+
+  /// The profile of `user`, or nullptr.
+  const profile* find(std::string_view user) const;
+
+  /// The profile map of `user` at `now_ms`, or not_found.
+  result<value> render(const std::string& user, int64_t now_ms, const std::vector<std::string>& fields) const;
+
+  /// Sets or deletes attributes of `user`, creating the profile if needed.
+  status set_attributes(const std::string& user, const value& attrs);
+
+  /// Removes `user`; false when there was no such profile.
+  bool erase(const std::string& user);
+
+  /// The portable image of `user` (profile_codec.hpp), or nullopt.
+  std::optional<std::string> export_image(const std::string& user) const;
+
+  /// Folds an image into `target` (created if absent) and renders the result.
+  /// A nonzero `fold_id` makes the fold happen once: it is remembered among
+  /// the target's event ids, and the same fold again changes nothing (a
+  /// merge retried after a crash between its two halves).
+  result<value> merge_image(const std::string& target, const std::string& image, int64_t now_ms,
+                            const std::vector<std::string>& fields, uint64_t fold_id = 0);
+
+  /// Inserts `user`'s profile from its image (recovery), replacing any.
+  status restore(const std::string& user, const std::string& image);
+  /// Sets the running count of applied events (recovery).
+  void set_event_count(uint64_t n) { events_ = n; }
+
+  // Capture: the store as it is at begin_capture(), encoded a slice at a
+  // time while the store keeps changing (snapshots). A profile about to
+  // change before the scan has reached it is encoded first (copy on
+  // write), so the capture is exactly the state at begin_capture().
+
+  /// One captured profile: user id and image.
+  using captured_profile = std::pair<std::string, std::string>;
+  /// Starts a capture, ending any capture in progress.
+  void begin_capture();
+  /// Appends at least the profiles saved by copy on write and up to
+  /// `max_profiles` scanned ones to `out`; true when the capture is complete.
+  bool capture_slice(size_t max_profiles, std::vector<captured_profile>& out);
+  /// Ends a capture (complete or abandoned).
+  void end_capture();
+  /// The event count when the capture began.
+  uint64_t captured_events() const { return captured_events_; }
+
+  /// Evaluates a query over every profile of this store.
+  result<query_partial> run_query(const query_request& q) const { return run_query(q, 0, slot_count()); }
+  /// The same over slots [first_slot, first_slot + count) only (a slice of
+  /// a scan; slices merge exactly with query_partial::merge).
+  result<query_partial> run_query(const query_request& q, size_t first_slot, size_t count) const;
+  /// Slots a scan covers (free ones included).
+  size_t slot_count() const { return slab_.size(); }
+
+  // Live segments (docs/segments.md): named conditions whose membership the
+  // store keeps in every profile, re-evaluated for the profiles each slice
+  // of events touched (only the segments those event types can change),
+  // for a profile whose attributes change or that a merge changes, and for
+  // time-dependent segments by refresh_time_segments().
+
+  /// One change of membership, for subscribers.
+  struct segment_change {
+    segment_id segment = 0;
+    std::string user;
+    bool entered = false;
+    int64_t ts = 0;
+  };
+  /// Defines `name` (or replaces its condition) and evaluates every profile
+  /// at `now_ms`; answers the segment's size. A condition may refer to
+  /// segments defined before it only.
+  result<uint64_t> define_segment(const std::string& name, const value& where, int64_t now_ms);
+  /// Drops `name`; false when unknown; an error when another segment refers to it.
+  result<bool> drop_segment(const std::string& name);
+  const segment_directory& segments() const { return directory_; }
+  /// Every live segment's name and condition, in definition order.
+  std::vector<std::pair<std::string, value>> segment_definitions() const;
+  /// The condition `name` was defined with, or null.
+  const value* segment_condition(segment_id id) const;
+  uint64_t segment_size(segment_id id) const;
+  /// Up to `limit` members of `id` from slot `next_slot` on; `next_slot`
+  /// moves past the last slot looked at (slot_count() when done).
+  std::vector<std::string> segment_members(segment_id id, size_t& next_slot, size_t limit) const;
+  /// Whether any segment can change with time alone.
+  bool has_time_segments() const;
+  /// Re-evaluates time-dependent segments over slots [first, first + count).
+  void refresh_time_segments(int64_t now_ms, size_t first, size_t count);
+  /// Collects membership changes for take_segment_changes() while on.
+  void collect_segment_changes(bool on) { collect_changes_ = on; }
+  std::vector<segment_change> take_segment_changes() { return std::move(changes_); }
+
+  // Clusters (kmeans.hpp): a training reads every profile's features once
+  // into standardized points, answers seeding draws and Lloyd steps over
+  // them, and ends with a model that sets every profile's `cluster`; the
+  // profiles events touch are assigned again as they change.
+
+  /// Moments of the features over the profiles that have them all; a
+  /// bad_request naming a path that is not a numeric profile field.
+  result<feature_moments> cluster_moments(const std::vector<std::string>& features, int64_t now_ms) const;
+  /// Reads the training points, standardized with `mean` and `scale`.
+  status cluster_prepare(const std::vector<std::string>& features, const std::vector<double>& mean,
+                         const std::vector<double>& scale, int64_t now_ms);
+  const kmeans_points& training_points() const { return training_; }
+  /// Installs `model` (null: none), sets every profile's cluster, and frees
+  /// the training points.
+  void set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms);
+  const std::shared_ptr<const cluster_model>& cluster_model_now() const { return model_; }
+
+  // Recommendations and predictions (docs/recommendations.md).
+
+  /// Where applied events go as item signals and propensity examples
+  /// (null: nowhere). The feed must outlive the store's use of it.
+  void set_model_feed(model_feed* feed) { feed_ = feed; }
+  model_feed* feed() const { return feed_; }
+  /// The propensity model reads and queries use for `predict` (null: untrained).
+  void set_propensity(std::shared_ptr<const propensity_scorer> m) { propensity_ = std::move(m); }
+  /// What the recommenders read of `user` (unknown: an empty taste).
+  /// REQUIRES: a model feed is set.
+  user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
+  /// Replays the recent items of the profiles in slots [first, first +
+  /// count) into the model feed (rebuilding the item model after a
+  /// restart). REQUIRES: a model feed is set.
+  void replay_histories(size_t first, size_t count) const {
+    for (size_t slot = first; slot < first + count && slot < slab_.size(); ++slot)
+      if (!slab_[slot].id.empty())
+        feed_->replay_history(slab_[slot].data, symbols_);
+  }
+  /// The likeness vector of `user` (similar_users), or not_found.
+  result<value> likeness(const std::string& user) const;
+  /// Merges the users of slots [first_slot, first_slot + count) most like
+  /// the scorer's query into `best` (best first, ties by id, at most k;
+  /// never `exclude` or a score of 0): a slice of a similar_users scan.
+  /// REQUIRES: `scorer` was built against this store's symbols.
+  void similar_users(const likeness_scorer& scorer, size_t k, const std::string& exclude, size_t first_slot,
+                     size_t count, std::vector<std::pair<std::string, double>>& best) const;
+  /// {"purchase_propensity", "churn_risk", "next_purchase_days"} of `user`
+  /// at `now_ms`, or not_found.
+  result<value> predict(const std::string& user, int64_t now_ms) const;
+
+  /// The newest event time of any profile, or -1 (the node's "now" after a restart).
+  int64_t newest_event_ms() const { return newest_ts_; }
+
+  /// Figures in constant time: memory is kept as a running total.
+  store_stats stats() const;
+  /// profile_bytes recounted by walking every profile (for tests).
+  uint64_t recount_profile_bytes() const;
+  size_t size() const { return index_.size(); }
+  const profile_config& config() const { return cfg_; }
+  const symbol_table& symbols() const { return symbols_; }
+
+ private:
+  uint32_t slot_of(std::string_view user, uint64_t h) const;
+  /// Cache hints for apply(): the profile in `slot` (a guess from
+  /// id_index::candidate; npos for none), then its heap blocks.
+  void prefetch_profile(uint32_t slot, event_type type) const;
+  void prefetch_profile_heap(uint32_t slot) const;
+  /// Cache hints for catalog_entry(): the cached entry of the item guessed
+  /// to be `item`, then (once it is in) its category list.
+  void prefetch_catalog_entry(symbol item) const;
+  void prefetch_catalog_categories(symbol item) const;
+  /// The slot of `user`, created when absent (`created` says so).
+  uint32_t obtain(const std::string& user, uint64_t h, bool& created);
+  /// A new slot for `user`. REQUIRES: absent.
+  uint32_t create(const std::string& user, uint64_t h);
+  /// `item_hash`: symbol_table::hash(e.item), computed while prefetching.
+  event_symbols intern(const event& e, uint64_t item_hash, const item_catalog* catalog);
+  /// Heap bytes of one slot (profile and id), for the running total.
+  size_t slot_heap_bytes(uint32_t slot) const;
+  /// Call before changing or freeing an occupied slot: saves its image
+  /// first when a capture still needs it.
+  void before_change(uint32_t slot) {
+    if (capturing_ && slot < capture_pending_.size() && capture_pending_[slot])
+      save_for_capture(slot);
+  }
+  void save_for_capture(uint32_t slot);
+  /// How evaluate_segments() chooses the segments to evaluate.
+  enum class reevaluate : uint8_t {
+    changed,    // those that `change` can turn over (condition::can_rise, can_fall)
+    all,        // every one: attributes, a merge, a restore changed the profile
+    time_only,  // the time-dependent ones (a sweep)
+  };
+  /// Re-evaluates the live segments of `slot` at `now_ms`.
+  void evaluate_segments(uint32_t slot, reevaluate which, const profile_change& change, int64_t now_ms);
+  /// Puts `slot` in segment `id` or takes it out; counts and reports a change.
+  void set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms);
+  /// Takes `slot` out of every segment (it is being erased).
+  void leave_segments(uint32_t slot);
+  /// Sets the cluster of `slot` from the model.
+  void assign_cluster(uint32_t slot, int64_t now_ms);
+  read_context context(int64_t now_ms) const {
+    read_context ctx{now_ms, symbols_, cfg_, &directory_};
+    ctx.propensity = propensity_.get();
+    return ctx;
+  }
+
+  /// What the catalog says of one item, as this store's symbols.
+  struct cached_item {
+    uint64_t version = UINT64_MAX;
+    std::vector<symbol> categories;
+    symbol brand = symbol_table::missing;
+    double price = 0;
+  };
+  const cached_item& catalog_entry(symbol item, const item_catalog& catalog);
+
+  profile_config cfg_;
+  symbol_table symbols_;
+  id_index index_;
+  /// A user's id next to its profile: a lookup's id comparison touches the
+  /// cache line the update needs next.
+  struct slab_entry {
+    /// Empty for a free slot (user ids are never empty).
+    std::string id;
+    profile data;
+  };
+  chunked_slab<slab_entry> slab_;
+  std::vector<uint32_t> free_;
+  /// Indexed by item symbol; refreshed when the catalog version changes.
+  std::vector<cached_item> item_cache_;
+  uint64_t events_ = 0;
+  int64_t newest_ts_ = -1;
+  /// Sum of slot_heap_bytes over all slots.
+  uint64_t heap_bytes_ = 0;
+  /// apply()'s user and item hashes and guessed slots, kept to spare
+  /// allocations per slice.
+  std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
+  std::vector<uint32_t> slot_scratch_, item_guess_scratch_;
+  /// Capture state: slots occupied at begin_capture() not yet encoded, the
+  /// scan's next slot, and images saved by copy on write, not yet handed out.
+  bool capturing_ = false;
+  std::vector<bool> capture_pending_;
+  size_t capture_next_ = 0;
+  std::vector<captured_profile> capture_saved_;
+  uint64_t captured_events_ = 0;
+  /// Live segments by id, with their definition order (a segment refers
+  /// only to segments before it, so evaluation in this order is exact).
+  struct live_segment {
+    value where;
+    condition compiled;
+    uint64_t size = 0;
+  };
+  /// Rebuilds the filters below after a definition or a drop.
+  void refresh_segment_filters();
+
+  segment_directory directory_;
+  std::vector<std::optional<live_segment>> live_;
+  std::vector<segment_id> order_;
+  /// Per event type, the live segments (ids below 64, as bits) that events
+  /// of that type may turn over: rising ones for non-members, falling ones
+  /// for members. Any id of 64 or more is checked one by one.
+  std::array<uint64_t, event_type_count> may_rise_{}, may_fall_{};
+  /// Every id is below 64 and ids ascend in definition order (no id was
+  /// reused out of order): evaluation visits just the candidate bits,
+  /// reading each one's condition here, and checks categories and brands
+  /// only for the keyed ones (condition::keyed).
+  bool narrow_ascending_ids_ = true;
+  std::array<const condition*, segment_set::inline_ids> narrow_conditions_{};
+  /// The live segments' ids below 64, as bits.
+  uint64_t narrow_ids_ = 0;
+  uint64_t keyed_ = 0;
+  /// The segments time alone may turn over (condition::time_can_rise,
+  /// time_can_fall): what a sweep evaluates.
+  uint64_t time_rise_ = 0, time_fall_ = 0;
+  bool collect_changes_ = false;
+  std::vector<segment_change> changes_;
+  /// The cluster model and its features resolved; the training's points.
+  std::shared_ptr<const cluster_model> model_;
+  std::vector<field_ref> model_fields_;
+  kmeans_points training_;
+  model_feed* feed_ = nullptr;
+  std::shared_ptr<const propensity_scorer> propensity_;
+  /// A profile apply() changed and has not yet re-evaluated, and what
+  /// its events changed.
+  struct touched_slot {
+    uint32_t slot = id_index::npos;
+    profile_change change;
+  };
+  /// Assigns the cluster and re-evaluates the segments of `t` (if any),
+  /// then empties it.
+  void settle(touched_slot& t);
+};
+
+}  // namespace persona

@@ -1,0 +1,369 @@
+// Snapshots and recovery of one shard's directory: captures that stay
+// consistent while the store changes, snapshot files, WAL replay, torn
+// tails, fallback past a corrupt snapshot, and which files are kept.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <random>
+
+#include "core/profile/profile_codec.hpp"
+#include "core/storage/shard_files.hpp"
+#include "core/storage/shard_recovery.hpp"
+#include "core/storage/snapshot_file.hpp"
+#include "core/storage/snapshot_writer.hpp"
+#include "core/storage/wal_record.hpp"
+#include "core/storage/wal_writer.hpp"
+#include "test_util.hpp"
+
+using namespace persona;
+using namespace persona::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<uint32_t> indices_for(size_t n) {
+  std::vector<uint32_t> idx(n);
+  for (size_t i = 0; i < n; ++i)
+    idx[i] = static_cast<uint32_t>(i);
+  return idx;
+}
+
+/// A shard in miniature: a store and its WAL, changed only through both.
+struct logged_store {
+  profile_store store;
+  std::shared_ptr<const item_catalog> catalog = std::make_shared<const item_catalog>();
+  std::unique_ptr<wal_writer> wal;
+  std::string dir;
+
+  explicit logged_store(std::string d, uint64_t next_seq = 1) : dir(std::move(d)) {
+    REQUIRE(make_directories(dir).ok());
+    auto w = wal_writer::open(dir, next_seq, fsync_policy::none, std::chrono::milliseconds(100), nullptr);
+    REQUIRE(w.ok());
+    wal = std::move(*w);
+  }
+
+  void ingest(const std::vector<event>& events) {
+    std::string payload;
+    encode_batch_payload(payload, events);
+    REQUIRE(wal->append(static_cast<uint8_t>(wal_kind::batch), payload).ok());
+    store.apply(events, indices_for(events.size()), catalog.get());
+  }
+  void set_attrs(const std::string& user, const value& attrs) {
+    REQUIRE(
+        wal->append(static_cast<uint8_t>(wal_kind::attributes), encode_attributes_payload(user, attrs)).ok());
+    REQUIRE(store.set_attributes(user, attrs).ok());
+  }
+  void erase(const std::string& user) {
+    REQUIRE(wal->append(static_cast<uint8_t>(wal_kind::erase), encode_erase_payload(user)).ok());
+    store.erase(user);
+  }
+  void upsert(const std::vector<item_record>& items) {
+    auto next = catalog->with(items);
+    REQUIRE(
+        wal->append(static_cast<uint8_t>(wal_kind::catalog), encode_catalog_payload(next->version(), items))
+            .ok());
+    catalog = next;
+  }
+
+  /// Writes a snapshot as a shard does: rotate, capture in slices while
+  /// `meanwhile` changes the store, write, wait. Returns its path.
+  std::string snapshot(const std::function<void()>& meanwhile = [] {}) {
+    uint64_t seq = wal->last_seq();
+    REQUIRE(wal->rotate().ok());
+    store.begin_capture();
+    std::promise<snapshot_writer::outcome> done;
+    auto w = snapshot_writer::start(dir, seq, [&](const snapshot_writer::outcome& o) { done.set_value(o); });
+    REQUIRE(w.ok());
+    snapshot_encoder enc;
+    (*w)->write(enc.header({0, 1, seq, store.captured_events(), catalog->version(), t0}));
+    (*w)->write(enc.catalog(*catalog, 2));
+    std::vector<profile_store::captured_profile> part;
+    bool complete = false;
+    while (!complete) {
+      part.clear();
+      complete = store.capture_slice(50, part);
+      (*w)->write(enc.profiles(part));
+      meanwhile();
+    }
+    store.end_capture();
+    (*w)->write(enc.end());
+    (*w)->finish();
+    auto outcome = done.get_future().get();
+    REQUIRE(outcome.st.ok());
+    return outcome.path;
+  }
+};
+
+std::vector<event> random_events(std::mt19937& rng, int n, int users, int64_t ts0) {
+  std::vector<event> out;
+  for (int i = 0; i < n; ++i) {
+    auto user = "u" + std::to_string(rng() % users);
+    auto type = static_cast<event_type>(rng() % 5);
+    auto e = make_event(user, type, ts0 + i * 1000, "i" + std::to_string(rng() % 40));
+    if (type == event_type::purchase)
+      e = with_price(e, 1 + rng() % 100);
+    out.push_back(with_id(e, "e" + std::to_string(ts0) + "-" + std::to_string(i)));
+  }
+  return out;
+}
+
+/// Every profile of `s` as its image, by user.
+std::map<std::string, std::string> images_of(const profile_store& s, const std::vector<std::string>& users) {
+  std::map<std::string, std::string> out;
+  for (auto& u : users)
+    if (auto* p = s.find(u))
+      out[u] = encode_profile(*p, s.symbols());
+  return out;
+}
+
+std::vector<std::string> user_names(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back("u" + std::to_string(i));
+  return out;
+}
+
+void flip_byte(const std::string& path, uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ 0x5a));
+}
+
+recovery_report recover_into(const std::string& dir, profile_store& s,
+                             std::vector<std::string>* lines = nullptr) {
+  auto r = recover_shard(dir, s, [&](bool, const std::string& line) {
+    if (lines)
+      lines->push_back(line);
+  });
+  REQUIRE(r.ok());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("a capture is exactly the store at its start while events, attributes and deletes go on") {
+  temp_directory tmp;
+  logged_store live(tmp.path());
+  std::mt19937 rng(3);
+  live.ingest(random_events(rng, 3000, 400, t0));
+  auto users = user_names(400);
+  auto before = images_of(live.store, users);
+  live.store.begin_capture();
+  std::vector<profile_store::captured_profile> captured;
+  int round = 0;
+  value attrs{value::map{}};
+  attrs.set("tier", value{"gold"});
+  while (!live.store.capture_slice(25, captured)) {
+    live.ingest(random_events(rng, 40, 400, t0 + 10000000 + round * 100000));
+    live.erase("u" + std::to_string(round * 7 % 400));
+    live.set_attrs("u" + std::to_string(round * 11 % 400), attrs);
+    live.ingest({make_event("new" + std::to_string(round), event_type::view, t0, "i1")});
+    ++round;
+  }
+  live.store.end_capture();
+  CHECK(round > 5);
+  std::map<std::string, std::string> got(captured.begin(), captured.end());
+  CHECK(got.size() == captured.size());  // each profile once
+  CHECK(got == before);
+}
+
+TEST_CASE("a snapshot file loads back the same profiles, event count and catalog") {
+  temp_directory tmp;
+  logged_store live(tmp.path());
+  live.upsert(
+      {{"i1", {{"books"}, "acme", 10, {}}}, {"i2", {{"toys"}, "", 3, {}}}, {"i3", {{}, "zeta", 1, {}}}});
+  std::mt19937 rng(5);
+  live.ingest(random_events(rng, 2000, 300, t0));
+  auto path = live.snapshot();
+  CHECK(fs::path(path).filename() == snapshot_name(live.wal->last_seq()));
+  profile_store loaded;
+  auto r = load_snapshot(path, loaded);
+  REQUIRE(r.ok());
+  CHECK(r->profiles == live.store.size());
+  CHECK(r->header.events == live.store.stats().events);
+  CHECK(loaded.stats().events == live.store.stats().events);
+  CHECK(r->catalog->size() == 3);
+  CHECK(r->catalog->version() == live.catalog->version());
+  CHECK(r->catalog->find("i1")->brand == "acme");
+  auto users = user_names(300);
+  CHECK(images_of(loaded, users) == images_of(live.store, users));
+  CHECK(verify_snapshot(path).ok());
+
+  SECTION("a flipped byte makes it unusable, with the file named") {
+    flip_byte(path, fs::file_size(path) / 2);
+    profile_store again;
+    auto bad = load_snapshot(path, again);
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error().message(), Catch::Contains(path));
+    CHECK_FALSE(verify_snapshot(path).ok());
+  }
+  SECTION("a file cut before its end record is unusable") {
+    fs::resize_file(path, fs::file_size(path) - 10);
+    profile_store again;
+    CHECK_FALSE(load_snapshot(path, again).ok());
+  }
+}
+
+TEST_CASE("recovery restores snapshot plus WAL exactly, and a resent event is still a duplicate") {
+  temp_directory tmp;
+  auto users = user_names(300);
+  std::mt19937 rng(11);
+  std::map<std::string, std::string> expected;
+  uint64_t expected_events = 0;
+  std::vector<event> first_batch;
+  {
+    logged_store live(tmp.path());
+    live.upsert({{"i1", {{"books"}, "acme", 10, {}}}});
+    first_batch = random_events(rng, 1500, 300, t0);
+    live.ingest(first_batch);
+    value attrs{value::map{}};
+    attrs.set("age", value{int64_t{30}});
+    live.set_attrs("u1", attrs);
+    live.snapshot([&] { live.ingest(random_events(rng, 20, 300, t0 + 50000000 + rng() % 1000000)); });
+    live.ingest(random_events(rng, 1500, 300, t0 + 90000000));
+    live.erase("u2");
+    live.upsert({{"i2", {{"toys"}, "", 3, {}}}});
+    live.ingest({make_event("u3", event_type::view, t0 + 99000000, "i2")});
+    expected = images_of(live.store, users);
+    expected_events = live.store.stats().events;
+  }
+  profile_store back;
+  std::vector<std::string> lines;
+  auto report = recover_into(tmp.path(), back, &lines);
+  CHECK_FALSE(report.snapshot.empty());
+  CHECK(report.wal_records > 0);
+  CHECK(report.bytes_cut == 0);
+  CHECK(lines.empty());
+  CHECK(images_of(back, users) == expected);
+  CHECK(back.find("u2") == nullptr);
+  CHECK(back.stats().events == expected_events);
+  CHECK(report.catalog->size() == 2);
+  // The enrichment of the last event used the catalog of its time.
+  REQUIRE(back.find("u3"));
+  // Resending an acknowledged event changes nothing.
+  auto again = back.apply({first_batch[0]}, {0}, report.catalog.get());
+  CHECK(again.accepted == 0);
+  CHECK(again.rejected.size() == 1);
+
+  SECTION("a torn tail is cut with a warning naming file and offset, the rest is kept") {
+    auto segments = numbered_files(*list_directory(tmp.path()), "wal-", ".log");
+    auto last = tmp.path() + "/" + wal_segment_name(segments.back());
+    auto good_size = fs::file_size(last);
+    std::ofstream(last, std::ios::app | std::ios::binary) << std::string("\x30\x00\x00\x00garbage", 11);
+    profile_store cut;
+    std::vector<std::string> warnings;
+    auto r = recover_into(tmp.path(), cut, &warnings);
+    CHECK(r.bytes_cut == 11);
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::Contains(last) && Catch::Contains("offset " + std::to_string(good_size)));
+    CHECK(fs::file_size(last) == good_size);
+    CHECK(images_of(cut, users) == expected);
+  }
+  SECTION("a corrupt newest snapshot falls back to the one before and a longer WAL") {
+    // A second snapshot, then damage it.
+    {
+      profile_store s;
+      auto r = recover_into(tmp.path(), s);
+      logged_store live(tmp.path(), r.last_seq + 1);
+      live.store = std::move(s);
+      live.catalog = r.catalog;
+      auto newest = live.snapshot();
+      flip_byte(newest, 40);
+    }
+    profile_store fallback;
+    std::vector<std::string> warnings;
+    auto r = recover_into(tmp.path(), fallback, &warnings);
+    CHECK(r.snapshots_skipped == 1);
+    REQUIRE_FALSE(warnings.empty());
+    CHECK_THAT(warnings[0], Catch::Contains("falling back"));
+    CHECK(images_of(fallback, users) == expected);
+    CHECK(fallback.stats().events == expected_events);
+  }
+}
+
+TEST_CASE("after a snapshot, older snapshots but one and the WAL they cover are removed") {
+  temp_directory tmp;
+  logged_store live(tmp.path());
+  std::mt19937 rng(2);
+  std::vector<uint64_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    live.ingest(random_events(rng, 200, 50, t0 + i * 10000000));
+    live.snapshot();
+    seqs.push_back(live.wal->last_seq());
+  }
+  auto names = *list_directory(tmp.path());
+  CHECK(numbered_files(names, "snapshot-", ".snap").size() == 3);
+  prune_shard_files(tmp.path(), seqs[2], false);
+  names = *list_directory(tmp.path());
+  CHECK(numbered_files(names, "snapshot-", ".snap") == std::vector<uint64_t>{seqs[1], seqs[2]});
+  // Segments start after each snapshot; the one before seqs[1] is gone.
+  CHECK(numbered_files(names, "wal-", ".log") == std::vector<uint64_t>{seqs[1] + 1, seqs[2] + 1});
+
+  SECTION("dropping the fallback leaves only the newest snapshot and the WAL after it") {
+    prune_shard_files(tmp.path(), seqs[2], true);
+    names = *list_directory(tmp.path());
+    CHECK(numbered_files(names, "snapshot-", ".snap") == std::vector<uint64_t>{seqs[2]});
+    CHECK(numbered_files(names, "wal-", ".log") == std::vector<uint64_t>{seqs[2] + 1});
+  }
+}
+
+TEST_CASE("under fsync=always every append is covered by a sync callback, in groups") {
+  temp_directory tmp;
+  std::atomic<uint64_t> covered{0};
+  std::atomic<int> calls{0};
+  auto w = wal_writer::open(tmp.path(), 1, fsync_policy::always, std::chrono::milliseconds(100),
+                            [&](uint64_t seq, const status& st) {
+                              CHECK(st.ok());
+                              covered = seq;
+                              ++calls;
+                            });
+  REQUIRE(w.ok());
+  for (int i = 0; i < 200; ++i)
+    REQUIRE((*w)->append(1, "payload").ok());
+  for (int i = 0; i < 500 && covered.load() < 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(covered.load() == 200);
+  CHECK((*w)->synced_seq() == 200);
+  CHECK(calls.load() >= 1);
+  CHECK(calls.load() <= 200);
+  CHECK(parse_fsync_policy("batch") == fsync_policy::batch);
+  CHECK_FALSE(parse_fsync_policy("sometimes").has_value());
+}
+
+TEST_CASE("under fsync=batch a record is durable once written: the callback covers every append, in order") {
+  temp_directory tmp;
+  std::atomic<uint64_t> covered{0};
+  std::atomic<bool> in_order{true};
+  auto w = wal_writer::open(tmp.path(), 1, fsync_policy::batch, std::chrono::milliseconds(50),
+                            [&](uint64_t seq, const status& st) {
+                              CHECK(st.ok());
+                              if (seq < covered.load())
+                                in_order = false;
+                              covered = seq;
+                            });
+  REQUIRE(w.ok());
+  // append() queues: the writer's thread writes, then calls back.
+  for (int i = 0; i < 300; ++i)
+    REQUIRE((*w)->append(1, "payload " + std::to_string(i)).ok());
+  CHECK((*w)->last_seq() == 300);
+  for (int i = 0; i < 500 && covered.load() < 300; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(covered.load() == 300);
+  CHECK(in_order.load());
+  CHECK((*w)->durable_seq() == 300);
+  CHECK((*w)->written_seq() == 300);
+  // What the callback covered is in the file.
+  uint64_t on_disk = 0;
+  for (auto& f : fs::directory_iterator(tmp.path()))
+    on_disk += fs::file_size(f.path());
+  CHECK(on_disk == (*w)->bytes_written());
+  // Synced within the interval, without another append.
+  for (int i = 0; i < 100 && (*w)->synced_seq() < 300; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK((*w)->synced_seq() == 300);
+}

@@ -1,0 +1,164 @@
+#include "tools/eval/interaction_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+namespace persona::eval {
+
+namespace {
+
+/// Timestamps below this are seconds (it is 5138 AD in seconds).
+constexpr double max_seconds = 1e11;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+/// The index of the first header named one of `names`, or -1.
+int column(const std::vector<std::string>& header, std::initializer_list<const char*> names) {
+  for (auto* n : names)
+    for (size_t i = 0; i < header.size(); ++i)
+      if (lower(header[i]) == n)
+        return static_cast<int>(i);
+  return -1;
+}
+
+bool read_line(std::istream& in, std::string& line) {
+  if (!std::getline(in, line))
+    return false;
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  return true;
+}
+
+status bad_file(const std::string& path, const std::string& what) {
+  return {error_code::bad_request, path + ": " + what};
+}
+
+}  // namespace
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+result<dataset> read_dataset(const std::string& interactions_path, const std::string& items_path) {
+  dataset d;
+  std::ifstream in(interactions_path);
+  if (!in)
+    return bad_file(interactions_path, "cannot be opened; pass the path of a CSV file of interactions");
+  std::string line;
+  if (!read_line(in, line))
+    return bad_file(interactions_path, "is empty; it needs a header row and one interaction per row");
+  auto header = split_csv_line(line);
+  int user_col = column(header, {"userid", "user", "user_id"});
+  int item_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id"});
+  int time_col = column(header, {"timestamp", "ts", "time"});
+  int value_col = column(header, {"rating", "value"});
+  if (user_col < 0 || item_col < 0 || time_col < 0)
+    return bad_file(interactions_path,
+                    "the header must name a user column (userId, user, user_id), an item column (movieId, "
+                    "itemId, item, item_id, product_id) and a time column (timestamp, ts, time); it is: " +
+                        line);
+  std::unordered_map<std::string, uint32_t> users;
+  size_t row = 1;
+  while (read_line(in, line)) {
+    ++row;
+    if (line.empty())
+      continue;
+    auto f = split_csv_line(line);
+    size_t need = static_cast<size_t>(std::max({user_col, item_col, time_col, value_col})) + 1;
+    if (f.size() < need)
+      return bad_file(interactions_path, "row " + std::to_string(row) + " has " + std::to_string(f.size()) +
+                                             " fields, the header " + std::to_string(header.size()));
+    char* end = nullptr;
+    double ts = std::strtod(f[static_cast<size_t>(time_col)].c_str(), &end);
+    if (end == f[static_cast<size_t>(time_col)].c_str() || !std::isfinite(ts) || ts < 0)
+      return bad_file(interactions_path, "row " + std::to_string(row) + ": the time '" +
+                                             f[static_cast<size_t>(time_col)] +
+                                             "' is not a number of seconds or ms");
+    auto& user = f[static_cast<size_t>(user_col)];
+    auto& item = f[static_cast<size_t>(item_col)];
+    if (user.empty() || item.empty())
+      return bad_file(interactions_path, "row " + std::to_string(row) + " has an empty user or item");
+    auto [u, new_user] = users.emplace(user, static_cast<uint32_t>(d.user_names.size()));
+    if (new_user)
+      d.user_names.push_back(user);
+    auto [i, new_item] = d.item_ids.emplace(item, static_cast<uint32_t>(d.item_names.size()));
+    if (new_item)
+      d.item_names.push_back(item);
+    int64_t ms = ts < max_seconds ? static_cast<int64_t>(ts * 1000) : static_cast<int64_t>(ts);
+    double v =
+        value_col >= 0 ? std::strtod(f[static_cast<size_t>(value_col)].c_str(), nullptr) : std::nan("");
+    d.interactions.push_back({u->second, i->second, ms, v});
+  }
+  if (d.interactions.empty())
+    return bad_file(interactions_path, "has no interactions below its header");
+  d.categories.resize(d.item_names.size());
+  d.brands.resize(d.item_names.size());
+  if (items_path.empty())
+    return d;
+  std::ifstream items(items_path);
+  if (!items)
+    return bad_file(items_path,
+                    "cannot be opened; pass the path of a CSV file of items, or leave --items out");
+  if (!read_line(items, line))
+    return bad_file(items_path, "is empty");
+  header = split_csv_line(line);
+  int id_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id", "id"});
+  int cat_col = column(header, {"genres", "categories", "category"});
+  int brand_col = column(header, {"brand"});
+  if (id_col < 0)
+    return bad_file(items_path,
+                    "the header must name an item id column (movieId, itemId, item, item_id, id)");
+  while (read_line(items, line)) {
+    auto f = split_csv_line(line);
+    if (static_cast<int>(f.size()) <= std::max({id_col, cat_col, brand_col}))
+      continue;
+    auto it = d.item_ids.find(f[static_cast<size_t>(id_col)]);
+    if (it == d.item_ids.end())
+      continue;  // an item nobody interacted with
+    if (cat_col >= 0) {
+      auto& text = f[static_cast<size_t>(cat_col)];
+      size_t from = 0;
+      while (from <= text.size()) {
+        auto bar = text.find('|', from);
+        auto name = text.substr(from, bar == std::string::npos ? std::string::npos : bar - from);
+        if (!name.empty() && name != "(no genres listed)" && d.categories[it->second].size() < 16)
+          d.categories[it->second].push_back(name);
+        if (bar == std::string::npos)
+          break;
+        from = bar + 1;
+      }
+    }
+    if (brand_col >= 0)
+      d.brands[it->second] = f[static_cast<size_t>(brand_col)];
+  }
+  return d;
+}
+
+}  // namespace persona::eval

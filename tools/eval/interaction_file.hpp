@@ -1,0 +1,39 @@
+// interaction_file: reads an evaluation dataset from CSV files with a
+// header row: interactions (a user, an item and a time column, found by
+// name: userId/user/user_id, movieId/itemId/item/item_id/product_id,
+// timestamp/ts/time; seconds or milliseconds since the epoch, told apart
+// by size; an optional rating/value column) and optionally items (an id
+// column named like the interactions' item column, and categories from
+// genres/categories/category, split at '|'; an optional brand column).
+// Quoted fields may hold commas. Ids become dense numbers in order of
+// first appearance.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/util/status.hpp"
+#include "tools/eval/leave_last_out.hpp"
+
+namespace persona::eval {
+
+struct dataset {
+  std::vector<std::string> user_names;
+  std::vector<std::string> item_names;
+  std::unordered_map<std::string, uint32_t> item_ids;
+  /// In file order.
+  std::vector<interaction> interactions;
+  /// Per item id: categories and brand (empty when unknown).
+  std::vector<std::vector<std::string>> categories;
+  std::vector<std::string> brands;
+};
+
+/// Reads `interactions_path` and, when not empty, `items_path`.
+result<dataset> read_dataset(const std::string& interactions_path, const std::string& items_path);
+
+/// Splits one CSV line into fields (quotes removed, "" inside quotes is ").
+std::vector<std::string> split_csv_line(const std::string& line);
+
+}  // namespace persona::eval
