@@ -1,7 +1,8 @@
+// The engine's calls on events, profiles, queries and snapshots, and its
+// readiness (engine.hpp): each checks its input at the edge, then goes
+// straight to a shard or to the coordinator through a gateway.
 #include "actors/engine.hpp"
 
-#include <pthread.h>
-#include <sched.h>
 #include <atomic>
 #include <caf/all.hpp>
 #include <mutex>
@@ -13,7 +14,6 @@
 #include "actors/shard_actor.hpp"
 #include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
-#include "core/os/thread_slice.hpp"
 #include "core/profile/attributes.hpp"
 #include "core/profile/event_validation.hpp"
 #include "core/profile/item_catalog.hpp"
@@ -31,46 +31,7 @@ int64_t wall_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-/// Puts every thread the actor system starts under SCHED_BATCH (Linux; a
-/// normal-priority policy, so it needs no privilege). Where the policy does
-/// not exist, threads keep the default one.
-struct batch_scheduling_hook : caf::thread_hook {
-  void init(caf::actor_system&) override {}
-  void thread_started() override {
-#ifdef SCHED_BATCH
-    sched_param normal_priority{};
-    pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal_priority);
-#endif
-  }
-  void thread_terminates() override {}
-};
-
-/// Asks the kernel for a short time slice for every thread the actor system
-/// starts (thread_slice.hpp).
-struct time_slice_hook : caf::thread_hook {
-  explicit time_slice_hook(std::chrono::microseconds s) : slice(s) {}
-  void init(caf::actor_system&) override {}
-  void thread_started() override { request_time_slice(slice); }
-  void thread_terminates() override {}
-  std::chrono::microseconds slice;
-};
-
-}  // namespace
-
-system_config::system_config(const engine_options& o) {
-  register_message_types(*this);
-  if (o.batch_worker_threads)
-    add_thread_hook<batch_scheduling_hook>();
-  if (o.thread_slice.count() > 0)
-    add_thread_hook<time_slice_hook>(o.thread_slice);
-  set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
-  // Bounded fairness: a busy shard yields its worker every 100 messages.
-  set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
-  set("logger.verbosity", caf::atom("quiet"));
-}
-
-namespace {
-
+/// The answer's "rejected" list: [{"index", "code", "message"}].
 value rejections_value(const std::vector<rejection>& rejected) {
   value::array out;
   out.reserve(rejected.size());

@@ -1,9 +1,11 @@
 // engine_impl: the engine facade's private state (engine.hpp), shared by
 // the files that implement its methods: engine.cpp (events, profiles,
-// queries, stats, snapshots, recovery), engine_segments.cpp (segments,
-// subscriptions, clusters) and engine_recommend.cpp; its own logic
-// (starting, recovering and stopping the actors) is in engine_impl.cpp.
-// Include it from those only: it pulls in CAF.
+// queries, snapshots, readiness), engine_stats.cpp, engine_segments.cpp
+// (segments, subscriptions, clusters) and engine_recommend.cpp. Its own
+// logic (the actor system's settings; starting, recovering and stopping
+// the actors) is in engine_impl.cpp. Any thread may call its members;
+// the fields say how they are guarded. Include it from those files only:
+// it pulls in CAF.
 #pragma once
 
 #include <atomic>
