@@ -66,25 +66,20 @@ int64_t engine::now_ms() const {
   return ts >= 0 ? ts : wall_clock_ms();
 }
 
-status overloaded_status(size_t limit) {
-  return {error_code::overloaded,
-          "more than " + std::to_string(limit) +
-              " requests are in flight on this node; retry later or raise max_in_flight"};
-}
-
 /// How many events ahead engine::ingest() prefetches the event it will route.
 constexpr size_t ingest_prefetch_distance = 6;
 
 void engine::ingest(std::vector<event> events, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (events.size() > im.opts.max_batch_events)
-    return done(status{error_code::bad_request, "an ingest batch may hold at most " +
-                                                    std::to_string(im.opts.max_batch_events) +
-                                                    " events; split it into smaller batches"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (events.size() > im.opts.max_batch_events)
+      return {error_code::bad_request, "an ingest batch may hold at most " +
+                                           std::to_string(im.opts.max_batch_events) +
+                                           " events; split it into smaller batches"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   int64_t clock = wall_clock_ms();
   std::vector<shard_batch> per_shard(im.shards.size());
   for (auto& part : per_shard) {
@@ -152,8 +147,10 @@ void engine::ingest(std::vector<event> events, callback done) {
 
 void engine::upsert_items(const value& items, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
+  // enter()'s checks, taken apart: an update whose every item is rejected
+  // is answered between them, without being counted in.
+  if (!im.ready(done))
+    return;
   if (!items.is_array())
     return done(status{error_code::bad_request, "items must be an array of item maps"});
   std::vector<item_record> records;
@@ -178,8 +175,8 @@ void engine::upsert_items(const value& items, callback done) {
     uint64_t none = 0;
     return done(convert(none));
   }
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.admit(done))
+    return;
   // Every shard logs the records and switches to the new version in its
   // own order of changes; versions go out in the order they are made.
   std::lock_guard<std::mutex> guard(im.upsert_mu);
@@ -192,14 +189,13 @@ void engine::upsert_items(const value& items, callback done) {
 
 void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (auto st = validate_attributes(attributes, im.opts.profile.caps.attributes); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    return validate_attributes(attributes, im.opts.profile.caps.attributes);
+  };
+  if (!im.enter(done, check))
+    return;
   im.ask<std::string>(
       im.query_gateway(), std::move(done),
       [](std::string& u) -> result<value> {
@@ -212,20 +208,25 @@ void engine::set_attributes(const std::string& user, const value& attributes, ca
 
 void engine::get_profile(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (!options.is_nil() && !options.is_map())
-    return done(status{error_code::bad_request, "options must be a map with optional keys fields and now"});
-  auto fields = parse_fields_option(options);
-  if (!fields.ok())
-    return done(fields.error());
-  auto now = parse_now_option(options, now_ms());
-  if (!now.ok())
-    return done(now.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  std::vector<std::string> fields;
+  int64_t now = 0;
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    if (!options.is_nil() && !options.is_map())
+      return {error_code::bad_request, "options must be a map with optional keys fields and now"};
+    auto f = parse_fields_option(options);
+    if (!f.ok())
+      return f.error();
+    auto n = parse_now_option(options, now_ms());
+    if (!n.ok())
+      return n.error();
+    fields = std::move(*f);
+    now = *n;
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   // A point read goes straight to the user's shard and overtakes queued
   // ingest batches there: it waits for at most the batch being applied.
   auto shard = shard_of(user, im.shards.size());
@@ -234,17 +235,13 @@ void engine::get_profile(const std::string& user, const value& options, callback
       [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); },
       "shard " + std::to_string(shard));
   post_read(im.shards[shard],
-            shard_read{user, *now, std::move(*fields), std::move(answer), read_kind::profile, {}});
+            shard_read{user, now, std::move(fields), std::move(answer), read_kind::profile, {}});
 }
 
 void engine::delete_profile(const std::string& user, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.enter(done, [&] { return check_user_id("user", user); }))
+    return;
   im.ask<bool>(
       0, std::move(done),
       [](bool deleted) -> result<value> {
@@ -257,43 +254,48 @@ void engine::delete_profile(const std::string& user, callback done) {
 
 void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("source", source); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("target", target); !st.ok())
-    return done(st);
-  if (source == target)
-    return done(status{error_code::bad_request, "source and target are the same user; nothing to merge"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("source", source); !st.ok())
+      return st;
+    if (auto st = check_user_id("target", target); !st.ok())
+      return st;
+    if (source == target)
+      return {error_code::bad_request, "source and target are the same user; nothing to merge"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   im.ask<value>(0, std::move(done), as_is, merge_atom::value, source, target, now_ms(),
                 std::vector<std::string>{});
 }
 
 void engine::query(const value& where, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  auto known = im.segments_now();
-  auto q = parse_query(where, options, now_ms(), &known);
-  if (!q.ok())
-    return done(q.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(im.query_gateway(), std::move(done), as_is, query_atom::value, std::move(*q));
+  query_request request;
+  auto check = [&]() -> status {
+    auto known = im.segments_now();
+    auto q = parse_query(where, options, now_ms(), &known);
+    if (!q.ok())
+      return q.error();
+    request = std::move(*q);
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
+  im.ask<value>(im.query_gateway(), std::move(done), as_is, query_atom::value, std::move(request));
 }
 
 void engine::snapshot(callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (im.opts.data_dir.empty())
-    return done(status{error_code::unavailable,
-                       "this node keeps no data directory, so it writes no snapshots; "
-                       "start personad with --data-dir"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (im.opts.data_dir.empty())
+      return {error_code::unavailable,
+              "this node keeps no data directory, so it writes no snapshots; "
+              "start personad with --data-dir"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   auto started = std::chrono::steady_clock::now();
   auto* ip = impl_.get();
   auto timeout = im.opts.snapshot_timeout;

@@ -41,6 +41,13 @@ struct time_slice_hook : caf::thread_hook {
   std::chrono::microseconds slice;
 };
 
+/// The answer to a call past max_in_flight.
+status overloaded_status(size_t limit) {
+  return {error_code::overloaded,
+          "more than " + std::to_string(limit) +
+              " requests are in flight on this node; retry later or raise max_in_flight"};
+}
+
 }  // namespace
 
 system_config::system_config(const engine_options& o) {
@@ -190,9 +197,18 @@ status engine::impl::gate() {
           "the node is recovering its data (" + phase_message + "); retry in a moment"};
 }
 
-bool engine::impl::admit() {
+bool engine::impl::ready(const callback& done) {
+  if (auto st = gate(); !st.ok()) {
+    done(st);
+    return false;
+  }
+  return true;
+}
+
+bool engine::impl::admit(const callback& done) {
   if (in_flight.fetch_add(1) >= opts.max_in_flight) {
     in_flight.fetch_sub(1);
+    done(overloaded_status(opts.max_in_flight));
     return false;
   }
   return true;

@@ -37,10 +37,8 @@ value item_model_stats(const item_model& m, const model_backlog* backlog) {
 
 void engine::stats(callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.enter(done))
+    return;
   auto* ip = impl_.get();
   int64_t now = now_ms();
   im.ask<std::vector<shard_stats>>(
