@@ -1,5 +1,8 @@
 #include "actors/shard_actor.hpp"
 
+#include <algorithm>
+
+#include "actors/error_conversion.hpp"
 #include "actors/kmeans_steps.hpp"
 #include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
@@ -83,6 +86,47 @@ void drain(self_ptr self) {
 }
 
 namespace {
+
+/// A core result as a handler's answer.
+template <class T>
+caf::result<T> reply(result<T>&& r) {
+  if (!r.ok())
+    return to_caf_error(r.error());
+  return std::move(*r);
+}
+
+/// A change other than a batch: logged now, applied in order, answered
+/// once applied and its record is durable.
+template <class T>
+caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
+                      std::function<result<T>()> apply) {
+  auto& st = self->state;
+  auto seq = st.log_change(kind, payload);
+  if (!seq.ok())
+    return to_caf_error(seq.error());
+  if (st.writes.empty() && !st.must_wait(*seq)) {
+    st.listen();
+    auto r = apply();
+    st.flush_segment_changes();
+    return reply(std::move(r));
+  }
+  auto promise = self->make_response_promise<T>();
+  st.run_in_order([self, promise, apply = std::move(apply), seq = *seq]() mutable {
+    self->state.listen();
+    auto r = std::make_shared<result<T>>(apply());
+    self->state.flush_segment_changes();
+    self->state.settle(seq, [promise, r](const status* err) mutable {
+      if (err)
+        promise.deliver(to_caf_error(*err));
+      else if (!r->ok())
+        promise.deliver(to_caf_error(r->error()));
+      else
+        promise.deliver(std::move(**r));
+    });
+  });
+  schedule_drain(self);
+  return promise;
+}
 
 /// Logs `batch` (on a durable shard), then applies it at once when it is
 /// small and nothing waits, else queues it to be applied slice by slice;

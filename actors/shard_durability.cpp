@@ -1,6 +1,7 @@
 // shard_durability: a shard's WAL and snapshots (docs/durability.md):
 // opening the log, starting a snapshot at one WAL record, and finishing it
 // when the writer thread is done (the writer prunes older files first).
+#include "actors/error_conversion.hpp"
 #include "actors/shard_state.hpp"
 #include "core/storage/shard_files.hpp"
 

@@ -1,12 +1,12 @@
 // shard_state: the state of one shard actor (shard_actor.hpp): its store,
 // catalog view, WAL, pending work, snapshot in progress and segment sweep,
-// with the slice-by-slice work that drain() runs. Touched only by that
-// actor. Shared by the files implementing the shard (shard_actor.cpp:
-// handlers and draining; shard_durability.cpp: WAL and snapshots).
+// with the slice-by-slice work that drain() runs (shard_state.cpp).
+// Touched only by that actor. Shared by the files implementing the shard
+// (shard_actor.cpp: handlers and draining; shard_durability.cpp: WAL and
+// snapshots).
 // Pulls in CAF: include from those files only.
 #pragma once
 
-#include <algorithm>
 #include <caf/all.hpp>
 #include <chrono>
 #include <deque>
@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 
-#include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
@@ -142,317 +141,93 @@ struct shard_state {
   double last_snapshot_ms = 0;
   static inline const char* name = "persona.shard";
 
+  /// "shard <index>", for messages and log lines.
   std::string shard_name() const { return "shard " + std::to_string(setup.index); }
+  /// Sends a line to the node's log, prefixed with the shard's name.
+  void log(bool warning, const std::string& line) const;
 
-  void log(bool warning, const std::string& line) const {
-    if (setup.log)
-      setup.log(warning, shard_name() + ": " + line);
-  }
-
+  /// Profiles one scan slice visits.
   size_t query_slice() const { return setup.slice_events * query_profiles_per_event; }
+  /// Profiles one snapshot slice encodes.
   size_t snapshot_slice() const { return setup.slice_events * snapshot_profiles_per_event; }
 
+  /// Whether the shard keeps a directory (a WAL and snapshots).
   bool durable() const { return !setup.dir.empty(); }
 
   /// Appends a change to the WAL; its sequence number (0 when memory-only).
-  result<uint64_t> log_change(wal_kind kind, std::string_view payload) {
-    if (!durable())
-      return uint64_t{0};
-    if (!wal)
-      return wal_error;
-    auto seq = wal->append(static_cast<uint8_t>(kind), payload);
-    if (!seq.ok())
-      return status{error_code::unavailable, shard_name() +
-                                                 " could not write its write-ahead log, so the change " +
-                                                 "was not applied: " + seq.error().message()};
-    return seq;
-  }
+  result<uint64_t> log_change(wal_kind kind, std::string_view payload);
 
   /// Whether a change's answer must wait for its record to be durable.
   bool must_wait(uint64_t seq) const { return wal && seq > wal->durable_seq(); }
 
   /// Answers now, or once `seq` is durable.
-  void settle(uint64_t seq, settle_fn answer) {
-    if (must_wait(seq))
-      awaiting_durable.emplace_back(seq, std::move(answer));
-    else
-      answer(nullptr);
-  }
+  void settle(uint64_t seq, settle_fn answer);
 
   /// Records up to `seq` are durable (or failed to become so).
-  void on_durable(uint64_t seq, const status& st) {
-    while (!awaiting_durable.empty() && awaiting_durable.front().first <= seq) {
-      awaiting_durable.front().second(st.ok() ? nullptr : &st);
-      awaiting_durable.pop_front();
-    }
-  }
+  void on_durable(uint64_t seq, const status& st);
 
   /// Runs `op` now when nothing is queued, else after the queued changes.
-  void run_in_order(std::function<void()> op) {
-    if (writes.empty()) {
-      op();
-      return;
-    }
-    pending_write w;
-    w.op = std::move(op);
-    writes.push_back(std::move(w));
-  }
+  void run_in_order(std::function<void()> op);
 
   /// What the next slice should be.
   enum class slice_kind { none, write, scan, snapshot, sweep, replay };
-  slice_kind next_slice() const {
-    bool capture =
-        snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
-    slice_kind candidates[4];
-    size_t n = 0;
-    if (!queries.empty() || !similars.empty())
-      candidates[n++] = slice_kind::scan;
-    if (capture)
-      candidates[n++] = slice_kind::snapshot;
-    if (sweeping)
-      candidates[n++] = slice_kind::sweep;
-    if (replaying)
-      candidates[n++] = slice_kind::replay;
-    if (n > 0 && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice))
-      return candidates[background_turn % n];
-    return writes.empty() ? slice_kind::none : slice_kind::write;
-  }
+  slice_kind next_slice() const;
 
   /// Starts a sweep of time-dependent segments when event time has moved
   /// on far enough since the last.
-  void maybe_start_sweep() {
-    if (sweeping || !store->has_time_segments())
-      return;
-    auto now = store->newest_event_ms();
-    if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
-      return;
-    auto wall = shard_clock::now();
-    if (last_sweep_now >= 0 && wall - last_sweep_started < setup.segment_sweep_interval)
-      return;
-    last_sweep_started = wall;
-    sweeping = true;
-    sweep_next = 0;
-    sweep_now = now;
-    last_sweep_now = now;
-  }
+  void maybe_start_sweep();
 
-  void sweep_slice() {
-    auto t = shard_clock::now();
-    store->refresh_time_segments(sweep_now, sweep_next, query_slice());
-    sweep_busy += shard_clock::now() - t;
-    sweep_next += query_slice();
-    if (sweep_next >= store->slot_count()) {
-      sweeping = false;
-      ++sweeps_done;
-      last_sweep_ms = std::chrono::duration<double, std::milli>(sweep_busy).count();
-      sweep_busy = {};
-    }
-  }
+  /// Re-evaluates the next slice of the sweep in progress.
+  void sweep_slice();
 
   /// Every segment was just evaluated at the shard's "now" (a definition):
   /// the next sweep is due a full interval later.
-  void swept_now() {
-    last_sweep_now = store->newest_event_ms();
-    last_sweep_started = shard_clock::now();
-  }
+  void swept_now();
 
   /// Call before changing profiles: collect membership changes while
   /// someone subscribes.
   void listen() { store->collect_segment_changes(setup.hub && setup.hub->active()); }
 
   /// Hands membership changes to subscribers.
-  void flush_segment_changes() {
-    auto changes = store->take_segment_changes();
-    if (changes.empty() || !setup.hub)
-      return;
-    std::vector<segment_event> out;
-    out.reserve(changes.size());
-    auto& names = store->segments().names;
-    for (auto& c : changes)
-      out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
-                                  std::move(c.user), c.entered, c.ts});
-    setup.hub->publish(out);
-  }
+  void flush_segment_changes();
 
   /// Picks up the newest item model version (for reads and queries). The
   /// old one goes back to the item model actor: freeing a version (100,000
   /// neighbour lists, the factors) is its work, not a shard's.
-  void refresh_model() {
-    if (!setup.models)
-      return;
-    auto current = setup.models->current();
-    if (current != model) {
-      store->set_propensity(current->propensity);
-      auto old = std::exchange(model, std::move(current));
-      if (old && setup.model_retire)
-        setup.model_retire(std::move(old));
-    }
-  }
+  void refresh_model();
 
   /// Sends what the feed collected to the item model.
-  void send_feed() {
-    if (feed && feed->collected() > 0 && setup.model_sink)
-      setup.model_sink(feed->take());
-  }
+  void send_feed();
 
   /// Replays the next slice of recovered histories into the item model.
-  void replay_slice() {
-    store->replay_histories(replay_next, query_slice());
-    replay_next += query_slice();
-    send_feed();
-    if (replay_next >= store->slot_count())
-      replaying = false;
-  }
+  void replay_slice();
 
   /// Answers a point read.
-  result<value> serve(const shard_read& r) {
-    refresh_model();
-    switch (r.kind) {
-      case read_kind::profile:
-        return store->render(r.user, r.now_ms, r.fields);
-      case read_kind::predict:
-        return store->predict(r.user, r.now_ms);
-      case read_kind::likeness:
-        return store->likeness(r.user);
-      case read_kind::recommend:
-        break;
-    }
-    if (!feed || !model)
-      return status{error_code::unavailable, "recommendations are not enabled on this node"};
-    auto taste = store->taste_of(r.user);
-    return to_value(recommend(*model, taste, r.recommend, setup.recommend), *model);
-  }
+  result<value> serve(const shard_read& r);
 
   /// Applies the next slice of the oldest pending change; answers it when done.
-  void write_slice() {
-    auto& head = writes.front();
-    if (head.op) {
-      auto op = std::move(head.op);
-      writes.pop_front();
-      op();
-      return;
-    }
-    size_t n = std::min(setup.slice_events, head.batch.events.size() - head.next);
-    auto part = store->apply(head.batch.events, head.batch.indices, head.next, n, catalog.get());
-    head.next += n;
-    head.outcome.accepted += part.accepted;
-    for (auto& r : part.rejected)
-      head.outcome.rejected.push_back(std::move(r));
-    if (head.next == head.batch.events.size()) {
-      auto reply = std::move(head.reply);
-      auto outcome = std::move(head.outcome);
-      auto seq = head.seq;
-      writes.pop_front();
-      settle(seq, [reply = std::move(reply), outcome = std::move(outcome)](const status* err) mutable {
-        reply(err, outcome);
-      });
-    }
-  }
+  void write_slice();
 
   /// Scans the next slice of the oldest similar_users scan; answers it at
   /// the end of the slab.
-  void similar_slice() {
-    auto& head = similars.front();
-    store->similar_users(head.scorer, head.k, head.exclude, head.next_slot, query_slice(), head.best);
-    head.next_slot += query_slice();
-    if (head.next_slot >= store->slot_count()) {
-      head.promise.deliver(similar_value(head.best));
-      similars.pop_front();
-    }
-  }
+  void similar_slice();
 
-  static value similar_value(const std::vector<std::pair<std::string, double>>& best) {
-    value::array out;
-    for (auto& [user, score] : best)
-      out.emplace_back(value::array{value{user}, value{score}});
-    return value{std::move(out)};
-  }
+  /// A similar_users answer: [[user, score]], best first.
+  static value similar_value(const std::vector<std::pair<std::string, double>>& best);
 
   /// Scans the next slice of the oldest pending query (or similar_users
   /// scan, in turn); answers it when the scan reaches the end of the slab
   /// (profiles added meanwhile included).
-  void scan_slice() {
-    if (queries.empty() || (!similars.empty() && background_turn % 2 == 0)) {
-      similar_slice();
-      return;
-    }
-    auto& head = queries.front();
-    auto part = store->run_query(head.request, head.next_slot, query_slice());
-    if (!part.ok()) {
-      head.promise.deliver(to_caf_error(part.error()));
-      queries.pop_front();
-      return;
-    }
-    head.partial.merge(std::move(*part), head.request.limit);
-    head.next_slot += query_slice();
-    if (head.next_slot >= store->slot_count()) {
-      head.promise.deliver(std::move(head.partial));
-      queries.pop_front();
-    }
-  }
+  void scan_slice();
 
   /// Encodes the next slice of the snapshot being captured.
-  void capture_slice() {
-    auto& job = *snapshot;
-    std::vector<profile_store::captured_profile> part;
-    bool complete = store->capture_slice(snapshot_slice(), part);
-    if (!part.empty()) {
-      job.profiles += part.size();
-      job.writer->write(job.encoder.profiles(part));
-    }
-    if (complete) {
-      store->end_capture();
-      job.capturing = false;
-      job.writer->write(job.encoder.end());
-      job.writer->finish();
-    }
-  }
+  void capture_slice();
 };
 
 using self_ptr = caf::stateful_actor<shard_state>*;
 
-template <class T>
-caf::result<T> reply(result<T>&& r) {
-  if (!r.ok())
-    return to_caf_error(r.error());
-  return std::move(*r);
-}
-
 /// Sends the shard its next drain message unless one is on its way.
 void schedule_drain(self_ptr self);
-
-/// A change other than a batch: logged now, applied in order, answered
-/// once applied and its record is durable.
-template <class T>
-caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
-                      std::function<result<T>()> apply) {
-  auto& st = self->state;
-  auto seq = st.log_change(kind, payload);
-  if (!seq.ok())
-    return to_caf_error(seq.error());
-  if (st.writes.empty() && !st.must_wait(*seq)) {
-    st.listen();
-    auto r = apply();
-    st.flush_segment_changes();
-    return reply(std::move(r));
-  }
-  auto promise = self->make_response_promise<T>();
-  st.run_in_order([self, promise, apply = std::move(apply), seq = *seq]() mutable {
-    self->state.listen();
-    auto r = std::make_shared<result<T>>(apply());
-    self->state.flush_segment_changes();
-    self->state.settle(seq, [promise, r](const status* err) mutable {
-      if (err)
-        promise.deliver(to_caf_error(*err));
-      else if (!r->ok())
-        promise.deliver(to_caf_error(r->error()));
-      else
-        promise.deliver(std::move(**r));
-    });
-  });
-  schedule_drain(self);
-  return promise;
-}
 
 // WAL and snapshots (shard_durability.cpp).
 

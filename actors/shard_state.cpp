@@ -1,0 +1,240 @@
+// shard_state: the shard's bookkeeping and the slice-by-slice work drain()
+// runs (shard_state.hpp). Runs on the shard actor's thread only.
+#include "actors/shard_state.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "actors/error_conversion.hpp"
+
+namespace persona {
+
+void shard_state::log(bool warning, const std::string& line) const {
+  if (setup.log)
+    setup.log(warning, shard_name() + ": " + line);
+}
+
+result<uint64_t> shard_state::log_change(wal_kind kind, std::string_view payload) {
+  if (!durable())
+    return uint64_t{0};
+  if (!wal)
+    return wal_error;
+  auto seq = wal->append(static_cast<uint8_t>(kind), payload);
+  if (!seq.ok())
+    return status{error_code::unavailable, shard_name() +
+                                               " could not write its write-ahead log, so the change " +
+                                               "was not applied: " + seq.error().message()};
+  return seq;
+}
+
+void shard_state::settle(uint64_t seq, settle_fn answer) {
+  if (must_wait(seq))
+    awaiting_durable.emplace_back(seq, std::move(answer));
+  else
+    answer(nullptr);
+}
+
+void shard_state::on_durable(uint64_t seq, const status& st) {
+  while (!awaiting_durable.empty() && awaiting_durable.front().first <= seq) {
+    awaiting_durable.front().second(st.ok() ? nullptr : &st);
+    awaiting_durable.pop_front();
+  }
+}
+
+void shard_state::run_in_order(std::function<void()> op) {
+  if (writes.empty()) {
+    op();
+    return;
+  }
+  pending_write w;
+  w.op = std::move(op);
+  writes.push_back(std::move(w));
+}
+
+shard_state::slice_kind shard_state::next_slice() const {
+  bool capture =
+      snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
+  slice_kind candidates[4];
+  size_t n = 0;
+  if (!queries.empty() || !similars.empty())
+    candidates[n++] = slice_kind::scan;
+  if (capture)
+    candidates[n++] = slice_kind::snapshot;
+  if (sweeping)
+    candidates[n++] = slice_kind::sweep;
+  if (replaying)
+    candidates[n++] = slice_kind::replay;
+  if (n > 0 && (writes.empty() || batch_slices_in_a_row >= batch_slices_per_background_slice))
+    return candidates[background_turn % n];
+  return writes.empty() ? slice_kind::none : slice_kind::write;
+}
+
+void shard_state::maybe_start_sweep() {
+  if (sweeping || !store->has_time_segments())
+    return;
+  auto now = store->newest_event_ms();
+  if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
+    return;
+  auto wall = shard_clock::now();
+  if (last_sweep_now >= 0 && wall - last_sweep_started < setup.segment_sweep_interval)
+    return;
+  last_sweep_started = wall;
+  sweeping = true;
+  sweep_next = 0;
+  sweep_now = now;
+  last_sweep_now = now;
+}
+
+void shard_state::sweep_slice() {
+  auto t = shard_clock::now();
+  store->refresh_time_segments(sweep_now, sweep_next, query_slice());
+  sweep_busy += shard_clock::now() - t;
+  sweep_next += query_slice();
+  if (sweep_next >= store->slot_count()) {
+    sweeping = false;
+    ++sweeps_done;
+    last_sweep_ms = std::chrono::duration<double, std::milli>(sweep_busy).count();
+    sweep_busy = {};
+  }
+}
+
+void shard_state::swept_now() {
+  last_sweep_now = store->newest_event_ms();
+  last_sweep_started = shard_clock::now();
+}
+
+void shard_state::flush_segment_changes() {
+  auto changes = store->take_segment_changes();
+  if (changes.empty() || !setup.hub)
+    return;
+  std::vector<segment_event> out;
+  out.reserve(changes.size());
+  auto& names = store->segments().names;
+  for (auto& c : changes)
+    out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
+                                std::move(c.user), c.entered, c.ts});
+  setup.hub->publish(out);
+}
+
+void shard_state::refresh_model() {
+  if (!setup.models)
+    return;
+  auto current = setup.models->current();
+  if (current != model) {
+    store->set_propensity(current->propensity);
+    auto old = std::exchange(model, std::move(current));
+    if (old && setup.model_retire)
+      setup.model_retire(std::move(old));
+  }
+}
+
+void shard_state::send_feed() {
+  if (feed && feed->collected() > 0 && setup.model_sink)
+    setup.model_sink(feed->take());
+}
+
+void shard_state::replay_slice() {
+  store->replay_histories(replay_next, query_slice());
+  replay_next += query_slice();
+  send_feed();
+  if (replay_next >= store->slot_count())
+    replaying = false;
+}
+
+result<value> shard_state::serve(const shard_read& r) {
+  refresh_model();
+  switch (r.kind) {
+    case read_kind::profile:
+      return store->render(r.user, r.now_ms, r.fields);
+    case read_kind::predict:
+      return store->predict(r.user, r.now_ms);
+    case read_kind::likeness:
+      return store->likeness(r.user);
+    case read_kind::recommend:
+      break;
+  }
+  if (!feed || !model)
+    return status{error_code::unavailable, "recommendations are not enabled on this node"};
+  auto taste = store->taste_of(r.user);
+  return to_value(recommend(*model, taste, r.recommend, setup.recommend), *model);
+}
+
+void shard_state::write_slice() {
+  auto& head = writes.front();
+  if (head.op) {
+    auto op = std::move(head.op);
+    writes.pop_front();
+    op();
+    return;
+  }
+  size_t n = std::min(setup.slice_events, head.batch.events.size() - head.next);
+  auto part = store->apply(head.batch.events, head.batch.indices, head.next, n, catalog.get());
+  head.next += n;
+  head.outcome.accepted += part.accepted;
+  for (auto& r : part.rejected)
+    head.outcome.rejected.push_back(std::move(r));
+  if (head.next == head.batch.events.size()) {
+    auto reply = std::move(head.reply);
+    auto outcome = std::move(head.outcome);
+    auto seq = head.seq;
+    writes.pop_front();
+    settle(seq, [reply = std::move(reply), outcome = std::move(outcome)](const status* err) mutable {
+      reply(err, outcome);
+    });
+  }
+}
+
+void shard_state::similar_slice() {
+  auto& head = similars.front();
+  store->similar_users(head.scorer, head.k, head.exclude, head.next_slot, query_slice(), head.best);
+  head.next_slot += query_slice();
+  if (head.next_slot >= store->slot_count()) {
+    head.promise.deliver(similar_value(head.best));
+    similars.pop_front();
+  }
+}
+
+value shard_state::similar_value(const std::vector<std::pair<std::string, double>>& best) {
+  value::array out;
+  for (auto& [user, score] : best)
+    out.emplace_back(value::array{value{user}, value{score}});
+  return value{std::move(out)};
+}
+
+void shard_state::scan_slice() {
+  if (queries.empty() || (!similars.empty() && background_turn % 2 == 0)) {
+    similar_slice();
+    return;
+  }
+  auto& head = queries.front();
+  auto part = store->run_query(head.request, head.next_slot, query_slice());
+  if (!part.ok()) {
+    head.promise.deliver(to_caf_error(part.error()));
+    queries.pop_front();
+    return;
+  }
+  head.partial.merge(std::move(*part), head.request.limit);
+  head.next_slot += query_slice();
+  if (head.next_slot >= store->slot_count()) {
+    head.promise.deliver(std::move(head.partial));
+    queries.pop_front();
+  }
+}
+
+void shard_state::capture_slice() {
+  auto& job = *snapshot;
+  std::vector<profile_store::captured_profile> part;
+  bool complete = store->capture_slice(snapshot_slice(), part);
+  if (!part.empty()) {
+    job.profiles += part.size();
+    job.writer->write(job.encoder.profiles(part));
+  }
+  if (complete) {
+    store->end_capture();
+    job.capturing = false;
+    job.writer->write(job.encoder.end());
+    job.writer->finish();
+  }
+}
+
+}  // namespace persona
