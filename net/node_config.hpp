@@ -1,7 +1,9 @@
-// node_config: every setting of a personad node, its default, and how it is
-// read: `--name=value` flags, or `name = value` lines in the file given by
-// `--config=FILE` (flags win). `personad --help` prints help_text(). The
-// defaults live here and nowhere else.
+// node_config: every setting of a personad node, read from `--name=value`
+// flags, or `name = value` lines in the file given by `--config=FILE` (flags
+// win). Each field is one row of the settings table (net/node_settings.hpp),
+// which holds its default, limits and help line; `personad --help` prints
+// help_text(). A node_config is a plain value: whoever holds one owns it,
+// and the server and its sessions only read theirs.
 #pragma once
 
 #include <cstddef>
@@ -18,85 +20,90 @@ namespace persona::net {
 /// Roles a token grants (docs/protocol.md, "Session and admin").
 enum role_bits : uint8_t { role_ingest = 1, role_query = 2, role_admin = 4, all_roles = 7 };
 
+/// The fields are zeroed (`{}`), then node_config() gives each the default
+/// of its row in the settings table.
 struct node_config {
+  /// Every setting at its default.
+  node_config();
+
   /// TCP port to listen on; 0 picks a free port (logged at start).
-  uint16_t port = 7400;
+  uint16_t port{};
   /// Address to bind.
-  std::string bind = "127.0.0.1";
+  std::string bind;
   /// Directory for the write-ahead log and snapshots; empty: memory only.
-  std::string data_dir = "persona-data";
+  std::string data_dir;
   /// When the WAL is forced to the device.
-  fsync_policy fsync = fsync_policy::batch;
+  fsync_policy fsync{};
   /// Under fsync=batch: the longest time between syncs, in ms.
-  uint64_t fsync_interval_ms = 100;
+  uint64_t fsync_interval_ms{};
   /// Seconds between snapshots of each shard; 0: on request and at stop only.
-  uint64_t snapshot_interval_s = 300;
+  uint64_t snapshot_interval_s{};
   /// WAL megabytes a shard writes after a snapshot before it starts another; 0: no bound.
-  uint64_t snapshot_wal_mb = 1024;
+  uint64_t snapshot_wal_mb{};
   /// Deadline of a snapshot call, in seconds.
-  uint64_t snapshot_timeout_s = 600;
+  uint64_t snapshot_timeout_s{};
   /// Address space reserved for the allocator's fresh memory
   /// (core/os/memory_reserve.hpp), in MB; 0: none.
-  uint64_t memory_reserve_mb = 65536;
+  uint64_t memory_reserve_mb{};
   /// Memory kept faulted in ahead of what the reserve handed out, in MB; 0: none.
-  uint64_t memory_warm_ahead_mb = 256;
+  uint64_t memory_warm_ahead_mb{};
   /// Whether the reserve's freed memory goes back to the kernel.
-  bool memory_return_freed = false;
+  bool memory_return_freed{};
   /// Shard actors; 0 means one per core.
-  size_t shards = 0;
+  size_t shards{};
   /// Actor scheduler threads; 0 means one per core.
-  size_t worker_threads = 0;
+  size_t worker_threads{};
   /// Run the actor threads as batch threads (Linux SCHED_BATCH): more
   /// ingest throughput, a longer read latency tail. "normal" or "batch".
-  bool batch_worker_threads = false;
+  bool batch_worker_threads{};
   /// Threads running network I/O.
-  size_t io_threads = 1;
+  size_t io_threads{};
   /// The time slice network and actor threads ask the kernel for, in
   /// microseconds (core/os/thread_slice.hpp); 0 keeps the kernel's default.
-  uint64_t thread_slice_us = 100;
+  uint64_t thread_slice_us{};
   /// Largest message accepted, in bytes.
-  size_t max_message_bytes = 16u << 20;
+  size_t max_message_bytes{};
   /// Open connections; more are closed at once with a log line.
-  size_t max_connections = 1024;
+  size_t max_connections{};
   /// Requests in flight on one connection before `overloaded`.
-  size_t max_in_flight_per_connection = 1024;
+  size_t max_in_flight_per_connection{};
   /// Requests in flight on the node before `overloaded`.
-  size_t max_in_flight = 8192;
+  size_t max_in_flight{};
   /// Reply bytes queued for a client that does not read, before the
   /// connection is closed.
-  size_t max_write_queue_bytes = 64u << 20;
+  size_t max_write_queue_bytes{};
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
-  uint64_t segment_sweep_interval_ms = 10000;
+  uint64_t segment_sweep_interval_ms{};
   /// Whether the node keeps an item model (recommendations, propensity).
-  bool recommendations = true;
+  bool recommendations{};
   /// Item model: publish interval, factor copy interval, shedding bound (ms).
-  uint64_t model_publish_ms = 200;
-  uint64_t model_factor_ms = 1000;
-  uint64_t model_shed_ms = 500;
+  uint64_t model_publish_ms{};
+  uint64_t model_factor_ms{};
+  uint64_t model_shed_ms{};
   /// Between two rebuilds of the changed items' neighbour lists, in ms.
-  uint64_t model_neighbour_ms = 1000;
+  uint64_t model_neighbour_ms{};
   /// Item signals that may wait for the item model; 0: no bound.
-  uint64_t model_max_waiting_signals = 1000000;
+  uint64_t model_max_waiting_signals{};
   /// Signals a second the item model learns co-occurrence and factors from.
-  uint64_t model_learn_per_s = 20000;
+  uint64_t model_learn_per_s{};
   /// Share of events that start a propensity training example.
-  double propensity_sample_rate = 0.02;
+  double propensity_sample_rate{};
   /// Share of a shard's profiles the propensity census probes every 6 h
   /// of event time.
-  double propensity_census_share = 0.02;
+  double propensity_census_share{};
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
-  size_t max_subscriber_queue_bytes = 8u << 20;
+  size_t max_subscriber_queue_bytes{};
   /// Deadline of each request to a shard, in ms.
-  uint64_t request_timeout_ms = 5000;
+  uint64_t request_timeout_ms{};
   /// Events in one ingest call.
-  size_t max_batch_events = 100000;
+  size_t max_batch_events{};
   /// Events a shard applies before it serves waiting point reads again.
-  size_t shard_slice_events = 64;
+  size_t shard_slice_events{};
   /// Seconds a graceful stop waits for requests in flight.
-  uint64_t stop_grace_s = 8;
+  uint64_t stop_grace_s{};
   /// Name of this node in `hello` and logs.
-  std::string node_name = "persona-1";
+  std::string node_name;
   /// token -> role bits; empty: no authentication.
   std::map<std::string, uint8_t> tokens;
 
