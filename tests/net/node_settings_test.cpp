@@ -25,18 +25,9 @@ std::string refusal(const std::string& name, const std::string& text) {
   return apply_setting(c, name, text).message();
 }
 
-/// The source tree, as the build tree's CMakeCache.txt names it.
+/// The source tree, as the build names it.
 std::filesystem::path source_dir() {
-  for (auto dir = std::filesystem::path(PERSONAD_PATH).parent_path(); dir != dir.parent_path();
-       dir = dir.parent_path()) {
-    std::ifstream cache(dir / "CMakeCache.txt");
-    std::string line;
-    const std::string key = "CMAKE_HOME_DIRECTORY:INTERNAL=";
-    while (std::getline(cache, line))
-      if (line.rfind(key, 0) == 0)
-        return line.substr(key.size());
-  }
-  return {};
+  return PERSONA_SOURCE_DIR;
 }
 
 /// setting -> default, from the table under "## Node settings" in
