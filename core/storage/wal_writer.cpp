@@ -28,18 +28,18 @@ std::optional<fsync_policy> parse_fsync_policy(const std::string& name) {
 }
 
 wal_writer::wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval,
-                       durable_callback cb)
-    : dir_(std::move(dir)), policy_(policy), interval_(interval), on_durable_(std::move(cb)) {}
+                       durable_callback cb, file_env& env)
+    : env_(env), dir_(std::move(dir)), policy_(policy), interval_(interval), on_durable_(std::move(cb)) {}
 
 result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t next_seq, fsync_policy policy,
                                                      std::chrono::milliseconds interval,
-                                                     durable_callback on_durable) {
-  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_durable)));
+                                                     durable_callback on_durable, file_env& env) {
+  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_durable), env));
   auto seg = w->open_segment(next_seq);
   if (!seg.ok())
     return seg.error();
   // The first segment's name is durable before anything is written to it.
-  if (auto st = sync_directory(w->dir_); !st.ok())
+  if (auto st = env.sync_directory(w->dir_); !st.ok())
     return st;
   w->current_ = std::move(*seg);
   w->last_seq_ = next_seq - 1;
@@ -60,13 +60,11 @@ wal_writer::~wal_writer() {
 }
 
 result<std::shared_ptr<wal_writer::segment>> wal_writer::open_segment(uint64_t first_seq) {
-  auto path = dir_ + "/" + wal_segment_name(first_seq);
-  auto fd = open_for_append(path);
-  if (!fd.ok())
-    return fd.error();
+  auto file = env_.open_for_append(dir_ + "/" + wal_segment_name(first_seq));
+  if (!file.ok())
+    return file.error();
   auto seg = std::make_shared<segment>();
-  seg->path = std::move(path);
-  seg->fd = std::move(*fd);
+  seg->file = std::move(*file);
   return seg;
 }
 
@@ -116,7 +114,7 @@ status wal_writer::write_queued(bool& wrote) {
   }
   wrote = !chunks.empty();
   for (auto& c : chunks) {
-    if (auto st = write_all(c.seg->fd.get(), c.bytes, c.seg->path); !st.ok()) {
+    if (auto st = c.seg->file->append(c.bytes); !st.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       failed_ = {
           st.code(),
@@ -144,14 +142,14 @@ status wal_writer::sync_segments(uint64_t& covered) {
     std::swap(directory, directory_dirty_);
   }
   if (directory) {
-    if (auto st = sync_directory(dir_); !st.ok()) {
+    if (auto st = env_.sync_directory(dir_); !st.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       directory_dirty_ = true;
       return st;
     }
   }
   for (auto& s : segments)
-    if (auto st = sync_data(s->fd.get(), s->path); !st.ok())
+    if (auto st = s->file->sync(); !st.ok())
       return st;
   // synced_seq_ only grows: a concurrent sync_now() may have covered more.
   auto seen = synced_seq_.load();

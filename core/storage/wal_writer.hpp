@@ -17,6 +17,7 @@
 // records up to `seq` became durable, or with the error that stopped them:
 // a caller answers a change only then. After a failed write the log takes
 // no more records (the file may end in a torn record; recovery cuts it).
+// Files go through a file_env.
 // append() and rotate() are called from one thread (the shard's); the rest
 // is thread-safe.
 #pragma once
@@ -33,7 +34,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/storage/file_io.hpp"
+#include "core/storage/file_env.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/status.hpp"
 
@@ -46,7 +47,7 @@ class wal_writer {
   /// Opens a new segment in `dir` whose first record will be `next_seq`.
   static result<std::unique_ptr<wal_writer>> open(std::string dir, uint64_t next_seq, fsync_policy policy,
                                                   std::chrono::milliseconds interval,
-                                                  durable_callback on_durable);
+                                                  durable_callback on_durable, file_env& env = posix_env());
   /// Writes what was appended (and syncs it, unless the policy is none),
   /// then stops the writer's thread.
   ~wal_writer();
@@ -77,8 +78,7 @@ class wal_writer {
 
  private:
   struct segment {
-    std::string path;
-    unique_fd fd;
+    std::unique_ptr<writable_file> file;
   };
 
   /// Queued records bound for one segment.
@@ -88,7 +88,8 @@ class wal_writer {
     uint64_t last_seq = 0;
   };
 
-  wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval, durable_callback cb);
+  wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval, durable_callback cb,
+             file_env& env);
   result<std::shared_ptr<segment>> open_segment(uint64_t first_seq);
   void writer_loop();
   /// Writes the queued records; `wrote` says whether there were any.
@@ -96,6 +97,7 @@ class wal_writer {
   /// Syncs the segments holding the written records; returns the newest.
   status sync_segments(uint64_t& covered);
 
+  file_env& env_;
   std::string dir_;
   fsync_policy policy_;
   std::chrono::milliseconds interval_;

@@ -38,7 +38,7 @@ struct logged_store {
   std::string dir;
 
   explicit logged_store(std::string d, uint64_t next_seq = 1) : dir(std::move(d)) {
-    REQUIRE(make_directories(dir).ok());
+    REQUIRE(posix_env().make_directories(dir).ok());
     auto w = wal_writer::open(dir, next_seq, fsync_policy::none, std::chrono::milliseconds(100), nullptr);
     REQUIRE(w.ok());
     wal = std::move(*w);
@@ -251,7 +251,7 @@ TEST_CASE("recovery restores snapshot plus WAL exactly, and a resent event is st
   CHECK(again.rejected.size() == 1);
 
   SECTION("a torn tail is cut with a warning naming file and offset, the rest is kept") {
-    auto segments = numbered_files(*list_directory(tmp.path()), "wal-", ".log");
+    auto segments = numbered_files(*posix_env().list_directory(tmp.path()), "wal-", ".log");
     auto last = tmp.path() + "/" + wal_segment_name(segments.back());
     auto good_size = fs::file_size(last);
     std::ofstream(last, std::ios::app | std::ios::binary) << std::string("\x30\x00\x00\x00garbage", 11);
@@ -296,17 +296,17 @@ TEST_CASE("after a snapshot, older snapshots but one and the WAL they cover are 
     live.snapshot();
     seqs.push_back(live.wal->last_seq());
   }
-  auto names = *list_directory(tmp.path());
+  auto names = *posix_env().list_directory(tmp.path());
   CHECK(numbered_files(names, "snapshot-", ".snap").size() == 3);
   prune_shard_files(tmp.path(), seqs[2], false);
-  names = *list_directory(tmp.path());
+  names = *posix_env().list_directory(tmp.path());
   CHECK(numbered_files(names, "snapshot-", ".snap") == std::vector<uint64_t>{seqs[1], seqs[2]});
   // Segments start after each snapshot; the one before seqs[1] is gone.
   CHECK(numbered_files(names, "wal-", ".log") == std::vector<uint64_t>{seqs[1] + 1, seqs[2] + 1});
 
   SECTION("dropping the fallback leaves only the newest snapshot and the WAL after it") {
     prune_shard_files(tmp.path(), seqs[2], true);
-    names = *list_directory(tmp.path());
+    names = *posix_env().list_directory(tmp.path());
     CHECK(numbered_files(names, "snapshot-", ".snap") == std::vector<uint64_t>{seqs[2]});
     CHECK(numbered_files(names, "wal-", ".log") == std::vector<uint64_t>{seqs[2] + 1});
   }
