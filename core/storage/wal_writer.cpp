@@ -116,14 +116,20 @@ status wal_writer::write_queued(bool& wrote) {
   for (auto& c : chunks) {
     if (auto st = c.seg->file->append(c.bytes); !st.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
-      failed_ = {
-          st.code(),
-          st.message() + "; the write-ahead log takes no more changes: free the disk, then restart the node"};
-      return failed_;
+      return stop_log(st);
     }
     written_seq_ = c.last_seq;
   }
   return {};
+}
+
+const status& wal_writer::stop_log(const status& st) {
+  if (failed_.ok()) {
+    failed_ = {st.code(), st.message() + "; the write-ahead log takes no more changes: free the disk (or " +
+                              "replace it), then restart the node"};
+    wake_.notify_all();  // the writer's thread fails what is queued
+  }
+  return failed_;
 }
 
 status wal_writer::flush() {
@@ -141,16 +147,15 @@ status wal_writer::sync_segments(uint64_t& covered) {
     segments.push_back(current_);
     std::swap(directory, directory_dirty_);
   }
-  if (directory) {
-    if (auto st = env_.sync_directory(dir_); !st.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      directory_dirty_ = true;
-      return st;
-    }
+  status st;
+  if (directory)
+    st = env_.sync_directory(dir_);
+  for (size_t i = 0; i < segments.size() && st.ok(); ++i)
+    st = segments[i]->file->sync();
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stop_log(st);
   }
-  for (auto& s : segments)
-    if (auto st = s->file->sync(); !st.ok())
-      return st;
   // synced_seq_ only grows: a concurrent sync_now() may have covered more.
   auto seen = synced_seq_.load();
   while (covered > seen && !synced_seq_.compare_exchange_weak(seen, covered)) {
@@ -165,6 +170,16 @@ status wal_writer::sync_now() {
   return sync_segments(covered);
 }
 
+void wal_writer::fail_all(const status& st, bool stopping) {
+  // Every record not yet durable fails; the log takes no more.
+  if (on_durable_)
+    on_durable_(last_seq_.load(), st);
+  if (stopping)
+    return;
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait(lock, [&] { return stop_; });
+}
+
 void wal_writer::writer_loop() {
   using clock = std::chrono::steady_clock;
   auto next_sync = clock::now() + interval_;
@@ -172,7 +187,7 @@ void wal_writer::writer_loop() {
     bool stopping = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      auto ready = [&] { return stop_ || (!queued_.empty() && failed_.ok()); };
+      auto ready = [&] { return stop_ || !queued_.empty() || !failed_.ok(); };
       if (policy_ == fsync_policy::batch)
         wake_.wait_until(lock, next_sync, ready);
       else
@@ -181,16 +196,8 @@ void wal_writer::writer_loop() {
     }
     bool wrote = false;
     auto written = write_queued(wrote);
-    if (!written.ok()) {
-      // Every record not written fails; a torn file takes no more.
-      if (on_durable_)
-        on_durable_(last_seq_.load(), written);
-      if (stopping)
-        return;
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stop_; });
-      return;
-    }
+    if (!written.ok())
+      return fail_all(written, stopping);
     if (wrote && policy_ != fsync_policy::always && on_durable_)
       on_durable_(written_seq_.load(), written);
     bool pending_sync = written_seq_.load() > synced_seq_.load();
@@ -203,13 +210,10 @@ void wal_writer::writer_loop() {
     if (sync) {
       uint64_t covered = 0;
       auto st = sync_segments(covered);
+      if (!st.ok())
+        return fail_all(st, stopping);
       if (policy_ == fsync_policy::always && on_durable_)
         on_durable_(covered, st);
-      if (!st.ok() && !stopping) {
-        // A failing device: retry once per interval, not in a busy loop.
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait_for(lock, interval_, [&] { return stop_; });
-      }
     }
     if (policy_ == fsync_policy::batch && clock::now() >= next_sync)
       next_sync = clock::now() + interval_;

@@ -15,9 +15,10 @@
 //
 // `on_durable(seq, status)` is called from the writer's thread whenever
 // records up to `seq` became durable, or with the error that stopped them:
-// a caller answers a change only then. After a failed write the log takes
-// no more records (the file may end in a torn record; recovery cuts it).
-// Files go through a file_env.
+// a caller answers a change only then. After a failed write or sync the log
+// takes no more records: the file may end in a torn record (recovery cuts
+// it), and a sync that failed once may have dropped written bytes that a
+// later sync would report synced. Files go through a file_env.
 // append() and rotate() are called from one thread (the shard's); the rest
 // is thread-safe.
 #pragma once
@@ -55,7 +56,7 @@ class wal_writer {
   wal_writer& operator=(const wal_writer&) = delete;
 
   /// Queues one record and returns its sequence number; after a failed
-  /// write, the error instead.
+  /// write or sync, the error instead.
   result<uint64_t> append(uint8_t kind, std::string_view payload);
   /// Starts a new segment; returns its first sequence number.
   result<uint64_t> rotate();
@@ -96,6 +97,12 @@ class wal_writer {
   status write_queued(bool& wrote);
   /// Syncs the segments holding the written records; returns the newest.
   status sync_segments(uint64_t& covered);
+  /// Stops the log after a failed write or sync (the first error stays);
+  /// returns the error every later append gets. REQUIRES: mu_ held.
+  const status& stop_log(const status& st);
+  /// After the log stopped with `st`: fails every record not yet durable,
+  /// then waits for the destructor (unless `stopping` already).
+  void fail_all(const status& st, bool stopping);
 
   file_env& env_;
   std::string dir_;
@@ -112,7 +119,7 @@ class wal_writer {
   bool stop_ = false;
   /// Records appended and not yet taken to be written, oldest first.
   std::vector<chunk> queued_;
-  /// The first failed write; no record is taken after it.
+  /// The first failed write or sync; no record is taken after it.
   status failed_;
   std::shared_ptr<segment> current_;
   /// Segments rotated away whose last records may not be synced yet.

@@ -128,7 +128,12 @@ TEST_CASE("under fsync=always an ingest whose sync fails is answered unavailable
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code() == error_code::unavailable);
     CHECK_THAT(r.error().message(), Catch::Contains("syncing") && Catch::Contains("Input/output error"));
+    // Syncs work again; the shard still refuses changes until restarted.
     disk.set_fail_syncs(false);
+    auto later = eng.ingest_sync(batch_of({"c0"}));
+    REQUIRE_FALSE(later.ok());
+    CHECK(later.error().code() == error_code::unavailable);
+    CHECK_THAT(later.error().message(), Catch::Contains("takes no more changes"));
   }
   engine again(test_engine(1, dir.path()));
   REQUIRE(again.wait_ready().ok());
@@ -136,6 +141,7 @@ TEST_CASE("under fsync=always an ingest whose sync fails is answered unavailable
   // Written but not synced: the unacknowledged batch is whole or absent.
   auto views = views_in(again, "b0");
   CHECK((views == 0 || views == 3));
+  CHECK(views_in(again, "c0") == 0);
 }
 
 TEST_CASE("a snapshot whose rename fails is answered unavailable, and ingest and recovery go on") {

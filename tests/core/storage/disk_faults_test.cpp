@@ -131,7 +131,13 @@ TEST_CASE("under fsync=always a failed fsync is answered as an error, never as a
     CHECK(disk.watch.failed_seq() >= 6);
     CHECK(disk.watch.durable() == 5);
     CHECK(disk.wal->synced_seq() == 5);
+    // Syncs work again, but the log stays stopped: the failed sync may
+    // have dropped bytes a later one would report synced.
     disk.env.set_fail_syncs(false);
+    auto refused = disk.append("u7");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message() == error.message());
+    CHECK_THAT(error.message(), Catch::Contains("takes no more changes"));
     expected = images_of(disk.acked, users);
   }
   profile_store back;

@@ -1,7 +1,7 @@
 // One shard's write-ahead log (core/storage/wal_writer.hpp): sequence
 // numbers and segments, when each fsync policy reports a record durable,
-// short writes, what the destructor writes, and what a failed write does
-// to the records behind it.
+// short writes, what the destructor writes, and what a failed write or
+// sync does to the records behind it.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -219,4 +219,31 @@ TEST_CASE("after a failed write, the records not written get the error and appen
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message() == error.message());
   CHECK((*w)->written_seq() == 10);
+}
+
+TEST_CASE("after a failed sync the log stops: the records not yet durable get the error and append refuses") {
+  temp_directory tmp;
+  faulty_env env;
+  durable_watch watch;
+  auto policy = GENERATE(fsync_policy::always, fsync_policy::batch);
+  auto w = wal_writer::open(tmp.path(), 1, policy, std::chrono::milliseconds(20), watch.callback(), env);
+  REQUIRE(w.ok());
+  for (int i = 0; i < 10; ++i)
+    REQUIRE((*w)->append(1, "before").ok());
+  REQUIRE(watch.wait_durable(10));
+  env.set_fail_syncs(true);
+  // Under always the record waits for its sync; under batch it is durable
+  // once written, and the next periodic sync fails.
+  REQUIRE((*w)->append(1, "unsynced").ok());
+  auto error = watch.wait_error();
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.code() == error_code::unavailable);
+  CHECK_THAT(error.message(), Catch::Contains("syncing") && Catch::Contains("Input/output error") &&
+                                  Catch::Contains("takes no more changes"));
+  CHECK(watch.durable() == (policy == fsync_policy::always ? 10u : 11u));
+  env.set_fail_syncs(false);
+  auto refused = (*w)->append(1, "later");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message() == error.message());
+  CHECK_FALSE((*w)->sync_now().ok());
 }
