@@ -97,13 +97,19 @@ void snapshot_writer::run() {
   file_.reset();
   if (failure.ok())
     failure = env_->rename_file(tmp_path_, path_);
-  if (failure.ok())
-    failure = env_->sync_directory(dir_);
-  if (failure.ok())
-    failure = verify_snapshot(path_, *env_);
   if (!failure.ok()) {
+    // A snapshot of the same WAL record written before (nothing changed
+    // since) stays as it was: it may be the only one left.
     env_->remove_file(tmp_path_);
-    env_->remove_file(path_);
+  } else {
+    // In place, whole and synced, the file stays unless it does not read
+    // back; only its name may not be durable when the directory sync fails.
+    failure = env_->sync_directory(dir_);
+    if (failure.ok()) {
+      failure = verify_snapshot(path_, *env_);
+      if (!failure.ok())
+        env_->remove_file(path_);
+    }
   }
   done_(outcome{failure, path_, written_});
 }

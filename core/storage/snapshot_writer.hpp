@@ -2,7 +2,10 @@
 // shard that encodes its profiles a slice at a time never waits for the
 // disk. Bytes go to "<name>.tmp"; finish() syncs the file, renames it into
 // place, syncs the directory, reads the file back to check every record,
-// then reports. A failed or abandoned snapshot leaves no file behind. Files
+// then reports. A snapshot that fails before its rename, or is abandoned,
+// leaves no file behind and never touches a snapshot of the same WAL record
+// written before; one renamed into place stays unless it does not read
+// back (a failed directory sync leaves it: it is whole and synced). Files
 // go through a file_env. Created and fed by one thread (the shard's); the
 // writer's thread owns the file.
 #pragma once

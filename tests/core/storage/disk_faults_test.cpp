@@ -238,3 +238,52 @@ TEST_CASE("a snapshot whose write, sync or rename fails leaves the previous snap
   CHECK(images_of(back, users) == expected);
   CHECK(back.find("gone") == nullptr);
 }
+
+TEST_CASE(
+    "a failed snapshot at the WAL record of the previous one leaves that one, even when it is the only one") {
+  // An idle shard snapshots again at the same record; when deletes had
+  // made the snapshot before drop its fallback and the WAL before it,
+  // that snapshot is all there is of those changes.
+  temp_directory tmp;
+  faulty_env env;
+  auto users = user_names(100);
+  std::mt19937 rng(4);
+  std::string only;
+  std::map<std::string, std::string> expected;
+  {
+    logged_store live(tmp.path(), 1, env);
+    live.ingest(random_events(rng, 800, 100, t0));
+    live.snapshot();
+    live.ingest(random_events(rng, 400, 100, t0 + days(1)));
+    live.erase("u5");
+    only = live.snapshot();
+    prune_shard_files(tmp.path(), live.wal->last_seq(), true, env);
+    auto names = *env.list_directory(tmp.path());
+    REQUIRE(numbered_files(names, "snapshot-", ".snap").size() == 1);
+
+    snapshot_writer::outcome failed;
+    SECTION("its write fails") {
+      env.set_free_space(2000);
+      failed = live.try_snapshot();
+      env.set_free_space(faulty_env::unlimited);
+    }
+    SECTION("its sync fails") {
+      env.set_fail_syncs(true);
+      failed = live.try_snapshot();
+      env.set_fail_syncs(false);
+    }
+    SECTION("its rename fails") {
+      env.set_fail_renames(true);
+      failed = live.try_snapshot();
+      env.set_fail_renames(false);
+    }
+    REQUIRE_FALSE(failed.st.ok());
+    CHECK(failed.path == only);
+    CHECK(fs::exists(only));
+    expected = images_of(live.store, users);
+  }
+  profile_store back;
+  auto report = recover_into(tmp.path(), back);
+  CHECK(report.snapshot == only);
+  CHECK(images_of(back, users) == expected);
+}
