@@ -1,7 +1,11 @@
 // engine_impl: the engine facade's private state (engine.hpp), shared by
 // the files that implement its methods: engine.cpp (events, profiles,
-// queries, stats, snapshots, recovery) and engine_segments.cpp (segments,
-// subscriptions, clusters). Include it from those only: it pulls in CAF.
+// queries, snapshots, readiness), engine_stats.cpp, engine_segments.cpp
+// (segments, subscriptions, clusters) and engine_recommend.cpp. Its own
+// logic (the actor system's settings; starting, recovering and stopping
+// the actors) is in engine_impl.cpp. Any thread may call its members;
+// the fields say how they are guarded. Include it from those files only:
+// it pulls in CAF.
 #pragma once
 
 #include <atomic>
@@ -11,13 +15,10 @@
 #include <thread>
 #include <tuple>
 
-#include "actors/coordinator_actor.hpp"
 #include "actors/engine.hpp"
 #include "actors/error_conversion.hpp"
 #include "actors/gateway_actor.hpp"
-#include "actors/item_model_actor.hpp"
 #include "actors/message_types.hpp"
-#include "actors/node_recovery.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
@@ -25,7 +26,6 @@
 #include "core/profile/item_catalog.hpp"
 #include "core/profile/segment_directory.hpp"
 #include "core/storage/file_io.hpp"
-#include "core/util/user_router.hpp"
 
 namespace persona {
 
@@ -33,9 +33,6 @@ namespace persona {
 struct system_config : caf::actor_system_config {
   explicit system_config(const engine_options& o);
 };
-
-/// The answer to a call past max_in_flight.
-status overloaded_status(size_t limit);
 
 /// ok, or bad_request naming `what` when `user` is not a valid user id.
 status check_user_id(const std::string& what, const std::string& user);
@@ -46,164 +43,64 @@ inline result<value> as_is(value& v) {
 }
 
 struct engine::impl {
-  explicit impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
-    if (opts.shards == 0)
-      opts.shards = 1;
-    started = std::chrono::steady_clock::now();
-    if (opts.data_dir.empty()) {
-      std::vector<shard_setup> setups(opts.shards);
-      for (size_t i = 0; i < setups.size(); ++i)
-        setups[i].index = static_cast<uint32_t>(i);
-      start_actors(std::move(setups));
-      return;
-    }
-    set_phase_message("starting recovery of " + opts.data_dir);
-    recovery = std::thread([this] { recover(); });
-  }
-
-  ~impl() {
-    if (recovery.joinable())
-      recovery.join();
-    for (auto& g : gateways)
-      caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
-    if (coordinator)
-      caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
-    for (auto& s : shards)
-      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-    if (item_model)
-      caf::anon_send_exit(item_model, caf::exit_reason::user_shutdown);
-    // The actors' last messages are dropped now; posted reads and ingest
-    // parts then answer `unavailable` through this object's counters, so
-    // wait here, while every member still lives, not in the system's
-    // destructor after the members declared below it are gone.
-    system.await_all_actors_done();
-  }
+  /// Starts the actors, or a thread that recovers the data directory first.
+  explicit impl(engine_options o);
+  /// Stops every actor and waits until all are done.
+  ~impl();
 
   /// Recovers the data directory, then starts the actors (recovery thread).
-  void recover() {
-    auto node = recover_node(opts, [this](std::string line) { set_phase_message(std::move(line)); });
-    if (!node.ok()) {
-      if (opts.log)
-        opts.log(true, "recovery failed: " + node.error().message());
-      {
-        std::lock_guard<std::mutex> guard(phase_mu);
-        phase_message = node.error().message();
-        phase = failed;
-      }
-      phase_changed.notify_all();
-      return;
-    }
-    data_lock = std::move(node->lock);
-    items->reset(node->catalog);
-    if (!node->shards.empty() && node->shards[0].store) {
-      std::lock_guard<std::mutex> guard(segments_mu);
-      for (auto& [name, where] : node->shards[0].store->segment_definitions())
-        node_segments.names.push_back(name);
-      if (auto& model = node->shards[0].store->cluster_model_now())
-        last_clusters = model->result;
-    }
-    if (node->newest_event_ms >= 0)
-      observe_ts(node->newest_event_ms);
-    if (opts.log)
-      opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
-                          std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
-                          std::to_string(static_cast<int>(node->seconds * 1000)) + " ms");
-    start_actors(std::move(node->shards));
-  }
+  void recover();
 
   /// Spawns shards, coordinator and gateways, then opens for calls.
-  void start_actors(std::vector<shard_setup> setups) {
-    if (opts.recommendations) {
-      backlog = std::make_shared<model_backlog>(opts.model_max_waiting_signals);
-      item_model_setup model;
-      model.config = opts.recommend;
-      model.holder = models;
-      model.publish_interval = opts.model_publish_interval;
-      model.factor_interval = opts.model_factor_interval;
-      model.neighbour_interval = opts.model_neighbour_interval;
-      model.shed_after = opts.model_shed_after;
-      model.backlog = backlog;
-      model.log = opts.log;
-      item_model = spawn_item_model(system, std::move(model));
-    }
-    for (auto& s : setups) {
-      if (item_model) {
-        s.models = models;
-        s.model_sink = [model = item_model, backlog = backlog](model_batch&& b) {
-          if (backlog->admit(b))
-            send_model_batch(model, std::move(b));
-        };
-        s.model_retire = [model = item_model](std::shared_ptr<const persona::item_model>&& v) {
-          retire_model_version(model, std::move(v));
-        };
-      }
-      s.recommend = opts.recommend;
-      s.labels = opts.propensity;
-      s.profile = opts.profile;
-      s.slice_events = opts.shard_slice_events;
-      s.shards = static_cast<uint32_t>(opts.shards);
-      s.fsync = opts.fsync;
-      s.fsync_interval = opts.fsync_interval;
-      s.snapshot_interval = opts.snapshot_interval;
-      s.snapshot_wal_bytes = opts.snapshot_wal_bytes;
-      s.segment_sweep_interval = opts.segment_sweep_interval;
-      // Shards snapshot at evenly spread times, not all at once.
-      s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
-      s.log = opts.log;
-      s.hub = hub;
-      if (!s.catalog)
-        s.catalog = items->current();
-      shards.push_back(spawn_shard(system, std::move(s)));
-    }
-    coordinator = spawn_coordinator(system, shards, opts.shard_timeout, opts.snapshot_timeout);
-    // Gateway 0 carries every ingest, so one caller's batches stay in order.
-    for (size_t i = 0; i < 2; ++i)
-      gateways.push_back(spawn_gateway(system));
-    {
-      std::lock_guard<std::mutex> guard(phase_mu);
-      phase = serving;
-    }
-    phase_changed.notify_all();
-  }
+  void start_actors(std::vector<shard_setup> setups);
 
-  void set_phase_message(std::string m) {
-    std::lock_guard<std::mutex> guard(phase_mu);
-    phase_message = std::move(m);
-  }
+  /// Says what recovery is doing (for readiness answers).
+  void set_phase_message(std::string m);
 
   /// ok when the engine serves calls; else why not.
-  status gate() {
-    int p = phase.load(std::memory_order_acquire);
-    if (p == serving)
-      return {};
-    std::lock_guard<std::mutex> guard(phase_mu);
-    if (p == failed)
-      return {error_code::unavailable,
-              "the node could not recover its data and serves nothing: " + phase_message + "; see its log"};
-    return {error_code::unavailable,
-            "the node is recovering its data (" + phase_message + "); retry in a moment"};
-  }
+  status gate();
 
-  /// Counts a call in; false (and nothing counted) when too many are in flight.
-  bool admit() {
-    if (in_flight.fetch_add(1) >= opts.max_in_flight) {
-      in_flight.fetch_sub(1);
+  /// Lets a call in, or answers `done` with why not and returns false. The
+  /// checks, in this order: the engine serves calls (gate()); `check`, the
+  /// call's own checks of its input, returns ok (a status); fewer than
+  /// max_in_flight calls are in flight (else `overloaded`). On true the
+  /// call is counted in: answer it through finish().
+  template <class Check>
+  bool enter(const callback& done, Check&& check) {
+    if (!ready(done))
+      return false;
+    if (auto st = check(); !st.ok()) {
+      done(st);
       return false;
     }
-    return true;
+    return admit(done);
   }
 
-  void finish(const callback& done, result<value> r) {
-    in_flight.fetch_sub(1);
-    done(std::move(r));
+  /// enter() for a call with no input to check.
+  bool enter(const callback& done) {
+    return enter(done, [] { return status{}; });
   }
 
+  /// The first check of enter(): true when the engine serves calls; else
+  /// answers `done` with gate()'s status. For calls answered without the
+  /// actors, which are not counted in.
+  bool ready(const callback& done);
+
+  /// The last check of enter(): counts a call in; else (nothing counted)
+  /// answers `done` overloaded and returns false.
+  bool admit(const callback& done);
+
+  /// Counts a call out and gives its answer to `done`.
+  void finish(const callback& done, result<value> r);
+
+  /// The deadline of a request through a gateway: the coordinator's own
+  /// shard requests fit in it.
   std::chrono::milliseconds gateway_timeout() const {
     return opts.shard_timeout * 4 + std::chrono::seconds(1);
   }
 
   /// Sends args to the coordinator through a gateway; converts the answer of
-  /// type T to the result. REQUIRES: admit() returned true.
+  /// type T to the result. REQUIRES: the call was counted in (enter()).
   template <class T, class Convert, class... Ts>
   void ask(size_t gateway, callback done, Convert convert, Ts... args) {
     ask_within<T>(gateway_timeout(), gateway, std::move(done), std::move(convert), std::move(args)...);
@@ -231,34 +128,41 @@ struct engine::impl {
 
   /// Sends a point read to the user's shard; its answer goes to `done` on
   /// the shard's thread.
-  void read_user(shard_read read, std::function<void(result<value>)> done) {
-    auto shard = shard_of(read.user, shards.size());
-    read.answer = std::make_shared<answer_once>(std::move(done), "shard " + std::to_string(shard));
-    post_read(shards[shard], std::move(read));
-  }
+  void read_user(shard_read read, std::function<void(result<value>)> done);
 
+  /// A gateway for a call other than a catalog update, delete or merge
+  /// (gateway 0 carries those), in turn.
   size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
 
-  void observe_ts(int64_t ts) {
-    auto seen = newest_ts.load(std::memory_order_relaxed);
-    while (ts > seen && !newest_ts.compare_exchange_weak(seen, ts, std::memory_order_relaxed)) {
-    }
-  }
+  /// Raises the newest event time seen to `ts`.
+  void observe_ts(int64_t ts);
 
+  /// A copy of the node's segment names.
+  segment_directory segments_now();
+
+  /// The options, with shards at least 1.
   engine_options opts;
+  /// The actor system's settings, made from opts.
   system_config cfg;
   caf::actor_system system;
+  /// Where the engine is: recovering its data, serving calls, or failed to
+  /// recover (then it serves nothing).
   enum phase_kind { recovering = 0, serving = 1, failed = 2 };
   std::atomic<int> phase{recovering};
+  /// Guards phase_message; phase_changed tells waiters the phase moved on.
   std::mutex phase_mu;
   std::condition_variable phase_changed;
+  /// What recovery is doing, or why it failed.
   std::string phase_message;
+  /// Runs recover() when there is a data directory.
   std::thread recovery;
   /// Held while the node runs: no second node opens the same data directory.
   unique_fd data_lock;
+  /// The actors, made by start_actors(); empty until then.
   std::vector<caf::actor> shards;
   caf::actor coordinator;
   std::vector<caf::actor> gateways;
+  /// Turns through the query gateways (query_gateway()).
   std::atomic<size_t> next_gateway{0};
   /// The item model actor and the versions it publishes.
   caf::actor item_model;
@@ -267,9 +171,12 @@ struct engine::impl {
   std::shared_ptr<model_backlog> backlog;
   /// The node's catalog, shared with its shards, which enrich events from it.
   std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
+  /// The newest event time seen, or -1.
   std::atomic<int64_t> newest_ts{-1};
+  /// Events accepted and rejected since start (for stats).
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};
+  /// Calls admitted and not yet finished.
   std::atomic<size_t> in_flight{0};
   /// Orders upsert_items calls: versions reach every shard in version order.
   std::mutex upsert_mu;
@@ -280,10 +187,7 @@ struct engine::impl {
   segment_directory node_segments;
   /// The last train_clusters answer (guarded by segments_mu); nil: none.
   value last_clusters;
-  segment_directory segments_now() {
-    std::lock_guard<std::mutex> guard(segments_mu);
-    return node_segments;
-  }
+  /// When the engine was made (for uptime).
   std::chrono::steady_clock::time_point started;
 };
 
