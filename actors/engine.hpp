@@ -31,6 +31,8 @@
 
 namespace persona {
 
+class file_env;
+
 /// Engine settings, with their defaults (docs/operations.md lists them).
 struct engine_options {
   /// Shard actors; default: one per core.
@@ -63,6 +65,9 @@ struct engine_options {
   fsync_policy fsync = fsync_policy::batch;
   /// Under fsync=batch: the longest time between syncs.
   std::chrono::milliseconds fsync_interval{100};
+  /// The file system under data_dir (core/storage/file_env.hpp; tests
+  /// inject disk faults through it); null: POSIX. Must outlive the engine.
+  file_env* files = nullptr;
   /// Between periodic snapshots of each shard; zero: only on request and at stop.
   std::chrono::milliseconds snapshot_interval{300000};
   /// WAL bytes a shard writes after a snapshot before it starts another.

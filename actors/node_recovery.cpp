@@ -1,7 +1,6 @@
 #include "actors/node_recovery.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -17,10 +16,10 @@ namespace persona {
 namespace {
 
 /// The shard count a data directory was written with, kept in "persona.meta".
-status check_shard_count(const std::string& dir, size_t shards) {
+status check_shard_count(file_env& env, const std::string& dir, size_t shards) {
   auto path = dir + "/persona.meta";
-  std::ifstream in(path);
-  if (in) {
+  if (auto text = env.read_file(path); text.ok()) {
+    std::istringstream in(*text);
     std::string line;
     while (std::getline(in, line)) {
       if (line.rfind("shards=", 0) != 0)
@@ -36,24 +35,26 @@ status check_shard_count(const std::string& dir, size_t shards) {
   }
   auto tmp = path + ".tmp";
   {
-    auto fd = create_for_write(tmp);
-    if (!fd.ok())
-      return fd.error();
+    auto file = env.create_for_write(tmp);
+    if (!file.ok())
+      return file.error();
     auto text = "format=1\nshards=" + std::to_string(shards) + "\n";
-    if (auto st = write_all(fd->get(), text, tmp); !st.ok())
+    if (auto st = (*file)->append(text); !st.ok())
       return st;
-    if (auto st = sync_data(fd->get(), tmp); !st.ok())
+    if (auto st = (*file)->sync(); !st.ok())
       return st;
   }
-  if (auto st = rename_file(tmp, path); !st.ok())
+  if (auto st = env.rename_file(tmp, path); !st.ok())
     return st;
-  return sync_directory(dir);
+  return env.sync_directory(dir);
 }
 
 /// Logs the full `catalog` in a shard's WAL (the shard missed its newest
 /// upsert); returns the next sequence number.
-result<uint64_t> log_catalog(const std::string& dir, uint64_t next_seq, const item_catalog& catalog) {
-  auto wal = wal_writer::open(dir, next_seq, fsync_policy::none, std::chrono::milliseconds(100), nullptr);
+result<uint64_t> log_catalog(file_env& env, const std::string& dir, uint64_t next_seq,
+                             const item_catalog& catalog) {
+  auto wal =
+      wal_writer::open(dir, next_seq, fsync_policy::none, std::chrono::milliseconds(100), nullptr, env);
   if (!wal.ok())
     return wal.error();
   auto seq = (*wal)->append(static_cast<uint8_t>(wal_kind::catalog),
@@ -71,13 +72,14 @@ result<recovered_node> recover_node(const engine_options& opts,
                                     const std::function<void(std::string)>& progress) {
   auto started = std::chrono::steady_clock::now();
   recovered_node node;
-  if (auto st = make_directories(opts.data_dir); !st.ok())
+  auto& env = opts.files ? *opts.files : posix_env();
+  if (auto st = env.make_directories(opts.data_dir); !st.ok())
     return st;
   auto lock = lock_file(opts.data_dir + "/LOCK");
   if (!lock.ok())
     return lock.error();
   node.lock = std::move(*lock);
-  if (auto st = check_shard_count(opts.data_dir, opts.shards); !st.ok())
+  if (auto st = check_shard_count(env, opts.data_dir, opts.shards); !st.ok())
     return st;
 
   size_t n = opts.shards;
@@ -89,14 +91,17 @@ result<recovered_node> recover_node(const engine_options& opts,
     threads.emplace_back([&, i] {
       stores[i] = std::make_shared<profile_store>(opts.profile);
       auto dir = shard_directory(opts.data_dir, static_cast<uint32_t>(i));
-      reports[i] = recover_shard(dir, *stores[i], [&](bool warning, const std::string& line) {
-        if (opts.log)
-          opts.log(warning, line);
-        if (!warning) {
-          std::lock_guard<std::mutex> guard(progress_mu);
-          progress(line);
-        }
-      });
+      reports[i] = recover_shard(
+          dir, *stores[i],
+          [&](bool warning, const std::string& line) {
+            if (opts.log)
+              opts.log(warning, line);
+            if (!warning) {
+              std::lock_guard<std::mutex> guard(progress_mu);
+              progress(line);
+            }
+          },
+          env);
     });
   }
   for (auto& t : threads)
@@ -115,11 +120,12 @@ result<recovered_node> recover_node(const engine_options& opts,
     shard_setup s;
     s.index = static_cast<uint32_t>(i);
     s.dir = shard_directory(opts.data_dir, s.index);
+    s.files = &env;
     s.store = stores[i];
     s.next_seq = r.last_seq + 1;
     s.erases_since_snapshot = r.wal_erases;
     if (r.catalog->version() < newest->version()) {
-      auto next = log_catalog(s.dir, s.next_seq, *newest);
+      auto next = log_catalog(env, s.dir, s.next_seq, *newest);
       if (!next.ok())
         return next.error();
       s.next_seq = *next;

@@ -76,6 +76,7 @@
 
 namespace persona {
 
+class file_env;
 class profile_store;
 class segment_hub;
 
@@ -93,6 +94,8 @@ struct shard_setup {
   std::shared_ptr<const item_catalog> catalog;
   /// The shard's directory; empty: memory only (no WAL, no snapshots).
   std::string dir;
+  /// The file system the WAL and snapshots go through; null: POSIX.
+  file_env* files = nullptr;
   /// Shards of the node, written into snapshot headers.
   uint32_t shards = 1;
   fsync_policy fsync = fsync_policy::batch;

@@ -7,6 +7,15 @@
 
 namespace persona {
 
+namespace {
+
+/// The file system of the shard's directory.
+file_env& files_of(const shard_setup& setup) {
+  return setup.files ? *setup.files : posix_env();
+}
+
+}  // namespace
+
 /// Starts a snapshot (or joins the next one when one is running).
 void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<shard_snapshot>> promise) {
   auto& st = self->state;
@@ -37,14 +46,17 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   bool drop_fallback = st.erases_since_snapshot > 0;
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
   auto dir = st.setup.dir;
+  auto* files = &files_of(st.setup);
   // Older files are pruned on the writer's thread too: unlinks and a
   // directory sync are disk waits a shard must not make.
-  auto writer =
-      snapshot_writer::start(dir, seq, [weak, dir, seq, drop_fallback](const snapshot_writer::outcome& o) {
-        uint64_t removed = o.st.ok() ? prune_shard_files(dir, seq, drop_fallback).size() : 0;
+  auto writer = snapshot_writer::start(
+      dir, seq,
+      [weak, dir, seq, drop_fallback, files](const snapshot_writer::outcome& o) {
+        uint64_t removed = o.st.ok() ? prune_shard_files(dir, seq, drop_fallback, *files).size() : 0;
         if (auto strong = caf::actor_cast<caf::actor>(weak))
           caf::anon_send(strong, snap_done_atom::value, o.st.ok(), o.st.message(), o.bytes, removed);
-      });
+      },
+      *files);
   if (!writer.ok())
     return fail(writer.error());
   auto job = std::make_unique<snapshot_job>();
@@ -126,11 +138,13 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
 void open_wal(self_ptr self) {
   auto& st = self->state;
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
-  auto wal = wal_writer::open(st.setup.dir, st.setup.next_seq, st.setup.fsync, st.setup.fsync_interval,
-                              [weak](uint64_t seq, const status& s) {
-                                if (auto strong = caf::actor_cast<caf::actor>(weak))
-                                  caf::anon_send(strong, durable_atom::value, seq, s.ok(), s.message());
-                              });
+  auto wal = wal_writer::open(
+      st.setup.dir, st.setup.next_seq, st.setup.fsync, st.setup.fsync_interval,
+      [weak](uint64_t seq, const status& s) {
+        if (auto strong = caf::actor_cast<caf::actor>(weak))
+          caf::anon_send(strong, durable_atom::value, seq, s.ok(), s.message());
+      },
+      files_of(st.setup));
   if (wal.ok()) {
     st.wal = std::move(*wal);
     return;

@@ -13,19 +13,19 @@ namespace persona {
 
 namespace {
 
-status io_error(const std::string& what, const std::string& path) {
-  return {error_code::unavailable, what + " '" + path + "' failed: " + std::strerror(errno) +
-                                       "; check the data directory's permissions and free space"};
-}
-
 result<unique_fd> open_with(const std::string& path, int flags, const char* what) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
   if (fd < 0)
-    return io_error(what, path);
+    return io_error(what, path, errno);
   return unique_fd(fd);
 }
 
 }  // namespace
+
+status io_error(const std::string& what, const std::string& path, int err) {
+  return {error_code::unavailable, what + " '" + path + "' failed: " + std::strerror(err) +
+                                       "; check the data directory's permissions and free space"};
+}
 
 unique_fd& unique_fd::operator=(unique_fd&& o) noexcept {
   if (this != &o) {
@@ -53,18 +53,35 @@ result<unique_fd> open_for_read(const std::string& path) {
   return open_with(path, O_RDONLY, "opening");
 }
 
+result<size_t> write_some(int fd, const char* p, size_t n, const std::string& path) {
+  for (;;) {
+    auto written = ::write(fd, p, n);
+    if (written >= 0)
+      return static_cast<size_t>(written);
+    if (errno != EINTR)
+      return io_error("writing", path, errno);
+  }
+}
+
+result<size_t> read_some(int fd, char* p, size_t n, const std::string& path) {
+  for (;;) {
+    auto got = ::read(fd, p, n);
+    if (got >= 0)
+      return static_cast<size_t>(got);
+    if (errno != EINTR)
+      return io_error("reading", path, errno);
+  }
+}
+
 status write_all(int fd, std::string_view bytes, const std::string& path) {
   const char* p = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
-    auto n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return io_error("writing", path);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+    auto n = write_some(fd, p, left, path);
+    if (!n.ok())
+      return n.error();
+    p += *n;
+    left -= *n;
   }
   return {};
 }
@@ -72,7 +89,7 @@ status write_all(int fd, std::string_view bytes, const std::string& path) {
 status sync_data(int fd, const std::string& path) {
   while (::fdatasync(fd) != 0) {
     if (errno != EINTR)
-      return io_error("syncing", path);
+      return io_error("syncing", path, errno);
   }
   return {};
 }
@@ -83,7 +100,7 @@ status sync_directory(const std::string& dir) {
     return fd.error();
   while (::fsync(fd->get()) != 0) {
     if (errno != EINTR)
-      return io_error("syncing directory", dir);
+      return io_error("syncing directory", dir, errno);
   }
   return {};
 }
@@ -96,7 +113,7 @@ status make_directories(const std::string& dir) {
       continue;
     auto prefix = dir.substr(0, pos);
     if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-      return io_error("creating directory", prefix);
+      return io_error("creating directory", prefix, errno);
   }
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -107,33 +124,33 @@ status make_directories(const std::string& dir) {
 
 status rename_file(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0)
-    return io_error("renaming to '" + to + "' from", from);
+    return io_error("renaming to '" + to + "' from", from, errno);
   return {};
 }
 
 status truncate_file(const std::string& path, uint64_t size) {
   if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0)
-    return io_error("truncating", path);
+    return io_error("truncating", path, errno);
   return {};
 }
 
 status remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return io_error("removing", path);
+    return io_error("removing", path, errno);
   return {};
 }
 
 result<uint64_t> file_size(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
-    return io_error("reading the size of", path);
+    return io_error("reading the size of", path, errno);
   return static_cast<uint64_t>(st.st_size);
 }
 
 result<std::vector<std::string>> list_directory(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (!d)
-    return io_error("listing", dir);
+    return io_error("listing", dir, errno);
   std::vector<std::string> names;
   while (auto* e = ::readdir(d)) {
     std::string name = e->d_name;

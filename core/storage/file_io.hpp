@@ -1,7 +1,10 @@
 // file_io: the few POSIX file operations durability needs, with errors as
 // status values that name the file and what to do: an owning descriptor,
-// whole writes, fsync of files and directories, atomic rename, directory
-// listing. Pure C++ over POSIX; no buffering of its own.
+// writes, fsync of files and directories, atomic rename, directory listing,
+// the data directory's lock. Pure C++ over POSIX; no buffering of its own.
+// Storage code reaches files through a file_env (file_env.hpp), whose POSIX
+// implementation makes these calls; only the lock is taken here directly.
+// Any thread may call them.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +47,16 @@ result<unique_fd> create_for_write(const std::string& path);
 /// Opens `path` read-only.
 result<unique_fd> open_for_read(const std::string& path);
 
+/// An error of `what` on `path` (e.g. "writing") for the errno `err`,
+/// with what to check.
+status io_error(const std::string& what, const std::string& path, int err);
+
+/// Writes some of the `n` bytes at `p` (write(2), retried on EINTR);
+/// how many were written.
+result<size_t> write_some(int fd, const char* p, size_t n, const std::string& path);
+/// Reads up to `n` bytes into `p` (read(2), retried on EINTR); how many
+/// were read, 0 at the end of the file.
+result<size_t> read_some(int fd, char* p, size_t n, const std::string& path);
 /// Writes all of `bytes`, retrying short writes and EINTR.
 status write_all(int fd, std::string_view bytes, const std::string& path);
 /// Flushes the file's data to the device (fdatasync).

@@ -1,8 +1,6 @@
 #include "core/storage/record_file.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "core/storage/crc32c.hpp"
@@ -43,7 +41,7 @@ void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_vie
   std::memcpy(&out[start + 4], &crc, sizeof crc);
 }
 
-record_reader::record_reader(unique_fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+record_reader::record_reader(std::unique_ptr<readable_file> file) : file_(std::move(file)) {}
 
 bool record_reader::fill(size_t n) {
   if (pos_ > 0 && pos_ >= buf_.size() / 2) {
@@ -54,18 +52,15 @@ bool record_reader::fill(size_t n) {
     size_t want = std::max<size_t>(n - (buf_.size() - pos_), 1u << 20);
     size_t old = buf_.size();
     buf_.resize(old + want);
-    ssize_t got;
-    do {
-      got = ::read(fd_.get(), &buf_[old], want);
-    } while (got < 0 && errno == EINTR);
-    if (got <= 0) {
+    auto got = file_->read(&buf_[old], want);
+    if (!got.ok() || *got == 0) {
       buf_.resize(old);
-      if (got < 0)
-        problem_ = std::string("read error: ") + std::strerror(errno);
+      if (!got.ok())
+        problem_ = "a read error (" + got.error().message() + ")";
       eof_ = true;
       break;
     }
-    buf_.resize(old + static_cast<size_t>(got));
+    buf_.resize(old + *got);
   }
   return buf_.size() - pos_ >= n;
 }

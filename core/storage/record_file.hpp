@@ -10,10 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include "core/storage/file_io.hpp"
+#include "core/storage/file_env.hpp"
 
 namespace persona {
 
@@ -46,21 +47,20 @@ class record_reader {
     bad,
   };
 
-  /// Reads from an open descriptor; `path` is for messages.
-  record_reader(unique_fd fd, std::string path);
+  /// Reads from an open file.
+  explicit record_reader(std::unique_ptr<readable_file> file);
 
   outcome next(file_record& r);
   /// Offset of the first byte not yet consumed as part of a valid record.
   uint64_t offset() const { return offset_; }
   const std::string& problem() const { return problem_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_->path(); }
 
  private:
   /// Makes at least `n` bytes available at buf_[pos_]; false at end of file.
   bool fill(size_t n);
 
-  unique_fd fd_;
-  std::string path_;
+  std::unique_ptr<readable_file> file_;
   std::string buf_;
   size_t pos_ = 0;
   uint64_t offset_ = 0;

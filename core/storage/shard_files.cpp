@@ -1,7 +1,5 @@
 #include "core/storage/shard_files.hpp"
 
-#include "core/storage/file_io.hpp"
-
 #include <algorithm>
 #include <cstdio>
 
@@ -53,9 +51,10 @@ std::vector<uint64_t> numbered_files(const std::vector<std::string>& names, cons
   return out;
 }
 
-std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newest_seq, bool drop_fallback) {
+std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newest_seq, bool drop_fallback,
+                                           file_env& env) {
   std::vector<std::string> removed;
-  auto names = list_directory(dir);
+  auto names = env.list_directory(dir);
   if (!names.ok())
     return removed;
   auto snapshots = numbered_files(*names, "snapshot-", ".snap");
@@ -66,7 +65,7 @@ std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newe
       keep = true;  // newer than this one (not expected): never touched
     if (keep) {
       kept.push_back(*it);
-    } else if (remove_file(dir + "/" + snapshot_name(*it)).ok()) {
+    } else if (env.remove_file(dir + "/" + snapshot_name(*it)).ok()) {
       removed.push_back(snapshot_name(*it));
     }
   }
@@ -76,11 +75,11 @@ std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newe
   auto segments = numbered_files(*names, "wal-", ".log");
   // Segment i holds records [segments[i], segments[i + 1]); the last one is open-ended.
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
-    if (segments[i + 1] - 1 <= oldest_kept && remove_file(dir + "/" + wal_segment_name(segments[i])).ok())
+    if (segments[i + 1] - 1 <= oldest_kept && env.remove_file(dir + "/" + wal_segment_name(segments[i])).ok())
       removed.push_back(wal_segment_name(segments[i]));
   }
   if (!removed.empty())
-    sync_directory(dir);
+    env.sync_directory(dir);
   return removed;
 }
 

@@ -4,13 +4,16 @@
 //   <data dir>/shard-<i>/snapshot-<wal seq, 20 digits>.snap
 //   <data dir>/shard-<i>/snapshot-<wal seq>.snap.tmp       being written
 //
-// Zero-padded numbers make name order sequence order. Pure functions.
+// Zero-padded numbers make name order sequence order. Pure functions, but
+// for the pruning of old files.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/storage/file_env.hpp"
 
 namespace persona {
 
@@ -30,6 +33,7 @@ std::vector<uint64_t> numbered_files(const std::vector<std::string>& names, cons
 /// but the one before it (the fallback) unless `drop_fallback`, and every
 /// WAL segment all of whose records the oldest kept snapshot includes.
 /// Returns the names removed.
-std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newest_seq, bool drop_fallback);
+std::vector<std::string> prune_shard_files(const std::string& dir, uint64_t newest_seq, bool drop_fallback,
+                                           file_env& env = posix_env());
 
 }  // namespace persona

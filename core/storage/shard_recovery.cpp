@@ -3,7 +3,6 @@
 #include <chrono>
 #include <numeric>
 
-#include "core/storage/file_io.hpp"
 #include "core/storage/record_file.hpp"
 #include "core/storage/shard_files.hpp"
 #include "core/storage/snapshot_file.hpp"
@@ -55,31 +54,32 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
 }
 
 /// Cuts the segment at `path` at `offset`.
-void cut_log(const std::string& path, uint64_t offset, const std::string& why, const log_sink& log,
-             recovery_report& report) {
-  auto size = file_size(path);
+void cut_log(file_env& env, const std::string& path, uint64_t offset, const std::string& why,
+             const log_sink& log, recovery_report& report) {
+  auto size = env.file_size(path);
   uint64_t cut = size.ok() && *size > offset ? *size - offset : 0;
   report.bytes_cut += cut;
   log(true, "write-ahead log '" + path + "': " + why + " at offset " + std::to_string(offset) + "; cut " +
                 std::to_string(cut) + " byte(s) there (a write torn by a crash, or a damaged disk)");
-  if (auto st = truncate_file(path, offset); !st.ok())
+  if (auto st = env.truncate_file(path, offset); !st.ok())
     log(true, st.message());
 }
 
 }  // namespace
 
-result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log) {
+result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log,
+                                      file_env& env) {
   auto started = clock_type::now();
   recovery_report report;
   report.catalog = std::make_shared<const item_catalog>();
-  if (auto st = make_directories(dir); !st.ok())
+  if (auto st = env.make_directories(dir); !st.ok())
     return st;
-  auto names = list_directory(dir);
+  auto names = env.list_directory(dir);
   if (!names.ok())
     return names.error();
   for (auto& n : *names)
     if (n.size() > 4 && n.compare(n.size() - 4, 4, ".tmp") == 0)
-      remove_file(dir + "/" + n);  // a snapshot a crash interrupted
+      env.remove_file(dir + "/" + n);  // a snapshot a crash interrupted
 
   // The newest snapshot that reads back whole.
   auto snapshots = numbered_files(*names, "snapshot-", ".snap");
@@ -87,7 +87,7 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
   for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
     auto path = dir + "/" + snapshot_name(*it);
     profile_store fresh(store.config());
-    auto loaded = load_snapshot(path, fresh);
+    auto loaded = load_snapshot(path, fresh, env);
     if (!loaded.ok()) {
       ++report.snapshots_skipped;
       log(true, loaded.error().message() + "; falling back to the snapshot before it and a longer replay");
@@ -106,7 +106,7 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
   auto segments = numbered_files(*names, "wal-", ".log");
   uint64_t total_bytes = 0, done_bytes = 0;
   for (auto first : segments) {
-    auto size = file_size(dir + "/" + wal_segment_name(first));
+    auto size = env.file_size(dir + "/" + wal_segment_name(first));
     total_bytes += size.ok() ? *size : 0;
   }
   auto last_progress = clock_type::now();
@@ -115,14 +115,14 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
   for (size_t i = 0; i < segments.size(); ++i) {
     auto path = dir + "/" + wal_segment_name(segments[i]);
     if (i + 1 < segments.size() && segments[i + 1] - 1 <= snapshot_seq) {
-      auto size = file_size(path);
+      auto size = env.file_size(path);
       done_bytes += size.ok() ? *size : 0;
       continue;  // every record is in the snapshot
     }
-    auto fd = open_for_read(path);
-    if (!fd.ok())
-      return fd.error();
-    record_reader reader(std::move(*fd), path);
+    auto file = env.open_for_read(path);
+    if (!file.ok())
+      return file.error();
+    record_reader reader(std::move(*file));
     file_record r;
     uint64_t segment_start_bytes = done_bytes;
     for (;;) {
@@ -130,13 +130,13 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
       if (o == record_reader::outcome::end)
         break;
       if (o == record_reader::outcome::bad) {
-        cut_log(path, reader.offset(), reader.problem(), log, report);
+        cut_log(env, path, reader.offset(), reader.problem(), log, report);
         break;
       }
       if (r.seq <= report.last_seq)
         continue;  // in the snapshot already
       if (!decode_wal_entry(r.kind, r.payload, entry)) {
-        cut_log(path, r.offset, "a record that does not decode", log, report);
+        cut_log(env, path, r.offset, "a record that does not decode", log, report);
         break;
       }
       if (r.seq != report.last_seq + 1)
@@ -155,7 +155,7 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
                        "% of the write-ahead log");
       }
     }
-    auto size = file_size(path);
+    auto size = env.file_size(path);
     done_bytes += size.ok() ? *size : 0;
   }
   report.seconds = std::chrono::duration<double>(clock_type::now() - started).count();

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/profile/item_catalog.hpp"
+#include "core/storage/file_env.hpp"
 #include "core/store/profile_store.hpp"
 #include "core/util/log_sink.hpp"
 #include "core/util/status.hpp"
@@ -41,7 +42,9 @@ struct recovery_report {
 };
 
 /// Recovers the shard in `dir` (created if absent) into `store`, which must
-/// be empty. An error only when the directory cannot be read or written.
-result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log);
+/// be empty, through `env`. An error only when the directory cannot be read
+/// or written.
+result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log,
+                                      file_env& env = posix_env());
 
 }  // namespace persona

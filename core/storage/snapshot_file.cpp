@@ -50,11 +50,11 @@ status bad_snapshot(const std::string& path, const std::string& why) {
 /// Walks every record of a snapshot; `on_record` returns an empty string
 /// to go on or a reason to stop.
 template <class OnRecord>
-result<uint64_t> read_records(const std::string& path, OnRecord on_record) {
-  auto fd = open_for_read(path);
-  if (!fd.ok())
-    return fd.error();
-  record_reader reader(std::move(*fd), path);
+result<uint64_t> read_records(file_env& env, const std::string& path, OnRecord on_record) {
+  auto file = env.open_for_read(path);
+  if (!file.ok())
+    return file.error();
+  record_reader reader(std::move(*file));
   file_record r;
   uint64_t expected_seq = 0;
   bool ended = false;
@@ -187,14 +187,14 @@ std::string snapshot_encoder::end() {
   return out;
 }
 
-result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& store) {
+result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& store, file_env& env) {
   loaded_snapshot out;
   bool have_header = false;
   std::vector<item_record> items;
   std::vector<std::pair<std::string, value>> segments;
   std::shared_ptr<cluster_model> model;
   uint64_t ended_profiles = 0, ended_items = 0;
-  auto bytes = read_records(path, [&](const file_record& r) -> std::string {
+  auto bytes = read_records(env, path, [&](const file_record& r) -> std::string {
     if (!have_header && r.kind != header_kind)
       return "it does not start with a header";
     switch (r.kind) {
@@ -302,8 +302,8 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   return out;
 }
 
-status verify_snapshot(const std::string& path) {
-  auto r = read_records(path, [](const file_record&) { return std::string(); });
+status verify_snapshot(const std::string& path, file_env& env) {
+  auto r = read_records(env, path, [](const file_record&) { return std::string(); });
   return r.ok() ? status{} : r.error();
 }
 

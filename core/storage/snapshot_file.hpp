@@ -12,7 +12,8 @@
 //
 // A file without its end record, with a bad record, or whose counts do not
 // match is not a snapshot: recovery falls back to the previous one. Layout
-// in docs/formats.md ("snapshot"). Encoding is pure; loading reads a file.
+// in docs/formats.md ("snapshot"). Encoding is pure; loading reads a file
+// through a file_env.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "core/profile/item_catalog.hpp"
+#include "core/storage/file_env.hpp"
 #include "core/store/profile_store.hpp"
 #include "core/util/status.hpp"
 
@@ -79,9 +81,10 @@ struct loaded_snapshot {
 /// Loads the snapshot at `path` into `store` (which should be empty). On
 /// error, the message names the file and what was wrong, and `store` holds
 /// a partial load: discard it.
-result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& store);
+result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& store,
+                                      file_env& env = posix_env());
 
 /// Reads a whole snapshot, checking every record, without loading it.
-status verify_snapshot(const std::string& path);
+status verify_snapshot(const std::string& path, file_env& env = posix_env());
 
 }  // namespace persona

@@ -1,23 +1,21 @@
 #include "core/storage/snapshot_writer.hpp"
 
-#include <unistd.h>
-
-#include "core/storage/file_io.hpp"
 #include "core/storage/shard_files.hpp"
 #include "core/storage/snapshot_file.hpp"
 
 namespace persona {
 
 result<std::unique_ptr<snapshot_writer>> snapshot_writer::start(const std::string& dir, uint64_t wal_seq,
-                                                                done_callback done) {
+                                                                done_callback done, file_env& env) {
   std::unique_ptr<snapshot_writer> w(new snapshot_writer());
+  w->env_ = &env;
   w->dir_ = dir;
   w->path_ = dir + "/" + snapshot_name(wal_seq);
   w->tmp_path_ = w->path_ + ".tmp";
-  auto fd = create_for_write(w->tmp_path_);
-  if (!fd.ok())
-    return fd.error();
-  w->fd_ = fd->release();
+  auto file = env.create_for_write(w->tmp_path_);
+  if (!file.ok())
+    return file.error();
+  w->file_ = std::move(*file);
   w->done_ = std::move(done);
   w->thread_ = std::thread([p = w.get()] { p->run(); });
   return w;
@@ -64,7 +62,6 @@ void snapshot_writer::finish() {
 }
 
 void snapshot_writer::run() {
-  unique_fd fd(fd_);
   status failure;
   for (;;) {
     std::string chunk;
@@ -86,27 +83,33 @@ void snapshot_writer::run() {
       }
     }
     if (failure.ok())
-      failure = write_all(fd.get(), chunk, tmp_path_);
+      failure = file_->append(chunk);
     written_ += chunk.size();
     queued_ -= chunk.size();
   }
   if (abandoned_) {
-    fd = unique_fd();
-    remove_file(tmp_path_);
+    file_.reset();
+    env_->remove_file(tmp_path_);
     return;
   }
   if (failure.ok())
-    failure = sync_data(fd.get(), tmp_path_);
-  fd = unique_fd();
+    failure = file_->sync();
+  file_.reset();
   if (failure.ok())
-    failure = rename_file(tmp_path_, path_);
-  if (failure.ok())
-    failure = sync_directory(dir_);
-  if (failure.ok())
-    failure = verify_snapshot(path_);
+    failure = env_->rename_file(tmp_path_, path_);
   if (!failure.ok()) {
-    remove_file(tmp_path_);
-    remove_file(path_);
+    // A snapshot of the same WAL record written before (nothing changed
+    // since) stays as it was: it may be the only one left.
+    env_->remove_file(tmp_path_);
+  } else {
+    // In place, whole and synced, the file stays unless it does not read
+    // back; only its name may not be durable when the directory sync fails.
+    failure = env_->sync_directory(dir_);
+    if (failure.ok()) {
+      failure = verify_snapshot(path_, *env_);
+      if (!failure.ok())
+        env_->remove_file(path_);
+    }
   }
   done_(outcome{failure, path_, written_});
 }

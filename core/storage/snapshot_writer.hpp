@@ -2,7 +2,12 @@
 // shard that encodes its profiles a slice at a time never waits for the
 // disk. Bytes go to "<name>.tmp"; finish() syncs the file, renames it into
 // place, syncs the directory, reads the file back to check every record,
-// then reports. A failed or abandoned snapshot leaves no file behind.
+// then reports. A snapshot that fails before its rename, or is abandoned,
+// leaves no file behind and never touches a snapshot of the same WAL record
+// written before; one renamed into place stays unless it does not read
+// back (a failed directory sync leaves it: it is whole and synced). Files
+// go through a file_env. Created and fed by one thread (the shard's); the
+// writer's thread owns the file.
 #pragma once
 
 #include <atomic>
@@ -15,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "core/storage/file_env.hpp"
 #include "core/util/status.hpp"
 
 namespace persona {
@@ -31,7 +37,7 @@ class snapshot_writer {
   /// Creates `dir`/snapshot name for `wal_seq` (.tmp) and starts the thread.
   /// `done` is called once, from the writer's thread, unless abandoned.
   static result<std::unique_ptr<snapshot_writer>> start(const std::string& dir, uint64_t wal_seq,
-                                                        done_callback done);
+                                                        done_callback done, file_env& env = posix_env());
   /// Abandons an unfinished snapshot (its file is removed) and joins.
   ~snapshot_writer();
   snapshot_writer(const snapshot_writer&) = delete;
@@ -50,10 +56,11 @@ class snapshot_writer {
   snapshot_writer() = default;
   void run();
 
+  file_env* env_ = nullptr;
   std::string dir_;
   std::string path_;
   std::string tmp_path_;
-  int fd_ = -1;
+  std::unique_ptr<writable_file> file_;
   done_callback done_;
   std::mutex mu_;
   std::condition_variable wake_;

@@ -28,18 +28,18 @@ std::optional<fsync_policy> parse_fsync_policy(const std::string& name) {
 }
 
 wal_writer::wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval,
-                       durable_callback cb)
-    : dir_(std::move(dir)), policy_(policy), interval_(interval), on_durable_(std::move(cb)) {}
+                       durable_callback cb, file_env& env)
+    : env_(env), dir_(std::move(dir)), policy_(policy), interval_(interval), on_durable_(std::move(cb)) {}
 
 result<std::unique_ptr<wal_writer>> wal_writer::open(std::string dir, uint64_t next_seq, fsync_policy policy,
                                                      std::chrono::milliseconds interval,
-                                                     durable_callback on_durable) {
-  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_durable)));
+                                                     durable_callback on_durable, file_env& env) {
+  std::unique_ptr<wal_writer> w(new wal_writer(std::move(dir), policy, interval, std::move(on_durable), env));
   auto seg = w->open_segment(next_seq);
   if (!seg.ok())
     return seg.error();
   // The first segment's name is durable before anything is written to it.
-  if (auto st = sync_directory(w->dir_); !st.ok())
+  if (auto st = env.sync_directory(w->dir_); !st.ok())
     return st;
   w->current_ = std::move(*seg);
   w->last_seq_ = next_seq - 1;
@@ -60,13 +60,11 @@ wal_writer::~wal_writer() {
 }
 
 result<std::shared_ptr<wal_writer::segment>> wal_writer::open_segment(uint64_t first_seq) {
-  auto path = dir_ + "/" + wal_segment_name(first_seq);
-  auto fd = open_for_append(path);
-  if (!fd.ok())
-    return fd.error();
+  auto file = env_.open_for_append(dir_ + "/" + wal_segment_name(first_seq));
+  if (!file.ok())
+    return file.error();
   auto seg = std::make_shared<segment>();
-  seg->path = std::move(path);
-  seg->fd = std::move(*fd);
+  seg->file = std::move(*file);
   return seg;
 }
 
@@ -116,16 +114,22 @@ status wal_writer::write_queued(bool& wrote) {
   }
   wrote = !chunks.empty();
   for (auto& c : chunks) {
-    if (auto st = write_all(c.seg->fd.get(), c.bytes, c.seg->path); !st.ok()) {
+    if (auto st = c.seg->file->append(c.bytes); !st.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
-      failed_ = {
-          st.code(),
-          st.message() + "; the write-ahead log takes no more changes: free the disk, then restart the node"};
-      return failed_;
+      return stop_log(st);
     }
     written_seq_ = c.last_seq;
   }
   return {};
+}
+
+const status& wal_writer::stop_log(const status& st) {
+  if (failed_.ok()) {
+    failed_ = {st.code(), st.message() + "; the write-ahead log takes no more changes: free the disk (or " +
+                              "replace it), then restart the node"};
+    wake_.notify_all();  // the writer's thread fails what is queued
+  }
+  return failed_;
 }
 
 status wal_writer::flush() {
@@ -143,16 +147,15 @@ status wal_writer::sync_segments(uint64_t& covered) {
     segments.push_back(current_);
     std::swap(directory, directory_dirty_);
   }
-  if (directory) {
-    if (auto st = sync_directory(dir_); !st.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      directory_dirty_ = true;
-      return st;
-    }
+  status st;
+  if (directory)
+    st = env_.sync_directory(dir_);
+  for (size_t i = 0; i < segments.size() && st.ok(); ++i)
+    st = segments[i]->file->sync();
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stop_log(st);
   }
-  for (auto& s : segments)
-    if (auto st = sync_data(s->fd.get(), s->path); !st.ok())
-      return st;
   // synced_seq_ only grows: a concurrent sync_now() may have covered more.
   auto seen = synced_seq_.load();
   while (covered > seen && !synced_seq_.compare_exchange_weak(seen, covered)) {
@@ -167,6 +170,16 @@ status wal_writer::sync_now() {
   return sync_segments(covered);
 }
 
+void wal_writer::fail_all(const status& st, bool stopping) {
+  // Every record not yet durable fails; the log takes no more.
+  if (on_durable_)
+    on_durable_(last_seq_.load(), st);
+  if (stopping)
+    return;
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait(lock, [&] { return stop_; });
+}
+
 void wal_writer::writer_loop() {
   using clock = std::chrono::steady_clock;
   auto next_sync = clock::now() + interval_;
@@ -174,7 +187,7 @@ void wal_writer::writer_loop() {
     bool stopping = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      auto ready = [&] { return stop_ || (!queued_.empty() && failed_.ok()); };
+      auto ready = [&] { return stop_ || !queued_.empty() || !failed_.ok(); };
       if (policy_ == fsync_policy::batch)
         wake_.wait_until(lock, next_sync, ready);
       else
@@ -183,16 +196,8 @@ void wal_writer::writer_loop() {
     }
     bool wrote = false;
     auto written = write_queued(wrote);
-    if (!written.ok()) {
-      // Every record not written fails; a torn file takes no more.
-      if (on_durable_)
-        on_durable_(last_seq_.load(), written);
-      if (stopping)
-        return;
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stop_; });
-      return;
-    }
+    if (!written.ok())
+      return fail_all(written, stopping);
     if (wrote && policy_ != fsync_policy::always && on_durable_)
       on_durable_(written_seq_.load(), written);
     bool pending_sync = written_seq_.load() > synced_seq_.load();
@@ -205,13 +210,10 @@ void wal_writer::writer_loop() {
     if (sync) {
       uint64_t covered = 0;
       auto st = sync_segments(covered);
+      if (!st.ok())
+        return fail_all(st, stopping);
       if (policy_ == fsync_policy::always && on_durable_)
         on_durable_(covered, st);
-      if (!st.ok() && !stopping) {
-        // A failing device: retry once per interval, not in a busy loop.
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait_for(lock, interval_, [&] { return stop_; });
-      }
     }
     if (policy_ == fsync_policy::batch && clock::now() >= next_sync)
       next_sync = clock::now() + interval_;

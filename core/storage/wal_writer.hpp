@@ -15,8 +15,10 @@
 //
 // `on_durable(seq, status)` is called from the writer's thread whenever
 // records up to `seq` became durable, or with the error that stopped them:
-// a caller answers a change only then. After a failed write the log takes
-// no more records (the file may end in a torn record; recovery cuts it).
+// a caller answers a change only then. After a failed write or sync the log
+// takes no more records: the file may end in a torn record (recovery cuts
+// it), and a sync that failed once may have dropped written bytes that a
+// later sync would report synced. Files go through a file_env.
 // append() and rotate() are called from one thread (the shard's); the rest
 // is thread-safe.
 #pragma once
@@ -33,7 +35,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/storage/file_io.hpp"
+#include "core/storage/file_env.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/status.hpp"
 
@@ -46,7 +48,7 @@ class wal_writer {
   /// Opens a new segment in `dir` whose first record will be `next_seq`.
   static result<std::unique_ptr<wal_writer>> open(std::string dir, uint64_t next_seq, fsync_policy policy,
                                                   std::chrono::milliseconds interval,
-                                                  durable_callback on_durable);
+                                                  durable_callback on_durable, file_env& env = posix_env());
   /// Writes what was appended (and syncs it, unless the policy is none),
   /// then stops the writer's thread.
   ~wal_writer();
@@ -54,7 +56,7 @@ class wal_writer {
   wal_writer& operator=(const wal_writer&) = delete;
 
   /// Queues one record and returns its sequence number; after a failed
-  /// write, the error instead.
+  /// write or sync, the error instead.
   result<uint64_t> append(uint8_t kind, std::string_view payload);
   /// Starts a new segment; returns its first sequence number.
   result<uint64_t> rotate();
@@ -77,8 +79,7 @@ class wal_writer {
 
  private:
   struct segment {
-    std::string path;
-    unique_fd fd;
+    std::unique_ptr<writable_file> file;
   };
 
   /// Queued records bound for one segment.
@@ -88,14 +89,22 @@ class wal_writer {
     uint64_t last_seq = 0;
   };
 
-  wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval, durable_callback cb);
+  wal_writer(std::string dir, fsync_policy policy, std::chrono::milliseconds interval, durable_callback cb,
+             file_env& env);
   result<std::shared_ptr<segment>> open_segment(uint64_t first_seq);
   void writer_loop();
   /// Writes the queued records; `wrote` says whether there were any.
   status write_queued(bool& wrote);
   /// Syncs the segments holding the written records; returns the newest.
   status sync_segments(uint64_t& covered);
+  /// Stops the log after a failed write or sync (the first error stays);
+  /// returns the error every later append gets. REQUIRES: mu_ held.
+  const status& stop_log(const status& st);
+  /// After the log stopped with `st`: fails every record not yet durable,
+  /// then waits for the destructor (unless `stopping` already).
+  void fail_all(const status& st, bool stopping);
 
+  file_env& env_;
   std::string dir_;
   fsync_policy policy_;
   std::chrono::milliseconds interval_;
@@ -110,7 +119,7 @@ class wal_writer {
   bool stop_ = false;
   /// Records appended and not yet taken to be written, oldest first.
   std::vector<chunk> queued_;
-  /// The first failed write; no record is taken after it.
+  /// The first failed write or sync; no record is taken after it.
   status failed_;
   std::shared_ptr<segment> current_;
   /// Segments rotated away whose last records may not be synced yet.

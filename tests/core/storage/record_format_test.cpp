@@ -20,9 +20,9 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 }
 
 std::vector<file_record> read_all(const std::string& path, record_reader::outcome& last, uint64_t& offset) {
-  auto fd = open_for_read(path);
-  REQUIRE(fd.ok());
-  record_reader reader(std::move(*fd), path);
+  auto file = posix_env().open_for_read(path);
+  REQUIRE(file.ok());
+  record_reader reader(std::move(*file));
   std::vector<file_record> out;
   file_record r;
   while ((last = reader.next(r)) == record_reader::outcome::record)
