@@ -104,18 +104,3 @@ TEST_CASE("a batch that arrived too late counts for popularity but teaches no pa
   CHECK(m->neighbours_of(f.item("a")) == nullptr);
   CHECK(m->shed_batches == 1);
 }
-
-TEST_CASE("name_index: ids are dense and stable, names readable by id") {
-  name_index names;
-  CHECK(names.find("x") == name_index::npos);
-  auto a = names.intern("a"), b = names.intern("b");
-  CHECK(a == 0);
-  CHECK(b == 1);
-  CHECK(names.intern("a") == a);
-  CHECK(names.size() == 2);
-  CHECK(names.name(b) == "b");
-  for (int i = 0; i < 10000; ++i)
-    names.intern("n" + std::to_string(i));
-  CHECK(names.name(names.find("n9999")) == "n9999");
-  CHECK(names.name(a) == "a");
-}
