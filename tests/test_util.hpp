@@ -117,6 +117,22 @@ inline void apply_to(profile& p, const event& e, symbol_table& symbols, const pr
   apply_event(p, e, syms, cfg);
 }
 
+/// A profile that took events of the given types and times, each on item
+/// symbol 0 ("i1"), purchases at a price of 10.
+inline profile with_events(std::vector<std::pair<event_type, int64_t>> events) {
+  profile p;
+  profile_config cfg;
+  for (auto& [type, ts] : events) {
+    auto e = make_event("u", type, ts, "i1");
+    if (type == event_type::purchase)
+      e = with_price(e, 10);
+    event_symbols syms;
+    syms.item = 0;
+    apply_event(p, e, syms, cfg);
+  }
+  return p;
+}
+
 /// {"field": path, "op": op, "value": v}
 inline value field_cond(const std::string& path, const std::string& op, value v = value{}) {
   value c{value::map{}};

@@ -1,7 +1,9 @@
 // item_model_builder: decayed popularity, co-occurrence neighbours with a
 // normalized, symmetric similarity, bounded counters, versions that share
-// what did not change, and learning shed for late batches.
+// what did not change, learning shed for late batches, and propensity
+// examples replayed.
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "model_fixture.hpp"
 
@@ -103,4 +105,35 @@ TEST_CASE("a batch that arrived too late counts for popularity but teaches no pa
   CHECK(m->popularity_of(f.item("b")) > 0);
   CHECK(m->neighbours_of(f.item("a")) == nullptr);
   CHECK(m->shed_batches == 1);
+}
+
+TEST_CASE("the item model replays kept propensity examples: the same examples teach it more") {
+  auto learn = [](uint32_t replay_steps) {
+    model_fixture f;
+    f.cfg.propensity_replay_steps = replay_steps;
+    f.reset();
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (int i = 0; i < 300; ++i) {
+      labelled_example ex;
+      ex.x[0] = u(rng);
+      ex.label = ex.x[0] > 0 ? 1.0f : 0.0f;
+      f.batch.examples.push_back(ex);
+    }
+    return f.publish();
+  };
+  auto plain = learn(0);
+  auto replayed = learn(3);
+  // Examples count once, however often they are replayed.
+  CHECK(plain->propensity_examples == 300);
+  CHECK(replayed->propensity_examples == 300);
+  REQUIRE(plain->propensity);
+  REQUIRE(replayed->propensity);
+  feature_vector yes{}, no{};
+  yes[0] = 1;
+  no[0] = -1;
+  double plain_gap = plain->propensity->predict(yes) - plain->propensity->predict(no);
+  double replayed_gap = replayed->propensity->predict(yes) - replayed->propensity->predict(no);
+  CHECK(plain_gap > 0);
+  CHECK(replayed_gap > plain_gap + 0.05);
 }
