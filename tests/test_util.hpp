@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/profile/event.hpp"
+#include "core/profile/profile.hpp"
 #include "core/profile/profile_config.hpp"
+#include "core/util/symbol_table.hpp"
 #include "core/util/value.hpp"
 
 namespace persona::test {
@@ -91,6 +93,44 @@ inline event with_id(event e, const std::string& id) {
   e.id = id;
   e.mark(event_key::id);
   return e;
+}
+
+inline event with_brand(event e, const std::string& brand) {
+  e.brand = brand;
+  e.mark(event_key::brand);
+  return e;
+}
+
+/// Applies `e` to `p` as a shard without a catalog does: its item,
+/// categories and brand interned into `symbols`, its price as the unit price.
+inline void apply_to(profile& p, const event& e, symbol_table& symbols, const profile_config& cfg = {}) {
+  event_symbols syms;
+  if (e.has(event_key::item))
+    syms.item = symbols.intern(e.item);
+  if (e.has_price())
+    syms.price = e.price;
+  if (e.has(event_key::brand))
+    syms.brand = symbols.intern(e.brand);
+  for (auto& c : e.categories)
+    if (syms.category_count < syms.categories.size())
+      syms.categories[syms.category_count++] = symbols.intern(c);
+  apply_event(p, e, syms, cfg);
+}
+
+/// A profile that took events of the given types and times, each on item
+/// symbol 0 ("i1"), purchases at a price of 10.
+inline profile with_events(std::vector<std::pair<event_type, int64_t>> events) {
+  profile p;
+  profile_config cfg;
+  for (auto& [type, ts] : events) {
+    auto e = make_event("u", type, ts, "i1");
+    if (type == event_type::purchase)
+      e = with_price(e, 10);
+    event_symbols syms;
+    syms.item = 0;
+    apply_event(p, e, syms, cfg);
+  }
+  return p;
 }
 
 /// {"field": path, "op": op, "value": v}

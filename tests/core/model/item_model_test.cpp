@@ -1,121 +1,59 @@
-// item_model_builder: decayed popularity, co-occurrence neighbours with a
-// normalized, symmetric similarity, bounded counters, versions that share
-// what did not change, and learning shed for late batches.
 #include <catch2/catch.hpp>
+#include <memory>
+#include <vector>
 
-#include "model_fixture.hpp"
+#include "core/model/item_model.hpp"
 
 using namespace persona;
-using namespace persona::test;
 
-TEST_CASE("popularity decays with event time: a recent interaction outweighs older ones") {
-  model_fixture f;
-  f.cfg.popularity_half_life_days = 1;
-  f.reset();
-  // Three touches of "old" two days before one touch of "new": 3/4 < 1.
-  for (int i = 0; i < 3; ++i)
-    f.touch("old", t0, {}, {"shoes"});
-  f.touch("new", t0 + days(2), {}, {"shoes"});
-  f.touch("bag", t0 + days(2), {}, {"bags"}, 0.5f);
-  auto m = f.publish();
-  REQUIRE(m->popular.size() == 3);
-  CHECK(m->items->name(m->popular[0]) == "new");
-  CHECK(m->popularity_of(f.item("old")) == Approx(0.75));
-  CHECK(m->popularity_of(f.item("new")) == Approx(1.0));
-  // Per category: only that category's items.
-  auto& shoes = m->popular_in.at(f.category("shoes"));
-  REQUIRE(shoes.size() == 2);
-  CHECK(m->items->name(shoes[0]) == "new");
-  CHECK(m->items->name(shoes[1]) == "old");
-  CHECK(m->popular_in.at(f.category("bags")).size() == 1);
+TEST_CASE("an item model answers for ids it does not know: no popularity, neighbours or metadata") {
+  item_model m;
+  m.popularity = {0.5f, 2.0f};
+  auto meta = std::make_shared<std::vector<item_meta>>(2);
+  (*meta)[1].categories = {4, 7};
+  (*meta)[1].brand = 3;
+  m.meta = meta;
+  m.neighbours.resize(2);
+  m.neighbours[0] =
+      std::make_shared<const std::vector<item_neighbour>>(std::vector<item_neighbour>{{1, 0.8f}});
+
+  CHECK(m.item_count() == 2);
+  CHECK(m.popularity_of(1) == 2.0f);
+  CHECK(m.popularity_of(2) == 0);
+  CHECK(m.popularity_of(name_index::npos) == 0);
+  REQUIRE(m.neighbours_of(0));
+  CHECK(m.neighbours_of(0)->at(0).item == 1);
+  CHECK(m.neighbours_of(1) == nullptr);
+  CHECK(m.neighbours_of(5) == nullptr);
+  REQUIRE(m.meta_of(1));
+  CHECK(m.meta_of(1)->brand == 3);
+  CHECK(m.meta_of(2) == nullptr);
+  CHECK(m.in_category(1, 7));
+  CHECK_FALSE(m.in_category(1, 5));
+  CHECK_FALSE(m.in_category(0, 4));
+  CHECK_FALSE(m.in_category(9, 4));
+  item_model bare;
+  CHECK(bare.meta_of(0) == nullptr);
+  CHECK_FALSE(bare.in_category(0, 0));
 }
 
-TEST_CASE("co-occurrence: similarity is c_ij / sqrt(n_i n_j), the same both ways") {
-  model_fixture f;
-  // a-b twice, a-c once (c's context weight 1 for the newest item).
-  f.touch("b", t0 + 1, {"a"});
-  f.touch("b", t0 + 2, {"a"});
-  f.touch("c", t0 + 3, {"a"});
-  auto m = f.publish();
-  auto a = f.item("a"), b = f.item("b"), c = f.item("c");
-  // n_a = 3, n_b = 2, n_c = 1.
-  auto* na = m->neighbours_of(a);
-  REQUIRE(na);
-  REQUIRE(na->size() == 2);
-  CHECK((*na)[0].item == b);
-  CHECK((*na)[0].score == Approx(2 / std::sqrt(6.0)));
-  CHECK((*na)[1].item == c);
-  CHECK((*na)[1].score == Approx(1 / std::sqrt(3.0)));
-  auto ab = similar_items(*m, a, 10), ba = similar_items(*m, b, 10);
-  REQUIRE(ba.size() == 1);
-  CHECK(ba[0].item == a);
-  CHECK(ba[0].score == Approx(ab[0].score));
-  // Unknown or lonely items have no neighbours.
-  CHECK(similar_items(*m, f.item("never"), 10).empty());
-}
+TEST_CASE(
+    "a holder starts with an empty version over its name indexes, and readers get the latest published") {
+  item_model_holder holder;
+  auto first = holder.current();
+  REQUIRE(first);
+  CHECK(first->version == 0);
+  CHECK(first->item_count() == 0);
+  CHECK(first->items == holder.items());
+  CHECK(first->categories == holder.categories());
+  CHECK(first->brands == holder.brands());
+  CHECK(holder.items() != holder.categories());
 
-TEST_CASE("context items weigh less the further back they are") {
-  model_fixture f;
-  f.touch("x", t0, {"newest", "older"});
-  auto m = f.publish();
-  auto list = similar_items(*m, f.item("x"), 10);
-  REQUIRE(list.size() == 2);
-  CHECK(m->items->name(list[0].item) == "newest");
-  CHECK(list[0].score > list[1].score);
-}
-
-TEST_CASE("a frequent pair survives when more neighbours arrive than an item has counters") {
-  // Space-saving keeps every pair heavier than total / capacity: here
-  // 30 > (30 + 50) / 4. The newcomers' inherited counts do not count.
-  model_fixture f;
-  f.cfg.neighbour_capacity = 4;
-  f.reset();
-  for (int i = 0; i < 30; ++i)
-    f.touch("hub", t0 + i, {"partner"});
-  for (int i = 0; i < 50; ++i)
-    f.touch("hub", t0 + 100 + i, {"once" + std::to_string(i)});
-  auto m = f.publish();
-  auto list = similar_items(*m, f.item("hub"), 10);
-  REQUIRE(list.size() <= 4);
-  CHECK(m->items->name(list[0].item) == "partner");
-  for (size_t i = 1; i < list.size(); ++i)
-    CHECK(list[i].score < list[0].score / 4);
-}
-
-TEST_CASE("a new version shares the neighbour lists of items nothing touched") {
-  model_fixture f;
-  f.touch("b", t0, {"a"});
-  f.touch("d", t0, {"c"});
-  auto first = f.publish();
-  f.touch("b", t0 + 1, {"a"});
-  auto second = f.publish();
-  CHECK(second->version == first->version + 1);
-  CHECK(second->neighbours[f.item("c")] == first->neighbours[f.item("c")]);
-  CHECK(second->neighbours[f.item("a")] != first->neighbours[f.item("a")]);
-}
-
-TEST_CASE("a batch that arrived too late counts for popularity but teaches no pairs") {
-  model_fixture f;
-  f.touch("b", t0, {"a"});
-  f.builder->add(f.batch, false);
-  f.batch = model_batch{};
-  auto m = f.builder->publish(false, 0);
-  CHECK(m->popularity_of(f.item("b")) > 0);
-  CHECK(m->neighbours_of(f.item("a")) == nullptr);
-  CHECK(m->shed_batches == 1);
-}
-
-TEST_CASE("name_index: ids are dense and stable, names readable by id") {
-  name_index names;
-  CHECK(names.find("x") == name_index::npos);
-  auto a = names.intern("a"), b = names.intern("b");
-  CHECK(a == 0);
-  CHECK(b == 1);
-  CHECK(names.intern("a") == a);
-  CHECK(names.size() == 2);
-  CHECK(names.name(b) == "b");
-  for (int i = 0; i < 10000; ++i)
-    names.intern("n" + std::to_string(i));
-  CHECK(names.name(names.find("n9999")) == "n9999");
-  CHECK(names.name(a) == "a");
+  auto next = std::make_shared<item_model>();
+  next->version = 1;
+  next->items = holder.items();
+  holder.publish(next);
+  CHECK(holder.current() == next);
+  // A reader holding the old version keeps it intact.
+  CHECK(first->version == 0);
 }
