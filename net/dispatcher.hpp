@@ -1,8 +1,10 @@
 // dispatcher: turns decoded MessagePack-RPC requests into engine calls.
-// It checks each method's params (shape and types, naming the bad one),
-// authentication and roles, converts params to core types, and answers
-// through a callback exactly once. It knows the protocol, not what a profile
-// is. Thread-safe: sessions on any I/O thread share one dispatcher.
+// For a method's row in the method table (net/method_table.hpp) it checks
+// authentication and the row's role, reads the params as the row declares,
+// and runs the row's handler, which converts them for the engine and
+// answers through a callback exactly once. It knows the protocol, not what
+// a profile is. Thread-safe: sessions on any I/O thread share one
+// dispatcher.
 #pragma once
 
 #include <atomic>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "actors/engine.hpp"
+#include "net/method_table.hpp"
 #include "net/node_config.hpp"
 
 namespace persona::net {
@@ -51,18 +54,23 @@ struct network_counters {
 
 class dispatcher {
  public:
-  using reply = std::function<void(result<value>)>;
+  using reply = method_reply;
 
   dispatcher(engine& eng, const node_config& cfg, network_counters& counters);
 
-  /// Answers a request through `done`, exactly once, possibly before
-  /// returning. `params` is read before this returns and not kept.
-  void handle_request(const std::string& method, const msgpack::object& params, connection_state& conn,
+  /// Answers a request for the method of `row` through `done`, exactly
+  /// once, possibly before returning. `params` is read before this returns
+  /// and not kept.
+  void handle_request(const method_row& row, const msgpack::object& params, connection_state& conn,
                       reply done);
 
-  /// Applies a notification; nothing is answered. Unknown methods are
-  /// counted and ignored.
-  void handle_notification(const std::string& method, const msgpack::object& params, connection_state& conn);
+  /// Answers a request for a method no row names: unknown_method.
+  void refuse_unknown(const std::string& method, reply done);
+
+  /// Applies a notification of the method of `row` (null: no method has
+  /// its name); nothing is answered. Methods not taken as notifications
+  /// are counted and ignored.
+  void handle_notification(const method_row* row, const msgpack::object& params, connection_state& conn);
 
   /// Ends what a closing connection holds (its segment subscriptions).
   void release(connection_state& conn);
@@ -71,9 +79,36 @@ class dispatcher {
   uint8_t initial_roles() const { return cfg_.tokens.empty() ? all_roles : 0; }
 
  private:
-  void hello(const msgpack::object& params, connection_state& conn, reply& done);
-  void ingest(const msgpack::object& params, reply done);
-  void stats(reply done);
+  /// The table names the handlers below, one per row.
+  friend const std::vector<method_row>& method_rows();
+
+  /// Reads the params as `row` declares and runs its handler.
+  void run(const method_row& row, const msgpack::object& params, connection_state& conn, reply done);
+
+  // Handlers: one per row of the method table, called with the row's
+  // params read. Each answers through `done` exactly once.
+  void hello(method_args& args, connection_state& conn, reply done);
+  void ping(method_args& args, connection_state& conn, reply done);
+  void stats(method_args& args, connection_state& conn, reply done);
+  void snapshot(method_args& args, connection_state& conn, reply done);
+  void ingest(method_args& args, connection_state& conn, reply done);
+  void upsert_items(method_args& args, connection_state& conn, reply done);
+  void set_attributes(method_args& args, connection_state& conn, reply done);
+  void get_profile(method_args& args, connection_state& conn, reply done);
+  void delete_profile(method_args& args, connection_state& conn, reply done);
+  void merge_profiles(method_args& args, connection_state& conn, reply done);
+  void query(method_args& args, connection_state& conn, reply done);
+  void define_segment(method_args& args, connection_state& conn, reply done);
+  void drop_segment(method_args& args, connection_state& conn, reply done);
+  void list_segments(method_args& args, connection_state& conn, reply done);
+  void segment_members(method_args& args, connection_state& conn, reply done);
+  void subscribe(method_args& args, connection_state& conn, reply done);
+  void train_clusters(method_args& args, connection_state& conn, reply done);
+  void get_clusters(method_args& args, connection_state& conn, reply done);
+  void recommend(method_args& args, connection_state& conn, reply done);
+  void similar_items(method_args& args, connection_state& conn, reply done);
+  void similar_users(method_args& args, connection_state& conn, reply done);
+  void predict(method_args& args, connection_state& conn, reply done);
 
   engine& engine_;
   const node_config& cfg_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "net/log.hpp"
+#include "net/method_table.hpp"
 #include "net/rpc_codec.hpp"
 
 namespace persona::net {
@@ -101,21 +102,6 @@ void session::on_bytes(size_t n) {
     do_read();
 }
 
-namespace {
-
-/// Requests that change profiles or the catalog, other than ingest: while
-/// ingest batches of the connection wait at the decoder, these queue
-/// behind them there; while one of these is unanswered, the writes read
-/// after it wait for its answer. So a connection's writes apply in the
-/// order sent. Reads may overtake queued writes (they overtake queued
-/// batches at the shards too), but not ones read after a held write.
-bool writes_profiles(const std::string& method) {
-  return method == "upsert_items" || method == "set_attributes" || method == "delete_profile" ||
-         method == "merge_profiles";
-}
-
-}  // namespace
-
 void session::on_message(msgpack::object_handle& handle) {
   // Once one message waits, all that follow wait behind it.
   if (!held_.empty() || !route(handle)) {
@@ -135,26 +121,32 @@ bool session::route(msgpack::object_handle& handle) {
     close_after_flush(*problem);
     return true;
   }
-  switch (m.type) {
-    case rpc_message::kind::response:
-      return true;  // the node sends no requests; a stray response is ignored
-    case rpc_message::kind::notification:
-      if (m.method == "ingest") {
-        if (ordered_writes_ > 0)
-          return false;
-        dispatch_at_decoder(handle, m.params,
-                            [](dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                              d.handle_notification("ingest", params, conn);
-                            });
-        return true;
-      }
-      dispatcher_.handle_notification(m.method, *m.params, conn_);
+  if (m.type == rpc_message::kind::response)
+    return true;  // the node sends no requests; a stray response is ignored
+  const method_row* row = find_method(m.method);
+  // The row's ordering says what a connection's writes need: an ingest
+  // batch goes to the ingest decoder's thread, where the other writes queue
+  // behind the batches waiting there; while one of those other writes is
+  // unanswered, the writes read after it wait for its answer. So a
+  // connection's writes apply in the order sent. Reads may overtake queued
+  // writes (they overtake queued batches at the shards too), but not ones
+  // read after a held write.
+  ordering order = row ? row->order : ordering::none;
+  if (m.type == rpc_message::kind::notification) {
+    if (order != ordering::batch) {
+      dispatcher_.handle_notification(row, *m.params, conn_);
       return true;
-    case rpc_message::kind::request:
-      break;
+    }
+    if (ordered_writes_ > 0)
+      return false;
+    dispatch_at_decoder(handle, m.params,
+                        [row](dispatcher& d, const msgpack::object& params, connection_state& conn) {
+                          d.handle_notification(row, params, conn);
+                        });
+    return true;
   }
-  bool ordered_write = writes_profiles(m.method);
-  if (ordered_writes_ > 0 && (ordered_write || m.method == "ingest"))
+  bool ordered_write = order == ordering::write;
+  if (ordered_writes_ > 0 && order != ordering::none)
     return false;
   if (in_flight_ >= cfg_.max_in_flight_per_connection) {
     counters_.overloaded.fetch_add(1, std::memory_order_relaxed);
@@ -175,15 +167,19 @@ bool session::route(msgpack::object_handle& handle) {
     if (ordered_write)
       asio::post(self->socket_.get_executor(), [self] { self->ordered_write_done(); });
   };
-  if (m.method == "ingest" || (*at_decoder_ > 0 && ordered_write)) {
+  if (!row) {
+    dispatcher_.refuse_unknown(m.method, std::move(reply));
+    return true;
+  }
+  if (order == ordering::batch || (*at_decoder_ > 0 && ordered_write)) {
     dispatch_at_decoder(handle, m.params,
-                        [method = std::move(m.method), reply = std::move(reply)](
-                            dispatcher& d, const msgpack::object& params, connection_state& conn) mutable {
-                          d.handle_request(method, params, conn, std::move(reply));
+                        [row, reply = std::move(reply)](dispatcher& d, const msgpack::object& params,
+                                                        connection_state& conn) mutable {
+                          d.handle_request(*row, params, conn, std::move(reply));
                         });
     return true;
   }
-  dispatcher_.handle_request(m.method, *m.params, conn_, std::move(reply));
+  dispatcher_.handle_request(*row, *m.params, conn_, std::move(reply));
   return true;
 }
 
@@ -323,7 +319,7 @@ void session::push_segment_events(value::array& events) {
   if (closed_)
     return;
   uint64_t count = events.size();
-  auto bytes = encode_notification("segment_event", value{value::array{value{std::move(events)}}});
+  auto bytes = encode_notification(segment_event_notification, value{value::array{value{std::move(events)}}});
   size_t queued = 0;
   {
     std::lock_guard<std::mutex> lock(write_mutex_);
@@ -344,7 +340,7 @@ void session::announce_dropped() {
   notice.set("message", value{"segment events were dropped because this connection read too slowly; "
                               "re-read the segments with segment_members to catch up"});
   dropped_events_ = 0;
-  send(encode_notification("segment_events_dropped", value{value::array{std::move(notice)}}));
+  send(encode_notification(segment_events_dropped_notification, value{value::array{std::move(notice)}}));
 }
 
 void session::close_after_flush(const std::string& why) {

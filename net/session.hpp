@@ -1,16 +1,16 @@
 // session: one client connection. It reads bytes into its frame_decoder,
 // hands each request to the dispatcher (ingest batches, and the writes
-// behind them, through the ingest_decoder's thread), and writes replies in the order they
-// become ready (pipelined requests may be answered out of order; clients
-// match replies by msgid). A connection's writes apply in the order sent:
-// the other writes wait at the decoder behind its ingest batches, and
-// everything read after a write that is neither (upsert_items,
-// set_attributes, delete_profile, merge_profiles) waits, unread by the
-// dispatcher, until that write is answered. Reading and bookkeeping run on the session's
-// strand. A reply is written by the thread that produced it (an actor
-// thread, usually) when the connection has nothing else queued: the write
-// then costs no wake-up of an I/O thread. Otherwise it joins the queue the
-// strand writes.
+// behind them, through the ingest_decoder's thread), and writes replies in
+// the order they become ready (pipelined requests may be answered out of
+// order; clients match replies by msgid). A connection's writes apply in
+// the order sent: the other writes wait at the decoder behind its ingest
+// batches, and everything read after one of those other writes waits,
+// unread by the dispatcher, until that write is answered (each method's
+// `ordering` in net/method_table.hpp says which it is). Reading and
+// bookkeeping run on the session's strand. A reply is written by the
+// thread that produced it (an actor thread, usually) when the connection
+// has nothing else queued: the write then costs no wake-up of an I/O
+// thread. Otherwise it joins the queue the strand writes.
 //
 // Bounds: at most max_in_flight_per_connection requests in flight (more are
 // answered `overloaded` at once), at most max_write_queue_bytes of replies
@@ -101,8 +101,8 @@ class session : public std::enable_shared_from_this<session> {
   /// Requests handed to the decoder and not yet dispatched by it; while
   /// any are, the connection's other writes follow them there, in order.
   std::shared_ptr<std::atomic<size_t>> at_decoder_ = std::make_shared<std::atomic<size_t>>(0);
-  /// Ordered writes (writes other than ingest) sent and not yet answered;
-  /// while any are, writes read after them wait in `held_`. On the strand.
+  /// Ordered writes (ordering::write) sent and not yet answered; while
+  /// any are, writes read after them wait in `held_`. On the strand.
   size_t ordered_writes_ = 0;
   /// Messages read after a write that had to wait, in order; reading
   /// pauses until they are on their way. On the strand.

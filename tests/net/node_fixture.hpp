@@ -1,14 +1,18 @@
 // Test helpers for the network layer: an in-process node (engine + server
-// on an ephemeral port) and a raw blocking socket for feeding it bytes.
+// on an ephemeral port), a raw blocking socket for feeding it bytes, and
+// terse builders of request params.
 #pragma once
 
 #include <boost/asio.hpp>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/engine.hpp"
 #include "net/client.hpp"
 #include "net/frame_decoder.hpp"
+#include "net/msgpack_value.hpp"
 #include "net/node_config.hpp"
 #include "net/rpc_codec.hpp"
 #include "net/server.hpp"
@@ -99,5 +103,42 @@ struct raw_connection {
     }
   }
 };
+
+/// ingest params: the given events as one batch.
+inline value events_of(std::vector<value> events) {
+  return value{value::array{value{value::array(events.begin(), events.end())}}};
+}
+
+/// A view event of `item` by `user` at `ts`.
+inline value view(const std::string& user, const std::string& item, int64_t ts) {
+  return map_of({{"user", value{user}}, {"type", value{"view"}}, {"item", value{item}}, {"ts", value{ts}}});
+}
+
+/// ingest params: one view of `item` by each of `users` users named
+/// `prefix`0, `prefix`1, ..., a millisecond apart.
+inline value one_view_each(const std::string& prefix, int users, const std::string& item) {
+  std::vector<value> events;
+  for (int u = 0; u < users; ++u)
+    events.push_back(view(prefix + std::to_string(u), item, t0 + u));
+  return events_of(events);
+}
+
+/// Params: the given values as an array.
+inline value args(std::vector<value> xs) {
+  return value{value::array(xs.begin(), xs.end())};
+}
+
+/// "ok", or the error's code.
+inline std::string code_of(const result<value>& r) {
+  return r.ok() ? "ok" : to_string(r.error().code());
+}
+
+/// A node still serves a fresh connection.
+inline void still_serves(const test_node& node) {
+  auto c = node.connect();
+  auto r = c->call_sync("ping", args({}));
+  REQUIRE(r.ok());
+  CHECK(r->as_string() == "pong");
+}
 
 }  // namespace persona::test
