@@ -59,12 +59,12 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   st.run_in_order([self] {
     auto& s = self->state;
     auto& job = *s.snapshot;
-    s.store->begin_capture();
+    s.store->capture().begin(*s.store);
     snapshot_header h;
     h.shard = s.setup.index;
     h.shards = s.setup.shards;
     h.wal_seq = job.seq;
-    h.events = s.store->captured_events();
+    h.events = s.store->capture().events();
     h.catalog_version = s.catalog->version();
     h.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())

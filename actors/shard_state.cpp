@@ -223,14 +223,14 @@ void shard_state::scan_slice() {
 
 void shard_state::capture_slice() {
   auto& job = *snapshot;
-  std::vector<profile_store::captured_profile> part;
-  bool complete = store->capture_slice(snapshot_slice(), part);
+  std::vector<captured_profile> part;
+  bool complete = store->capture().slice(*store, snapshot_slice(), part);
   if (!part.empty()) {
     job.profiles += part.size();
     job.writer->write(job.encoder.profiles(part));
   }
   if (complete) {
-    store->end_capture();
+    store->capture().end();
     job.capturing = false;
     job.writer->write(job.encoder.end());
     job.writer->finish();

@@ -158,7 +158,7 @@ std::string snapshot_encoder::cluster_model(const std::string& encoded) {
   return out;
 }
 
-std::string snapshot_encoder::profiles(const std::vector<profile_store::captured_profile>& batch) {
+std::string snapshot_encoder::profiles(const std::vector<captured_profile>& batch) {
   auto body = packed([&](auto& pk) {
     pk.pack_array(static_cast<uint32_t>(batch.size()));
     for (auto& [user, image] : batch) {

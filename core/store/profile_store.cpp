@@ -166,7 +166,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     const event& e = events[i];
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
-    before_change(slot);
+    capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
     if (!e.id.empty()) {
@@ -277,7 +277,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
     return {};
   }
-  before_change(slot);
+  capture_.before_change(*this, slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
@@ -304,7 +304,7 @@ bool profile_store::erase(const std::string& user) {
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     return false;
-  before_change(slot);
+  capture_.before_change(*this, slot);
   leave_segments(slot);
   if (feed_)
     feed_->forget(slot);
@@ -333,7 +333,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   bool created = false;
   auto slot = obtain(target, stable_hash(target), created);
-  before_change(slot);
+  capture_.before_change(*this, slot);
   if (fold_id != 0) {
     auto& seen = slab_[slot].data.seen_ids;
     if (seen.contains(fold_id))
@@ -363,44 +363,6 @@ status profile_store::restore(const std::string& user, const std::string& image)
   slab_[slot].data = std::move(p);
   heap_bytes_ += slot_heap_bytes(slot);
   return {};
-}
-
-void profile_store::begin_capture() {
-  // Every slot but the free ones: O(free slots), not a walk over the slab.
-  capture_pending_.assign(slab_.size(), true);
-  for (auto slot : free_)
-    capture_pending_[slot] = false;
-  capture_next_ = 0;
-  capture_saved_.clear();
-  captured_events_ = events_;
-  capturing_ = true;
-}
-
-void profile_store::save_for_capture(uint32_t slot) {
-  capture_pending_[slot] = false;
-  capture_saved_.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
-}
-
-bool profile_store::capture_slice(size_t max_profiles, std::vector<captured_profile>& out) {
-  for (auto& saved : capture_saved_)
-    out.push_back(std::move(saved));
-  capture_saved_.clear();
-  size_t taken = 0;
-  while (capture_next_ < capture_pending_.size() && taken < max_profiles) {
-    auto slot = static_cast<uint32_t>(capture_next_++);
-    if (!capture_pending_[slot])
-      continue;
-    capture_pending_[slot] = false;
-    out.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
-    ++taken;
-  }
-  return capture_next_ >= capture_pending_.size();
-}
-
-void profile_store::end_capture() {
-  capturing_ = false;
-  std::vector<bool>().swap(capture_pending_);
-  std::vector<captured_profile>().swap(capture_saved_);
 }
 
 result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot,

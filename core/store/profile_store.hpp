@@ -1,6 +1,9 @@
 // profile_store: all profiles of one shard and the operations on them:
 // applying event batches (with duplicate detection), reads, attributes,
-// deletes, the portable images used by merges, and query partials.
+// deletes, the portable images used by merges, and query partials. Its
+// parts keep what is built on the profiles: snapshot capture
+// (snapshot_capture.hpp); the store owns it and calls it as it changes a
+// profile.
 //
 // The store is the shard's state: the shard actor owns exactly one and is the
 // only thread that touches it. Profiles live in a chunked slab (slots never
@@ -29,6 +32,7 @@
 #include "core/query/kmeans.hpp"
 #include "core/query/query.hpp"
 #include "core/query/user_likeness.hpp"
+#include "core/store/snapshot_capture.hpp"
 #include "core/util/chunked_slab.hpp"
 #include "core/util/id_index.hpp"
 #include "core/util/status.hpp"
@@ -101,23 +105,6 @@ class profile_store {
   /// Sets the running count of applied events (recovery).
   void set_event_count(uint64_t n) { events_ = n; }
 
-  // Capture: the store as it is at begin_capture(), encoded a slice at a
-  // time while the store keeps changing (snapshots). A profile about to
-  // change before the scan has reached it is encoded first (copy on
-  // write), so the capture is exactly the state at begin_capture().
-
-  /// One captured profile: user id and image.
-  using captured_profile = std::pair<std::string, std::string>;
-  /// Starts a capture, ending any capture in progress.
-  void begin_capture();
-  /// Appends at least the profiles saved by copy on write and up to
-  /// `max_profiles` scanned ones to `out`; true when the capture is complete.
-  bool capture_slice(size_t max_profiles, std::vector<captured_profile>& out);
-  /// Ends a capture (complete or abandoned).
-  void end_capture();
-  /// The event count when the capture began.
-  uint64_t captured_events() const { return captured_events_; }
-
   /// Evaluates a query over every profile of this store.
   result<query_partial> run_query(const query_request& q) const { return run_query(q, 0, slot_count()); }
   /// The same over slots [first_slot, first_slot + count) only (a slice of
@@ -125,6 +112,11 @@ class profile_store {
   result<query_partial> run_query(const query_request& q, size_t first_slot, size_t count) const;
   /// Slots a scan covers (free ones included).
   size_t slot_count() const { return slab_.size(); }
+
+  /// Its snapshot capture (snapshot_capture.hpp): the store as of one
+  /// moment, encoded in slices while it keeps changing.
+  snapshot_capture& capture() { return capture_; }
+  const snapshot_capture& capture() const { return capture_; }
 
   // Live segments (docs/segments.md): named conditions whose membership the
   // store keeps in every profile, re-evaluated for the profiles each slice
@@ -222,6 +214,9 @@ class profile_store {
   const symbol_table& symbols() const { return symbols_; }
 
  private:
+  // The parts read and change the slab of the store they are handed.
+  friend class snapshot_capture;
+
   uint32_t slot_of(std::string_view user, uint64_t h) const;
   /// Cache hints for apply(): the profile in `slot` (a guess from
   /// id_index::candidate; npos for none), then its heap blocks.
@@ -239,13 +234,6 @@ class profile_store {
   event_symbols intern(const event& e, uint64_t item_hash, const item_catalog* catalog);
   /// Heap bytes of one slot (profile and id), for the running total.
   size_t slot_heap_bytes(uint32_t slot) const;
-  /// Call before changing or freeing an occupied slot: saves its image
-  /// first when a capture still needs it.
-  void before_change(uint32_t slot) {
-    if (capturing_ && slot < capture_pending_.size() && capture_pending_[slot])
-      save_for_capture(slot);
-  }
-  void save_for_capture(uint32_t slot);
   /// How evaluate_segments() chooses the segments to evaluate.
   enum class reevaluate : uint8_t {
     changed,    // those that `change` can turn over (condition::can_rise, can_fall)
@@ -297,13 +285,9 @@ class profile_store {
   /// allocations per slice.
   std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
   std::vector<uint32_t> slot_scratch_, item_guess_scratch_;
-  /// Capture state: slots occupied at begin_capture() not yet encoded, the
-  /// scan's next slot, and images saved by copy on write, not yet handed out.
-  bool capturing_ = false;
-  std::vector<bool> capture_pending_;
-  size_t capture_next_ = 0;
-  std::vector<captured_profile> capture_saved_;
-  uint64_t captured_events_ = 0;
+  /// The parts kept beside the slab; each reaches the slab through the
+  /// store it is handed (no part holds a pointer to the store).
+  snapshot_capture capture_;
   /// Live segments by id, with their definition order (a segment refers
   /// only to segments before it, so evaluation in this order is exact).
   struct live_segment {

@@ -72,22 +72,22 @@ struct logged_store {
   std::string snapshot(const std::function<void()>& meanwhile = [] {}) {
     uint64_t seq = wal->last_seq();
     REQUIRE(wal->rotate().ok());
-    store.begin_capture();
+    store.capture().begin(store);
     std::promise<snapshot_writer::outcome> done;
     auto w = snapshot_writer::start(dir, seq, [&](const snapshot_writer::outcome& o) { done.set_value(o); });
     REQUIRE(w.ok());
     snapshot_encoder enc;
-    (*w)->write(enc.header({0, 1, seq, store.captured_events(), catalog->version(), t0}));
+    (*w)->write(enc.header({0, 1, seq, store.capture().events(), catalog->version(), t0}));
     (*w)->write(enc.catalog(*catalog, 2));
-    std::vector<profile_store::captured_profile> part;
+    std::vector<captured_profile> part;
     bool complete = false;
     while (!complete) {
       part.clear();
-      complete = store.capture_slice(50, part);
+      complete = store.capture().slice(store, 50, part);
       (*w)->write(enc.profiles(part));
       meanwhile();
     }
-    store.end_capture();
+    store.capture().end();
     (*w)->write(enc.end());
     (*w)->finish();
     auto outcome = done.get_future().get();
@@ -153,19 +153,19 @@ TEST_CASE("a capture is exactly the store at its start while events, attributes 
   live.ingest(random_events(rng, 3000, 400, t0));
   auto users = user_names(400);
   auto before = images_of(live.store, users);
-  live.store.begin_capture();
-  std::vector<profile_store::captured_profile> captured;
+  live.store.capture().begin(live.store);
+  std::vector<captured_profile> captured;
   int round = 0;
   value attrs{value::map{}};
   attrs.set("tier", value{"gold"});
-  while (!live.store.capture_slice(25, captured)) {
+  while (!live.store.capture().slice(live.store, 25, captured)) {
     live.ingest(random_events(rng, 40, 400, t0 + 10000000 + round * 100000));
     live.erase("u" + std::to_string(round * 7 % 400));
     live.set_attrs("u" + std::to_string(round * 11 % 400), attrs);
     live.ingest({make_event("new" + std::to_string(round), event_type::view, t0, "i1")});
     ++round;
   }
-  live.store.end_capture();
+  live.store.capture().end();
   CHECK(round > 5);
   std::map<std::string, std::string> got(captured.begin(), captured.end());
   CHECK(got.size() == captured.size());  // each profile once

@@ -198,11 +198,11 @@ TEST_CASE("a snapshot keeps segment definitions and membership is evaluated agai
   snapshot_encoder enc;
   std::string bytes = enc.header({0, 1, 0, s.stats().events, 0, t0});
   bytes += enc.segments(s.segment_definitions());
-  s.begin_capture();
-  std::vector<profile_store::captured_profile> all;
-  while (!s.capture_slice(1000, all)) {
+  s.capture().begin(s);
+  std::vector<captured_profile> all;
+  while (!s.capture().slice(s, 1000, all)) {
   }
-  s.end_capture();
+  s.capture().end();
   bytes += enc.profiles(all);
   bytes += enc.end();
   {
