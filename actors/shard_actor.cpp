@@ -341,25 +341,25 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         auto now = store.newest_event_ms();
         auto& a = args.as_array();
         if (op == "moments") {
-          auto m = store.cluster_moments(strings_of(a.at(0)), now);
+          auto m = store.clusters().moments(store, strings_of(a.at(0)), now);
           if (!m.ok())
             return to_caf_error(m.error());
           return moments_value(*m);
         }
         if (op == "prepare") {
-          if (auto r =
-                  store.cluster_prepare(strings_of(a.at(0)), numbers_of(a.at(1)), numbers_of(a.at(2)), now);
+          if (auto r = store.clusters().prepare(store, strings_of(a.at(0)), numbers_of(a.at(1)),
+                                                numbers_of(a.at(2)), now);
               !r.ok())
             return to_caf_error(r);
           value out{value::map{}};
-          out.set("points", value{static_cast<uint64_t>(store.training_points().size())});
+          out.set("points", value{static_cast<uint64_t>(store.clusters().points().size())});
           return out;
         }
         if (op == "draw")
           return candidate_value(
-              store.training_points().draw(numbers_of(a.at(0)), static_cast<uint64_t>(a.at(1).as_int())));
+              store.clusters().points().draw(numbers_of(a.at(0)), static_cast<uint64_t>(a.at(1).as_int())));
         if (op == "step")
-          return partial_value(store.training_points().step(numbers_of(a.at(0))));
+          return partial_value(store.clusters().points().step(numbers_of(a.at(0))));
         if (op == "model") {
           auto encoded = a.at(0).as_string();
           return change<value>(self, wal_kind::cluster_model, encoded, [self, encoded]() -> result<value> {
@@ -367,7 +367,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
             if (!decode_cluster_model(encoded, *model))
               return status{error_code::internal, "a cluster model sent to a shard does not decode"};
             auto& store = *self->state.store;
-            store.set_cluster_model(std::move(model), store.newest_event_ms());
+            store.clusters().install(store, std::move(model), store.newest_event_ms());
             value out{value::map{}};
             out.set("assigned", value{static_cast<uint64_t>(store.size())});
             return out;

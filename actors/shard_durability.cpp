@@ -71,7 +71,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
                        .count();
     job.writer->write(job.encoder.header(h));
     job.writer->write(job.encoder.segments(s.store->segment_definitions()));
-    if (auto& model = s.store->cluster_model_now())
+    if (auto& model = s.store->clusters().model())
       job.writer->write(job.encoder.cluster_model(encode_cluster_model(*model)));
     job.writer->write_later(job.encoder.catalog_later(s.catalog));
     job.capturing = true;

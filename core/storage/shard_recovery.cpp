@@ -48,7 +48,7 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
     case wal_kind::cluster_model: {
       auto model = std::make_shared<cluster_model>();
       if (decode_cluster_model(e.model, *model))
-        store.set_cluster_model(std::move(model), store.newest_event_ms());
+        store.clusters().install(store, std::move(model), store.newest_event_ms());
       break;
     }
   }

@@ -295,7 +295,7 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   // Clusters and membership are not stored per profile: they are
   // evaluated again over the loaded profiles.
   if (model)
-    store.set_cluster_model(std::move(model), store.newest_event_ms());
+    store.clusters().install(store, std::move(model), store.newest_event_ms());
   for (auto& [name, where] : segments)
     if (auto r = store.define_segment(name, where, store.newest_event_ms()); !r.ok())
       return bad_snapshot(path, "segment '" + name + "' does not compile: " + r.error().message());

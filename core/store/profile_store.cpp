@@ -119,8 +119,8 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
 
 void profile_store::settle(touched_slot& t) {
   if (t.slot != id_index::npos) {
-    if (model_)
-      assign_cluster(t.slot, newest_ts_);
+    if (clusters_.model())
+      clusters_.assign(*this, t.slot, newest_ts_);
     evaluate_segments(t.slot, reevaluate::changed, t.change, newest_ts_);
   }
   t = touched_slot{};
@@ -185,7 +185,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     if (feed_)
       feed_->observe(slot, p, e, syms, symbols_);
     heap_bytes_ += heap_an_event_moves(p, e) - heap_before;
-    if (!order_.empty() || model_) {
+    if (!order_.empty() || clusters_.model()) {
       // A run of one profile's consecutive events (a session's burst) is
       // evaluated once, when the next event is another profile's; a
       // profile touched again later is simply evaluated again.
@@ -273,7 +273,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slot = create(user, h);
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
-    assign_cluster(slot, newest_ts_);
+    clusters_.assign(*this, slot, newest_ts_);
     evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
     return {};
   }
@@ -281,7 +281,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  assign_cluster(slot, newest_ts_);
+  clusters_.assign(*this, slot, newest_ts_);
   evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
   return st;
 }
@@ -344,7 +344,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   merge_profile(
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  assign_cluster(slot, std::max(now_ms, newest_ts_));
+  clusters_.assign(*this, slot, std::max(now_ms, newest_ts_));
   evaluate_segments(slot, reevaluate::all, profile_change::everything(), std::max(now_ms, newest_ts_));
   return render(target, now_ms, fields);
 }

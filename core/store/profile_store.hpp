@@ -1,9 +1,9 @@
 // profile_store: all profiles of one shard and the operations on them:
 // applying event batches (with duplicate detection), reads, attributes,
 // deletes, the portable images used by merges, and query partials. Its
-// parts keep what is built on the profiles: snapshot capture
-// (snapshot_capture.hpp); the store owns it and calls it as it changes a
-// profile.
+// parts keep what is built on the profiles: clusters
+// (cluster_assignments.hpp) and snapshot capture (snapshot_capture.hpp);
+// the store owns one of each and calls them as it changes a profile.
 //
 // The store is the shard's state: the shard actor owns exactly one and is the
 // only thread that touches it. Profiles live in a chunked slab (slots never
@@ -29,9 +29,9 @@
 #include "core/profile/profile_config.hpp"
 #include "core/profile/segment_directory.hpp"
 #include "core/query/condition.hpp"
-#include "core/query/kmeans.hpp"
 #include "core/query/query.hpp"
 #include "core/query/user_likeness.hpp"
+#include "core/store/cluster_assignments.hpp"
 #include "core/store/snapshot_capture.hpp"
 #include "core/util/chunked_slab.hpp"
 #include "core/util/id_index.hpp"
@@ -117,6 +117,10 @@ class profile_store {
   /// moment, encoded in slices while it keeps changing.
   snapshot_capture& capture() { return capture_; }
   const snapshot_capture& capture() const { return capture_; }
+  /// Its clusters (cluster_assignments.hpp): a training's steps and the
+  /// model that sets every profile's cluster.
+  cluster_assignments& clusters() { return clusters_; }
+  const cluster_assignments& clusters() const { return clusters_; }
 
   // Live segments (docs/segments.md): named conditions whose membership the
   // store keeps in every profile, re-evaluated for the profiles each slice
@@ -153,23 +157,6 @@ class profile_store {
   /// Collects membership changes for take_segment_changes() while on.
   void collect_segment_changes(bool on) { collect_changes_ = on; }
   std::vector<segment_change> take_segment_changes() { return std::move(changes_); }
-
-  // Clusters (kmeans.hpp): a training reads every profile's features once
-  // into standardized points, answers seeding draws and Lloyd steps over
-  // them, and ends with a model that sets every profile's `cluster`; the
-  // profiles events touch are assigned again as they change.
-
-  /// Moments of the features over the profiles that have them all; a
-  /// bad_request naming a path that is not a numeric profile field.
-  result<feature_moments> cluster_moments(const std::vector<std::string>& features, int64_t now_ms) const;
-  /// Reads the training points, standardized with `mean` and `scale`.
-  status cluster_prepare(const std::vector<std::string>& features, const std::vector<double>& mean,
-                         const std::vector<double>& scale, int64_t now_ms);
-  const kmeans_points& training_points() const { return training_; }
-  /// Installs `model` (null: none), sets every profile's cluster, and frees
-  /// the training points.
-  void set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms);
-  const std::shared_ptr<const cluster_model>& cluster_model_now() const { return model_; }
 
   // Recommendations and predictions (docs/recommendations.md).
 
@@ -215,6 +202,7 @@ class profile_store {
 
  private:
   // The parts read and change the slab of the store they are handed.
+  friend class cluster_assignments;
   friend class snapshot_capture;
 
   uint32_t slot_of(std::string_view user, uint64_t h) const;
@@ -246,8 +234,6 @@ class profile_store {
   void set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms);
   /// Takes `slot` out of every segment (it is being erased).
   void leave_segments(uint32_t slot);
-  /// Sets the cluster of `slot` from the model.
-  void assign_cluster(uint32_t slot, int64_t now_ms);
   read_context context(int64_t now_ms) const {
     read_context ctx{now_ms, symbols_, cfg_, &directory_};
     ctx.propensity = propensity_.get();
@@ -287,6 +273,7 @@ class profile_store {
   std::vector<uint32_t> slot_scratch_, item_guess_scratch_;
   /// The parts kept beside the slab; each reaches the slab through the
   /// store it is handed (no part holds a pointer to the store).
+  cluster_assignments clusters_;
   snapshot_capture capture_;
   /// Live segments by id, with their definition order (a segment refers
   /// only to segments before it, so evaluation in this order is exact).
@@ -319,10 +306,6 @@ class profile_store {
   uint64_t time_rise_ = 0, time_fall_ = 0;
   bool collect_changes_ = false;
   std::vector<segment_change> changes_;
-  /// The cluster model and its features resolved; the training's points.
-  std::shared_ptr<const cluster_model> model_;
-  std::vector<field_ref> model_fields_;
-  kmeans_points training_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const propensity_scorer> propensity_;
   /// A profile apply() changed and has not yet re-evaluated, and what
