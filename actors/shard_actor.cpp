@@ -297,24 +297,29 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         return change<uint64_t>(self, wal_kind::segment_define, encode_segment_define_payload(name, where),
                                 [self, name, where]() {
                                   auto& st = self->state;
-                                  auto r = st.store->define_segment(name, where, st.store->newest_event_ms());
+                                  auto& store = *st.store;
+                                  auto r =
+                                      store.segments().define(store, name, where, store.newest_event_ms());
                                   if (r.ok() && !st.sweeping)
                                     st.swept_now();
                                   return r;
                                 });
       },
       [=](segdrop_atom, const std::string& name) -> caf::result<bool> {
-        return change<bool>(self, wal_kind::segment_drop, encode_segment_drop_payload(name),
-                            [self, name]() { return self->state.store->drop_segment(name); });
+        return change<bool>(self, wal_kind::segment_drop, encode_segment_drop_payload(name), [self, name]() {
+          auto& store = *self->state.store;
+          return store.segments().drop(store, name);
+        });
       },
       [=](seglist_atom) {
         auto& store = *self->state.store;
         value out{value::map{}};
-        auto& names = store.segments().names;
+        auto& segments = store.segments();
+        auto& names = segments.directory().names;
         for (segment_id id = 0; id < names.size(); ++id) {
           if (names[id].empty())
             continue;
-          value entry{value::array{*store.segment_condition(id), value{store.segment_size(id)}}};
+          value entry{value::array{*segments.where(id), value{segments.size(id)}}};
           out.set(names[id], std::move(entry));
         }
         return out;
@@ -322,11 +327,11 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](segmembers_atom, const std::string& name, uint64_t from_slot,
           uint64_t limit) -> caf::result<value> {
         auto& store = *self->state.store;
-        auto id = store.segments().find(name);
+        auto id = store.segments().directory().find(name);
         if (!id)
           return to_caf_error({error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
         size_t next = from_slot;
-        auto users = store.segment_members(*id, next, limit);
+        auto users = store.segments().members(store, *id, next, limit);
         value out{value::map{}};
         value::array list;
         for (auto& u : users)

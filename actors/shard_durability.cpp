@@ -70,7 +70,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
     job.writer->write(job.encoder.header(h));
-    job.writer->write(job.encoder.segments(s.store->segment_definitions()));
+    job.writer->write(job.encoder.segments(s.store->segments().definitions()));
     if (auto& model = s.store->clusters().model())
       job.writer->write(job.encoder.cluster_model(encode_cluster_model(*model)));
     job.writer->write_later(job.encoder.catalog_later(s.catalog));

@@ -297,7 +297,7 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   if (model)
     store.clusters().install(store, std::move(model), store.newest_event_ms());
   for (auto& [name, where] : segments)
-    if (auto r = store.define_segment(name, where, store.newest_event_ms()); !r.ok())
+    if (auto r = store.segments().define(store, name, where, store.newest_event_ms()); !r.ok())
       return bad_snapshot(path, "segment '" + name + "' does not compile: " + r.error().message());
   return out;
 }

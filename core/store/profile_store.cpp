@@ -121,7 +121,7 @@ void profile_store::settle(touched_slot& t) {
   if (t.slot != id_index::npos) {
     if (clusters_.model())
       clusters_.assign(*this, t.slot, newest_ts_);
-    evaluate_segments(t.slot, reevaluate::changed, t.change, newest_ts_);
+    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, newest_ts_);
   }
   t = touched_slot{};
 }
@@ -185,7 +185,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     if (feed_)
       feed_->observe(slot, p, e, syms, symbols_);
     heap_bytes_ += heap_an_event_moves(p, e) - heap_before;
-    if (!order_.empty() || clusters_.model()) {
+    if (!segments_.empty() || clusters_.model()) {
       // A run of one profile's consecutive events (a session's burst) is
       // evaluated once, when the next event is another profile's; a
       // profile touched again later is simply evaluated again.
@@ -273,16 +273,14 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slot = create(user, h);
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
-    clusters_.assign(*this, slot, newest_ts_);
-    evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
+    settle_whole(slot, newest_ts_);
     return {};
   }
   capture_.before_change(*this, slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  clusters_.assign(*this, slot, newest_ts_);
-  evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
+  settle_whole(slot, newest_ts_);
   return st;
 }
 
@@ -305,7 +303,7 @@ bool profile_store::erase(const std::string& user) {
   if (slot == id_index::npos)
     return false;
   capture_.before_change(*this, slot);
-  leave_segments(slot);
+  segments_.leave(*this, slot);
   if (feed_)
     feed_->forget(slot);
   heap_bytes_ -= slot_heap_bytes(slot);
@@ -344,8 +342,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   merge_profile(
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  clusters_.assign(*this, slot, std::max(now_ms, newest_ts_));
-  evaluate_segments(slot, reevaluate::all, profile_change::everything(), std::max(now_ms, newest_ts_));
+  settle_whole(slot, std::max(now_ms, newest_ts_));
   return render(target, now_ms, fields);
 }
 
@@ -367,7 +364,7 @@ status profile_store::restore(const std::string& user, const std::string& image)
 
 result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot,
                                                size_t count) const {
-  auto cond = condition::compile(q.where, &symbols_, &directory_);
+  auto cond = condition::compile(q.where, &symbols_, &segments_.directory());
   if (!cond.ok())
     return cond.error();
   std::vector<field_ref> agg_fields;
