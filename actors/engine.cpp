@@ -1,10 +1,10 @@
+// The engine's calls on events, profiles, queries and snapshots, and its
+// readiness (engine.hpp): each checks its input at the edge, then goes
+// straight to a shard or to the coordinator through a gateway.
 #include "actors/engine.hpp"
 
-#include <pthread.h>
-#include <sched.h>
 #include <atomic>
 #include <caf/all.hpp>
-#include <future>
 #include <mutex>
 
 #include "actors/engine_impl.hpp"
@@ -14,10 +14,6 @@
 #include "actors/shard_actor.hpp"
 #include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
-#include "core/os/allocator_stats.hpp"
-#include "core/os/memory_reserve.hpp"
-#include "core/os/process_usage.hpp"
-#include "core/os/thread_slice.hpp"
 #include "core/profile/attributes.hpp"
 #include "core/profile/event_validation.hpp"
 #include "core/profile/item_catalog.hpp"
@@ -35,46 +31,7 @@ int64_t wall_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-/// Puts every thread the actor system starts under SCHED_BATCH (Linux; a
-/// normal-priority policy, so it needs no privilege). Where the policy does
-/// not exist, threads keep the default one.
-struct batch_scheduling_hook : caf::thread_hook {
-  void init(caf::actor_system&) override {}
-  void thread_started() override {
-#ifdef SCHED_BATCH
-    sched_param normal_priority{};
-    pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal_priority);
-#endif
-  }
-  void thread_terminates() override {}
-};
-
-/// Asks the kernel for a short time slice for every thread the actor system
-/// starts (thread_slice.hpp).
-struct time_slice_hook : caf::thread_hook {
-  explicit time_slice_hook(std::chrono::microseconds s) : slice(s) {}
-  void init(caf::actor_system&) override {}
-  void thread_started() override { request_time_slice(slice); }
-  void thread_terminates() override {}
-  std::chrono::microseconds slice;
-};
-
-}  // namespace
-
-system_config::system_config(const engine_options& o) {
-  register_message_types(*this);
-  if (o.batch_worker_threads)
-    add_thread_hook<batch_scheduling_hook>();
-  if (o.thread_slice.count() > 0)
-    add_thread_hook<time_slice_hook>(o.thread_slice);
-  set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
-  // Bounded fairness: a busy shard yields its worker every 100 messages.
-  set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
-  set("logger.verbosity", caf::atom("quiet"));
-}
-
-namespace {
-
+/// The answer's "rejected" list: [{"index", "code", "message"}].
 value rejections_value(const std::vector<rejection>& rejected) {
   value::array out;
   out.reserve(rejected.size());
@@ -86,26 +43,6 @@ value rejections_value(const std::vector<rejection>& rejected) {
     out.push_back(std::move(m));
   }
   return value{std::move(out)};
-}
-
-value item_model_stats(const item_model& m, const model_backlog* backlog) {
-  value out{value::map{}};
-  out.set("version", value{m.version});
-  out.set("items", value{static_cast<uint64_t>(m.item_count())});
-  out.set("signals", value{m.signals});
-  out.set("lag_ms", value{m.lag_ms});
-  out.set("age_ms",
-          value{m.version == 0 ? 0.0 : static_cast<double>(steady_now_ns() - m.published_ns) / 1e6});
-  out.set("learnt", value{m.learnt});
-  out.set("shed_batches", value{m.shed_batches});
-  out.set("propensity_examples", value{m.propensity_examples});
-  out.set("factors", value{m.factors != nullptr});
-  if (backlog) {
-    out.set("waiting_signals", value{backlog->waiting()});
-    out.set("dropped_signals", value{backlog->dropped()});
-    out.set("max_waiting_signals", value{backlog->max_signals()});
-  }
-  return out;
 }
 
 }  // namespace
@@ -129,25 +66,20 @@ int64_t engine::now_ms() const {
   return ts >= 0 ? ts : wall_clock_ms();
 }
 
-status overloaded_status(size_t limit) {
-  return {error_code::overloaded,
-          "more than " + std::to_string(limit) +
-              " requests are in flight on this node; retry later or raise max_in_flight"};
-}
-
 /// How many events ahead engine::ingest() prefetches the event it will route.
 constexpr size_t ingest_prefetch_distance = 6;
 
 void engine::ingest(std::vector<event> events, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (events.size() > im.opts.max_batch_events)
-    return done(status{error_code::bad_request, "an ingest batch may hold at most " +
-                                                    std::to_string(im.opts.max_batch_events) +
-                                                    " events; split it into smaller batches"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (events.size() > im.opts.max_batch_events)
+      return {error_code::bad_request, "an ingest batch may hold at most " +
+                                           std::to_string(im.opts.max_batch_events) +
+                                           " events; split it into smaller batches"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   int64_t clock = wall_clock_ms();
   std::vector<shard_batch> per_shard(im.shards.size());
   for (auto& part : per_shard) {
@@ -215,8 +147,10 @@ void engine::ingest(std::vector<event> events, callback done) {
 
 void engine::upsert_items(const value& items, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
+  // enter()'s checks, taken apart: an update whose every item is rejected
+  // is answered between them, without being counted in.
+  if (!im.ready(done))
+    return;
   if (!items.is_array())
     return done(status{error_code::bad_request, "items must be an array of item maps"});
   std::vector<item_record> records;
@@ -241,8 +175,8 @@ void engine::upsert_items(const value& items, callback done) {
     uint64_t none = 0;
     return done(convert(none));
   }
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.admit(done))
+    return;
   // Every shard logs the records and switches to the new version in its
   // own order of changes; versions go out in the order they are made.
   std::lock_guard<std::mutex> guard(im.upsert_mu);
@@ -255,14 +189,13 @@ void engine::upsert_items(const value& items, callback done) {
 
 void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (auto st = validate_attributes(attributes, im.opts.profile.caps.attributes); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    return validate_attributes(attributes, im.opts.profile.caps.attributes);
+  };
+  if (!im.enter(done, check))
+    return;
   im.ask<std::string>(
       im.query_gateway(), std::move(done),
       [](std::string& u) -> result<value> {
@@ -275,20 +208,25 @@ void engine::set_attributes(const std::string& user, const value& attributes, ca
 
 void engine::get_profile(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (!options.is_nil() && !options.is_map())
-    return done(status{error_code::bad_request, "options must be a map with optional keys fields and now"});
-  auto fields = parse_fields_option(options);
-  if (!fields.ok())
-    return done(fields.error());
-  auto now = parse_now_option(options, now_ms());
-  if (!now.ok())
-    return done(now.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  std::vector<std::string> fields;
+  int64_t now = 0;
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    if (!options.is_nil() && !options.is_map())
+      return {error_code::bad_request, "options must be a map with optional keys fields and now"};
+    auto f = parse_fields_option(options);
+    if (!f.ok())
+      return f.error();
+    auto n = parse_now_option(options, now_ms());
+    if (!n.ok())
+      return n.error();
+    fields = std::move(*f);
+    now = *n;
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   // A point read goes straight to the user's shard and overtakes queued
   // ingest batches there: it waits for at most the batch being applied.
   auto shard = shard_of(user, im.shards.size());
@@ -297,17 +235,13 @@ void engine::get_profile(const std::string& user, const value& options, callback
       [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); },
       "shard " + std::to_string(shard));
   post_read(im.shards[shard],
-            shard_read{user, *now, std::move(*fields), std::move(answer), read_kind::profile, {}});
+            shard_read{user, now, std::move(fields), std::move(answer), read_kind::profile, {}});
 }
 
 void engine::delete_profile(const std::string& user, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.enter(done, [&] { return check_user_id("user", user); }))
+    return;
   im.ask<bool>(
       0, std::move(done),
       [](bool deleted) -> result<value> {
@@ -320,133 +254,48 @@ void engine::delete_profile(const std::string& user, callback done) {
 
 void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("source", source); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("target", target); !st.ok())
-    return done(st);
-  if (source == target)
-    return done(status{error_code::bad_request, "source and target are the same user; nothing to merge"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("source", source); !st.ok())
+      return st;
+    if (auto st = check_user_id("target", target); !st.ok())
+      return st;
+    if (source == target)
+      return {error_code::bad_request, "source and target are the same user; nothing to merge"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   im.ask<value>(0, std::move(done), as_is, merge_atom::value, source, target, now_ms(),
                 std::vector<std::string>{});
 }
 
 void engine::query(const value& where, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  auto known = im.segments_now();
-  auto q = parse_query(where, options, now_ms(), &known);
-  if (!q.ok())
-    return done(q.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  im.ask<value>(im.query_gateway(), std::move(done), as_is, query_atom::value, std::move(*q));
-}
-
-void engine::stats(callback done) {
-  auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
-  auto* ip = impl_.get();
-  int64_t now = now_ms();
-  im.ask<std::vector<shard_stats>>(
-      im.query_gateway(), std::move(done),
-      [ip, now](std::vector<shard_stats>& all) -> result<value> {
-        uint64_t users = 0, profile_bytes = 0, index_bytes = 0, symbol_bytes = 0;
-        value::array shards;
-        for (auto& s : all) {
-          users += s.users;
-          profile_bytes += s.profile_bytes;
-          index_bytes += s.index_bytes;
-          symbol_bytes += s.symbol_bytes;
-          value m{value::map{}};
-          m.set("shard", value{static_cast<uint64_t>(s.shard)});
-          m.set("users", value{s.users});
-          m.set("events", value{s.events});
-          m.set("mailbox", value{s.mailbox});
-          m.set("segment_sweeps", value{s.segment_sweeps});
-          m.set("last_sweep_ms", value{s.last_sweep_ms});
-          if (!ip->opts.data_dir.empty()) {
-            m.set("wal_seq", value{s.wal_seq});
-            m.set("wal_synced_seq", value{s.wal_synced_seq});
-            m.set("wal_bytes", value{s.wal_bytes});
-            m.set("snapshots", value{s.snapshots});
-            m.set("last_snapshot_bytes", value{s.last_snapshot_bytes});
-            m.set("last_snapshot_ms", value{s.last_snapshot_ms});
-          }
-          shards.push_back(std::move(m));
-        }
-        auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ip->started).count();
-        value out{value::map{}};
-        out.set("users", value{users});
-        out.set("events_accepted", value{ip->accepted.load()});
-        out.set("events_rejected", value{ip->rejected.load()});
-        out.set("uptime_s", value{uptime});
-        out.set("now", value{now});
-        out.set("items", value{static_cast<uint64_t>(ip->items->current()->size())});
-        out.set("in_flight", value{static_cast<uint64_t>(ip->in_flight.load())});
-        value memory{value::map{}};
-        memory.set("profile_bytes", value{profile_bytes});
-        memory.set("index_bytes", value{index_bytes});
-        memory.set("symbol_bytes", value{symbol_bytes});
-        memory.set("bytes_per_profile",
-                   value{users ? static_cast<double>(profile_bytes + index_bytes) / users : 0.0});
-        if (auto reserve = read_memory_reserve(); reserve.active) {
-          value r{value::map{}};
-          r.set("reserved_bytes", value{static_cast<uint64_t>(reserve.reserved_bytes)});
-          r.set("used_bytes", value{static_cast<uint64_t>(reserve.used_bytes)});
-          r.set("warmed_bytes", value{static_cast<uint64_t>(reserve.warmed_bytes)});
-          r.set("outside_extents", value{reserve.outside_extents});
-          r.set("kept_purges", value{reserve.kept_purges});
-          memory.set("reserve", std::move(r));
-        }
-        if (auto heap = read_allocator_stats(); heap.available) {
-          value a{value::map{}};
-          a.set("allocated_bytes", value{static_cast<uint64_t>(heap.allocated)});
-          a.set("active_bytes", value{static_cast<uint64_t>(heap.active)});
-          a.set("metadata_bytes", value{static_cast<uint64_t>(heap.metadata)});
-          a.set("resident_bytes", value{static_cast<uint64_t>(heap.resident)});
-          a.set("mapped_bytes", value{static_cast<uint64_t>(heap.mapped)});
-          a.set("retained_bytes", value{static_cast<uint64_t>(heap.retained)});
-          memory.set("allocator", std::move(a));
-        }
-        out.set("memory", std::move(memory));
-        auto usage = read_process_usage();
-        value process{value::map{}};
-        process.set("rss_bytes", value{usage.rss_bytes});
-        process.set("minor_faults", value{usage.minor_faults});
-        process.set("major_faults", value{usage.major_faults});
-        out.set("process", std::move(process));
-        value durability{value::map{}};
-        durability.set("data_dir", ip->opts.data_dir.empty() ? value{} : value{ip->opts.data_dir});
-        durability.set("fsync", value{std::string(to_string(ip->opts.fsync))});
-        durability.set("fsync_interval_ms", value{static_cast<uint64_t>(ip->opts.fsync_interval.count())});
-        durability.set("snapshot_interval_s",
-                       value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
-        out.set("durability", std::move(durability));
-        out.set("item_model", item_model_stats(*ip->models->current(), ip->backlog.get()));
-        out.set("shards", value{std::move(shards)});
-        return out;
-      },
-      stats_atom::value);
+  query_request request;
+  auto check = [&]() -> status {
+    auto known = im.segments_now();
+    auto q = parse_query(where, options, now_ms(), &known);
+    if (!q.ok())
+      return q.error();
+    request = std::move(*q);
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
+  im.ask<value>(im.query_gateway(), std::move(done), as_is, query_atom::value, std::move(request));
 }
 
 void engine::snapshot(callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (im.opts.data_dir.empty())
-    return done(status{error_code::unavailable,
-                       "this node keeps no data directory, so it writes no snapshots; "
-                       "start personad with --data-dir"});
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    if (im.opts.data_dir.empty())
+      return {error_code::unavailable,
+              "this node keeps no data directory, so it writes no snapshots; "
+              "start personad with --data-dir"};
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   auto started = std::chrono::steady_clock::now();
   auto* ip = impl_.get();
   auto timeout = im.opts.snapshot_timeout;
@@ -486,80 +335,6 @@ status engine::wait_ready() {
   im.phase_changed.wait(lock, [&] { return im.phase.load() != impl::recovering; });
   lock.unlock();
   return im.gate();
-}
-
-namespace {
-
-template <class Start>
-result<value> wait_for(Start start) {
-  auto p = std::make_shared<std::promise<result<value>>>();
-  auto f = p->get_future();
-  start([p](result<value> r) { p->set_value(std::move(r)); });
-  return f.get();
-}
-
-}  // namespace
-
-result<value> engine::ingest_sync(std::vector<event> events) {
-  return wait_for([&](callback cb) { ingest(std::move(events), std::move(cb)); });
-}
-result<value> engine::upsert_items_sync(const value& items) {
-  return wait_for([&](callback cb) { upsert_items(items, std::move(cb)); });
-}
-result<value> engine::set_attributes_sync(const std::string& user, const value& attributes) {
-  return wait_for([&](callback cb) { set_attributes(user, attributes, std::move(cb)); });
-}
-result<value> engine::get_profile_sync(const std::string& user, const value& options) {
-  return wait_for([&](callback cb) { get_profile(user, options, std::move(cb)); });
-}
-result<value> engine::delete_profile_sync(const std::string& user) {
-  return wait_for([&](callback cb) { delete_profile(user, std::move(cb)); });
-}
-result<value> engine::merge_profiles_sync(const std::string& source, const std::string& target) {
-  return wait_for([&](callback cb) { merge_profiles(source, target, std::move(cb)); });
-}
-result<value> engine::query_sync(const value& where, const value& options) {
-  return wait_for([&](callback cb) { query(where, options, std::move(cb)); });
-}
-result<value> engine::stats_sync() {
-  return wait_for([&](callback cb) { stats(std::move(cb)); });
-}
-result<value> engine::snapshot_sync() {
-  return wait_for([&](callback cb) { snapshot(std::move(cb)); });
-}
-result<value> engine::define_segment_sync(const std::string& name, const value& where) {
-  return wait_for([&](callback cb) { define_segment(name, where, std::move(cb)); });
-}
-result<value> engine::drop_segment_sync(const std::string& name) {
-  return wait_for([&](callback cb) { drop_segment(name, std::move(cb)); });
-}
-result<value> engine::list_segments_sync() {
-  return wait_for([&](callback cb) { list_segments(std::move(cb)); });
-}
-result<value> engine::train_clusters_sync(const value& options) {
-  return wait_for([&](callback cb) { train_clusters(options, std::move(cb)); });
-}
-result<value> engine::get_clusters_sync() {
-  return wait_for([&](callback cb) { get_clusters(std::move(cb)); });
-}
-result<value> engine::recommend_sync(const std::string& user, size_t k, const value& options) {
-  return wait_for(
-      [&](callback cb) { recommend(user, value{static_cast<uint64_t>(k)}, options, std::move(cb)); });
-}
-result<value> engine::similar_items_sync(const std::string& item, size_t k) {
-  return wait_for([&](callback cb) { similar_items(item, value{static_cast<uint64_t>(k)}, std::move(cb)); });
-}
-result<value> engine::similar_users_sync(const std::string& user, size_t k) {
-  return wait_for([&](callback cb) { similar_users(user, value{static_cast<uint64_t>(k)}, std::move(cb)); });
-}
-result<value> engine::predict_sync(const std::string& user, const value& options) {
-  return wait_for([&](callback cb) { predict(user, options, std::move(cb)); });
-}
-result<value> engine::refresh_item_model_sync() {
-  return wait_for([&](callback cb) { refresh_item_model(std::move(cb)); });
-}
-result<value> engine::segment_members_sync(const std::string& name, const value& options) {
-  return wait_for([&](callback cb) { segment_members(name, options, std::move(cb)); });
 }
 
 }  // namespace persona

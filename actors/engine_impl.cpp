@@ -1,14 +1,66 @@
-// engine_impl: starting, recovering and stopping the engine's actors, and
-// the bookkeeping every engine call shares (engine_impl.hpp). Runs on the
-// callers' threads, the recovery thread and, for finish(), actor threads.
+// engine_impl: the actor system's settings; starting, recovering and
+// stopping the engine's actors; and the bookkeeping every engine call
+// shares (engine_impl.hpp). Runs on the callers' threads, the recovery
+// thread and, for finish(), actor threads.
 #include "actors/engine_impl.hpp"
+
+#include <pthread.h>
+#include <sched.h>
 
 #include "actors/coordinator_actor.hpp"
 #include "actors/item_model_actor.hpp"
 #include "actors/node_recovery.hpp"
+#include "core/os/thread_slice.hpp"
 #include "core/util/user_router.hpp"
 
 namespace persona {
+
+namespace {
+
+/// Puts every thread the actor system starts under SCHED_BATCH (Linux; a
+/// normal-priority policy, so it needs no privilege). Where the policy does
+/// not exist, threads keep the default one.
+struct batch_scheduling_hook : caf::thread_hook {
+  void init(caf::actor_system&) override {}
+  void thread_started() override {
+#ifdef SCHED_BATCH
+    sched_param normal_priority{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal_priority);
+#endif
+  }
+  void thread_terminates() override {}
+};
+
+/// Asks the kernel for a short time slice for every thread the actor system
+/// starts (thread_slice.hpp).
+struct time_slice_hook : caf::thread_hook {
+  explicit time_slice_hook(std::chrono::microseconds s) : slice(s) {}
+  void init(caf::actor_system&) override {}
+  void thread_started() override { request_time_slice(slice); }
+  void thread_terminates() override {}
+  std::chrono::microseconds slice;
+};
+
+/// The answer to a call past max_in_flight.
+status overloaded_status(size_t limit) {
+  return {error_code::overloaded,
+          "more than " + std::to_string(limit) +
+              " requests are in flight on this node; retry later or raise max_in_flight"};
+}
+
+}  // namespace
+
+system_config::system_config(const engine_options& o) {
+  register_message_types(*this);
+  if (o.batch_worker_threads)
+    add_thread_hook<batch_scheduling_hook>();
+  if (o.thread_slice.count() > 0)
+    add_thread_hook<time_slice_hook>(o.thread_slice);
+  set("scheduler.max-threads", static_cast<caf::config_value::integer>(o.worker_threads));
+  // Bounded fairness: a busy shard yields its worker every 100 messages.
+  set("scheduler.max-throughput", static_cast<caf::config_value::integer>(100));
+  set("logger.verbosity", caf::atom("quiet"));
+}
 
 engine::impl::impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
   if (opts.shards == 0)
@@ -145,9 +197,18 @@ status engine::impl::gate() {
           "the node is recovering its data (" + phase_message + "); retry in a moment"};
 }
 
-bool engine::impl::admit() {
+bool engine::impl::ready(const callback& done) {
+  if (auto st = gate(); !st.ok()) {
+    done(st);
+    return false;
+  }
+  return true;
+}
+
+bool engine::impl::admit(const callback& done) {
   if (in_flight.fetch_add(1) >= opts.max_in_flight) {
     in_flight.fetch_sub(1);
+    done(overloaded_status(opts.max_in_flight));
     return false;
   }
   return true;

@@ -1,9 +1,11 @@
 // engine_impl: the engine facade's private state (engine.hpp), shared by
 // the files that implement its methods: engine.cpp (events, profiles,
-// queries, stats, snapshots, recovery), engine_segments.cpp (segments,
-// subscriptions, clusters) and engine_recommend.cpp; its own logic
-// (starting, recovering and stopping the actors) is in engine_impl.cpp.
-// Include it from those only: it pulls in CAF.
+// queries, snapshots, readiness), engine_stats.cpp, engine_segments.cpp
+// (segments, subscriptions, clusters) and engine_recommend.cpp. Its own
+// logic (the actor system's settings; starting, recovering and stopping
+// the actors) is in engine_impl.cpp. Any thread may call its members;
+// the fields say how they are guarded. Include it from those files only:
+// it pulls in CAF.
 #pragma once
 
 #include <atomic>
@@ -32,9 +34,6 @@ struct system_config : caf::actor_system_config {
   explicit system_config(const engine_options& o);
 };
 
-/// The answer to a call past max_in_flight.
-status overloaded_status(size_t limit);
-
 /// ok, or bad_request naming `what` when `user` is not a valid user id.
 status check_user_id(const std::string& what, const std::string& user);
 
@@ -61,8 +60,35 @@ struct engine::impl {
   /// ok when the engine serves calls; else why not.
   status gate();
 
-  /// Counts a call in; false (and nothing counted) when too many are in flight.
-  bool admit();
+  /// Lets a call in, or answers `done` with why not and returns false. The
+  /// checks, in this order: the engine serves calls (gate()); `check`, the
+  /// call's own checks of its input, returns ok (a status); fewer than
+  /// max_in_flight calls are in flight (else `overloaded`). On true the
+  /// call is counted in: answer it through finish().
+  template <class Check>
+  bool enter(const callback& done, Check&& check) {
+    if (!ready(done))
+      return false;
+    if (auto st = check(); !st.ok()) {
+      done(st);
+      return false;
+    }
+    return admit(done);
+  }
+
+  /// enter() for a call with no input to check.
+  bool enter(const callback& done) {
+    return enter(done, [] { return status{}; });
+  }
+
+  /// The first check of enter(): true when the engine serves calls; else
+  /// answers `done` with gate()'s status. For calls answered without the
+  /// actors, which are not counted in.
+  bool ready(const callback& done);
+
+  /// The last check of enter(): counts a call in; else (nothing counted)
+  /// answers `done` overloaded and returns false.
+  bool admit(const callback& done);
 
   /// Counts a call out and gives its answer to `done`.
   void finish(const callback& done, result<value> r);
@@ -74,7 +100,7 @@ struct engine::impl {
   }
 
   /// Sends args to the coordinator through a gateway; converts the answer of
-  /// type T to the result. REQUIRES: admit() returned true.
+  /// type T to the result. REQUIRES: the call was counted in (enter()).
   template <class T, class Convert, class... Ts>
   void ask(size_t gateway, callback done, Convert convert, Ts... args) {
     ask_within<T>(gateway_timeout(), gateway, std::move(done), std::move(convert), std::move(args)...);

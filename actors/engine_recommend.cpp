@@ -31,12 +31,9 @@ result<size_t> parse_k(const value& k, size_t max) {
   return static_cast<size_t>(n);
 }
 
-/// The checks every per-user call here starts with: serving, an item
-/// model, a valid user id; then k.
-result<size_t> check_user_call(status serving, const engine_options& o, const std::string& user,
-                               const value& k) {
-  if (!serving.ok())
-    return serving;
+/// The checks every per-user call here starts with, after enter()'s
+/// readiness: an item model, a valid user id; then k.
+result<size_t> check_user_call(const engine_options& o, const std::string& user, const value& k) {
   if (auto st = check_enabled(o); !st.ok())
     return st;
   if (auto st = check_user_id("user", user); !st.ok())
@@ -65,41 +62,44 @@ status check_option_keys(const value& options, std::initializer_list<const char*
 
 void engine::recommend(const std::string& user, const value& k, const value& options, callback done) {
   auto& im = *impl_;
-  auto n = check_user_call(im.gate(), im.opts, user, k);
-  if (!n.ok())
-    return done(n.error());
-  if (auto st = check_option_keys(options, {"strategy", "exclude_seen", "category", "now"}, "recommend");
-      !st.ok())
-    return done(st);
   shard_read read;
-  read.kind = read_kind::recommend;
-  read.user = user;
-  read.recommend.k = *n;
-  if (auto* s = options.is_map() ? options.find("strategy") : nullptr; s && !s->is_nil()) {
-    auto strategy = s->is_string() ? rec_strategy_from_string(s->as_string()) : std::nullopt;
-    if (!strategy)
-      return done(status{error_code::bad_request,
-                         "options.strategy must be one of auto, popular, item_cf, content, mf"});
-    read.recommend.strategy = *strategy;
-  }
-  if (auto* e = options.is_map() ? options.find("exclude_seen") : nullptr; e && !e->is_nil()) {
-    if (!e->is_bool())
-      return done(status{error_code::bad_request, "options.exclude_seen must be true or false"});
-    read.recommend.exclude_seen = e->as_bool();
-  }
-  if (auto* c = options.is_map() ? options.find("category") : nullptr; c && !c->is_nil()) {
-    if (!c->is_string() || c->as_string().empty())
-      return done(status{error_code::bad_request, "options.category must be a category name"});
-    auto id = im.models->categories()->find(c->as_string());
-    // A category no event has named yet: nothing is in it.
-    read.recommend.category = id == name_index::npos ? name_index::npos - 1 : id;
-  }
-  auto now = parse_now_option(options, now_ms());
-  if (!now.ok())
-    return done(now.error());
-  read.now_ms = *now;
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  auto check = [&]() -> status {
+    auto n = check_user_call(im.opts, user, k);
+    if (!n.ok())
+      return n.error();
+    if (auto st = check_option_keys(options, {"strategy", "exclude_seen", "category", "now"}, "recommend");
+        !st.ok())
+      return st;
+    read.kind = read_kind::recommend;
+    read.user = user;
+    read.recommend.k = *n;
+    if (auto* s = options.is_map() ? options.find("strategy") : nullptr; s && !s->is_nil()) {
+      auto strategy = s->is_string() ? rec_strategy_from_string(s->as_string()) : std::nullopt;
+      if (!strategy)
+        return {error_code::bad_request,
+                "options.strategy must be one of auto, popular, item_cf, content, mf"};
+      read.recommend.strategy = *strategy;
+    }
+    if (auto* e = options.is_map() ? options.find("exclude_seen") : nullptr; e && !e->is_nil()) {
+      if (!e->is_bool())
+        return {error_code::bad_request, "options.exclude_seen must be true or false"};
+      read.recommend.exclude_seen = e->as_bool();
+    }
+    if (auto* c = options.is_map() ? options.find("category") : nullptr; c && !c->is_nil()) {
+      if (!c->is_string() || c->as_string().empty())
+        return {error_code::bad_request, "options.category must be a category name"};
+      auto id = im.models->categories()->find(c->as_string());
+      // A category no event has named yet: nothing is in it.
+      read.recommend.category = id == name_index::npos ? name_index::npos - 1 : id;
+    }
+    auto now = parse_now_option(options, now_ms());
+    if (!now.ok())
+      return now.error();
+    read.now_ms = *now;
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   auto* ip = impl_.get();
   im.read_user(std::move(read),
                [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); });
@@ -107,21 +107,24 @@ void engine::recommend(const std::string& user, const value& k, const value& opt
 
 void engine::predict(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_user_id("user", user); !st.ok())
-    return done(st);
-  if (auto st = check_option_keys(options, {"now"}, "predict"); !st.ok())
-    return done(st);
-  auto now = parse_now_option(options, now_ms());
-  if (!now.ok())
-    return done(now.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  int64_t now = 0;
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    if (auto st = check_option_keys(options, {"now"}, "predict"); !st.ok())
+      return st;
+    auto n = parse_now_option(options, now_ms());
+    if (!n.ok())
+      return n.error();
+    now = *n;
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   shard_read read;
   read.kind = read_kind::predict;
   read.user = user;
-  read.now_ms = *now;
+  read.now_ms = now;
   auto* ip = impl_.get();
   im.read_user(std::move(read),
                [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); });
@@ -129,8 +132,9 @@ void engine::predict(const std::string& user, const value& options, callback don
 
 void engine::similar_items(const std::string& item, const value& k, callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
+  // Answered here from the published model, so not counted in.
+  if (!im.ready(done))
+    return;
   if (auto st = check_enabled(im.opts); !st.ok())
     return done(st);
   if (item.empty() || item.size() > max_id_bytes)
@@ -160,16 +164,20 @@ void engine::similar_items(const std::string& item, const value& k, callback don
 
 void engine::similar_users(const std::string& user, const value& k, callback done) {
   auto& im = *impl_;
-  auto n = check_user_call(im.gate(), im.opts, user, k);
-  if (!n.ok())
-    return done(n.error());
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  uint64_t limit = 0;
+  auto check = [&]() -> status {
+    auto n = check_user_call(im.opts, user, k);
+    if (!n.ok())
+      return n.error();
+    limit = *n;
+    return {};
+  };
+  if (!im.enter(done, check))
+    return;
   auto* ip = impl_.get();
   shard_read read;
   read.kind = read_kind::likeness;
   read.user = user;
-  uint64_t limit = *n;
   im.read_user(std::move(read), [ip, user, limit, done = std::move(done)](result<value> likeness) {
     if (!likeness.ok())
       return ip->finish(done, std::move(likeness));
@@ -209,12 +217,8 @@ void engine::similar_users(const std::string& user, const value& k, callback don
 
 void engine::refresh_item_model(callback done) {
   auto& im = *impl_;
-  if (auto st = im.gate(); !st.ok())
-    return done(st);
-  if (auto st = check_enabled(im.opts); !st.ok())
-    return done(st);
-  if (!im.admit())
-    return done(overloaded_status(im.opts.max_in_flight));
+  if (!im.enter(done, [&] { return check_enabled(im.opts); }))
+    return;
   auto* ip = impl_.get();
   auto shards = im.shards;
   auto model = im.item_model;
