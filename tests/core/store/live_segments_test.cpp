@@ -3,6 +3,7 @@
 // without events, definitions are checked and persist; and the class's own
 // contract: ids, definitions, member pages, sweeps and change collection.
 #include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <random>
 
