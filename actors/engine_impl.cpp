@@ -112,9 +112,9 @@ void engine::impl::recover() {
   items->reset(node->catalog);
   if (!node->shards.empty() && node->shards[0].store) {
     std::lock_guard<std::mutex> guard(segments_mu);
-    for (auto& [name, where] : node->shards[0].store->segment_definitions())
+    for (auto& [name, where] : node->shards[0].store->segments().definitions())
       node_segments.names.push_back(name);
-    if (auto& model = node->shards[0].store->cluster_model_now())
+    if (auto& model = node->shards[0].store->clusters().model())
       last_clusters = model->result;
   }
   if (node->newest_event_ms >= 0)

@@ -297,24 +297,29 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         return change<uint64_t>(self, wal_kind::segment_define, encode_segment_define_payload(name, where),
                                 [self, name, where]() {
                                   auto& st = self->state;
-                                  auto r = st.store->define_segment(name, where, st.store->newest_event_ms());
+                                  auto& store = *st.store;
+                                  auto r =
+                                      store.segments().define(store, name, where, store.newest_event_ms());
                                   if (r.ok() && !st.sweeping)
                                     st.swept_now();
                                   return r;
                                 });
       },
       [=](segdrop_atom, const std::string& name) -> caf::result<bool> {
-        return change<bool>(self, wal_kind::segment_drop, encode_segment_drop_payload(name),
-                            [self, name]() { return self->state.store->drop_segment(name); });
+        return change<bool>(self, wal_kind::segment_drop, encode_segment_drop_payload(name), [self, name]() {
+          auto& store = *self->state.store;
+          return store.segments().drop(store, name);
+        });
       },
       [=](seglist_atom) {
         auto& store = *self->state.store;
         value out{value::map{}};
-        auto& names = store.segments().names;
+        auto& segments = store.segments();
+        auto& names = segments.directory().names;
         for (segment_id id = 0; id < names.size(); ++id) {
           if (names[id].empty())
             continue;
-          value entry{value::array{*store.segment_condition(id), value{store.segment_size(id)}}};
+          value entry{value::array{*segments.where(id), value{segments.size(id)}}};
           out.set(names[id], std::move(entry));
         }
         return out;
@@ -322,11 +327,11 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](segmembers_atom, const std::string& name, uint64_t from_slot,
           uint64_t limit) -> caf::result<value> {
         auto& store = *self->state.store;
-        auto id = store.segments().find(name);
+        auto id = store.segments().directory().find(name);
         if (!id)
           return to_caf_error({error_code::not_found, "no segment '" + name + "'; list_segments shows them"});
         size_t next = from_slot;
-        auto users = store.segment_members(*id, next, limit);
+        auto users = store.segments().members(store, *id, next, limit);
         value out{value::map{}};
         value::array list;
         for (auto& u : users)
@@ -341,25 +346,25 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         auto now = store.newest_event_ms();
         auto& a = args.as_array();
         if (op == "moments") {
-          auto m = store.cluster_moments(strings_of(a.at(0)), now);
+          auto m = store.clusters().moments(store, strings_of(a.at(0)), now);
           if (!m.ok())
             return to_caf_error(m.error());
           return moments_value(*m);
         }
         if (op == "prepare") {
-          if (auto r =
-                  store.cluster_prepare(strings_of(a.at(0)), numbers_of(a.at(1)), numbers_of(a.at(2)), now);
+          if (auto r = store.clusters().prepare(store, strings_of(a.at(0)), numbers_of(a.at(1)),
+                                                numbers_of(a.at(2)), now);
               !r.ok())
             return to_caf_error(r);
           value out{value::map{}};
-          out.set("points", value{static_cast<uint64_t>(store.training_points().size())});
+          out.set("points", value{static_cast<uint64_t>(store.clusters().points().size())});
           return out;
         }
         if (op == "draw")
           return candidate_value(
-              store.training_points().draw(numbers_of(a.at(0)), static_cast<uint64_t>(a.at(1).as_int())));
+              store.clusters().points().draw(numbers_of(a.at(0)), static_cast<uint64_t>(a.at(1).as_int())));
         if (op == "step")
-          return partial_value(store.training_points().step(numbers_of(a.at(0))));
+          return partial_value(store.clusters().points().step(numbers_of(a.at(0))));
         if (op == "model") {
           auto encoded = a.at(0).as_string();
           return change<value>(self, wal_kind::cluster_model, encoded, [self, encoded]() -> result<value> {
@@ -367,7 +372,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
             if (!decode_cluster_model(encoded, *model))
               return status{error_code::internal, "a cluster model sent to a shard does not decode"};
             auto& store = *self->state.store;
-            store.set_cluster_model(std::move(model), store.newest_event_ms());
+            store.clusters().install(store, std::move(model), store.newest_event_ms());
             value out{value::map{}};
             out.set("assigned", value{static_cast<uint64_t>(store.size())});
             return out;

@@ -22,7 +22,7 @@
 // It is answered once applied and its record is durable: written to the
 // file by the WAL's own thread (the shard never waits for the disk), and
 // under fsync=always synced too. A snapshot captures the store as of one WAL record (copy on
-// write, profile_store.hpp) in slices between other work, while a thread
+// write, core/store/snapshot_capture.hpp) in slices between other work, while a thread
 // writes the file; it runs every `snapshot_interval`, when the WAL has
 // grown by `snapshot_wal_bytes` since the last one, on request, and at
 // graceful stop.

@@ -71,19 +71,19 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   st.run_in_order([self] {
     auto& s = self->state;
     auto& job = *s.snapshot;
-    s.store->begin_capture();
+    s.store->capture().begin(*s.store);
     snapshot_header h;
     h.shard = s.setup.index;
     h.shards = s.setup.shards;
     h.wal_seq = job.seq;
-    h.events = s.store->captured_events();
+    h.events = s.store->capture().events();
     h.catalog_version = s.catalog->version();
     h.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
     job.writer->write(job.encoder.header(h));
-    job.writer->write(job.encoder.segments(s.store->segment_definitions()));
-    if (auto& model = s.store->cluster_model_now())
+    job.writer->write(job.encoder.segments(s.store->segments().definitions()));
+    if (auto& model = s.store->clusters().model())
       job.writer->write(job.encoder.cluster_model(encode_cluster_model(*model)));
     job.writer->write_later(job.encoder.catalog_later(s.catalog));
     job.capturing = true;

@@ -70,7 +70,7 @@ shard_state::slice_kind shard_state::next_slice() const {
 }
 
 void shard_state::maybe_start_sweep() {
-  if (sweeping || !store->has_time_segments())
+  if (sweeping || !store->segments().has_time_dependent())
     return;
   auto now = store->newest_event_ms();
   if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
@@ -87,7 +87,7 @@ void shard_state::maybe_start_sweep() {
 
 void shard_state::sweep_slice() {
   auto t = shard_clock::now();
-  store->refresh_time_segments(sweep_now, sweep_next, query_slice());
+  store->segments().sweep(*store, sweep_now, sweep_next, query_slice());
   sweep_busy += shard_clock::now() - t;
   sweep_next += query_slice();
   if (sweep_next >= store->slot_count()) {
@@ -104,12 +104,12 @@ void shard_state::swept_now() {
 }
 
 void shard_state::flush_segment_changes() {
-  auto changes = store->take_segment_changes();
+  auto changes = store->segments().take_changes();
   if (changes.empty() || !setup.hub)
     return;
   std::vector<segment_event> out;
   out.reserve(changes.size());
-  auto& names = store->segments().names;
+  auto& names = store->segments().directory().names;
   for (auto& c : changes)
     out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
                                 std::move(c.user), c.entered, c.ts});
@@ -223,14 +223,14 @@ void shard_state::scan_slice() {
 
 void shard_state::capture_slice() {
   auto& job = *snapshot;
-  std::vector<profile_store::captured_profile> part;
-  bool complete = store->capture_slice(snapshot_slice(), part);
+  std::vector<captured_profile> part;
+  bool complete = store->capture().slice(*store, snapshot_slice(), part);
   if (!part.empty()) {
     job.profiles += part.size();
     job.writer->write(job.encoder.profiles(part));
   }
   if (complete) {
-    store->end_capture();
+    store->capture().end();
     job.capturing = false;
     job.writer->write(job.encoder.end());
     job.writer->finish();

@@ -186,7 +186,7 @@ struct shard_state {
 
   /// Call before changing profiles: collect membership changes while
   /// someone subscribes.
-  void listen() { store->collect_segment_changes(setup.hub && setup.hub->active()); }
+  void listen() { store->segments().collect_changes(setup.hub && setup.hub->active()); }
 
   /// Hands membership changes to subscribers.
   void flush_segment_changes();

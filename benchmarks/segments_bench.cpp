@@ -199,7 +199,7 @@ int store_level(workload& shop, const workload_options& wo, uint64_t warm, uint6
     apply_all(without, evs);
   }
   for (auto& [name, c] : segments)
-    if (!with.define_segment(name, c, with.newest_event_ms()).ok())
+    if (!with.segments().define(with, name, c, with.newest_event_ms()).ok())
       return 1;
   std::printf("store level: two stores of shard 0 of 2 (%zu users each), this thread only\n", with.size());
   std::vector<event> evs;

@@ -39,15 +39,15 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
       catalog = catalog->with(e.items, e.catalog_version);
       break;
     case wal_kind::segment_define:
-      store.define_segment(e.segment, e.where, store.newest_event_ms());
+      store.segments().define(store, e.segment, e.where, store.newest_event_ms());
       break;
     case wal_kind::segment_drop:
-      store.drop_segment(e.segment);
+      store.segments().drop(store, e.segment);
       break;
     case wal_kind::cluster_model: {
       auto model = std::make_shared<cluster_model>();
       if (decode_cluster_model(e.model, *model))
-        store.set_cluster_model(std::move(model), store.newest_event_ms());
+        store.clusters().install(store, std::move(model), store.newest_event_ms());
       break;
     }
   }

@@ -158,7 +158,7 @@ std::string snapshot_encoder::cluster_model(const std::string& encoded) {
   return out;
 }
 
-std::string snapshot_encoder::profiles(const std::vector<profile_store::captured_profile>& batch) {
+std::string snapshot_encoder::profiles(const std::vector<captured_profile>& batch) {
   auto body = packed([&](auto& pk) {
     pk.pack_array(static_cast<uint32_t>(batch.size()));
     for (auto& [user, image] : batch) {
@@ -295,9 +295,9 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
   // Clusters and membership are not stored per profile: they are
   // evaluated again over the loaded profiles.
   if (model)
-    store.set_cluster_model(std::move(model), store.newest_event_ms());
+    store.clusters().install(store, std::move(model), store.newest_event_ms());
   for (auto& [name, where] : segments)
-    if (auto r = store.define_segment(name, where, store.newest_event_ms()); !r.ok())
+    if (auto r = store.segments().define(store, name, where, store.newest_event_ms()); !r.ok())
       return bad_snapshot(path, "segment '" + name + "' does not compile: " + r.error().message());
   return out;
 }

@@ -59,7 +59,7 @@ class snapshot_encoder {
   std::string segments(const std::vector<std::pair<std::string, value>>& definitions);
   /// The cluster model (kmeans.hpp encoding).
   std::string cluster_model(const std::string& encoded);
-  std::string profiles(const std::vector<profile_store::captured_profile>& batch);
+  std::string profiles(const std::vector<captured_profile>& batch);
   std::string end();
 
  private:

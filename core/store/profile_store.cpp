@@ -119,9 +119,9 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
 
 void profile_store::settle(touched_slot& t) {
   if (t.slot != id_index::npos) {
-    if (model_)
-      assign_cluster(t.slot, newest_ts_);
-    evaluate_segments(t.slot, reevaluate::changed, t.change, newest_ts_);
+    if (clusters_.model())
+      clusters_.assign(*this, t.slot, newest_ts_);
+    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, newest_ts_);
   }
   t = touched_slot{};
 }
@@ -166,7 +166,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     const event& e = events[i];
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
-    before_change(slot);
+    capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
     if (!e.id.empty()) {
@@ -185,7 +185,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     if (feed_)
       feed_->observe(slot, p, e, syms, symbols_);
     heap_bytes_ += heap_an_event_moves(p, e) - heap_before;
-    if (!order_.empty() || model_) {
+    if (!segments_.empty() || clusters_.model()) {
       // A run of one profile's consecutive events (a session's burst) is
       // evaluated once, when the next event is another profile's; a
       // profile touched again later is simply evaluated again.
@@ -273,16 +273,14 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slot = create(user, h);
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
-    assign_cluster(slot, newest_ts_);
-    evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
+    settle_whole(slot, newest_ts_);
     return {};
   }
-  before_change(slot);
+  capture_.before_change(*this, slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  assign_cluster(slot, newest_ts_);
-  evaluate_segments(slot, reevaluate::all, profile_change::everything(), newest_ts_);
+  settle_whole(slot, newest_ts_);
   return st;
 }
 
@@ -304,8 +302,8 @@ bool profile_store::erase(const std::string& user) {
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     return false;
-  before_change(slot);
-  leave_segments(slot);
+  capture_.before_change(*this, slot);
+  segments_.leave(*this, slot);
   if (feed_)
     feed_->forget(slot);
   heap_bytes_ -= slot_heap_bytes(slot);
@@ -333,7 +331,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   bool created = false;
   auto slot = obtain(target, stable_hash(target), created);
-  before_change(slot);
+  capture_.before_change(*this, slot);
   if (fold_id != 0) {
     auto& seen = slab_[slot].data.seen_ids;
     if (seen.contains(fold_id))
@@ -344,8 +342,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   merge_profile(
       slab_[slot].data, source, [&](symbol s) { return symbols_.intern(scratch.name(s)); }, cfg_);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  assign_cluster(slot, std::max(now_ms, newest_ts_));
-  evaluate_segments(slot, reevaluate::all, profile_change::everything(), std::max(now_ms, newest_ts_));
+  settle_whole(slot, std::max(now_ms, newest_ts_));
   return render(target, now_ms, fields);
 }
 
@@ -365,47 +362,9 @@ status profile_store::restore(const std::string& user, const std::string& image)
   return {};
 }
 
-void profile_store::begin_capture() {
-  // Every slot but the free ones: O(free slots), not a walk over the slab.
-  capture_pending_.assign(slab_.size(), true);
-  for (auto slot : free_)
-    capture_pending_[slot] = false;
-  capture_next_ = 0;
-  capture_saved_.clear();
-  captured_events_ = events_;
-  capturing_ = true;
-}
-
-void profile_store::save_for_capture(uint32_t slot) {
-  capture_pending_[slot] = false;
-  capture_saved_.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
-}
-
-bool profile_store::capture_slice(size_t max_profiles, std::vector<captured_profile>& out) {
-  for (auto& saved : capture_saved_)
-    out.push_back(std::move(saved));
-  capture_saved_.clear();
-  size_t taken = 0;
-  while (capture_next_ < capture_pending_.size() && taken < max_profiles) {
-    auto slot = static_cast<uint32_t>(capture_next_++);
-    if (!capture_pending_[slot])
-      continue;
-    capture_pending_[slot] = false;
-    out.emplace_back(slab_[slot].id, encode_profile(slab_[slot].data, symbols_));
-    ++taken;
-  }
-  return capture_next_ >= capture_pending_.size();
-}
-
-void profile_store::end_capture() {
-  capturing_ = false;
-  std::vector<bool>().swap(capture_pending_);
-  std::vector<captured_profile>().swap(capture_saved_);
-}
-
 result<query_partial> profile_store::run_query(const query_request& q, size_t first_slot,
                                                size_t count) const {
-  auto cond = condition::compile(q.where, &symbols_, &directory_);
+  auto cond = condition::compile(q.where, &symbols_, &segments_.directory());
   if (!cond.ok())
     return cond.error();
   std::vector<field_ref> agg_fields;

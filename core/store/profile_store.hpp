@@ -1,6 +1,10 @@
 // profile_store: all profiles of one shard and the operations on them:
 // applying event batches (with duplicate detection), reads, attributes,
-// deletes, the portable images used by merges, and query partials.
+// deletes, the portable images used by merges, and query partials. Its
+// parts keep what is built on the profiles: live segments
+// (live_segments.hpp), clusters (cluster_assignments.hpp) and snapshot
+// capture (snapshot_capture.hpp); the store owns one of each and calls
+// them as it changes a profile.
 //
 // The store is the shard's state: the shard actor owns exactly one and is the
 // only thread that touches it. Profiles live in a chunked slab (slots never
@@ -8,7 +12,6 @@
 // id_index; ids and symbols are the store's own.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,11 +27,12 @@
 #include "core/profile/profile.hpp"
 #include "core/profile/profile_change.hpp"
 #include "core/profile/profile_config.hpp"
-#include "core/profile/segment_directory.hpp"
-#include "core/query/condition.hpp"
-#include "core/query/kmeans.hpp"
+#include "core/query/field_path.hpp"
 #include "core/query/query.hpp"
 #include "core/query/user_likeness.hpp"
+#include "core/store/cluster_assignments.hpp"
+#include "core/store/live_segments.hpp"
+#include "core/store/snapshot_capture.hpp"
 #include "core/util/chunked_slab.hpp"
 #include "core/util/id_index.hpp"
 #include "core/util/status.hpp"
@@ -56,7 +60,7 @@ struct store_stats {
 class profile_store {
  public:
   explicit profile_store(profile_config cfg = {});
-  // Segment filters point into the store's own conditions: not copyable.
+  // Segment filters point into the segments' own conditions: not copyable.
   profile_store(const profile_store&) = delete;
   profile_store& operator=(const profile_store&) = delete;
   profile_store(profile_store&&) = default;
@@ -101,23 +105,6 @@ class profile_store {
   /// Sets the running count of applied events (recovery).
   void set_event_count(uint64_t n) { events_ = n; }
 
-  // Capture: the store as it is at begin_capture(), encoded a slice at a
-  // time while the store keeps changing (snapshots). A profile about to
-  // change before the scan has reached it is encoded first (copy on
-  // write), so the capture is exactly the state at begin_capture().
-
-  /// One captured profile: user id and image.
-  using captured_profile = std::pair<std::string, std::string>;
-  /// Starts a capture, ending any capture in progress.
-  void begin_capture();
-  /// Appends at least the profiles saved by copy on write and up to
-  /// `max_profiles` scanned ones to `out`; true when the capture is complete.
-  bool capture_slice(size_t max_profiles, std::vector<captured_profile>& out);
-  /// Ends a capture (complete or abandoned).
-  void end_capture();
-  /// The event count when the capture began.
-  uint64_t captured_events() const { return captured_events_; }
-
   /// Evaluates a query over every profile of this store.
   result<query_partial> run_query(const query_request& q) const { return run_query(q, 0, slot_count()); }
   /// The same over slots [first_slot, first_slot + count) only (a slice of
@@ -126,58 +113,18 @@ class profile_store {
   /// Slots a scan covers (free ones included).
   size_t slot_count() const { return slab_.size(); }
 
-  // Live segments (docs/segments.md): named conditions whose membership the
-  // store keeps in every profile, re-evaluated for the profiles each slice
-  // of events touched (only the segments those event types can change),
-  // for a profile whose attributes change or that a merge changes, and for
-  // time-dependent segments by refresh_time_segments().
-
-  /// One change of membership, for subscribers.
-  struct segment_change {
-    segment_id segment = 0;
-    std::string user;
-    bool entered = false;
-    int64_t ts = 0;
-  };
-  /// Defines `name` (or replaces its condition) and evaluates every profile
-  /// at `now_ms`; answers the segment's size. A condition may refer to
-  /// segments defined before it only.
-  result<uint64_t> define_segment(const std::string& name, const value& where, int64_t now_ms);
-  /// Drops `name`; false when unknown; an error when another segment refers to it.
-  result<bool> drop_segment(const std::string& name);
-  const segment_directory& segments() const { return directory_; }
-  /// Every live segment's name and condition, in definition order.
-  std::vector<std::pair<std::string, value>> segment_definitions() const;
-  /// The condition `name` was defined with, or null.
-  const value* segment_condition(segment_id id) const;
-  uint64_t segment_size(segment_id id) const;
-  /// Up to `limit` members of `id` from slot `next_slot` on; `next_slot`
-  /// moves past the last slot looked at (slot_count() when done).
-  std::vector<std::string> segment_members(segment_id id, size_t& next_slot, size_t limit) const;
-  /// Whether any segment can change with time alone.
-  bool has_time_segments() const;
-  /// Re-evaluates time-dependent segments over slots [first, first + count).
-  void refresh_time_segments(int64_t now_ms, size_t first, size_t count);
-  /// Collects membership changes for take_segment_changes() while on.
-  void collect_segment_changes(bool on) { collect_changes_ = on; }
-  std::vector<segment_change> take_segment_changes() { return std::move(changes_); }
-
-  // Clusters (kmeans.hpp): a training reads every profile's features once
-  // into standardized points, answers seeding draws and Lloyd steps over
-  // them, and ends with a model that sets every profile's `cluster`; the
-  // profiles events touch are assigned again as they change.
-
-  /// Moments of the features over the profiles that have them all; a
-  /// bad_request naming a path that is not a numeric profile field.
-  result<feature_moments> cluster_moments(const std::vector<std::string>& features, int64_t now_ms) const;
-  /// Reads the training points, standardized with `mean` and `scale`.
-  status cluster_prepare(const std::vector<std::string>& features, const std::vector<double>& mean,
-                         const std::vector<double>& scale, int64_t now_ms);
-  const kmeans_points& training_points() const { return training_; }
-  /// Installs `model` (null: none), sets every profile's cluster, and frees
-  /// the training points.
-  void set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms);
-  const std::shared_ptr<const cluster_model>& cluster_model_now() const { return model_; }
+  /// Its live segments (live_segments.hpp): definitions, sizes, members,
+  /// sweeps and membership changes, kept in every profile as it changes.
+  live_segments& segments() { return segments_; }
+  const live_segments& segments() const { return segments_; }
+  /// Its clusters (cluster_assignments.hpp): a training's steps and the
+  /// model that sets every profile's cluster.
+  cluster_assignments& clusters() { return clusters_; }
+  const cluster_assignments& clusters() const { return clusters_; }
+  /// Its snapshot capture (snapshot_capture.hpp): the store as of one
+  /// moment, encoded in slices while it keeps changing.
+  snapshot_capture& capture() { return capture_; }
+  const snapshot_capture& capture() const { return capture_; }
 
   // Recommendations and predictions (docs/recommendations.md).
 
@@ -222,6 +169,11 @@ class profile_store {
   const symbol_table& symbols() const { return symbols_; }
 
  private:
+  // The parts read and change the slab of the store they are handed.
+  friend class live_segments;
+  friend class cluster_assignments;
+  friend class snapshot_capture;
+
   uint32_t slot_of(std::string_view user, uint64_t h) const;
   /// Cache hints for apply(): the profile in `slot` (a guess from
   /// id_index::candidate; npos for none), then its heap blocks.
@@ -239,29 +191,14 @@ class profile_store {
   event_symbols intern(const event& e, uint64_t item_hash, const item_catalog* catalog);
   /// Heap bytes of one slot (profile and id), for the running total.
   size_t slot_heap_bytes(uint32_t slot) const;
-  /// Call before changing or freeing an occupied slot: saves its image
-  /// first when a capture still needs it.
-  void before_change(uint32_t slot) {
-    if (capturing_ && slot < capture_pending_.size() && capture_pending_[slot])
-      save_for_capture(slot);
+  /// The clusters and segments of a profile that attributes, a merge or a
+  /// new model changed as a whole, at `now_ms`.
+  void settle_whole(uint32_t slot, int64_t now_ms) {
+    clusters_.assign(*this, slot, now_ms);
+    segments_.evaluate(*this, slot, live_segments::reevaluate::all, profile_change::everything(), now_ms);
   }
-  void save_for_capture(uint32_t slot);
-  /// How evaluate_segments() chooses the segments to evaluate.
-  enum class reevaluate : uint8_t {
-    changed,    // those that `change` can turn over (condition::can_rise, can_fall)
-    all,        // every one: attributes, a merge, a restore changed the profile
-    time_only,  // the time-dependent ones (a sweep)
-  };
-  /// Re-evaluates the live segments of `slot` at `now_ms`.
-  void evaluate_segments(uint32_t slot, reevaluate which, const profile_change& change, int64_t now_ms);
-  /// Puts `slot` in segment `id` or takes it out; counts and reports a change.
-  void set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms);
-  /// Takes `slot` out of every segment (it is being erased).
-  void leave_segments(uint32_t slot);
-  /// Sets the cluster of `slot` from the model.
-  void assign_cluster(uint32_t slot, int64_t now_ms);
   read_context context(int64_t now_ms) const {
-    read_context ctx{now_ms, symbols_, cfg_, &directory_};
+    read_context ctx{now_ms, symbols_, cfg_, &segments_.directory()};
     ctx.propensity = propensity_.get();
     return ctx;
   }
@@ -297,48 +234,11 @@ class profile_store {
   /// allocations per slice.
   std::vector<uint64_t> hash_scratch_, item_hash_scratch_;
   std::vector<uint32_t> slot_scratch_, item_guess_scratch_;
-  /// Capture state: slots occupied at begin_capture() not yet encoded, the
-  /// scan's next slot, and images saved by copy on write, not yet handed out.
-  bool capturing_ = false;
-  std::vector<bool> capture_pending_;
-  size_t capture_next_ = 0;
-  std::vector<captured_profile> capture_saved_;
-  uint64_t captured_events_ = 0;
-  /// Live segments by id, with their definition order (a segment refers
-  /// only to segments before it, so evaluation in this order is exact).
-  struct live_segment {
-    value where;
-    condition compiled;
-    uint64_t size = 0;
-  };
-  /// Rebuilds the filters below after a definition or a drop.
-  void refresh_segment_filters();
-
-  segment_directory directory_;
-  std::vector<std::optional<live_segment>> live_;
-  std::vector<segment_id> order_;
-  /// Per event type, the live segments (ids below 64, as bits) that events
-  /// of that type may turn over: rising ones for non-members, falling ones
-  /// for members. Any id of 64 or more is checked one by one.
-  std::array<uint64_t, event_type_count> may_rise_{}, may_fall_{};
-  /// Every id is below 64 and ids ascend in definition order (no id was
-  /// reused out of order): evaluation visits just the candidate bits,
-  /// reading each one's condition here, and checks categories and brands
-  /// only for the keyed ones (condition::keyed).
-  bool narrow_ascending_ids_ = true;
-  std::array<const condition*, segment_set::inline_ids> narrow_conditions_{};
-  /// The live segments' ids below 64, as bits.
-  uint64_t narrow_ids_ = 0;
-  uint64_t keyed_ = 0;
-  /// The segments time alone may turn over (condition::time_can_rise,
-  /// time_can_fall): what a sweep evaluates.
-  uint64_t time_rise_ = 0, time_fall_ = 0;
-  bool collect_changes_ = false;
-  std::vector<segment_change> changes_;
-  /// The cluster model and its features resolved; the training's points.
-  std::shared_ptr<const cluster_model> model_;
-  std::vector<field_ref> model_fields_;
-  kmeans_points training_;
+  /// The parts kept beside the slab; each reaches the slab through the
+  /// store it is handed (no part holds a pointer to the store).
+  live_segments segments_;
+  cluster_assignments clusters_;
+  snapshot_capture capture_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const propensity_scorer> propensity_;
   /// A profile apply() changed and has not yet re-evaluated, and what

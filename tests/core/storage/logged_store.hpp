@@ -83,23 +83,23 @@ struct logged_store {
   snapshot_writer::outcome try_snapshot(const std::function<void()>& meanwhile = [] {}) {
     uint64_t seq = wal->last_seq();
     REQUIRE(wal->rotate().ok());
-    store.begin_capture();
+    store.capture().begin(store);
     std::promise<snapshot_writer::outcome> done;
     auto w = snapshot_writer::start(
         dir, seq, [&](const snapshot_writer::outcome& o) { done.set_value(o); }, env);
     REQUIRE(w.ok());
     snapshot_encoder enc;
-    (*w)->write(enc.header({0, 1, seq, store.captured_events(), catalog->version(), t0}));
+    (*w)->write(enc.header({0, 1, seq, store.capture().events(), catalog->version(), t0}));
     (*w)->write(enc.catalog(*catalog, 2));
-    std::vector<profile_store::captured_profile> part;
+    std::vector<captured_profile> part;
     bool complete = false;
     while (!complete) {
       part.clear();
-      complete = store.capture_slice(50, part);
+      complete = store.capture().slice(store, 50, part);
       (*w)->write(enc.profiles(part));
       meanwhile();
     }
-    store.end_capture();
+    store.capture().end();
     (*w)->write(enc.end());
     (*w)->finish();
     return done.get_future().get();

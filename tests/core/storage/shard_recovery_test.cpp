@@ -39,19 +39,19 @@ TEST_CASE("a capture is exactly the store at its start while events, attributes 
   live.ingest(random_events(rng, 3000, 400, t0));
   auto users = user_names(400);
   auto before = images_of(live.store, users);
-  live.store.begin_capture();
-  std::vector<profile_store::captured_profile> captured;
+  live.store.capture().begin(live.store);
+  std::vector<captured_profile> captured;
   int round = 0;
   value attrs{value::map{}};
   attrs.set("tier", value{"gold"});
-  while (!live.store.capture_slice(25, captured)) {
+  while (!live.store.capture().slice(live.store, 25, captured)) {
     live.ingest(random_events(rng, 40, 400, t0 + 10000000 + round * 100000));
     live.erase("u" + std::to_string(round * 7 % 400));
     live.set_attrs("u" + std::to_string(round * 11 % 400), attrs);
     live.ingest({make_event("new" + std::to_string(round), event_type::view, t0, "i1")});
     ++round;
   }
-  live.store.end_capture();
+  live.store.capture().end();
   CHECK(round > 5);
   std::map<std::string, std::string> got(captured.begin(), captured.end());
   CHECK(got.size() == captured.size());  // each profile once

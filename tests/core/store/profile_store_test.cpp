@@ -170,8 +170,9 @@ TEST_CASE("the running memory total equals a full recount after any mix of opera
   std::mt19937 rng(7);
   // Live segments past 64 ids, so memberships spill to the heap too.
   for (int k = 0; k < 70; ++k)
-    REQUIRE(s.define_segment("views_" + std::to_string(k),
-                             field_cond("counts.view", ">=", value{int64_t{k % 4}}), t0)
+    REQUIRE(s.segments()
+                .define(s, "views_" + std::to_string(k),
+                        field_cond("counts.view", ">=", value{int64_t{k % 4}}), t0)
                 .ok());
   for (int round = 0; round < 2000; ++round) {
     std::string user = "u" + std::to_string(rng() % 50);

@@ -1,12 +1,16 @@
-// Live segments in one store: incremental membership equals a full
-// evaluation after random streams, changes are reported in order, time
-// moves members out without events, and definitions persist.
+// live_segments: incremental membership equals a full evaluation after
+// random streams, changes are reported in order, time moves members out
+// without events, definitions are checked and persist; and the class's own
+// contract: ids, definitions, member pages, sweeps and change collection.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <random>
 
 #include "core/storage/file_io.hpp"
 #include "core/storage/shard_recovery.hpp"
 #include "core/storage/snapshot_file.hpp"
+#include "core/store/live_segments.hpp"
 #include "core/store/profile_store.hpp"
 #include "test_util.hpp"
 
@@ -21,7 +25,7 @@ value parse(const std::string& field, const std::string& op, value v) {
 
 /// Membership as a fresh evaluation of every condition at `now` says.
 void check_membership_is_exact(const profile_store& s, int users, int64_t now) {
-  auto& dir = s.segments();
+  auto& dir = s.segments().directory();
   for (int u = 0; u < users; ++u) {
     auto user = "u" + std::to_string(u);
     auto* p = s.find(user);
@@ -30,7 +34,7 @@ void check_membership_is_exact(const profile_store& s, int users, int64_t now) {
     for (segment_id id = 0; id < dir.names.size(); ++id) {
       if (dir.names[id].empty())
         continue;
-      auto where = s.segment_condition(id);
+      auto where = s.segments().where(id);
       REQUIRE(where);
       auto c = condition::compile(*where, &s.symbols(), &dir);
       REQUIRE(c.ok());
@@ -69,17 +73,21 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
   profile_store s;
   std::mt19937 rng(GENERATE(1u, 2u, 3u));
   s.apply(random_stream(rng, 500, 60, t0), indices(500));
-  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{2}}), s.newest_event_ms())
+  REQUIRE(s.segments()
+              .define(s, "buyers", parse("counts.purchase", ">=", value{int64_t{2}}), s.newest_event_ms())
               .ok());
-  REQUIRE(s.define_segment("big", parse("rfm.monetary", ">", value{100.0}), s.newest_event_ms()).ok());
-  REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), s.newest_event_ms()).ok());
+  REQUIRE(s.segments().define(s, "big", parse("rfm.monetary", ">", value{100.0}), s.newest_event_ms()).ok());
+  REQUIRE(s.segments()
+              .define(s, "gold", parse("attributes.tier", "==", value{"gold"}), s.newest_event_ms())
+              .ok());
   value both{value::map{}};
   both.set("and",
            value{value::array{value{value::map{{"segment", value{"buyers"}}}},
                               value{value::map{{"not", value{value::map{{"segment", value{"gold"}}}}}}}}});
-  REQUIRE(s.define_segment("buyers_not_gold", both, s.newest_event_ms()).ok());
-  REQUIRE(s.define_segment("clickers_this_week", parse("windows.7d.click", ">=", value{int64_t{1}}),
-                           s.newest_event_ms())
+  REQUIRE(s.segments().define(s, "buyers_not_gold", both, s.newest_event_ms()).ok());
+  REQUIRE(s.segments()
+              .define(s, "clickers_this_week", parse("windows.7d.click", ">=", value{int64_t{1}}),
+                      s.newest_event_ms())
               .ok());
   // Segments time moves either way: a sweep evaluates only the members
   // of those time can end and the non-members of those it can start.
@@ -99,7 +107,7 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
                                          parse("windows.7d.click", "==", value{int64_t{0}})})},
   };
   for (auto& [name, where] : timed)
-    REQUIRE(s.define_segment(name, where, s.newest_event_ms()).ok());
+    REQUIRE(s.segments().define(s, name, where, s.newest_event_ms()).ok());
   value gold{value::map{}};
   gold.set("tier", value{"gold"});
   int64_t ts = t0 + days(1);
@@ -111,28 +119,28 @@ TEST_CASE("incremental membership equals a full evaluation after random streams,
     if (round % 5 == 4)
       s.erase("u" + std::to_string(rng() % 60));
     if (round % 4 == 3) {
-      s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
+      s.segments().sweep(s, s.newest_event_ms(), 0, s.slot_count());
       check_membership_is_exact(s, 60, s.newest_event_ms());
     }
   }
   // Time-dependent segments catch up with a sweep; then all is exact.
-  s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
+  s.segments().sweep(s, s.newest_event_ms(), 0, s.slot_count());
   check_membership_is_exact(s, 60, s.newest_event_ms());
   // Sizes count the members.
-  for (segment_id id = 0; id < s.segments().names.size(); ++id) {
+  for (segment_id id = 0; id < s.segments().directory().names.size(); ++id) {
     uint64_t members = 0;
     for (int u = 0; u < 60; ++u)
       if (auto* p = s.find("u" + std::to_string(u)))
         members += p->segments.contains(id);
-    CHECK(s.segment_size(id) == members);
+    CHECK(s.segments().size(id) == members);
   }
 }
 
 TEST_CASE("membership changes are reported in order per user, enter then exit") {
   profile_store s;
-  REQUIRE(s.define_segment("carted", parse("counts.add_to_cart", ">=", value{int64_t{1}}), t0).ok());
-  REQUIRE(s.define_segment("gold", parse("attributes.tier", "==", value{"gold"}), t0).ok());
-  s.collect_segment_changes(true);
+  REQUIRE(s.segments().define(s, "carted", parse("counts.add_to_cart", ">=", value{int64_t{1}}), t0).ok());
+  REQUIRE(s.segments().define(s, "gold", parse("attributes.tier", "==", value{"gold"}), t0).ok());
+  s.segments().collect_changes(true);
   s.apply(
       {make_event("a", event_type::view, t0, "i1"), make_event("a", event_type::add_to_cart, t0 + 1, "i1")},
       indices(2));
@@ -143,66 +151,68 @@ TEST_CASE("membership changes are reported in order per user, enter then exit") 
   none.set("tier", value{});
   s.set_attributes("a", none);
   s.erase("a");
-  auto changes = s.take_segment_changes();
+  auto changes = s.segments().take_changes();
   REQUIRE(changes.size() == 4);
-  auto name = [&](const profile_store::segment_change& c) { return s.segments().names[c.segment]; };
+  auto name = [&](const segment_change& c) { return s.segments().directory().names[c.segment]; };
   CHECK((name(changes[0]) == "carted" && changes[0].entered));
   CHECK((name(changes[1]) == "gold" && changes[1].entered));
   CHECK((name(changes[2]) == "gold" && !changes[2].entered));
   CHECK((name(changes[3]) == "carted" && !changes[3].entered));
-  CHECK(s.segment_size(*s.segments().find("carted")) == 0);
+  CHECK(s.segments().size(*s.segments().directory().find("carted")) == 0);
 }
 
 TEST_CASE("time moves a user out of a window segment without events of theirs") {
   profile_store s;
-  REQUIRE(s.define_segment("viewed_last_hour", parse("windows.1h.view", ">=", value{int64_t{1}}), t0).ok());
+  REQUIRE(
+      s.segments().define(s, "viewed_last_hour", parse("windows.1h.view", ">=", value{int64_t{1}}), t0).ok());
   s.apply({make_event("quiet", event_type::view, t0, "i1")}, indices(1));
-  auto id = *s.segments().find("viewed_last_hour");
-  CHECK(s.segment_size(id) == 1);
+  auto id = *s.segments().directory().find("viewed_last_hour");
+  CHECK(s.segments().size(id) == 1);
   // Someone else's events move the shard's time on by two hours.
   s.apply({make_event("busy", event_type::click, t0 + hours(2), "i2")}, indices(1));
-  CHECK(s.segment_size(id) == 1);  // not yet swept
-  s.refresh_time_segments(s.newest_event_ms(), 0, s.slot_count());
-  CHECK(s.segment_size(id) == 0);
+  CHECK(s.segments().size(id) == 1);  // not yet swept
+  s.segments().sweep(s, s.newest_event_ms(), 0, s.slot_count());
+  CHECK(s.segments().size(id) == 0);
   CHECK(s.find("quiet")->segments.empty());
 }
 
 TEST_CASE("segment definitions are checked: unknown fields, forward references, drops of referred segments") {
   profile_store s;
-  auto bad_field = s.define_segment("x", parse("counts.nothing", ">", value{int64_t{1}}), t0);
+  auto bad_field = s.segments().define(s, "x", parse("counts.nothing", ">", value{int64_t{1}}), t0);
   REQUIRE_FALSE(bad_field.ok());
   CHECK_THAT(bad_field.error().message(), Catch::Contains("where.field"));
-  REQUIRE(s.define_segment("base", parse("counts.view", ">", value{int64_t{1}}), t0).ok());
-  REQUIRE(s.define_segment("derived", value{value::map{{"segment", value{"base"}}}}, t0).ok());
-  auto refused = s.drop_segment("base");
+  REQUIRE(s.segments().define(s, "base", parse("counts.view", ">", value{int64_t{1}}), t0).ok());
+  REQUIRE(s.segments().define(s, "derived", value{value::map{{"segment", value{"base"}}}}, t0).ok());
+  auto refused = s.segments().drop(s, "base");
   REQUIRE_FALSE(refused.ok());
   CHECK_THAT(refused.error().message(), Catch::Contains("'derived' refers to 'base'"));
   // Redefining base to refer to derived (defined after it) is refused.
-  auto forward = s.define_segment("base", value{value::map{{"segment", value{"derived"}}}}, t0);
+  auto forward = s.segments().define(s, "base", value{value::map{{"segment", value{"derived"}}}}, t0);
   REQUIRE_FALSE(forward.ok());
   CHECK_THAT(forward.error().message(), Catch::Contains("defined before"));
-  CHECK(*s.drop_segment("derived"));
-  CHECK(*s.drop_segment("base"));
-  CHECK_FALSE(*s.drop_segment("base"));
+  CHECK(*s.segments().drop(s, "derived"));
+  CHECK(*s.segments().drop(s, "base"));
+  CHECK_FALSE(*s.segments().drop(s, "base"));
 }
 
 TEST_CASE("a snapshot keeps segment definitions and membership is evaluated again at load") {
   profile_store s;
   std::mt19937 rng(9);
   s.apply(random_stream(rng, 300, 40, t0), indices(300));
-  REQUIRE(s.define_segment("buyers", parse("counts.purchase", ">=", value{int64_t{1}}), s.newest_event_ms())
+  REQUIRE(s.segments()
+              .define(s, "buyers", parse("counts.purchase", ">=", value{int64_t{1}}), s.newest_event_ms())
               .ok());
-  auto size = s.segment_size(*s.segments().find("buyers"));
+  auto size = s.segments().size(*s.segments().directory().find("buyers"));
   temp_directory dir;
   auto path = dir.path() + "/s.snap";
   snapshot_encoder enc;
   std::string bytes = enc.header({0, 1, 0, s.stats().events, 0, t0});
-  bytes += enc.segments(s.segment_definitions());
-  s.begin_capture();
-  std::vector<profile_store::captured_profile> all;
-  while (!s.capture_slice(1000, all)) {
+  bytes += enc.segments(s.segments().definitions());
+  s.capture().begin(s);
+  std::vector<captured_profile> all;
+  while (!s.capture().slice(s, 1000, all)) {
   }
-  s.end_capture();
+  s.capture().end();
   bytes += enc.profiles(all);
   bytes += enc.end();
   {
@@ -212,9 +222,9 @@ TEST_CASE("a snapshot keeps segment definitions and membership is evaluated agai
   }
   profile_store back;
   REQUIRE(load_snapshot(path, back).ok());
-  auto id = back.segments().find("buyers");
+  auto id = back.segments().directory().find("buyers");
   REQUIRE(id);
-  CHECK(back.segment_size(*id) == size);
+  CHECK(back.segments().size(*id) == size);
 }
 
 TEST_CASE("with event time standing still, incremental membership is exact without any sweep") {
@@ -264,11 +274,11 @@ TEST_CASE("with event time standing still, incremental membership is exact witho
   // 56 segments first, so the ones above take ids on both sides of 64
   // (inline bits and the spilled array).
   for (int k = 0; k < 56; ++k)
-    REQUIRE(
-        s.define_segment("clicks_" + std::to_string(k), parse("counts.click", ">=", value{int64_t{k}}), t0)
-            .ok());
+    REQUIRE(s.segments()
+                .define(s, "clicks_" + std::to_string(k), parse("counts.click", ">=", value{int64_t{k}}), t0)
+                .ok());
   for (auto& [name, where] : defs)
-    REQUIRE(s.define_segment(name, where, t0).ok());
+    REQUIRE(s.segments().define(s, name, where, t0).ok());
   for (int round = 0; round < 30; ++round) {
     s.apply(at_once(20), indices(20));
     if (round % 10 == 9)
@@ -276,50 +286,114 @@ TEST_CASE("with event time standing still, incremental membership is exact witho
     if (round == 14) {
       // A new segment takes a freed low id after higher ones: definition
       // order and id order now differ.
-      REQUIRE(s.drop_segment("clicks_3").ok());
-      REQUIRE(s.define_segment("late_likes_c1", parse("affinity.category.c1", ">", value{0.25}), t0).ok());
+      REQUIRE(s.segments().drop(s, "clicks_3").ok());
+      REQUIRE(
+          s.segments().define(s, "late_likes_c1", parse("affinity.category.c1", ">", value{0.25}), t0).ok());
     }
   }
   check_membership_is_exact(s, 40, t0);
 }
 
-TEST_CASE("a segment set keeps ids below 64 as bits, spills larger ones, and copies and moves whole") {
-  segment_set s;
-  CHECK(s.empty());
-  CHECK(s.heap_bytes() == 0);
-  for (segment_id id : {9, 3, 63, 7, 1, 0})
-    CHECK(s.set(id, true));
-  CHECK_FALSE(s.set(7, true));  // already in
-  CHECK(std::vector<segment_id>(s.begin(), s.end()) == std::vector<segment_id>{0, 1, 3, 7, 9, 63});
-  CHECK(s.heap_bytes() == 0);
-  CHECK_FALSE(s.set(64, false));  // not in
-  for (segment_id id = 200; id > 60; id -= 7)
-    s.set(id, true);
-  CHECK(s.heap_bytes() > 0);
-  std::vector<segment_id> all(s.begin(), s.end());
-  CHECK(std::is_sorted(all.begin(), all.end()));
-  CHECK(all.size() == s.size());
-  CHECK(s.contains(165));
-  CHECK_FALSE(s.contains(166));
-  CHECK(s.contains(63));
-  segment_set copy = s;
-  CHECK(s.set(165, false));
-  CHECK(s.set(3, false));
-  CHECK_FALSE(s.contains(165));
-  CHECK_FALSE(s.contains(3));
-  CHECK(copy.contains(165));
-  CHECK(copy.contains(3));
-  CHECK(copy.size() == s.size() + 2);
-  segment_set moved = std::move(copy);
-  CHECK(moved.size() == s.size() + 2);
-  CHECK(copy.empty());
-  moved = s;
-  CHECK(std::vector<segment_id>(moved.begin(), moved.end()) == std::vector<segment_id>(s.begin(), s.end()));
-  moved.clear();
-  CHECK(moved.empty());
-  CHECK(moved.heap_bytes() == 0);
-  CHECK(moved.set(2, true));
-  CHECK(moved.contains(2));
-  CHECK(moved.set(65535 - 1, true));
-  CHECK(std::vector<segment_id>(moved.begin(), moved.end()) == std::vector<segment_id>{2, 65534});
+TEST_CASE("definitions keep their order, a dropped id is reused, and a redefinition keeps its id") {
+  profile_store s;
+  s.apply(
+      {make_event("viewer", event_type::view, t0, "i1"), make_event("clicker", event_type::click, t0, "i1")},
+      indices(2));
+  auto& segs = s.segments();
+  CHECK(segs.empty());
+  auto views = parse("counts.view", ">=", value{int64_t{1}});
+  auto clicks = parse("counts.click", ">=", value{int64_t{1}});
+  REQUIRE(*segs.define(s, "a", views, t0) == 1);
+  REQUIRE(*segs.define(s, "b", clicks, t0) == 1);
+  REQUIRE(*segs.define(s, "c", views, t0) == 1);
+  CHECK_FALSE(segs.empty());
+  REQUIRE(*segs.drop(s, "b"));
+  CHECK(segs.where(1) == nullptr);
+  CHECK(segs.size(1) == 0);
+  CHECK_FALSE(s.find("clicker")->segments.contains(1));
+  // The next definition takes the free id and comes last in definition order.
+  REQUIRE(*segs.define(s, "d", clicks, t0) == 1);
+  CHECK(*segs.directory().find("d") == 1);
+  auto defs = segs.definitions();
+  REQUIRE(defs.size() == 3);
+  CHECK(defs[0].first == "a");
+  CHECK(defs[1].first == "c");
+  CHECK(defs[2].first == "d");
+  CHECK(defs[2].second == clicks);
+  // Redefining "a" replaces its condition and its members, under its id.
+  REQUIRE(*segs.define(s, "a", clicks, t0) == 1);
+  CHECK(*segs.directory().find("a") == 0);
+  REQUIRE(segs.where(0));
+  CHECK(*segs.where(0) == clicks);
+  CHECK(s.find("clicker")->segments.contains(0));
+  CHECK_FALSE(s.find("viewer")->segments.contains(0));
+  CHECK(segs.where(200) == nullptr);
+  CHECK(segs.size(200) == 0);
+  for (auto name : {"a", "c", "d"})
+    REQUIRE(*segs.drop(s, name));
+  CHECK(segs.empty());
+  CHECK(segs.definitions().empty());
+}
+
+TEST_CASE("members come a page at a time from a slot, and the page says where to go on") {
+  profile_store s;
+  std::vector<event> events;
+  for (int u = 0; u < 25; ++u)
+    events.push_back(
+        make_event("u" + std::to_string(u), u % 2 ? event_type::click : event_type::view, t0, "i1"));
+  s.apply(events, indices(events.size()));
+  REQUIRE(s.erase("u4"));  // a free slot among the members
+  auto id = *s.segments().define(s, "viewers", parse("counts.view", ">=", value{int64_t{1}}), t0);
+  REQUIRE(id == 12);
+  auto viewers = *s.segments().directory().find("viewers");
+  std::vector<std::string> all;
+  size_t next = 0;
+  int pages = 0;
+  while (next < s.slot_count()) {
+    auto page = s.segments().members(s, viewers, next, 5);
+    CHECK(page.size() <= 5);
+    all.insert(all.end(), page.begin(), page.end());
+    ++pages;
+  }
+  CHECK(pages == 3);
+  CHECK(next == s.slot_count());
+  std::sort(all.begin(), all.end());
+  std::vector<std::string> expected;
+  for (int u = 0; u < 25; u += 2)
+    if (u != 4)
+      expected.push_back("u" + std::to_string(u));
+  std::sort(expected.begin(), expected.end());
+  CHECK(all == expected);
+  size_t past_the_end = s.slot_count();
+  CHECK(s.segments().members(s, viewers, past_the_end, 5).empty());
+}
+
+TEST_CASE("changes are collected only while collecting is on, and taking them empties the list") {
+  profile_store s;
+  REQUIRE(s.segments().define(s, "viewers", parse("counts.view", ">=", value{int64_t{1}}), t0).ok());
+  s.apply({make_event("a", event_type::view, t0, "i1")}, indices(1));
+  CHECK(s.segments().take_changes().empty());
+  s.segments().collect_changes(true);
+  s.apply({make_event("b", event_type::view, t0 + 1, "i1")}, indices(1));
+  auto changes = s.segments().take_changes();
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].user == "b");
+  CHECK(changes[0].entered);
+  CHECK(changes[0].ts == t0 + 1);
+  CHECK(s.segments().take_changes().empty());
+  s.segments().collect_changes(false);
+  s.erase("a");
+  CHECK(s.segments().take_changes().empty());
+  CHECK(s.segments().size(*s.segments().directory().find("viewers")) == 1);
+}
+
+TEST_CASE("a sweep is needed only while some segment can change with time alone") {
+  profile_store s;
+  CHECK_FALSE(s.segments().has_time_dependent());
+  REQUIRE(s.segments().define(s, "viewers", parse("counts.view", ">=", value{int64_t{1}}), t0).ok());
+  CHECK_FALSE(s.segments().has_time_dependent());
+  REQUIRE(s.segments().define(s, "recent", parse("windows.1h.view", ">=", value{int64_t{1}}), t0).ok());
+  CHECK(s.segments().has_time_dependent());
+  REQUIRE(*s.segments().drop(s, "recent"));
+  CHECK_FALSE(s.segments().has_time_dependent());
 }

@@ -1,16 +1,16 @@
-// profile_store's live segments (profile_store.hpp, "Live segments"):
-// definitions, incremental membership, sweeps, members, changes.
+#include "core/store/live_segments.hpp"
+
 #include <algorithm>
 
 #include "core/store/profile_store.hpp"
 
 namespace persona {
 
-void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const profile_change& change,
-                                      int64_t now_ms) {
+void live_segments::evaluate(profile_store& store, uint32_t slot, reevaluate which,
+                             const profile_change& change, int64_t now_ms) {
   if (order_.empty())
     return;
-  auto& entry = slab_[slot];
+  auto& entry = store.slab_[slot];
   // The candidates among ids below 64, from the masks: falling segments
   // the profile is in, rising ones it is not in.
   uint64_t members = entry.data.segments.inline_bits();
@@ -27,7 +27,7 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
   }
   if (candidates == 0 && narrow_ascending_ids_)
     return;
-  auto ctx = context(now_ms);
+  auto ctx = store.context(now_ms);
   auto visit = [&](segment_id id, const condition& c) {
     bool member = entry.data.segments.contains(id);
     // The masks decide for ids below 64, except the categories and brands
@@ -41,7 +41,7 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
         return;
     }
     if (c.matches(entry.data, entry.id, ctx) != member)
-      set_membership(slot, id, !member, now_ms);
+      set_membership(store, slot, id, !member, now_ms);
   };
   if (narrow_ascending_ids_) {
     // Definition order is id order: visit just the candidate bits.
@@ -56,7 +56,7 @@ void profile_store::evaluate_segments(uint32_t slot, reevaluate which, const pro
       visit(id, live_[id]->compiled);
 }
 
-void profile_store::refresh_segment_filters() {
+void live_segments::refresh_filters() {
   may_rise_ = {};
   may_fall_ = {};
   narrow_conditions_ = {};
@@ -87,12 +87,13 @@ void profile_store::refresh_segment_filters() {
   }
 }
 
-void profile_store::set_membership(uint32_t slot, segment_id id, bool in, int64_t now_ms) {
-  auto& entry = slab_[slot];
+void live_segments::set_membership(profile_store& store, uint32_t slot, segment_id id, bool in,
+                                   int64_t now_ms) {
+  auto& entry = store.slab_[slot];
   size_t heap_before = entry.data.segments.heap_bytes();
   if (!entry.data.segments.set(id, in))
     return;
-  heap_bytes_ += entry.data.segments.heap_bytes() - heap_before;
+  store.heap_bytes_ += entry.data.segments.heap_bytes() - heap_before;
   if (in)
     ++live_[id]->size;
   else
@@ -101,19 +102,20 @@ void profile_store::set_membership(uint32_t slot, segment_id id, bool in, int64_
     changes_.push_back(segment_change{id, entry.id, in, now_ms});
 }
 
-void profile_store::leave_segments(uint32_t slot) {
-  auto& entry = slab_[slot];
+void live_segments::leave(profile_store& store, uint32_t slot) {
+  auto& entry = store.slab_[slot];
   for (auto id : entry.data.segments) {
     if (id < live_.size() && live_[id])
       --live_[id]->size;
     if (collect_changes_)
-      changes_.push_back(segment_change{id, entry.id, false, newest_ts_});
+      changes_.push_back(segment_change{id, entry.id, false, store.newest_ts_});
   }
-  heap_bytes_ -= entry.data.segments.heap_bytes();
+  store.heap_bytes_ -= entry.data.segments.heap_bytes();
   entry.data.segments.clear();
 }
 
-result<uint64_t> profile_store::define_segment(const std::string& name, const value& where, int64_t now_ms) {
+result<uint64_t> live_segments::define(profile_store& store, const std::string& name, const value& where,
+                                       int64_t now_ms) {
   auto existing = directory_.find(name);
   // Only segments defined before this one may be referred to.
   segment_directory earlier;
@@ -123,7 +125,7 @@ result<uint64_t> profile_store::define_segment(const std::string& name, const va
       break;
     earlier.names[id] = directory_.names[id];
   }
-  auto compiled = condition::compile_interning(where, symbols_, &earlier);
+  auto compiled = condition::compile_interning(where, store.symbols_, &earlier);
   if (!compiled.ok()) {
     for (auto id : order_)
       if (compiled.error().message().find("unknown segment '" + directory_.names[id] + "'") !=
@@ -152,18 +154,20 @@ result<uint64_t> profile_store::define_segment(const std::string& name, const va
     directory_.names[id] = name;
     order_.push_back(id);
   }
-  refresh_segment_filters();
+  refresh_filters();
   auto& seg = *live_[id];
-  auto ctx = context(now_ms);
-  for (size_t i = 0; i < slab_.size(); ++i) {
-    auto& entry = slab_[i];
+  auto ctx = store.context(now_ms);
+  auto& slab = store.slab_;
+  for (size_t i = 0; i < slab.size(); ++i) {
+    auto& entry = slab[i];
     if (!entry.id.empty())
-      set_membership(static_cast<uint32_t>(i), id, seg.compiled.matches(entry.data, entry.id, ctx), now_ms);
+      set_membership(store, static_cast<uint32_t>(i), id, seg.compiled.matches(entry.data, entry.id, ctx),
+                     now_ms);
   }
   return seg.size;
 }
 
-result<bool> profile_store::drop_segment(const std::string& name) {
+result<bool> live_segments::drop(profile_store& store, const std::string& name) {
   auto id = directory_.find(name);
   if (!id)
     return false;
@@ -175,53 +179,55 @@ result<bool> profile_store::drop_segment(const std::string& name) {
       return status{error_code::bad_request, "segment '" + directory_.names[other] + "' refers to '" + name +
                                                  "': drop or redefine it first"};
   }
-  for (size_t i = 0; i < slab_.size(); ++i)
-    slab_[i].data.segments.set(*id, false);
+  auto& slab = store.slab_;
+  for (size_t i = 0; i < slab.size(); ++i)
+    slab[i].data.segments.set(*id, false);
   live_[*id].reset();
   directory_.names[*id].clear();
   order_.erase(std::find(order_.begin(), order_.end(), *id));
-  refresh_segment_filters();
+  refresh_filters();
   return true;
 }
 
-std::vector<std::pair<std::string, value>> profile_store::segment_definitions() const {
+std::vector<std::pair<std::string, value>> live_segments::definitions() const {
   std::vector<std::pair<std::string, value>> out;
   for (auto id : order_)
     out.emplace_back(directory_.names[id], live_[id]->where);
   return out;
 }
 
-const value* profile_store::segment_condition(segment_id id) const {
+const value* live_segments::where(segment_id id) const {
   return id < live_.size() && live_[id] ? &live_[id]->where : nullptr;
 }
 
-uint64_t profile_store::segment_size(segment_id id) const {
+uint64_t live_segments::size(segment_id id) const {
   return id < live_.size() && live_[id] ? live_[id]->size : 0;
 }
 
-std::vector<std::string> profile_store::segment_members(segment_id id, size_t& next_slot,
-                                                        size_t limit) const {
+std::vector<std::string> live_segments::members(const profile_store& store, segment_id id, size_t& next_slot,
+                                                size_t limit) const {
   std::vector<std::string> out;
-  while (next_slot < slab_.size() && out.size() < limit) {
-    auto& entry = slab_[next_slot++];
+  auto& slab = store.slab_;
+  while (next_slot < slab.size() && out.size() < limit) {
+    auto& entry = slab[next_slot++];
     if (!entry.id.empty() && entry.data.segments.contains(id))
       out.push_back(entry.id);
   }
   return out;
 }
 
-bool profile_store::has_time_segments() const {
+bool live_segments::has_time_dependent() const {
   for (auto id : order_)
     if (live_[id]->compiled.time_can_rise() || live_[id]->compiled.time_can_fall())
       return true;
   return false;
 }
 
-void profile_store::refresh_time_segments(int64_t now_ms, size_t first, size_t count) {
-  size_t end = std::min(slab_.size(), first + count);
+void live_segments::sweep(profile_store& store, int64_t now_ms, size_t first, size_t count) {
+  size_t end = std::min(store.slab_.size(), first + count);
   for (size_t i = first; i < end; ++i)
-    if (!slab_[i].id.empty())
-      evaluate_segments(static_cast<uint32_t>(i), reevaluate::time_only, {}, now_ms);
+    if (!store.slab_[i].id.empty())
+      evaluate(store, static_cast<uint32_t>(i), reevaluate::time_only, {}, now_ms);
 }
 
 }  // namespace persona

@@ -1,5 +1,5 @@
-// profile_store's clusters (profile_store.hpp, "Clusters"): a training's
-// moments and points, the model, and every profile's cluster.
+#include "core/store/cluster_assignments.hpp"
+
 #include <cmath>
 
 #include "core/store/profile_store.hpp"
@@ -43,36 +43,39 @@ bool read_features(const profile& p, std::string_view user, const std::vector<fi
 
 }  // namespace
 
-result<feature_moments> profile_store::cluster_moments(const std::vector<std::string>& features,
-                                                       int64_t now_ms) const {
-  symbol_table probe = symbols_;  // binding must not add to the shard's table
+result<feature_moments> cluster_assignments::moments(const profile_store& store,
+                                                     const std::vector<std::string>& features,
+                                                     int64_t now_ms) const {
+  symbol_table probe = store.symbols_;  // binding must not add to the shard's table
   auto refs = feature_refs(features, probe);
   if (!refs.ok())
     return refs.error();
   for (auto& r : *refs)
-    bind_field(r, symbols_);
+    bind_field(r, store.symbols_);
   feature_moments m;
   m.sum.assign(refs->size(), 0.0);
   m.sumsq.assign(refs->size(), 0.0);
   std::vector<double> x(refs->size());
-  auto ctx = context(now_ms);
-  for (size_t i = 0; i < slab_.size(); ++i)
-    if (!slab_[i].id.empty() && read_features(slab_[i].data, slab_[i].id, *refs, ctx, x.data()))
+  auto ctx = store.context(now_ms);
+  auto& slab = store.slab_;
+  for (size_t i = 0; i < slab.size(); ++i)
+    if (!slab[i].id.empty() && read_features(slab[i].data, slab[i].id, *refs, ctx, x.data()))
       m.add(x.data(), x.size());
   return m;
 }
 
-status profile_store::cluster_prepare(const std::vector<std::string>& features,
-                                      const std::vector<double>& mean, const std::vector<double>& scale,
-                                      int64_t now_ms) {
-  auto refs = feature_refs(features, symbols_);
+status cluster_assignments::prepare(profile_store& store, const std::vector<std::string>& features,
+                                    const std::vector<double>& mean, const std::vector<double>& scale,
+                                    int64_t now_ms) {
+  auto refs = feature_refs(features, store.symbols_);
   if (!refs.ok())
     return refs.error();
   training_ = kmeans_points(refs->size());
   std::vector<double> x(refs->size());
-  auto ctx = context(now_ms);
-  for (size_t i = 0; i < slab_.size(); ++i) {
-    if (slab_[i].id.empty() || !read_features(slab_[i].data, slab_[i].id, *refs, ctx, x.data()))
+  auto ctx = store.context(now_ms);
+  auto& slab = store.slab_;
+  for (size_t i = 0; i < slab.size(); ++i) {
+    if (slab[i].id.empty() || !read_features(slab[i].data, slab[i].id, *refs, ctx, x.data()))
       continue;
     for (size_t j = 0; j < x.size(); ++j)
       x[j] = (x[j] - mean[j]) / scale[j];
@@ -81,31 +84,32 @@ status profile_store::cluster_prepare(const std::vector<std::string>& features,
   return {};
 }
 
-void profile_store::set_cluster_model(std::shared_ptr<const cluster_model> model, int64_t now_ms) {
+void cluster_assignments::install(profile_store& store, std::shared_ptr<const cluster_model> model,
+                                  int64_t now_ms) {
   training_ = kmeans_points();
   model_ = std::move(model);
   model_fields_.clear();
   if (model_) {
-    auto refs = feature_refs(model_->features, symbols_);
+    auto refs = feature_refs(model_->features, store.symbols_);
     if (refs.ok())
       model_fields_ = std::move(*refs);
     else
       model_.reset();
   }
-  for (size_t i = 0; i < slab_.size(); ++i)
-    if (!slab_[i].id.empty())
-      assign_cluster(static_cast<uint32_t>(i), now_ms);
+  for (size_t i = 0; i < store.slab_.size(); ++i)
+    if (!store.slab_[i].id.empty())
+      assign(store, static_cast<uint32_t>(i), now_ms);
 }
 
-void profile_store::assign_cluster(uint32_t slot, int64_t now_ms) {
-  auto& entry = slab_[slot];
+void cluster_assignments::assign(profile_store& store, uint32_t slot, int64_t now_ms) {
+  auto& entry = store.slab_[slot];
   if (!model_) {
     entry.data.cluster = -1;
     return;
   }
   double x[64];
   size_t d = model_fields_.size();
-  if (d > 64 || !read_features(entry.data, entry.id, model_fields_, context(now_ms), x)) {
+  if (d > 64 || !read_features(entry.data, entry.id, model_fields_, store.context(now_ms), x)) {
     entry.data.cluster = -1;
     return;
   }
