@@ -208,8 +208,10 @@ void client::on_notification(notification_handler handler) {
 
 client::~client() {
   close();
+  // The I/O thread runs until the closed socket's aborted operations have
+  // completed. Stopping it instead would leave their handlers, which hold
+  // impl_, in impl_'s own io_context: a cycle that never frees it.
   impl_->work.reset();
-  impl_->io.stop();
   if (impl_->thread.joinable())
     impl_->thread.join();
 }

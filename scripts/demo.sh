@@ -6,9 +6,13 @@
 # recommendations with their reasons, predictions and the node's figures
 # with persona-cli, then crashes the node (SIGKILL), restarts it on the same
 # data and shows the profile came back, and stops it gracefully.
+# Installs nothing: when a package is missing it says which and stops
+# (scripts/setup.sh installs them).
 # Usage: scripts/demo.sh [--users=20000] [--events=500000] [other persona-loadgen flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/packages.sh
+require_packages build
 mkdir -p build
 bash scripts/build.sh > build/build.log 2>&1 || { cat build/build.log; exit 1; }
 source scripts/node.sh

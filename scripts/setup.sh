@@ -1,25 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Persona needs to build, test and run its demo
-# (tzdata: the Complete Journey walk-through reads New York local times).
-# Quick when everything is already there: apt-get runs only for what is missing.
+# Installs the Debian packages Persona needs to build, test, lint and run
+# its demo (scripts/packages.sh lists them and says why). The only script
+# that installs anything: it runs apt-get update once, then installs only
+# what is missing, and does nothing when everything is there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/packages.sh
 
-packages=(
-  build-essential cmake g++
-  libcaf-dev libboost-dev libmsgpack-cxx-dev libeigen3-dev catch2
-  libjemalloc-dev nlohmann-json3-dev python3-msgpack
-  clang libclang-rt-14-dev
-  redis-server
-  tzdata
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-
+mapfile -t missing < <(missing_packages build test lint walkthrough)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

@@ -34,13 +34,13 @@ struct labeller_options {
   /// Examples under way at most.
   size_t capacity = 65536;
   /// The label's horizon: a purchase within this much event time.
-  int64_t horizon_ms = 24 * 3600 * 1000;
+  int64_t horizon_ms = int64_t{24} * 3600 * 1000;
   /// The probe follows the sampled event by up to this much event time.
-  int64_t probe_spread_ms = 48 * 3600 * 1000;
+  int64_t probe_spread_ms = int64_t{48} * 3600 * 1000;
   /// Share of the profiles the census probes per interval of event time
   /// (0: no census), and the interval.
   double census_share = 0.02;
-  int64_t census_interval_ms = 6 * 3600 * 1000;
+  int64_t census_interval_ms = int64_t{6} * 3600 * 1000;
 };
 
 class propensity_labeller {

@@ -56,6 +56,12 @@ struct reserve_state {
 
 reserve_state reserve;
 
+/// The reserve keeps its addresses as integers (aligned, compared and
+/// advanced atomically); this gives one back as the pointer it is.
+void* address(uintptr_t a) {
+  return reinterpret_cast<void*>(a);  // NOLINT(performance-no-int-to-ptr): an address of the reserve
+}
+
 bool inside(const void* addr) {
   auto a = reinterpret_cast<uintptr_t>(addr);
   return a >= reserve.begin && a < reserve.end;
@@ -77,7 +83,7 @@ void* reserve_alloc(extent_hooks_t*, void* new_addr, size_t size, size_t alignme
         // the memory is as the kernel gave it, zeroed and committed.
         *zero = true;
         *commit = true;
-        return reinterpret_cast<void*>(start);
+        return address(start);
       }
     }
     if (new_addr)
@@ -139,14 +145,14 @@ extent_hooks_t reserve_hooks = {
 /// handed out meanwhile may already hold data.
 bool fault_in(uintptr_t at, size_t n, bool& by_advice) {
   if (by_advice) {
-    if (madvise(reinterpret_cast<void*>(at), n, MADV_POPULATE_WRITE) == 0)
+    if (madvise(address(at), n, MADV_POPULATE_WRITE) == 0)
       return true;
     if (errno != EINVAL)
       return false;
     by_advice = false;  // a kernel before 5.14
   }
   for (uintptr_t p = at; p < at + n; p += small_page)
-    __atomic_fetch_add(reinterpret_cast<uint64_t*>(p), uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_fetch_add(static_cast<uint64_t*>(address(p)), uint64_t{0}, __ATOMIC_RELAXED);
   return true;
 }
 
@@ -212,7 +218,7 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
                              std::strerror(errno) + "; ask for less (--memory-reserve-mb)");
   // Huge-page aligned, so that the first extent already starts on one.
   auto begin = (reinterpret_cast<uintptr_t>(mapped) + huge_page - 1) & ~(huge_page - 1);
-  madvise(reinterpret_cast<void*>(begin), bytes, MADV_HUGEPAGE);
+  madvise(address(begin), bytes, MADV_HUGEPAGE);
   reserve.begin = begin;
   reserve.end = begin + bytes;
   reserve.warm_ahead = options.warm_ahead_bytes;
@@ -221,7 +227,7 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
   reserve.warmed.store(begin);
 
   extent_hooks_t* own = nullptr;
-  length = sizeof(own);
+  length = sizeof(extent_hooks_t*);
   if (mallctl("arena.0.extent_hooks", &own, &length, nullptr, 0) != 0 || own == nullptr) {
     munmap(mapped, bytes + huge_page);
     return fail(why_not, "jemalloc did not give its extent hooks");
@@ -233,7 +239,7 @@ bool start_memory_reserve(const memory_reserve_options& options, std::string& wh
     std::string name = "arena." + std::to_string(i) + ".extent_hooks";
     // An automatic arena not made yet is made now, with the hooks; an
     // index that is neither (EFAULT) is skipped.
-    int rc = mallctl(name.c_str(), nullptr, nullptr, &hooks, sizeof(hooks));
+    int rc = mallctl(name.c_str(), nullptr, nullptr, &hooks, sizeof(extent_hooks_t*));
     if (rc != 0 && rc != EFAULT)
       return fail(why_not,
                   "jemalloc refused the hooks of arena " + std::to_string(i) + ": " + std::strerror(rc));

@@ -80,10 +80,9 @@ uint32_t tag_event_types(tag t) {
     case tag::loyal:
     case tag::churn_risk:
       return purchase | refund;
-    case tag::bargain_hunter:
-      return every;  // prices seen on any event
-    default:
-      return every;  // new, active, dormant follow every event; risk too
+    case tag::bargain_hunter:  // prices seen on any event
+    default:                   // new, active, dormant follow every event; risk too
+      return every;
   }
 }
 

@@ -128,7 +128,7 @@ value finish_aggregate(const aggregate_spec& spec, const aggregate_partial& m) {
   out.set("fn", value{to_string(spec.fn)});
   switch (spec.fn) {
     case aggregate_fn::avg:
-      out.set("value", m.n ? value{m.sum / m.n} : value{});
+      out.set("value", m.n ? value{m.sum / static_cast<double>(m.n)} : value{});
       break;
     case aggregate_fn::sum:
       out.set("value", value{m.sum});

@@ -46,9 +46,12 @@ status compile_node(const value& v, const std::string& where, const compile_env&
       return bad(where + "." + key, "must be a non-empty array of conditions");
     out.kind = is_and ? op::all : op::any;
     out.children.resize(items->as_array().size());
+    const std::string prefix = where + "." + key + "[";
     for (size_t i = 0; i < out.children.size(); ++i) {
-      auto st = compile_node(items->as_array()[i], where + "." + key + "[" + std::to_string(i) + "]", env,
-                             out.children[i], depth + 1);
+      std::string child = prefix;
+      child += std::to_string(i);
+      child += ']';
+      auto st = compile_node(items->as_array()[i], child, env, out.children[i], depth + 1);
       if (!st.ok())
         return st;
     }

@@ -124,7 +124,7 @@ void append_json(std::string& out, const value& v, int indent, int depth) {
     if (indent <= 0)
       return;
     out += '\n';
-    out.append(static_cast<size_t>(d * indent), ' ');
+    out.append(static_cast<size_t>(d) * static_cast<size_t>(indent), ' ');
   };
   switch (v.type()) {
     case value::kind::nil:

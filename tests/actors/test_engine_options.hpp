@@ -1,6 +1,8 @@
 // test_engine_options: the engine settings of the actor tests: a few shards
-// on two worker threads, memory only unless given a data directory, and
-// segment sweeps as soon as event time moves (no wall-clock wait).
+// on two worker threads, memory only unless given a data directory,
+// segment sweeps as soon as event time moves (no wall-clock wait), and an
+// item model that learns from every batch, however late it gets it (a slow
+// run, such as a sanitizer build on a busy machine, sheds nothing).
 #pragma once
 
 #include <chrono>
@@ -16,6 +18,7 @@ inline engine_options test_engine(size_t shards = 2, const std::string& data_dir
   o.worker_threads = 2;
   o.data_dir = data_dir;
   o.segment_sweep_interval = std::chrono::milliseconds(0);
+  o.model_shed_after = std::chrono::minutes(10);
   return o;
 }
 

@@ -86,7 +86,8 @@ TEST_CASE("personad refuses a bad setting with exit code 2 and a message") {
   CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0).find("--port") != std::string::npos);
 }
 
-TEST_CASE("personad starts its memory reserve as configured and shows it in stats, or none when set to 0") {
+TEST_CASE("personad starts its memory reserve as configured and shows it in stats, or none when set to 0",
+          "[jemalloc]") {
   temp_directory data;
   {
     personad_process node(data.path(), {"--memory-reserve-mb=512", "--memory-warm-ahead-mb=8"});
@@ -103,7 +104,7 @@ TEST_CASE("personad starts its memory reserve as configured and shows it in stat
   CHECK(stats_of(off).find("memory")->find("reserve") == nullptr);
 }
 
-TEST_CASE("personad shows its allocator's figures in stats") {
+TEST_CASE("personad shows its allocator's figures in stats", "[jemalloc]") {
   temp_directory data;
   personad_process node(data.path(), {});
   auto stats = stats_of(node);
