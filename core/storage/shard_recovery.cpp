@@ -79,7 +79,7 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
     return names.error();
   for (auto& n : *names)
     if (n.size() > 4 && n.compare(n.size() - 4, 4, ".tmp") == 0)
-      env.remove_file(dir + "/" + n);  // a snapshot a crash interrupted
+      env.remove_file(std::string(dir).append("/").append(n));  // a snapshot a crash interrupted
 
   // The newest snapshot that reads back whole.
   auto snapshots = numbered_files(*names, "snapshot-", ".snap");

@@ -114,8 +114,9 @@ std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items
   std::string out;
   for (size_t first = 0; first < records.size(); first += items_per_record) {
     auto last = std::min(records.size(), first + items_per_record);
-    std::vector<item_record> part(std::make_move_iterator(records.begin() + first),
-                                  std::make_move_iterator(records.begin() + last));
+    std::vector<item_record> part(
+        std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(first)),
+        std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(last)));
     append_record(out, first_seq++, catalog_kind, encode_catalog_payload(c.version(), part));
   }
   return out;

@@ -15,7 +15,7 @@
 
 namespace persona {
 
-profile_store::profile_store(profile_config cfg) : cfg_(std::move(cfg)) {}
+profile_store::profile_store(profile_config cfg) : cfg_(cfg) {}
 
 uint32_t profile_store::slot_of(std::string_view user, uint64_t h) const {
   return index_.find(user, h, [this](uint32_t slot) { return std::string_view{slab_[slot].id}; });
