@@ -93,10 +93,14 @@ struct engine_options {
   std::chrono::milliseconds model_neighbour_interval{1000};
   /// Between two copies of the factors into a version.
   std::chrono::milliseconds model_factor_interval{1000};
-  /// A signal batch older than this on arrival counts for popularity only.
-  std::chrono::milliseconds model_shed_after{500};
-  /// Item signals that may wait for the item model; past it shards drop
-  /// theirs (core/model/model_backlog.hpp). 0: no bound (offline replays, where
+  /// No live signal batch for this long: the item model learns the
+  /// signals waiting for it past its budget (item_model_actor.hpp).
+  std::chrono::milliseconds model_quiet_after{500};
+  /// Between two saves of the item model's state in data_dir (when it
+  /// changed; also at stop).
+  std::chrono::milliseconds model_save_interval{60000};
+  /// Item signals that may wait for the item model (sent, not yet learnt
+  /// from); past it shards drop theirs (core/model/model_backlog.hpp). 0: no bound (offline replays, where
   /// every signal must count).
   uint64_t model_max_waiting_signals = 1000000;
   /// Items one recommend or similar_* call may ask for.

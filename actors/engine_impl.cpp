@@ -96,7 +96,23 @@ engine::impl::~impl() {
 }
 
 void engine::impl::recover() {
-  auto node = recover_node(opts, [this](std::string line) { set_phase_message(std::move(line)); });
+  // The item model first: a restored one learns the WAL records it does
+  // not hold while the shards replay them.
+  model_catch_up catch_up;
+  bool restored = false;
+  if (opts.recommendations) {
+    auto model = restore_item_model(opts, *models);
+    restored = model.builder != nullptr;
+    catch_up.covered = model.covered;
+    start_item_model(std::move(model));
+    catch_up.holder = models;
+    catch_up.sink = [model = item_model, backlog = backlog](model_batch&& b) {
+      if (backlog->admit(b))
+        send_model_batch(model, std::move(b));
+    };
+  }
+  auto node = recover_node(
+      opts, [this](std::string line) { set_phase_message(std::move(line)); }, restored ? &catch_up : nullptr);
   if (!node.ok()) {
     if (opts.log)
       opts.log(true, "recovery failed: " + node.error().message());
@@ -123,23 +139,35 @@ void engine::impl::recover() {
     opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
                         std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
                         std::to_string(static_cast<int>(node->seconds * 1000)) + " ms");
+  for (auto& s : node->shards)
+    s.model_restored = restored;
   start_actors(std::move(node->shards));
 }
 
+void engine::impl::start_item_model(restored_model restored) {
+  if (item_model)
+    return;
+  backlog = std::make_shared<model_backlog>(opts.model_max_waiting_signals);
+  item_model_setup model;
+  model.config = opts.recommend;
+  model.holder = models;
+  model.publish_interval = opts.model_publish_interval;
+  model.factor_interval = opts.model_factor_interval;
+  model.neighbour_interval = opts.model_neighbour_interval;
+  model.quiet_after = opts.model_quiet_after;
+  model.backlog = backlog;
+  model.log = opts.log;
+  model.restored = std::move(restored.builder);
+  model.covered = std::move(restored.covered);
+  model.data_dir = opts.data_dir;
+  model.files = opts.files;
+  model.save_interval = opts.model_save_interval;
+  item_model = spawn_item_model(system, std::move(model));
+}
+
 void engine::impl::start_actors(std::vector<shard_setup> setups) {
-  if (opts.recommendations) {
-    backlog = std::make_shared<model_backlog>(opts.model_max_waiting_signals);
-    item_model_setup model;
-    model.config = opts.recommend;
-    model.holder = models;
-    model.publish_interval = opts.model_publish_interval;
-    model.factor_interval = opts.model_factor_interval;
-    model.neighbour_interval = opts.model_neighbour_interval;
-    model.shed_after = opts.model_shed_after;
-    model.backlog = backlog;
-    model.log = opts.log;
-    item_model = spawn_item_model(system, std::move(model));
-  }
+  if (opts.recommendations)
+    start_item_model({});
   for (auto& s : setups) {
     if (item_model) {
       s.models = models;

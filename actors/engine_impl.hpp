@@ -19,6 +19,7 @@
 #include "actors/error_conversion.hpp"
 #include "actors/gateway_actor.hpp"
 #include "actors/message_types.hpp"
+#include "actors/model_recovery.hpp"
 #include "actors/segment_hub.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_read.hpp"
@@ -53,6 +54,8 @@ struct engine::impl {
 
   /// Spawns shards, coordinator and gateways, then opens for calls.
   void start_actors(std::vector<shard_setup> setups);
+  /// Spawns the item model actor (once), over `restored` state if any.
+  void start_item_model(restored_model restored);
 
   /// Says what recovery is doing (for readiness answers).
   void set_phase_message(std::string m);

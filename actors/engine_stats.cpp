@@ -22,13 +22,13 @@ value item_model_stats(const item_model& m, const model_backlog* backlog) {
   out.set("age_ms",
           value{m.version == 0 ? 0.0 : static_cast<double>(steady_now_ns() - m.published_ns) / 1e6});
   out.set("learnt", value{m.learnt});
-  out.set("shed_batches", value{m.shed_batches});
   out.set("propensity_examples", value{m.propensity_examples});
   out.set("factors", value{m.factors != nullptr});
   if (backlog) {
     out.set("waiting_signals", value{backlog->waiting()});
     out.set("dropped_signals", value{backlog->dropped()});
     out.set("max_waiting_signals", value{backlog->max_signals()});
+    out.set("caught_up", value{backlog->caught_up()});
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "actors/message_types.hpp"
 #include "core/model/item_model_builder.hpp"
 #include "core/os/thread_slice.hpp"
+#include "core/storage/model_file.hpp"
 
 namespace persona {
 /// A version on its way back to be freed.
@@ -26,7 +27,7 @@ namespace {
 
 struct item_model_state {
   item_model_setup setup;
-  std::unique_ptr<item_model_builder> builder;
+  std::shared_ptr<item_model_builder> builder;
   std::chrono::steady_clock::time_point last_factors{};
   std::chrono::steady_clock::time_point last_neighbours{};
   /// Signals were published without being copied into factors, or into
@@ -35,12 +36,50 @@ struct item_model_state {
   bool neighbours_owed = false;
   static inline const char* name = "persona.item_model";
 
+  /// Signals learnt in one go once the stream is quiet, between messages.
+  static constexpr uint64_t quiet_chunk = 4096;
   /// The learning budget: signals that may still be learnt from, refilled
   /// at learn_signals_per_second, holding at most half a second's worth.
   double tokens = 0;
   int64_t refilled_ns = 0;
+  /// When the last live (not replayed) batch came.
+  int64_t last_live_ns = 0;
+  /// A learn message is on its way.
+  bool learn_due = false;
+  /// Per shard: the last WAL record whose events the state holds.
+  std::vector<uint64_t> covered;
+  /// signals + learnt + propensity examples at the last save.
+  uint64_t saved_mark = 0;
 
+  bool quiet(int64_t now) const {
+    return now - last_live_ns >
+           std::chrono::duration_cast<std::chrono::nanoseconds>(setup.quiet_after).count();
+  }
+
+  /// Takes `batch`: counts its signals, queues them, learns what the
+  /// budget allows (all of it for a replayed batch).
   void add(const model_batch& batch) {
+    if (batch.wal_seq > 0) {
+      if (covered.size() <= batch.shard)
+        covered.resize(batch.shard + 1, 0);
+      covered[batch.shard] = std::max(covered[batch.shard], batch.wal_seq);
+    }
+    if (!batch.replayed)
+      last_live_ns = steady_now_ns();
+    uint64_t before = builder->waiting();
+    if (setup.backlog && !batch.signals.empty())
+      setup.backlog->set_published(false);
+    builder->add(batch, 0);
+    // Signals the builder set aside (ids past the index's bound) never wait.
+    uint64_t queued = builder->waiting() - before;
+    if (setup.backlog)
+      setup.backlog->done(batch.signals.size() - queued);
+    learn(batch.replayed);
+  }
+
+  /// Learns what waits: everything when `all`, a chunk when the stream is
+  /// quiet, else what the budget allows. Says whether more waits.
+  bool learn(bool all) {
     auto now = steady_now_ns();
     double rate = setup.config.learn_signals_per_second;
     if (refilled_ns == 0)
@@ -48,13 +87,53 @@ struct item_model_state {
     else
       tokens = std::min(rate / 2, tokens + rate * static_cast<double>(now - refilled_ns) / 1e9);
     refilled_ns = now;
-    bool late = now - batch.collected_ns >
-                std::chrono::duration_cast<std::chrono::nanoseconds>(setup.shed_after).count();
-    double n = static_cast<double>(batch.signals.size());
-    double share = batch.replayed ? 1.0 : late || n == 0 ? 0.0 : std::min(1.0, tokens / n);
-    if (!batch.replayed)
-      tokens -= share * n;
-    builder->add(batch, share);
+    bool live = !quiet(now);
+    uint64_t max = all    ? builder->waiting()
+                   : live ? static_cast<uint64_t>(std::max(0.0, tokens))
+                          : quiet_chunk;
+    uint64_t n = builder->learn(max);
+    if (live && !all)
+      tokens -= static_cast<double>(n);
+    if (setup.backlog) {
+      setup.backlog->done(n);
+      if (n > 0)
+        setup.backlog->set_published(false);
+    }
+    return builder->waiting() > 0;
+  }
+
+  uint64_t mark() const {
+    auto m = setup.holder->current();
+    return builder->learnt() + builder->waiting() + m->propensity_examples + m->signals;
+  }
+
+  /// Writes the state to the item model file (when it changed since).
+  void save(bool force) {
+    if (setup.data_dir.empty())
+      return;
+    publish(true);
+    if (!force && mark() == saved_mark)
+      return;
+    auto started = std::chrono::steady_clock::now();
+    model_file file;
+    file.covered = covered;
+    file.sections = builder->save();
+    uint64_t bytes = 0;
+    for (auto& s : file.sections)
+      bytes += s.bytes.size();
+    auto st = write_model_file(setup.data_dir, file, setup.files ? *setup.files : posix_env());
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!st.ok()) {
+      if (setup.log)
+        setup.log(true, "item model: could not save its state (" + st.message() +
+                            "); a restart rebuilds it from the previous file or the profiles");
+      return;
+    }
+    saved_mark = mark();
+    if (setup.log)
+      setup.log(false, "item model: state saved (" + std::to_string(bytes) + " bytes, " +
+                           std::to_string(builder->waiting()) + " signals waiting) in " +
+                           std::to_string(static_cast<int>(ms)) + " ms");
   }
 
   void warn_of_drops() {
@@ -72,7 +151,7 @@ struct item_model_state {
     // Signals a version left out of its factors or neighbour lists are
     // published once their interval is up, even if no signal came since.
     bool owed = (factors_owed && factors_due) || (neighbours_owed && neighbours_due);
-    if (!force && builder->unpublished() == 0 && !owed)
+    if (!force && !builder->changed() && !owed)
       return setup.holder->current()->version;
     bool factors = force || factors_due;
     bool neighbours = force || neighbours_due;
@@ -80,11 +159,13 @@ struct item_model_state {
       last_factors = now;
     if (neighbours)
       last_neighbours = now;
-    bool fresh = builder->unpublished() > 0;
+    bool fresh = builder->changed();
     factors_owed = !factors && (factors_owed || fresh);
     neighbours_owed = !neighbours && (neighbours_owed || fresh);
     auto version = builder->publish(factors, steady_now_ns(), neighbours);
     setup.holder->publish(version);
+    if (setup.backlog)
+      setup.backlog->set_published(!factors_owed && !neighbours_owed);
     return version->version;
   }
 };
@@ -101,13 +182,50 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
   auto& h = *st.setup.holder;
-  st.builder = std::make_unique<item_model_builder>(st.setup.config, h.items(), h.categories(), h.brands());
+  st.builder = st.setup.restored ? std::move(st.setup.restored)
+                                 : std::make_shared<item_model_builder>(st.setup.config, h.items(),
+                                                                        h.categories(), h.brands());
+  st.covered = st.setup.covered;
+  if (st.builder->changed()) {
+    // A restored state: readers get it at once, and what it had waiting
+    // counts as waiting.
+    if (st.setup.backlog)
+      st.setup.backlog->restored(st.builder->waiting());
+    st.publish(true);
+    st.saved_mark = st.mark();
+  }
   self->delayed_send(self, st.setup.publish_interval, publish_atom::value);
+  if (!st.setup.data_dir.empty())
+    self->delayed_send(self, st.setup.save_interval, save_atom::value);
+  // Learns what waits while nothing else is in the mailbox: a learn
+  // message goes behind the batches already there.
+  auto schedule_learning = [self](bool more) {
+    auto& s = self->state;
+    if (!more || s.learn_due)
+      return;
+    s.learn_due = true;
+    if (s.quiet(steady_now_ns()))
+      self->send(self, learn_atom::value);
+    else
+      self->delayed_send(self, std::chrono::milliseconds(10), learn_atom::value);
+  };
+  schedule_learning(st.builder->waiting() > 0);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.save(false);
+    self->quit(msg.reason);
+  });
   return {
       [=](model_batch& batch) {
-        if (auto& backlog = self->state.setup.backlog)
-          backlog->done(batch.signals.size());
         self->state.add(batch);
+        schedule_learning(self->state.builder->waiting() > 0);
+      },
+      [=](learn_atom) {
+        self->state.learn_due = false;
+        schedule_learning(self->state.learn(false));
+      },
+      [=](save_atom) {
+        self->state.save(false);
+        self->delayed_send(self, self->state.setup.save_interval, save_atom::value);
       },
       [=](retired_version& r) { r.version.reset(); },
       [=](publish_atom) {
@@ -115,7 +233,11 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
         self->state.warn_of_drops();
         self->delayed_send(self, self->state.setup.publish_interval, publish_atom::value);
       },
-      [=](refresh_atom) { return self->state.publish(true); },
+      [=](refresh_atom) {
+        // Asked for the model now: everything waiting is learnt first.
+        self->state.learn(true);
+        return self->state.publish(true);
+      },
   };
 }
 

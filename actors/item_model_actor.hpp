@@ -6,17 +6,26 @@
 // rebuilt every `neighbour_interval`, and factors, the largest part,
 // copied every `factor_interval`; versions between share the previous ones.
 //
-// Lag is bounded: a batch that reaches the actor more than `shed_after`
-// after its shard collected it still counts for popularity, but its
-// co-occurrence and factor updates are skipped, so under overload the model
-// sheds learning work instead of falling ever further behind. Versions
-// record their lag and the batches shed (stats: "item_model"). What waits
-// in the mailbox is bounded too: shards drop signals past
-// `model_backlog`'s bound before sending (core/model/model_backlog.hpp).
+// Nothing is skipped: every signal counts for popularity on arrival and
+// waits in the builder's queue to be learnt from (co-occurrence, factors).
+// While the stream is live the actor learns at most
+// `learn_signals_per_second`, which bounds its CPU under any ingest rate;
+// once no live batch has come for `quiet_after` it learns what waits as
+// fast as it can, in chunks between its messages. Replayed batches (after
+// a restart) are learnt at once. What waits is bounded by `model_backlog`
+// (core/model/model_backlog.hpp): shards drop signals past its bound
+// before sending, counted and warned of. Versions record their lag.
+//
+// With a data directory the actor saves the builder's state every
+// `save_interval` (when it changed) and when it stops, with the last WAL
+// record of each shard it holds (core/storage/model_file.hpp); recovery
+// loads it and feeds it the WAL records after those (node_recovery.hpp).
 //
 // Messages:
 //   model_batch (local)       a shard's signals and examples; no answer
 //   (publish)                 the actor's own timer
+//   (learn)                   the actor's own: learn more of what waits
+//   (save)                    the actor's own timer
 //   retired version (local)   a version a shard no longer reads: dropped here
 //   (refresh)                 -> uint64_t: publish now (tools and tests,
 //                                after every shard flushed its feed)
@@ -27,9 +36,11 @@
 #include <memory>
 
 #include "core/model/item_model.hpp"
+#include "core/model/item_model_builder.hpp"
 #include "core/model/item_model_config.hpp"
 #include "core/model/item_signal.hpp"
 #include "core/model/model_backlog.hpp"
+#include "core/storage/file_env.hpp"
 #include "core/util/log_sink.hpp"
 
 namespace persona {
@@ -40,14 +51,24 @@ struct item_model_setup {
   std::chrono::milliseconds publish_interval{200};
   std::chrono::milliseconds factor_interval{1000};
   std::chrono::milliseconds neighbour_interval{500};
-  std::chrono::milliseconds shed_after{500};
+  /// No live batch for this long: what waits is learnt past the budget.
+  std::chrono::milliseconds quiet_after{500};
   /// The niceness of the actor's thread: learning is background work. At
   /// 19, shards and network threads take the core from it whenever they
   /// wake: it learns in the cores' idle time, and under saturation falls
-  /// behind and sheds (signals late by `shed_after` count for popularity
-  /// only) instead of stalling ingest and reads. Its version rebuilds hold
-  /// a core for 20 to 300 ms.
+  /// behind (signals wait, bounded by the backlog) instead of stalling
+  /// ingest and reads. Its version rebuilds hold a core for 20 to 300 ms.
   int nice = 19;
+  /// A builder loaded from the item model file, or null (a new one).
+  std::shared_ptr<item_model_builder> restored;
+  /// Per shard: the last WAL record the restored state holds.
+  std::vector<uint64_t> covered;
+  /// Where the state is saved; empty: never saved.
+  std::string data_dir;
+  /// The file system under data_dir; null: POSIX.
+  file_env* files = nullptr;
+  /// Between two saves of a changed state.
+  std::chrono::milliseconds save_interval{60000};
   /// The signals on their way here, counted down as batches arrive (null:
   /// not bounded).
   std::shared_ptr<model_backlog> backlog;

@@ -46,6 +46,9 @@ using snap_tick_atom = caf::atom_constant<caf::atom("snaptick")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 /// Publish the item model now, after every shard sent what it collected.
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+/// The item model's own: learn more of the signals that wait; save its state.
+using learn_atom = caf::atom_constant<caf::atom("learn")>;
+using save_atom = caf::atom_constant<caf::atom("save")>;
 /// A shard's timer and request: send the collected item signals.
 using feed_atom = caf::atom_constant<caf::atom("feed")>;
 /// similar_users: a shard's top-k against a likeness vector.

@@ -69,7 +69,8 @@ result<uint64_t> log_catalog(file_env& env, const std::string& dir, uint64_t nex
 }  // namespace
 
 result<recovered_node> recover_node(const engine_options& opts,
-                                    const std::function<void(std::string)>& progress) {
+                                    const std::function<void(std::string)>& progress,
+                                    const model_catch_up* model) {
   auto started = std::chrono::steady_clock::now();
   recovered_node node;
   auto& env = opts.files ? *opts.files : posix_env();
@@ -91,6 +92,26 @@ result<recovered_node> recover_node(const engine_options& opts,
     threads.emplace_back([&, i] {
       stores[i] = std::make_shared<profile_store>(opts.profile);
       auto dir = shard_directory(opts.data_dir, static_cast<uint32_t>(i));
+      // The records the item model does not hold go to it as they replay,
+      // a batch at a time.
+      std::unique_ptr<model_feed> feed;
+      recovery_feed catch_up;
+      if (model) {
+        auto& h = *model->holder;
+        feed = std::make_unique<model_feed>(h.items(), h.categories(), h.brands(), opts.recommend,
+                                            opts.propensity, i + 1);
+        catch_up.after_seq = i < model->covered.size() ? model->covered[i] : 0;
+        catch_up.feed = feed.get();
+        catch_up.fed = [&, i](uint64_t seq) {
+          if (feed->collected() < 4096)
+            return;
+          auto batch = feed->take();
+          batch.replayed = true;
+          batch.shard = static_cast<uint32_t>(i);
+          batch.wal_seq = seq;
+          model->sink(std::move(batch));
+        };
+      }
       reports[i] = recover_shard(
           dir, *stores[i],
           [&](bool warning, const std::string& line) {
@@ -101,7 +122,14 @@ result<recovered_node> recover_node(const engine_options& opts,
               progress(line);
             }
           },
-          env);
+          env, model ? &catch_up : nullptr);
+      if (feed && reports[i].ok() && feed->collected() > 0) {
+        auto batch = feed->take();
+        batch.replayed = true;
+        batch.shard = static_cast<uint32_t>(i);
+        batch.wal_seq = reports[i]->last_seq;
+        model->sink(std::move(batch));
+      }
     });
   }
   for (auto& t : threads)

@@ -13,6 +13,7 @@
 
 #include "actors/engine.hpp"
 #include "actors/shard_actor.hpp"
+#include "core/model/item_model.hpp"
 #include "core/storage/file_io.hpp"
 #include "core/util/status.hpp"
 
@@ -31,9 +32,21 @@ struct recovered_node {
   double seconds = 0;
 };
 
+/// A restored item model to feed the WAL records it does not hold.
+struct model_catch_up {
+  /// Per shard: the last WAL record the model holds.
+  std::vector<uint64_t> covered;
+  std::shared_ptr<item_model_holder> holder;
+  /// Where the fed signals go (the item model actor), from recovery threads.
+  std::function<void(model_batch&&)> sink;
+};
+
 /// Recovers `opts.data_dir` for `opts.shards` shards. `progress` receives
 /// a short line on what recovery is doing (for `ping` while recovering).
+/// With `model`, each shard's WAL records after the ones the model holds
+/// are fed to it as they are replayed.
 result<recovered_node> recover_node(const engine_options& opts,
-                                    const std::function<void(std::string)>& progress);
+                                    const std::function<void(std::string)>& progress,
+                                    const model_catch_up* model = nullptr);
 
 }  // namespace persona

@@ -111,19 +111,21 @@ caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
     return reply(std::move(r));
   }
   auto promise = self->make_response_promise<T>();
-  st.run_in_order([self, promise, apply = std::move(apply), seq = *seq]() mutable {
-    self->state.listen();
-    auto r = std::make_shared<result<T>>(apply());
-    self->state.flush_segment_changes();
-    self->state.settle(seq, [promise, r](const status* err) mutable {
-      if (err)
-        promise.deliver(to_caf_error(*err));
-      else if (!r->ok())
-        promise.deliver(to_caf_error(r->error()));
-      else
-        promise.deliver(std::move(**r));
-    });
-  });
+  st.run_in_order(
+      [self, promise, apply = std::move(apply), seq = *seq]() mutable {
+        self->state.listen();
+        auto r = std::make_shared<result<T>>(apply());
+        self->state.flush_segment_changes();
+        self->state.settle(seq, [promise, r](const status* err) mutable {
+          if (err)
+            promise.deliver(to_caf_error(*err));
+          else if (!r->ok())
+            promise.deliver(to_caf_error(r->error()));
+          else
+            promise.deliver(std::move(**r));
+        });
+      },
+      true);
   schedule_drain(self);
   return promise;
 }
@@ -185,8 +187,9 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
     st.feed = std::make_unique<model_feed>(models->items(), models->categories(), models->brands(),
                                            st.setup.recommend, st.setup.labels, st.setup.index + 1);
     st.store->set_model_feed(st.feed.get());
-    // A recovered store: rebuild the item model from the histories.
-    if (st.store->size() > 0) {
+    // A recovered store: rebuild the item model from the histories,
+    // unless it was restored from its file.
+    if (st.store->size() > 0 && !st.setup.model_restored) {
       st.replaying = true;
       self->send(self, drain_atom::value);
       st.draining = true;

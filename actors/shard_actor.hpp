@@ -124,6 +124,9 @@ struct shard_setup {
   /// Where collected item signals and propensity examples go (the item
   /// model actor); called on the shard's thread.
   std::function<void(model_batch&&)> model_sink;
+  /// The item model was restored from its file and fed this shard's WAL
+  /// tail: recovered histories are not replayed into it.
+  bool model_restored = false;
   /// Where item model versions the shard no longer reads go to be freed.
   std::function<void(std::shared_ptr<const item_model>&&)> model_retire;
   item_model_config recommend;

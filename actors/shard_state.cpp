@@ -41,13 +41,15 @@ void shard_state::on_durable(uint64_t seq, const status& st) {
   }
 }
 
-void shard_state::run_in_order(std::function<void()> op) {
+void shard_state::run_in_order(std::function<void()> op, bool logged) {
   if (writes.empty()) {
     op();
     return;
   }
   pending_write w;
   w.op = std::move(op);
+  w.seq = wal ? wal->last_seq() : 0;
+  w.logged = logged;
   writes.push_back(std::move(w));
 }
 
@@ -128,9 +130,26 @@ void shard_state::refresh_model() {
   }
 }
 
+uint64_t shard_state::applied_seq() const {
+  if (!wal)
+    return 0;
+  if (writes.empty())
+    return wal->last_seq();
+  auto& head = writes.front();
+  return head.op && !head.logged ? head.seq : head.seq - 1;
+}
+
 void shard_state::send_feed() {
-  if (feed && feed->collected() > 0 && setup.model_sink)
-    setup.model_sink(feed->take());
+  if (!feed || feed->collected() == 0 || !setup.model_sink)
+    return;
+  // A batch half applied waits: a sent batch says which records it holds
+  // whole (a saved item model then covers exactly those).
+  if (!writes.empty() && !writes.front().op && writes.front().next > 0)
+    return;
+  auto batch = feed->take();
+  batch.shard = setup.index;
+  batch.wal_seq = batch.replayed ? setup.next_seq - 1 : applied_seq();
+  setup.model_sink(std::move(batch));
 }
 
 void shard_state::replay_slice() {

@@ -46,6 +46,8 @@ struct pending_write {
   batch_outcome outcome;
   batch_reply reply;
   std::function<void()> op;
+  /// For an op: whether `seq` is its own record's (else the last before it).
+  bool logged = false;
 };
 
 /// A query being evaluated slice by slice over the slab, and its answer.
@@ -167,7 +169,10 @@ struct shard_state {
   void on_durable(uint64_t seq, const status& st);
 
   /// Runs `op` now when nothing is queued, else after the queued changes.
-  void run_in_order(std::function<void()> op);
+  /// `logged`: op applies a WAL record appended just before (the last).
+  void run_in_order(std::function<void()> op, bool logged = false);
+  /// The last WAL record all of whose events are applied.
+  uint64_t applied_seq() const;
 
   /// What the next slice should be.
   enum class slice_kind { none, write, scan, snapshot, sweep, replay };

@@ -202,14 +202,14 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(users), mem.find("bytes_per_profile")->as_double());
   std::printf("process RSS growth per profile (everything, catalog and symbols included): %.0f\n",
               users ? static_cast<double>(rss_end - rss_start) / users : 0.0);
-  // What the item model kept up with: a run that drops or sheds signals
-  // did less model work per event than one that does not.
+  // What the item model kept up with: a run that drops signals, or ends
+  // with many waiting, did less model work per event than one that does not.
   if (auto* model = s->find("item_model"))
-    std::printf("item model: %lld signals taken, %lld dropped (more than %lld waiting), %lld batches shed\n",
+    std::printf("item model: %lld signals taken, %lld dropped (more than %lld waiting), %lld waiting\n",
                 static_cast<long long>(model->find("signals")->as_int()),
                 static_cast<long long>(model->find("dropped_signals")->as_int()),
                 static_cast<long long>(model->find("max_waiting_signals")->as_int()),
-                static_cast<long long>(model->find("shed_batches")->as_int()));
+                static_cast<long long>(model->find("waiting_signals")->as_int()));
   std::printf("\nRESULT events_per_s=%.0f bytes_per_profile=%.0f\n", rate,
               mem.find("bytes_per_profile")->as_double());
 

@@ -76,10 +76,12 @@ struct node_config {
   uint64_t segment_sweep_interval_ms{};
   /// Whether the node keeps an item model (recommendations, propensity).
   bool recommendations{};
-  /// Item model: publish interval, factor copy interval, shedding bound (ms).
+  /// Item model: publish interval, factor copy interval, quiet time before
+  /// learning past the budget, between two saves of its state (ms).
   uint64_t model_publish_ms{};
   uint64_t model_factor_ms{};
-  uint64_t model_shed_ms{};
+  uint64_t model_quiet_ms{};
+  uint64_t model_save_ms{};
   /// Between two rebuilds of the changed items' neighbour lists, in ms.
   uint64_t model_neighbour_ms{};
   /// Item signals that may wait for the item model; 0: no bound.

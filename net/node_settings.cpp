@@ -208,11 +208,14 @@ std::vector<node_setting> make_table() {
       whole<&node_config::model_learn_per_s>(
           "model-learn-per-s", k::count, static_cast<uint64_t>(engine.recommend.learn_signals_per_second),
           {1, 100000000},
-          "signals a second the item model learns co-occurrence and factors from; the rest count for "
-          "popularity only (bounds its CPU)"),
-      whole<&node_config::model_shed_ms>(
-          "model-shed-ms", k::duration, in_units<milliseconds>(engine.model_shed_after), {1, 3600000},
-          "a signal batch older than this when the item model gets it counts for popularity only (ms)"),
+          "signals a second the item model learns co-occurrence and factors from while ingest is live; "
+          "the rest wait (bounds its CPU)"),
+      whole<&node_config::model_quiet_ms>(
+          "model-quiet-ms", k::duration, in_units<milliseconds>(engine.model_quiet_after), {0, 3600000},
+          "no signal batch for this long: the item model learns what waits past its budget (ms)"),
+      whole<&node_config::model_save_ms>(
+          "model-save-ms", k::duration, in_units<milliseconds>(engine.model_save_interval), {1000, 86400000},
+          "between two saves of the item model's state in the data directory (ms)"),
       whole<&node_config::model_max_waiting_signals>(
           "model-max-waiting-signals", k::count, engine.model_max_waiting_signals, {0, uint64_t{1} << 32},
           "item signals that may wait for the item model (64 bytes each); past it shards drop theirs "

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   eo.recommendations = cfg->recommendations;
   eo.model_publish_interval = std::chrono::milliseconds(cfg->model_publish_ms);
   eo.model_factor_interval = std::chrono::milliseconds(cfg->model_factor_ms);
-  eo.model_shed_after = std::chrono::milliseconds(cfg->model_shed_ms);
+  eo.model_quiet_after = std::chrono::milliseconds(cfg->model_quiet_ms);
+  eo.model_save_interval = std::chrono::milliseconds(cfg->model_save_ms);
   eo.model_neighbour_interval = std::chrono::milliseconds(cfg->model_neighbour_ms);
   eo.model_max_waiting_signals = cfg->model_max_waiting_signals;
   eo.recommend.learn_signals_per_second = static_cast<double>(cfg->model_learn_per_s);

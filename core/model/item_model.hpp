@@ -34,6 +34,13 @@ struct item_meta {
   uint32_t brand = name_index::npos;
 };
 
+/// The fields of an item's metadata (state_codec.hpp).
+template <class F>
+void inspect(F& f, item_meta& m) {
+  f(m.categories);
+  f(m.brand);
+}
+
 /// Item factors of the BPR model: scores are bias + target . user, where a
 /// user is the weighted mean of the context factors of their recent items.
 struct item_factors {
@@ -71,17 +78,15 @@ struct item_model {
 
   // Figures for stats.
   uint64_t signals = 0;
-  /// Signals learnt from (co-occurrence, factors): all of them unless the
-  /// learning budget or shedding sampled them.
+  /// Signals learnt from (co-occurrence, factors); the others wait.
   uint64_t learnt = 0;
+  /// Signals counted for popularity and waiting to be learnt from.
+  uint64_t waiting = 0;
   /// Time from the oldest signal in this version being collected by its
   /// shard to the version being published.
   double lag_ms = 0;
   /// Steady-clock time (ns) the version was published.
   int64_t published_ns = 0;
-  /// Batches whose co-occurrence and factor updates were skipped because
-  /// they arrived later than the lag bound (popularity still counts them).
-  uint64_t shed_batches = 0;
 
   size_t item_count() const { return popularity.size(); }
   float popularity_of(uint32_t item) const { return item < popularity.size() ? popularity[item] : 0.0f; }

@@ -126,11 +126,9 @@ void item_model_builder::set_meta(const item_signal& s) {
   meta_dirty_ = true;
 }
 
-void item_model_builder::add(const model_batch& batch, double learn_share) {
+void item_model_builder::add(const model_batch& batch, uint64_t learn_now) {
   if (!batch.signals.empty() && (unpublished_ == 0 || batch.collected_ns < oldest_unpublished_ns_))
     oldest_unpublished_ns_ = batch.collected_ns;
-  if (learn_share <= 0 && !batch.signals.empty())
-    ++shed_batches_;
   // Item states are touched in no particular order: ask for a few
   // signals' states ahead, so their cache misses overlap.
   constexpr size_t ahead = 8;
@@ -152,29 +150,40 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
     as_of_ms_ = std::max(as_of_ms_, s.ts_ms);
     ++signals_;
     ++unpublished_;
-    learn_credit_ += learn_share;
-    if (learn_credit_ < 1)
-      continue;
-    learn_credit_ -= 1;
-    ++learnt_;
-    size_t pairs = std::min<size_t>(s.context_count, cfg_.pair_context);
-    for (size_t r = 0; r < pairs; ++r) {
-      float w = s.weight / static_cast<float>(1 + r);
-      add_pair(s.item, s.context[r], w, s.ts_ms);
-      add_pair(s.context[r], s.item, w, s.ts_ms);
-    }
-    if (s.context_count == 0 || cfg_.factors == 0)
-      continue;
-    replay_entry e{s.item, s.context_count, s.context};
-    replay_.add(e);
-    // The new signal itself, then steps drawn from the recent ones.
-    train_step(e);
-    step_credit_ += cfg_.mf_steps_per_signal - 1;
-    for (; step_credit_ >= 1 && !replay_.empty(); step_credit_ -= 1)
-      train_step(replay_.draw(draws_));
+    waiting_.push_back(s);
   }
   for (auto& ex : batch.examples)
     learn_propensity(ex);
+  learn(learn_now);
+}
+
+uint64_t item_model_builder::learn(uint64_t max) {
+  uint64_t n = std::min<uint64_t>(max, waiting_.size());
+  for (uint64_t i = 0; i < n; ++i) {
+    learn_one(waiting_.front());
+    waiting_.pop_front();
+  }
+  learnt_unpublished_ += n;
+  return n;
+}
+
+void item_model_builder::learn_one(const item_signal& s) {
+  ++learnt_;
+  size_t pairs = std::min<size_t>(s.context_count, cfg_.pair_context);
+  for (size_t r = 0; r < pairs; ++r) {
+    float w = s.weight / static_cast<float>(1 + r);
+    add_pair(s.item, s.context[r], w, s.ts_ms);
+    add_pair(s.context[r], s.item, w, s.ts_ms);
+  }
+  if (s.context_count == 0 || cfg_.factors == 0)
+    return;
+  replay_entry e{s.item, s.context_count, s.context};
+  replay_.add(e);
+  // The new signal itself, then steps drawn from the recent ones.
+  train_step(e);
+  step_credit_ += cfg_.mf_steps_per_signal - 1;
+  for (; step_credit_ >= 1 && !replay_.empty(); step_credit_ -= 1)
+    train_step(replay_.draw(draws_));
 }
 
 void item_model_builder::learn_propensity(const labelled_example& ex) {
@@ -338,11 +347,12 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
     m->propensity = std::make_shared<const propensity_scorer>(propensity_.scorer());
   m->propensity_examples = propensity_examples_;
   m->signals = signals_;
-  m->shed_batches = shed_batches_;
+  m->waiting = waiting_.size();
   m->learnt = learnt_;
   m->published_ns = now_ns;
   m->lag_ms = unpublished_ > 0 ? static_cast<double>(now_ns - oldest_unpublished_ns_) / 1e6 : 0.0;
   unpublished_ = 0;
+  learnt_unpublished_ = 0;
   last_ = m;
   return m;
 }

@@ -11,9 +11,17 @@
 // item's total is never lost; the inherited part is not counted. The
 // published similarity is c_ij / (sqrt(n_i * n_j) + shrink), n_i being the
 // sum of i's pair weights.
+//
+// Learning waits: add() counts a signal for popularity at once and queues
+// it; learn() takes queued signals for co-occurrence and factors, oldest
+// first, as the item model actor's budget allows, so no signal is skipped.
+// The whole state (with what waits) saves as sections and loads back into
+// a builder over the same names (model_section.hpp).
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <memory>
 #include <random>
 #include <vector>
@@ -21,22 +29,37 @@
 #include "core/model/item_model.hpp"
 #include "core/model/item_model_config.hpp"
 #include "core/model/item_signal.hpp"
+#include "core/model/model_section.hpp"
 #include "core/model/propensity_model.hpp"
 #include "core/model/replay_ring.hpp"
+#include "core/util/status.hpp"
 #include "core/util/xorshift_random.hpp"
 
 namespace persona {
+
+/// Interns the names of a saved state (its names section) into the node's
+/// indexes, in id order; an error when the section is missing, does not
+/// decode, or a name takes another id than it had (the indexes were not
+/// empty). Before item_model_builder::load.
+status restore_names(const std::vector<model_section>& sections, name_index& items, name_index& categories,
+                     name_index& brands);
 
 class item_model_builder {
  public:
   item_model_builder(item_model_config cfg, std::shared_ptr<const name_index> items,
                      std::shared_ptr<const name_index> categories, std::shared_ptr<const name_index> brands);
 
-  /// Counts every signal's popularity, and learns co-occurrence and
-  /// factors from `learn_share` (0 to 1) of the signals, spread evenly
-  /// over the batch: the item model actor's budget under heavy ingest, 0
-  /// for a batch that arrived too late to keep up.
-  void add(const model_batch& batch, double learn_share = 1.0);
+  /// Counts every signal's popularity and queues it to be learnt from
+  /// (co-occurrence, factors); learns the batch's propensity examples;
+  /// then learns up to `learn_now` waiting signals (learn()).
+  void add(const model_batch& batch, uint64_t learn_now = std::numeric_limits<uint64_t>::max());
+  /// Learns co-occurrence and factors from up to `max` waiting signals,
+  /// oldest first; how many it learnt.
+  uint64_t learn(uint64_t max);
+  /// Signals counted and not yet learnt from.
+  uint64_t waiting() const { return waiting_.size(); }
+  /// Signals learnt from so far.
+  uint64_t learnt() const { return learnt_; }
 
   /// A new version holding everything added so far. Factors are copied
   /// only when `with_factors` (they are the biggest part), and the changed
@@ -47,6 +70,16 @@ class item_model_builder {
 
   /// Signals added since the last publish (a version's figures say the rest).
   uint64_t unpublished() const { return unpublished_; }
+  /// Whether a new version would differ from the last: signals added or
+  /// learnt since.
+  bool changed() const { return unpublished_ > 0 || learnt_unpublished_ > 0; }
+
+  /// The whole state as sections (item_model_state.cpp), to save.
+  std::vector<model_section> save();
+  /// Restores a state save() wrote, into a builder just made with the same
+  /// config and names (restore_names() first). On an error the builder is
+  /// half loaded: discard it.
+  status load(const std::vector<model_section>& sections);
 
  private:
   /// An item's co-occurrence counters, as parallel arrays: the search for
@@ -76,6 +109,16 @@ class item_model_builder {
     std::array<uint32_t, item_signal::max_context> context;
   };
 
+  /// Co-occurrence and factor steps of one signal.
+  void learn_one(const item_signal& s);
+  template <class F>
+  void inspect_items(F& f);
+  template <class F>
+  void inspect_factors(F& f);
+  template <class F>
+  void inspect_propensity(F& f);
+  /// Whether every id in the loaded state is below the item count.
+  bool ids_valid() const;
   void grow(uint32_t item);
   void add_popularity(item_state& s, float weight, int64_t ts);
   void add_pair(uint32_t from, uint32_t to, float weight, int64_t ts);
@@ -114,9 +157,10 @@ class item_model_builder {
   uint64_t version_ = 0;
   uint64_t signals_ = 0;
   uint64_t unpublished_ = 0;
-  uint64_t shed_batches_ = 0;
+  uint64_t learnt_unpublished_ = 0;
   uint64_t learnt_ = 0;
-  double learn_credit_ = 0;
+  /// Signals counted for popularity, waiting to be learnt from.
+  std::deque<item_signal> waiting_;
   uint64_t mf_steps_ = 0;
   int64_t oldest_unpublished_ns_ = 0;
 };

@@ -39,6 +39,32 @@ struct labelled_example {
   float label = 0;
 };
 
+/// The fields of a signal (state_codec.hpp), for signals that wait to be
+/// learnt when the item model's state is saved.
+template <class F>
+void inspect(F& f, item_signal& s) {
+  f(s.item);
+  f(s.brand);
+  f(s.ts_ms);
+  f(s.weight);
+  f(s.category_count);
+  f(s.context_count);
+  f(s.categories);
+  f(s.context);
+  if (s.category_count > item_signal::max_categories || s.context_count > item_signal::max_context) {
+    s.category_count = 0;
+    s.context_count = 0;
+    if constexpr (F::loading)
+      f.fail();
+  }
+}
+
+template <class F>
+void inspect(F& f, labelled_example& ex) {
+  f(ex.x);
+  f(ex.label);
+}
+
 /// Steady-clock time in ns: when batches were collected and versions
 /// published (for the item model's lag).
 inline int64_t steady_now_ns() {
@@ -53,9 +79,14 @@ struct model_batch {
   std::vector<labelled_example> examples;
   /// Steady-clock time (ns) the oldest signal was collected; for the lag.
   int64_t collected_ns = 0;
-  /// Signals replayed from recovered profiles' histories after a restart:
-  /// learnt from in full, whatever the budget.
+  /// Signals replayed after a restart (from the WAL's tail, or from
+  /// recovered profiles' histories): learnt from at once, whatever the budget.
   bool replayed = false;
+  /// The shard that sent the batch, and the last of its WAL records whose
+  /// events the batch (with the shard's batches before it) holds: what a
+  /// saved item model covers (0: a shard without a WAL).
+  uint32_t shard = 0;
+  uint64_t wal_seq = 0;
 };
 
 }  // namespace persona

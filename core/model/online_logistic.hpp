@@ -30,6 +30,22 @@ class online_logistic {
   /// update() calls so far: replayed examples count again.
   uint64_t steps() const { return steps_; }
 
+  /// The learnt weights and step sizes; a saved model of another size does
+  /// not load (the decoder fails).
+  template <class F>
+  friend void inspect(F& f, online_logistic& m) {
+    size_t n = m.weights_.size();
+    f(m.weights_);
+    f(m.squared_gradients_);
+    f(m.steps_);
+    if (m.weights_.size() != n || m.squared_gradients_.size() != n) {
+      m.weights_.assign(n, 0.0);
+      m.squared_gradients_.assign(n, 0.0);
+      if constexpr (F::loading)
+        f.fail();
+    }
+  }
+
  private:
   std::vector<double> weights_;
   std::vector<double> squared_gradients_;

@@ -55,6 +55,17 @@ class propensity_model {
   /// update() calls so far.
   uint64_t steps() const { return regression_.steps(); }
 
+  /// The running moments and the regression (state_codec.hpp).
+  template <class F>
+  friend void inspect(F& f, propensity_model& m) {
+    f(m.mean_);
+    f(m.m2_);
+    f(m.observed_);
+    f(m.regression_);
+    if constexpr (F::loading)
+      m.refresh_scaling();
+  }
+
  private:
   void refresh_scaling();
 

@@ -31,6 +31,29 @@ class replay_ring {
 
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
+  /// The i-th kept item (storage order). REQUIRES: i < size().
+  const T& at(size_t i) const { return items_[i]; }
+  /// Where the next item goes once full.
+  size_t next() const { return next_; }
+  /// Replaces the kept items (a saved ring), keeping at most `capacity`.
+  void restore(std::vector<T> items, size_t next) {
+    items_ = std::move(items);
+    if (items_.size() > capacity_)
+      items_.resize(capacity_);
+    next_ = next;
+  }
+
+  /// The kept items and the next to replace (a saved ring larger than
+  /// this one's capacity keeps its first `capacity` items).
+  template <class F>
+  friend void inspect(F& f, replay_ring& r) {
+    f(r.items_);
+    uint64_t next = r.next_;
+    f(next);
+    r.next_ = static_cast<size_t>(next);
+    if (F::loading && r.items_.size() > r.capacity_)
+      r.items_.resize(r.capacity_);
+  }
 
  private:
   size_t capacity_;

@@ -1,5 +1,6 @@
 #include "core/storage/shard_recovery.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
 
@@ -67,8 +68,20 @@ void cut_log(file_env& env, const std::string& path, uint64_t offset, const std:
 
 }  // namespace
 
+std::pair<uint64_t, uint64_t> snapshot_seqs(const std::string& dir, uint64_t seq, file_env& env) {
+  auto names = env.list_directory(dir);
+  if (!names.ok())
+    return {0, 0};
+  auto snapshots = numbered_files(*names, "snapshot-", ".snap");
+  uint64_t newest = snapshots.empty() ? 0 : snapshots.back(), at_most = 0;
+  for (auto s : snapshots)
+    if (s <= seq)
+      at_most = s;
+  return {newest, at_most};
+}
+
 result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log,
-                                      file_env& env) {
+                                      file_env& env, const recovery_feed* feed) {
   auto started = clock_type::now();
   recovery_report report;
   report.catalog = std::make_shared<const item_catalog>();
@@ -83,6 +96,11 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
 
   // The newest snapshot that reads back whole.
   auto snapshots = numbered_files(*names, "snapshot-", ".snap");
+  if (feed) {
+    // Those the item model holds every record of first, newest first.
+    std::stable_partition(snapshots.begin(), snapshots.end(),
+                          [&](uint64_t s) { return s > feed->after_seq; });
+  }
   uint64_t snapshot_seq = 0;
   for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
     auto path = dir + "/" + snapshot_name(*it);
@@ -143,8 +161,12 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
         log(true, "write-ahead log '" + path + "': record " + std::to_string(r.seq) + " follows record " +
                       std::to_string(report.last_seq) + "; the changes in between are lost (a damaged or " +
                       "removed file); replay goes on");
+      bool fed = feed && r.seq > feed->after_seq;
+      store.set_model_feed(fed ? feed->feed : nullptr);
       replay(entry, store, report.catalog, indices, report);
       report.last_seq = r.seq;
+      if (fed && feed->fed)
+        feed->fed(r.seq);
       ++report.wal_records;
       auto now = clock_type::now();
       if (now - last_progress > std::chrono::seconds(2)) {
@@ -158,6 +180,7 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
     auto size = env.file_size(path);
     done_bytes += size.ok() ? *size : 0;
   }
+  store.set_model_feed(nullptr);
   report.seconds = std::chrono::duration<double>(clock_type::now() - started).count();
   return report;
 }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/profile/item_catalog.hpp"
 #include "core/storage/file_env.hpp"
@@ -41,10 +42,26 @@ struct recovery_report {
   double seconds = 0;
 };
 
+/// Feeding a restored item model the WAL records it does not hold.
+struct recovery_feed {
+  /// The last record the item model holds: the newest snapshot at or
+  /// before it is loaded (then newer ones, should none read back), and the
+  /// records after it are applied with `feed` observing.
+  uint64_t after_seq = 0;
+  model_feed* feed = nullptr;
+  /// Called after each record `feed` observed, with its sequence number.
+  std::function<void(uint64_t)> fed;
+};
+
 /// Recovers the shard in `dir` (created if absent) into `store`, which must
-/// be empty, through `env`. An error only when the directory cannot be read
-/// or written.
+/// be empty, through `env`, feeding `feed` (when not null). An error only
+/// when the directory cannot be read or written.
 result<recovery_report> recover_shard(const std::string& dir, profile_store& store, const log_sink& log,
-                                      file_env& env = posix_env());
+                                      file_env& env = posix_env(), const recovery_feed* feed = nullptr);
+
+/// The newest snapshot's WAL sequence number in `dir` and the newest at or
+/// before `seq` (0: none), from the file names alone.
+std::pair<uint64_t, uint64_t> snapshot_seqs(const std::string& dir, uint64_t seq,
+                                            file_env& env = posix_env());
 
 }  // namespace persona

@@ -24,6 +24,14 @@ class xorshift_random {
   /// Uniform in [0, 1).
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
+  /// The generator's state, to save it and go on later with the same draws.
+  template <class F>
+  friend void inspect(F& f, xorshift_random& x) {
+    f(x.state_);
+    if (x.state_ == 0)
+      x.state_ = 1;
+  }
+
  private:
   uint64_t state_;
 };

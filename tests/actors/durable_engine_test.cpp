@@ -79,6 +79,9 @@ TEST_CASE("every kind of change survives a restart, with and without a snapshot 
     REQUIRE(eng.delete_profile_sync("gone").ok());
     REQUIRE(eng.merge_profiles_sync("source", "target").ok());
     REQUIRE(eng.ingest_sync(events_for(rng, 1000, 200, t0 + days(1))).ok());
+    // Predictions read the item model: the one before the restart holds
+    // every example, and so does the one the restart restores.
+    REQUIRE(eng.refresh_item_model_sync().ok());
     before = rendered(eng, users);
   }
   engine again(test_engine(2, dir.path()));

@@ -98,7 +98,8 @@ TEST_CASE("the node takes the engine's and the memory reserve's defaults as its 
   CHECK(c.model_publish_ms == static_cast<uint64_t>(e.model_publish_interval.count()));
   CHECK(c.model_factor_ms == static_cast<uint64_t>(e.model_factor_interval.count()));
   CHECK(c.model_neighbour_ms == static_cast<uint64_t>(e.model_neighbour_interval.count()));
-  CHECK(c.model_shed_ms == static_cast<uint64_t>(e.model_shed_after.count()));
+  CHECK(c.model_quiet_ms == static_cast<uint64_t>(e.model_quiet_after.count()));
+  CHECK(c.model_save_ms == static_cast<uint64_t>(e.model_save_interval.count()));
   CHECK(c.model_max_waiting_signals == e.model_max_waiting_signals);
   CHECK(c.model_learn_per_s == e.recommend.learn_signals_per_second);
   CHECK(c.propensity_sample_rate == e.propensity.sample_rate);

@@ -1,6 +1,6 @@
 // item_model_builder: decayed popularity, co-occurrence neighbours with a
 // normalized, symmetric similarity, bounded counters, versions that share
-// what did not change, learning shed for late batches, and propensity
+// what did not change, signals that wait to be learnt, and propensity
 // examples replayed.
 #include <catch2/catch.hpp>
 #include <random>
@@ -96,15 +96,31 @@ TEST_CASE("a new version shares the neighbour lists of items nothing touched") {
   CHECK(second->neighbours[f.item("a")] != first->neighbours[f.item("a")]);
 }
 
-TEST_CASE("a batch that arrived too late counts for popularity but teaches no pairs") {
+TEST_CASE("a signal past the budget counts for popularity at once and is learnt later, not skipped") {
   model_fixture f;
   f.touch("b", t0, {"a"});
-  f.builder->add(f.batch, false);
+  f.touch("c", t0 + 1, {"a"});
+  f.builder->add(f.batch, 0);
   f.batch = model_batch{};
+  CHECK(f.builder->waiting() == 2);
+  CHECK(f.builder->changed());
   auto m = f.builder->publish(false, 0);
   CHECK(m->popularity_of(f.item("b")) > 0);
   CHECK(m->neighbours_of(f.item("a")) == nullptr);
-  CHECK(m->shed_batches == 1);
+  CHECK(m->waiting == 2);
+  CHECK(m->learnt == 0);
+  // Oldest first, as many as asked.
+  CHECK(f.builder->learn(1) == 1);
+  CHECK(f.builder->learn(10) == 1);
+  CHECK(f.builder->learn(10) == 0);
+  CHECK(f.builder->changed());
+  m = f.builder->publish(false, 0);
+  CHECK(!f.builder->changed());
+  CHECK(m->learnt == 2);
+  CHECK(m->waiting == 0);
+  auto* na = m->neighbours_of(f.item("a"));
+  REQUIRE(na);
+  CHECK(na->size() == 2);
 }
 
 TEST_CASE("the item model replays kept propensity examples: the same examples teach it more") {
