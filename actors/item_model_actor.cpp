@@ -4,6 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <array>
+#include <utility>
+
 #include <caf/all.hpp>
 
 #include "actors/message_types.hpp"
@@ -46,10 +49,13 @@ struct item_model_state {
   int64_t last_live_ns = 0;
   /// A learn message is on its way.
   bool learn_due = false;
+  /// Learning past the budget since the stream went quiet: a backlog is
+  /// being caught up, and the state is saved once it is.
+  bool behind = false;
   /// Per shard: the last WAL record whose events the state holds.
   std::vector<uint64_t> covered;
-  /// signals + learnt + propensity examples at the last save.
-  uint64_t saved_mark = 0;
+  /// Signals counted, learnt, and propensity examples at the last save.
+  std::array<uint64_t, 3> saved_mark{};
 
   bool quiet(int64_t now) const {
     return now - last_live_ns >
@@ -94,6 +100,7 @@ struct item_model_state {
     uint64_t n = builder->learn(max);
     if (live && !all)
       tokens -= static_cast<double>(n);
+    behind = behind || (!live && !all && n > 0);
     if (setup.backlog) {
       setup.backlog->done(n);
       if (n > 0)
@@ -102,9 +109,9 @@ struct item_model_state {
     return builder->waiting() > 0;
   }
 
-  uint64_t mark() const {
+  std::array<uint64_t, 3> mark() const {
     auto m = setup.holder->current();
-    return builder->learnt() + builder->waiting() + m->propensity_examples + m->signals;
+    return {m->signals, builder->learnt(), m->propensity_examples};
   }
 
   /// Writes the state to the item model file (when it changed since).
@@ -220,8 +227,12 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
         schedule_learning(self->state.builder->waiting() > 0);
       },
       [=](learn_atom) {
-        self->state.learn_due = false;
-        schedule_learning(self->state.learn(false));
+        auto& s = self->state;
+        s.learn_due = false;
+        bool more = s.learn(false);
+        schedule_learning(more);
+        if (!more && std::exchange(s.behind, false))
+          s.save(false);
       },
       [=](save_atom) {
         self->state.save(false);

@@ -17,7 +17,8 @@
 // before sending, counted and warned of. Versions record their lag.
 //
 // With a data directory the actor saves the builder's state every
-// `save_interval` (when it changed) and when it stops, with the last WAL
+// `save_interval` (when it changed), once it caught up with a backlog
+// (after a bulk load), and when it stops, with the last WAL
 // record of each shard it holds (core/storage/model_file.hpp); recovery
 // loads it and feeds it the WAL records after those (node_recovery.hpp).
 //

@@ -16,6 +16,18 @@ restored_model restore_item_model(const engine_options& opts, item_model_holder&
   auto started = std::chrono::steady_clock::now();
   auto& env = opts.files ? *opts.files : posix_env();
   auto file = read_model_file(opts.data_dir, env);
+  if (!file.ok() && file.error().code() == error_code::not_found) {
+    // No file yet: while no shard has a snapshot, the WAL holds every
+    // event, and the model learns them all as the shards replay them.
+    bool whole_wal = true;
+    for (size_t i = 0; i < opts.shards; ++i)
+      whole_wal = whole_wal &&
+                  snapshot_seqs(shard_directory(opts.data_dir, static_cast<uint32_t>(i)), 0, env).first == 0;
+    if (whole_wal)
+      return {std::make_shared<item_model_builder>(opts.recommend, holder.items(), holder.categories(),
+                                                   holder.brands()),
+              std::vector<uint64_t>(opts.shards, 0)};
+  }
   if (!file.ok()) {
     bool missing = file.error().code() == error_code::not_found;
     log(!missing, file.error().message() + "; rebuilding it from the recovered profiles' recent items");

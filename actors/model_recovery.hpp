@@ -2,9 +2,10 @@
 // of the data directory (core/storage/model_file.hpp) into a builder over
 // the node's name indexes, with the last WAL record of each shard the
 // state holds; recovery then feeds it the records after those
-// (node_recovery.hpp). A missing, damaged or unusable file is logged and
-// the model is rebuilt from the recovered profiles' recent items, as
-// without a file. Runs on the recovery thread, before any shard or the
+// (node_recovery.hpp). Without a file while no shard has a snapshot, a
+// new builder learns the whole WAL. A missing, damaged or unusable file is
+// otherwise logged and the model is rebuilt from the recovered profiles'
+// recent items. Runs on the recovery thread, before any shard or the
 // item model actor exists (nothing has interned a name yet).
 #pragma once
 

@@ -92,8 +92,7 @@ result<recovered_node> recover_node(const engine_options& opts,
     threads.emplace_back([&, i] {
       stores[i] = std::make_shared<profile_store>(opts.profile);
       auto dir = shard_directory(opts.data_dir, static_cast<uint32_t>(i));
-      // The records the item model does not hold go to it as they replay,
-      // a batch at a time.
+      // The records the item model does not hold go to it as they replay.
       std::unique_ptr<model_feed> feed;
       recovery_feed catch_up;
       if (model) {
@@ -103,7 +102,9 @@ result<recovered_node> recover_node(const engine_options& opts,
         catch_up.after_seq = i < model->covered.size() ? model->covered[i] : 0;
         catch_up.feed = feed.get();
         catch_up.fed = [&, i](uint64_t seq) {
-          if (feed->collected() < 4096)
+          // As often as a live shard sends (shard_setup::feed_batch), so
+          // the shards' signals reach the model about as interleaved.
+          if (feed->collected() < 512)
             return;
           auto batch = feed->take();
           batch.replayed = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -33,6 +34,24 @@ bool read_line(std::istream& in, std::string& line) {
   if (!line.empty() && line.back() == '\r')
     line.pop_back();
   return true;
+}
+
+/// Seconds since the epoch of a UTC date and time "YYYY-MM-DD HH:MM:SS"
+/// (or with a 'T'), or -1 when `text` is not one.
+double date_time_seconds(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char sep = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &sec) != 7 ||
+      (sep != ' ' && sep != 'T') || mo < 1 || mo > 12 || d < 1 || d > 31)
+    return -1;
+  // Days from the civil date (Howard Hinnant's algorithm).
+  y -= mo <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  double days = static_cast<double>(era) * 146097 + doe - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 status bad_file(const std::string& path, const std::string& what) {
@@ -75,10 +94,13 @@ result<dataset> read_dataset(const std::string& interactions_path, const std::st
   if (!read_line(in, line))
     return bad_file(interactions_path, "is empty; it needs a header row and one interaction per row");
   auto header = split_csv_line(line);
-  int user_col = column(header, {"userid", "user", "user_id"});
+  int user_col = column(header, {"userid", "user", "user_id", "household_id"});
   int item_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id"});
-  int time_col = column(header, {"timestamp", "ts", "time"});
+  int time_col = column(header, {"timestamp", "ts", "time", "transaction_timestamp"});
   int value_col = column(header, {"rating", "value"});
+  // Purchase lines: those of quantity 0 or no amount paid are not interactions.
+  int quantity_col = column(header, {"quantity"});
+  int sales_col = column(header, {"sales_value"});
   if (user_col < 0 || item_col < 0 || time_col < 0)
     return bad_file(interactions_path,
                     "the header must name a user column (userId, user, user_id), an item column (movieId, "
@@ -95,12 +117,22 @@ result<dataset> read_dataset(const std::string& interactions_path, const std::st
     if (f.size() < need)
       return bad_file(interactions_path, "row " + std::to_string(row) + " has " + std::to_string(f.size()) +
                                              " fields, the header " + std::to_string(header.size()));
+    auto number = [&](int col) {
+      return col >= 0 && static_cast<size_t>(col) < f.size()
+                 ? std::strtod(f[static_cast<size_t>(col)].c_str(), nullptr)
+                 : 1.0;
+    };
+    if (number(quantity_col) == 0 || number(sales_col) <= 0)
+      continue;
+    auto& time = f[static_cast<size_t>(time_col)];
     char* end = nullptr;
-    double ts = std::strtod(f[static_cast<size_t>(time_col)].c_str(), &end);
-    if (end == f[static_cast<size_t>(time_col)].c_str() || !std::isfinite(ts) || ts < 0)
-      return bad_file(interactions_path, "row " + std::to_string(row) + ": the time '" +
-                                             f[static_cast<size_t>(time_col)] +
-                                             "' is not a number of seconds or ms");
+    double ts = std::strtod(time.c_str(), &end);
+    if (end == time.c_str() || *end != '\0')
+      ts = date_time_seconds(time);
+    if (!std::isfinite(ts) || ts < 0)
+      return bad_file(interactions_path, "row " + std::to_string(row) + ": the time '" + time +
+                                             "' is not a number of seconds or ms, nor a UTC date and time "
+                                             "YYYY-MM-DD HH:MM:SS");
     auto& user = f[static_cast<size_t>(user_col)];
     auto& item = f[static_cast<size_t>(item_col)];
     if (user.empty() || item.empty())
@@ -130,7 +162,7 @@ result<dataset> read_dataset(const std::string& interactions_path, const std::st
     return bad_file(items_path, "is empty");
   header = split_csv_line(line);
   int id_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id", "id"});
-  int cat_col = column(header, {"genres", "categories", "category"});
+  int cat_col = column(header, {"genres", "categories", "category", "product_category"});
   int brand_col = column(header, {"brand"});
   if (id_col < 0)
     return bad_file(items_path,

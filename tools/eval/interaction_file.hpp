@@ -1,10 +1,14 @@
 // interaction_file: reads an evaluation dataset from CSV files with a
 // header row: interactions (a user, an item and a time column, found by
-// name: userId/user/user_id, movieId/itemId/item/item_id/product_id,
-// timestamp/ts/time; seconds or milliseconds since the epoch, told apart
-// by size; an optional rating/value column) and optionally items (an id
+// name: userId/user/user_id/household_id, movieId/itemId/item/item_id/
+// product_id, timestamp/ts/time/transaction_timestamp; seconds or
+// milliseconds since the epoch, told apart by size, or a UTC date and time
+// "YYYY-MM-DD HH:MM:SS"; an optional rating/value column; rows of a
+// quantity column at 0 or a sales_value column at or below 0 are skipped,
+// as purchase lines that bought nothing) and optionally items (an id
 // column named like the interactions' item column, and categories from
-// genres/categories/category, split at '|'; an optional brand column).
+// genres/categories/category/product_category, split at '|'; an optional
+// brand column).
 // Quoted fields may hold commas. Ids become dense numbers in order of
 // first appearance.
 #pragma once

@@ -17,6 +17,7 @@
 #include "tools/eval/baseline_recommenders.hpp"
 #include "tools/eval/engine_replay.hpp"
 #include "tools/eval/propensity_check.hpp"
+#include "tools/eval/wire_replay.hpp"
 
 using namespace persona;
 using namespace persona::eval;
@@ -42,6 +43,13 @@ const char* usage =
     "  --ask=at-time|end     ask each held-out user at the moment of their held-out interaction\n"
     "                        (default: strictly online, no later event known) or after the\n"
     "                        whole training stream (what the batch baselines know)\n"
+    "  --node=HOST:PORT      evaluate a running personad over the wire instead of an engine in\n"
+    "                        this process: send the training stream through ingest at full\n"
+    "                        speed, wait until stats says the item model caught up, ask\n"
+    "                        recommend for every held-out user (what --ask=end knows); the\n"
+    "                        node's own settings apply (scripts/eval-wire.sh)\n"
+    "  --no-baselines        skip the batch baselines (popularity, ItemKNN, EASE)\n"
+    "  --no-ingest           with --node: only wait and ask (a node restarted on its data)\n"
     "  --tune                search the item model's time scales and the auto blend's weights\n"
     "                        on the validation split first, then use them for the test\n"
     "  --propensity          measure the propensity model's AUC on simulated shoppers\n"
@@ -270,8 +278,8 @@ int main(int argc, char** argv) {
       "propensity-sample-rate "
       "propensity-census-share propensity-census-hours "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
-      "neighbours w-mf w-content w-popular";
-  const char* bare = "help validation tune propensity";
+      "neighbours w-mf w-content w-popular node";
+  const char* bare = "help validation tune propensity no-ingest no-baselines";
   if (auto wrong = unknown_flag(argc, argv, valued, bare); !wrong.empty()) {
     std::fprintf(stderr, "persona-eval: %s\n", wrong.c_str());
     return 2;
@@ -350,10 +358,11 @@ int main(int argc, char** argv) {
   }
 
   // Baselines: EASE's lambda chosen on the validation split.
+  bool baselines = !has_flag(argc, argv, "--no-baselines");
   auto train_val = histories(split, 1, users);
   size_t catalog_val = catalog_size(split, 1);
   double best_lambda = 0, best_ndcg = -1;
-  for (double lambda : lambdas) {
+  for (double lambda : baselines ? lambdas : std::vector<double>{}) {
     auto model = fit_ease(train_val, items, lambda);
     auto f = evaluate_baseline(*model, train_val, split.validation, catalog_val);
     std::fprintf(stderr, "EASE lambda %g: validation HR@10 %.4f NDCG@10 %.4f\n", lambda, f.hr10, f.ndcg10);
@@ -369,19 +378,46 @@ int main(int argc, char** argv) {
   auto train = histories(split, phase, users);
   size_t catalog = catalog_size(split, phase);
   std::vector<std::pair<std::string, ranking_figures>> rows;
-  rows.emplace_back("popularity", evaluate_baseline(*fit_popularity(train, items), train, targets, catalog));
-  rows.emplace_back("ItemKNN (cosine)",
-                    evaluate_baseline(*fit_item_knn(train, items), train, targets, catalog));
-  char ease_name[64];
-  std::snprintf(ease_name, sizeof ease_name, "EASE (lambda %g)", best_lambda);
-  rows.emplace_back(ease_name,
-                    evaluate_baseline(*fit_ease(train, items, best_lambda), train, targets, catalog));
+  if (baselines) {
+    rows.emplace_back("popularity",
+                      evaluate_baseline(*fit_popularity(train, items), train, targets, catalog));
+    rows.emplace_back("ItemKNN (cosine)",
+                      evaluate_baseline(*fit_item_knn(train, items), train, targets, catalog));
+    char ease_name[64];
+    std::snprintf(ease_name, sizeof ease_name, "EASE (lambda %g)", best_lambda);
+    rows.emplace_back(ease_name,
+                      evaluate_baseline(*fit_ease(train, items, best_lambda), train, targets, catalog));
+  }
 
   rs.phase = phase;
   rs.strategies = {rec_strategy::popular, rec_strategy::item_cf, rec_strategy::content, rec_strategy::mf,
                    rec_strategy::automatic};
   rs.progress = [](size_t done, size_t total) { progress_line("replay", done, total); };
-  auto persona_figures = replay(*data, split, rs);
+  auto node = flag_text(argc, argv, "node", "");
+  result<replay_figures> persona_figures = status{error_code::internal, "not run"};
+  if (node.empty()) {
+    persona_figures = replay(*data, split, rs);
+  } else {
+    wire_settings ws;
+    auto colon = node.rfind(':');
+    ws.host = colon == std::string::npos ? node : node.substr(0, colon);
+    ws.port = static_cast<uint16_t>(colon == std::string::npos ? 7400 : std::atoi(node.c_str() + colon + 1));
+    ws.ingest = !has_flag(argc, argv, "--no-ingest");
+    ws.phase = phase;
+    ws.strategies = rs.strategies;
+    auto wire = replay_over_wire(*data, split, ws);
+    if (wire.ok()) {
+      std::printf(
+          "node %s: ingest %.1f s, item model caught up %.1f s later: %llu signals, %llu learnt, %llu "
+          "dropped\n\n",
+          node.c_str(), wire->ingest_seconds, wire->catch_up_seconds,
+          static_cast<unsigned long long>(wire->signals), static_cast<unsigned long long>(wire->learnt),
+          static_cast<unsigned long long>(wire->dropped));
+      persona_figures = std::move(wire->figures);
+    } else {
+      persona_figures = wire.error();
+    }
+  }
   if (!persona_figures.ok()) {
     std::fprintf(stderr, "persona-eval: %s\n", persona_figures.error().message().c_str());
     return 1;
@@ -398,10 +434,12 @@ int main(int argc, char** argv) {
     best_nd = std::max(best_nd, f.ndcg10);
   }
   auto& a = persona_figures->by_strategy.at("auto");
-  std::printf("\nauto against the best baseline: HR@10 %+.1f%%, NDCG@10 %+.1f%%\n",
-              best_hr > 0 ? (a.hr10 / best_hr - 1) * 100 : 0.0,
-              best_nd > 0 ? (a.ndcg10 / best_nd - 1) * 100 : 0.0);
-  std::printf("replay: %.1f s; recommend in-process: mean %.3f ms, max %.3f ms\n", persona_figures->seconds,
-              persona_figures->recommend_mean_ms, persona_figures->recommend_max_ms);
+  if (!rows.empty())
+    std::printf("\nauto against the best baseline: HR@10 %+.1f%%, NDCG@10 %+.1f%%\n",
+                best_hr > 0 ? (a.hr10 / best_hr - 1) * 100 : 0.0,
+                best_nd > 0 ? (a.ndcg10 / best_nd - 1) * 100 : 0.0);
+  std::printf("replay: %.1f s; recommend %s: mean %.3f ms, max %.3f ms\n", persona_figures->seconds,
+              node.empty() ? "in-process" : "over the wire", persona_figures->recommend_mean_ms,
+              persona_figures->recommend_max_ms);
   return 0;
 }
