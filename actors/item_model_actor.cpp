@@ -138,9 +138,9 @@ struct item_model_state {
     }
     saved_mark = mark();
     if (setup.log)
-      setup.log(false, "item model: state saved (" + std::to_string(bytes) + " bytes, " +
-                           std::to_string(builder->waiting()) + " signals waiting) in " +
-                           std::to_string(static_cast<int>(ms)) + " ms");
+      setup.log(false, "item model: state saved: " + std::to_string(builder->learnt()) + " signals learnt, " +
+                           std::to_string(builder->waiting()) + " waiting (" + std::to_string(bytes) +
+                           " bytes in " + std::to_string(static_cast<int>(ms)) + " ms)");
   }
 
   void warn_of_drops() {

@@ -117,6 +117,8 @@ class item_model_builder {
   void inspect_factors(F& f);
   template <class F>
   void inspect_propensity(F& f);
+  template <class F>
+  void inspect_neighbours(F& f);
   /// Whether every id in the loaded state is below the item count.
   bool ids_valid() const;
   void grow(uint32_t item);

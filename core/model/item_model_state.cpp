@@ -88,9 +88,8 @@ void item_model_builder::inspect_items(F& f) {
     f(s.pairs.items);
     f(s.pairs.weights);
     f(s.pairs.errors);
+    f(s.dirty);
     if constexpr (F::loading) {
-      // Every loaded item's neighbours are rebuilt in the first version.
-      s.dirty = true;
       s.meta_hash = 0;
       if (s.pairs.weights.size() != s.pairs.items.size() || s.pairs.errors.size() != s.pairs.items.size())
         f.fail();
@@ -151,6 +150,53 @@ void item_model_builder::inspect_factors(F& f) {
 }
 
 template <class F>
+void item_model_builder::inspect_neighbours(F& f) {
+  // Per item: the published list as (item, score) pairs; none for an item
+  // without one.
+  std::vector<std::vector<uint32_t>> items;
+  std::vector<std::vector<float>> scores;
+  if constexpr (!F::loading) {
+    size_t n = last_ ? last_->neighbours.size() : 0;
+    items.resize(n);
+    scores.resize(n);
+    for (size_t i = 0; i < n; ++i)
+      if (auto& list = last_->neighbours[i])
+        for (auto& x : *list) {
+          items[i].push_back(x.item);
+          scores[i].push_back(x.score);
+        }
+  }
+  f(items);
+  f(scores);
+  if constexpr (F::loading) {
+    if (items.size() != scores.size() || items.size() > states_.size()) {
+      f.fail();
+      return;
+    }
+    auto m = std::make_shared<item_model>();
+    m->neighbours.resize(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].size() != scores[i].size()) {
+        f.fail();
+        return;
+      }
+      if (items[i].empty())
+        continue;
+      std::vector<item_neighbour> list;
+      for (size_t k = 0; k < items[i].size(); ++k) {
+        if (items[i][k] >= states_.size()) {
+          f.fail();
+          return;
+        }
+        list.push_back({items[i][k], scores[i][k]});
+      }
+      m->neighbours[i] = std::make_shared<const std::vector<item_neighbour>>(std::move(list));
+    }
+    last_ = std::move(m);
+  }
+}
+
+template <class F>
 void item_model_builder::inspect_propensity(F& f) {
   f(propensity_);
   f(propensity_replay_);
@@ -199,6 +245,7 @@ std::vector<model_section> item_model_builder::save() {
   section(section_kind::items, [&](state_encoder& f) { inspect_items(f); });
   section(section_kind::factors, [&](state_encoder& f) { inspect_factors(f); });
   section(section_kind::propensity, [&](state_encoder& f) { inspect_propensity(f); });
+  section(section_kind::neighbours, [&](state_encoder& f) { inspect_neighbours(f); });
   section(section_kind::waiting, [&](state_encoder& f) {
     std::vector<item_signal> signals(waiting_.begin(), waiting_.end());
     f(signals);
@@ -227,6 +274,10 @@ status item_model_builder::load(const std::vector<model_section>& sections) {
     return st;
   if (auto st =
           read(section_kind::propensity, "propensity", [&](state_decoder& f) { inspect_propensity(f); });
+      !st.ok())
+    return st;
+  if (auto st =
+          read(section_kind::neighbours, "neighbours", [&](state_decoder& f) { inspect_neighbours(f); });
       !st.ok())
     return st;
   if (auto st = read(section_kind::waiting, "waiting signals",

@@ -24,6 +24,9 @@ enum class section_kind : uint8_t {
   propensity = 4,
   /// Signals counted for popularity and not yet learnt from.
   waiting = 5,
+  /// The neighbour lists of the last version (items not touched since it
+  /// keep theirs, as the node served them).
+  neighbours = 6,
 };
 
 struct model_section {
