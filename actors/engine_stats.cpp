@@ -12,8 +12,9 @@ namespace persona {
 
 namespace {
 
-/// The stats answer's item_model map: the published version and the backlog.
-value item_model_stats(const item_model& m, const model_backlog* backlog) {
+/// The stats answer's item_model map: the published version and the
+/// backlog; `collected`: signals the shards hold and have not sent yet.
+value item_model_stats(const item_model& m, const model_backlog* backlog, uint64_t collected) {
   value out{value::map{}};
   out.set("version", value{m.version});
   out.set("items", value{static_cast<uint64_t>(m.item_count())});
@@ -28,7 +29,7 @@ value item_model_stats(const item_model& m, const model_backlog* backlog) {
     out.set("waiting_signals", value{backlog->waiting()});
     out.set("dropped_signals", value{backlog->dropped()});
     out.set("max_waiting_signals", value{backlog->max_signals()});
-    out.set("caught_up", value{backlog->caught_up()});
+    out.set("caught_up", value{collected == 0 && backlog->caught_up()});
   }
   return out;
 }
@@ -116,7 +117,10 @@ void engine::stats(callback done) {
         durability.set("snapshot_interval_s",
                        value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
         out.set("durability", std::move(durability));
-        out.set("item_model", item_model_stats(*ip->models->current(), ip->backlog.get()));
+        uint64_t collected = 0;
+        for (auto& s : all)
+          collected += s.model_signals_collected;
+        out.set("item_model", item_model_stats(*ip->models->current(), ip->backlog.get(), collected));
         out.set("shards", value{std::move(shards)});
         return out;
       },

@@ -85,7 +85,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_stats& x) {
   return f(caf::meta::type_name("persona.shard_stats"), x.shard, x.users, x.events, x.mailbox,
            x.profile_bytes, x.index_bytes, x.symbol_bytes, x.wal_seq, x.wal_synced_seq, x.wal_bytes,
-           x.snapshots, x.last_snapshot_bytes, x.last_snapshot_ms, x.segment_sweeps, x.last_sweep_ms);
+           x.snapshots, x.last_snapshot_bytes, x.last_snapshot_ms, x.segment_sweeps, x.last_sweep_ms,
+           x.model_signals_collected);
 }
 
 template <class Inspector>

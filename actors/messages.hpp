@@ -43,6 +43,8 @@ struct shard_stats {
   /// Sweeps of time-dependent segments done, and the last one's work time.
   uint64_t segment_sweeps = 0;
   double last_sweep_ms = 0;
+  /// Item signals and examples collected and not yet sent to the item model.
+  uint64_t model_signals_collected = 0;
 };
 
 /// An upsert_items call as every shard applies it: the records (logged in

@@ -430,6 +430,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         out.snapshots = st.snapshots_written;
         out.segment_sweeps = st.sweeps_done;
         out.last_sweep_ms = st.last_sweep_ms;
+        out.model_signals_collected = st.feed ? st.feed->collected() : 0;
         out.last_snapshot_bytes = st.last_snapshot_bytes;
         out.last_snapshot_ms = st.last_snapshot_ms;
         return out;

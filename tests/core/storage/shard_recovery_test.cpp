@@ -197,3 +197,54 @@ TEST_CASE("after a snapshot, older snapshots but one and the WAL they cover are 
     CHECK(numbered_files(names, "wal-", ".log") == std::vector<uint64_t>{seqs[2] + 1});
   }
 }
+
+TEST_CASE("recovery feeds the item model the WAL records after those it holds, from a snapshot it covers") {
+  temp_directory tmp;
+  auto users = user_names(200);
+  std::mt19937 rng(5);
+  std::map<std::string, std::string> expected;
+  uint64_t covered = 0;
+  size_t interactions_after = 0;
+  {
+    logged_store live(tmp.path());
+    live.ingest(random_events(rng, 500, 200, t0));
+    live.snapshot();
+    live.ingest(random_events(rng, 500, 200, t0 + 10000000));
+    // The item model's state holds the records up to here.
+    covered = live.wal->last_seq();
+    item_model_config weights;
+    for (int64_t at : {t0 + 20000000, t0 + 30000000}) {
+      auto events = random_events(rng, 500, 200, at);
+      for (auto& e : events)
+        interactions_after += weights.weights[static_cast<size_t>(e.type)] > 0;
+      live.ingest(events);
+      if (at == t0 + 20000000)
+        live.snapshot();
+    }
+    expected = images_of(live.store, users);
+  }
+  auto items = std::make_shared<name_index>(), categories = std::make_shared<name_index>(),
+       brands = std::make_shared<name_index>();
+  model_feed feed(items, categories, brands, item_model_config{});
+  recovery_feed catch_up;
+  catch_up.after_seq = covered;
+  catch_up.feed = &feed;
+  std::vector<uint64_t> fed;
+  catch_up.fed = [&](uint64_t seq) { fed.push_back(seq); };
+  profile_store back;
+  auto report = recover_shard(
+      tmp.path(), back, [](bool, const std::string&) {}, posix_env(), &catch_up);
+  REQUIRE(report.ok());
+  // The older snapshot (at or before the covered record), then every record after it.
+  auto [newest, at_most] = snapshot_seqs(tmp.path(), covered);
+  CHECK(newest > covered);
+  CHECK(report->snapshot == tmp.path() + "/" + snapshot_name(at_most));
+  CHECK(images_of(back, users) == expected);
+  REQUIRE_FALSE(fed.empty());
+  CHECK(fed.front() == covered + 1);
+  CHECK(fed.back() == report->last_seq);
+  CHECK(fed.size() == report->last_seq - covered);
+  // The feed saw the interactions of those records only.
+  CHECK(feed.take().signals.size() == interactions_after);
+  CHECK(back.feed() == nullptr);
+}
