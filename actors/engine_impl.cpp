@@ -157,6 +157,11 @@ void engine::impl::start_item_model(restored_model restored) {
   model.quiet_after = opts.model_quiet_after;
   model.backlog = backlog;
   model.log = opts.log;
+  if (restored.builder) {
+    // Readers get the restored model before any shard serves.
+    models->publish(restored.builder->publish(true, steady_now_ns()));
+    backlog->restored(restored.builder->waiting());
+  }
   model.restored = std::move(restored.builder);
   model.covered = std::move(restored.covered);
   model.data_dir = opts.data_dir;

@@ -110,16 +110,13 @@ struct item_model_state {
   }
 
   std::array<uint64_t, 3> mark() const {
-    auto m = setup.holder->current();
-    return {m->signals, builder->learnt(), m->propensity_examples};
+    return {builder->signals(), builder->learnt(), builder->propensity_examples()};
   }
 
-  /// Writes the state to the item model file (when it changed since).
-  void save(bool force) {
-    if (setup.data_dir.empty())
-      return;
-    publish(true);
-    if (!force && mark() == saved_mark)
+  /// Writes the state to the item model file, when it changed since the
+  /// last save.
+  void save() {
+    if (setup.data_dir.empty() || mark() == saved_mark)
       return;
     auto started = std::chrono::steady_clock::now();
     model_file file;
@@ -193,14 +190,7 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
                                  : std::make_shared<item_model_builder>(st.setup.config, h.items(),
                                                                         h.categories(), h.brands());
   st.covered = st.setup.covered;
-  if (st.builder->changed()) {
-    // A restored state: readers get it at once, and what it had waiting
-    // counts as waiting.
-    if (st.setup.backlog)
-      st.setup.backlog->restored(st.builder->waiting());
-    st.publish(true);
-    st.saved_mark = st.mark();
-  }
+  st.saved_mark = st.mark();
   self->delayed_send(self, st.setup.publish_interval, publish_atom::value);
   if (!st.setup.data_dir.empty())
     self->delayed_send(self, st.setup.save_interval, save_atom::value);
@@ -218,7 +208,7 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
   };
   schedule_learning(st.builder->waiting() > 0);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    self->state.save(false);
+    self->state.save();
     self->quit(msg.reason);
   });
   return {
@@ -232,10 +222,10 @@ caf::behavior item_model_behavior(model_self self, item_model_setup setup) {
         bool more = s.learn(false);
         schedule_learning(more);
         if (!more && std::exchange(s.behind, false))
-          s.save(false);
+          s.save();
       },
       [=](save_atom) {
-        self->state.save(false);
+        self->state.save();
         self->delayed_send(self, self->state.setup.save_interval, save_atom::value);
       },
       [=](retired_version& r) { r.version.reset(); },

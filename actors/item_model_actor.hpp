@@ -61,6 +61,9 @@ struct item_model_setup {
   /// ingest and reads. Its version rebuilds hold a core for 20 to 300 ms.
   int nice = 19;
   /// A builder loaded from the item model file, or null (a new one).
+  /// REQUIRES: its state is published in `holder` already, and what it has
+  /// waiting counted in `backlog` (spawn_item_model's caller does both, so
+  /// no read comes before).
   std::shared_ptr<item_model_builder> restored;
   /// Per shard: the last WAL record the restored state holds.
   std::vector<uint64_t> covered;

@@ -60,6 +60,10 @@ class item_model_builder {
   uint64_t waiting() const { return waiting_.size(); }
   /// Signals learnt from so far.
   uint64_t learnt() const { return learnt_; }
+  /// Signals counted so far.
+  uint64_t signals() const { return signals_; }
+  /// Labelled propensity examples learnt from so far.
+  uint64_t propensity_examples() const { return propensity_examples_; }
 
   /// A new version holding everything added so far. Factors are copied
   /// only when `with_factors` (they are the biggest part), and the changed

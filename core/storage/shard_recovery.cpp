@@ -119,6 +119,10 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
     break;
   }
   report.last_seq = snapshot_seq;
+  if (feed && snapshot_seq > feed->after_seq)
+    log(true, dir + ": the item model's saved state holds this shard's WAL up to record " +
+                  std::to_string(feed->after_seq) + ", but the snapshot loaded is at record " +
+                  std::to_string(snapshot_seq) + "; the model misses the events in between");
 
   // Replay the WAL after it.
   auto segments = numbered_files(*names, "wal-", ".log");
