@@ -72,14 +72,18 @@ struct item_model_state {
     }
     if (!batch.replayed)
       last_live_ns = steady_now_ns();
-    uint64_t before = builder->waiting();
     if (setup.backlog && !batch.signals.empty())
       setup.backlog->set_published(false);
-    builder->add(batch, 0);
-    // Signals the builder set aside (ids past the index's bound) never wait.
-    uint64_t queued = builder->waiting() - before;
-    if (setup.backlog)
-      setup.backlog->done(batch.signals.size() - queued);
+    // Half the backlog's bound may wait in the queue; past that, a live
+    // signal counts for popularity only (as do ids past the index's bound):
+    // under lasting overload the model keeps counting what it cannot learn.
+    uint64_t bound = setup.backlog ? setup.backlog->max_signals() : 0;
+    uint64_t queue_bound = bound == 0 || batch.replayed ? UINT64_MAX : bound / 2;
+    uint64_t set_aside = builder->add(batch, 0, queue_bound);
+    if (setup.backlog) {
+      setup.backlog->done(set_aside);
+      setup.backlog->set_aside(set_aside);
+    }
     learn(batch.replayed);
   }
 

@@ -126,7 +126,8 @@ void item_model_builder::set_meta(const item_signal& s) {
   meta_dirty_ = true;
 }
 
-void item_model_builder::add(const model_batch& batch, uint64_t learn_now) {
+uint64_t item_model_builder::add(const model_batch& batch, uint64_t learn_now, uint64_t max_waiting) {
+  uint64_t set_aside = 0;
   if (!batch.signals.empty() && (unpublished_ == 0 || batch.collected_ns < oldest_unpublished_ns_))
     oldest_unpublished_ns_ = batch.collected_ns;
   // Item states are touched in no particular order: ask for a few
@@ -140,8 +141,10 @@ void item_model_builder::add(const model_batch& batch, uint64_t learn_now) {
       prefetch_line(&next.meta_hash);
     }
     auto& s = signals[i];
-    if (s.item >= name_index::max_names)
+    if (s.item >= name_index::max_names) {
+      ++set_aside;
       continue;
+    }
     grow(s.item);
     for (size_t r = 0; r < s.context_count; ++r)
       grow(s.context[r]);
@@ -150,11 +153,15 @@ void item_model_builder::add(const model_batch& batch, uint64_t learn_now) {
     as_of_ms_ = std::max(as_of_ms_, s.ts_ms);
     ++signals_;
     ++unpublished_;
-    waiting_.push_back(s);
+    if (waiting_.size() < max_waiting)
+      waiting_.push_back(s);
+    else
+      ++set_aside;
   }
   for (auto& ex : batch.examples)
     learn_propensity(ex);
   learn(learn_now);
+  return set_aside;
 }
 
 uint64_t item_model_builder::learn(uint64_t max) {

@@ -50,9 +50,12 @@ class item_model_builder {
                      std::shared_ptr<const name_index> categories, std::shared_ptr<const name_index> brands);
 
   /// Counts every signal's popularity and queues it to be learnt from
-  /// (co-occurrence, factors); learns the batch's propensity examples;
-  /// then learns up to `learn_now` waiting signals (learn()).
-  void add(const model_batch& batch, uint64_t learn_now = std::numeric_limits<uint64_t>::max());
+  /// (co-occurrence, factors) while fewer than `max_waiting` wait (the
+  /// others count for popularity only); learns the batch's propensity
+  /// examples; then learns up to `learn_now` waiting signals (learn()).
+  /// How many signals were not queued.
+  uint64_t add(const model_batch& batch, uint64_t learn_now = std::numeric_limits<uint64_t>::max(),
+               uint64_t max_waiting = std::numeric_limits<uint64_t>::max());
   /// Learns co-occurrence and factors from up to `max` waiting signals,
   /// oldest first; how many it learnt.
   uint64_t learn(uint64_t max);

@@ -8,8 +8,11 @@
 // without its signals, which are counted as dropped; its labelled
 // propensity examples still go (they are few, and the model learns from
 // each), and so do the signals replayed after a restart (the model is
-// brought up to date from them). The memory stays bounded; below the
-// bound every signal is learnt.
+// brought up to date from them). Of the bound, half may wait in the item
+// model's queue: past that it counts new signals for popularity only and
+// counts them as dropped too, so under lasting overload popularity still
+// sees the stream. The memory stays bounded; below the bound every signal
+// is learnt.
 //
 // Shared by the shards (admit, on their threads) and the item model (done,
 // on its own); lock-free. Shards admit a batch while the backlog is under
@@ -35,6 +38,9 @@ class model_backlog {
   bool admit(model_batch& batch);
   /// The item model learnt `signals` signals (or set them aside for good).
   void done(uint64_t signals) { waiting_.fetch_sub(signals, std::memory_order_relaxed); }
+  /// The item model counted `signals` for popularity only (its queue was
+  /// full): dropped for learning.
+  void set_aside(uint64_t signals) { dropped_.fetch_add(signals, std::memory_order_relaxed); }
   /// Signals that wait without having been sent: a restored state's.
   void restored(uint64_t signals) { waiting_.fetch_add(signals, std::memory_order_relaxed); }
   /// The item model says whether its last version holds all it learnt.

@@ -123,6 +123,24 @@ TEST_CASE("a signal past the budget counts for popularity at once and is learnt 
   CHECK(na->size() == 2);
 }
 
+TEST_CASE("past its bound the queue takes no more: a signal then counts for popularity only") {
+  model_fixture f;
+  f.touch("b", t0, {"a"});
+  f.touch("c", t0 + 1, {"a"});
+  f.touch("d", t0 + 2, {"a"});
+  CHECK(f.builder->add(f.batch, 0, 2) == 1);
+  f.batch = model_batch{};
+  CHECK(f.builder->waiting() == 2);
+  CHECK(f.builder->learn(10) == 2);
+  auto m = f.builder->publish(true, 0);
+  CHECK(m->signals == 3);
+  CHECK(m->learnt == 2);
+  CHECK(m->popularity_of(f.item("d")) > 0);
+  auto* na = m->neighbours_of(f.item("a"));
+  REQUIRE(na);
+  CHECK(na->size() == 2);  // b and c; d was not learnt
+}
+
 TEST_CASE("the item model replays kept propensity examples: the same examples teach it more") {
   auto learn = [](uint32_t replay_steps) {
     model_fixture f;
