@@ -120,8 +120,8 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
 void profile_store::settle(touched_slot& t) {
   if (t.slot != id_index::npos) {
     if (clusters_.model())
-      clusters_.assign(*this, t.slot, newest_ts_);
-    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, newest_ts_);
+      clusters_.assign(*this, t.slot, now_ms());
+    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, now_ms());
   }
   t = touched_slot{};
 }
@@ -204,6 +204,10 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     ++events_;
   }
   settle(pending);
+  // Once a slice: every shard raising the node's clock per event would
+  // fight over its cache line.
+  if (clock_)
+    clock_->observe(newest_ts_);
   if (feed_)
     feed_->advance(newest_ts_, static_cast<uint32_t>(slab_.size()), [this](uint32_t slot) -> const profile* {
       return slot < slab_.size() && !slab_[slot].id.empty() ? &slab_[slot].data : nullptr;
@@ -273,14 +277,14 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slot = create(user, h);
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
-    settle_whole(slot, newest_ts_);
+    settle_whole(slot, now_ms());
     return {};
   }
   capture_.before_change(*this, slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  settle_whole(slot, newest_ts_);
+  settle_whole(slot, now_ms());
   return st;
 }
 

@@ -35,6 +35,7 @@
 #include "core/store/snapshot_capture.hpp"
 #include "core/util/chunked_slab.hpp"
 #include "core/util/id_index.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
 #include "core/util/symbol_table.hpp"
 #include "core/util/value.hpp"
@@ -160,6 +161,14 @@ class profile_store {
   /// The newest event time of any profile, or -1 (the node's "now" after a restart).
   int64_t newest_event_ms() const { return newest_ts_; }
 
+  /// The node's clock (node_clock.hpp): apply() raises it with the events
+  /// it accepts, and now_ms() reads it. Null: the store's own newest event
+  /// time is its "now". The clock must outlive the store's use of it.
+  void set_clock(node_clock* clock) { clock_ = clock; }
+  /// The "now" reads, tags, windows, segments and clusters of this store
+  /// are evaluated at: the node's, or without a clock the newest event time.
+  int64_t now_ms() const { return clock_ ? clock_->now_with(newest_ts_) : newest_ts_; }
+
   /// Figures in constant time: memory is kept as a running total.
   store_stats stats() const;
   /// profile_bytes recounted by walking every profile (for tests).
@@ -228,6 +237,7 @@ class profile_store {
   std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
   int64_t newest_ts_ = -1;
+  node_clock* clock_ = nullptr;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
   /// apply()'s user and item hashes and guessed slots, kept to spare
