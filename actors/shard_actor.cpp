@@ -179,6 +179,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   st.store_ptr =
       st.setup.store ? std::move(st.setup.store) : std::make_shared<profile_store>(st.setup.profile);
   st.store = st.store_ptr.get();
+  if (st.setup.clock)
+    st.store->set_clock(st.setup.clock.get());
   st.catalog = st.setup.catalog ? std::move(st.setup.catalog) : std::make_shared<const item_catalog>();
   st.erases_since_snapshot = st.setup.erases_since_snapshot;
   if (auto& models = st.setup.models) {
@@ -298,8 +300,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                 [self, name, where]() {
                                   auto& st = self->state;
                                   auto& store = *st.store;
-                                  auto r =
-                                      store.segments().define(store, name, where, store.newest_event_ms());
+                                  auto r = store.segments().define(store, name, where, store.now_ms());
                                   if (r.ok() && !st.sweeping)
                                     st.swept_now();
                                   return r;
@@ -343,7 +344,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](kmeans_atom, const std::string& op, const value& args) -> caf::result<value> {
         auto& st = self->state;
         auto& store = *st.store;
-        auto now = store.newest_event_ms();
+        auto now = store.now_ms();
         auto& a = args.as_array();
         if (op == "moments") {
           auto m = store.clusters().moments(store, strings_of(a.at(0)), now);
@@ -372,7 +373,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
             if (!decode_cluster_model(encoded, *model))
               return status{error_code::internal, "a cluster model sent to a shard does not decode"};
             auto& store = *self->state.store;
-            store.clusters().install(store, std::move(model), store.newest_event_ms());
+            store.clusters().install(store, std::move(model), store.now_ms());
             value out{value::map{}};
             out.set("assigned", value{static_cast<uint64_t>(store.size())});
             return out;

@@ -9,7 +9,7 @@
 // for a slice, not for every queued batch or a whole scan.
 //
 // Live segments: membership is kept by the store as changes apply; when
-// event time has moved on by `segment_sweep_ms` and at least
+// the node's clock has moved on by `segment_sweep_ms` and at least
 // `segment_sweep_interval` of wall time has passed since the last sweep,
 // time-dependent segments are re-evaluated over every profile in slices
 // (like a scan); changes go to the node's segment_hub when someone
@@ -73,6 +73,7 @@
 #include "core/profile/profile_config.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
+#include "core/util/node_clock.hpp"
 
 namespace persona {
 
@@ -113,6 +114,9 @@ struct shard_setup {
   uint64_t erases_since_snapshot = 0;
   /// Where membership changes go for subscribers; may be null.
   std::shared_ptr<segment_hub> hub;
+  /// The node's "now", shared by its shards (core/util/node_clock.hpp);
+  /// null: the shard's own newest event time.
+  std::shared_ptr<node_clock> clock;
   /// Event time that must pass before time-dependent segments are swept again.
   int64_t segment_sweep_ms = 60000;
   /// Wall time between the starts of two sweeps, at least (a sweep

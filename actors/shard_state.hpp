@@ -173,8 +173,8 @@ struct shard_state {
   enum class slice_kind { none, write, scan, snapshot, sweep, replay };
   slice_kind next_slice() const;
 
-  /// Starts a sweep of time-dependent segments when event time has moved
-  /// on far enough since the last.
+  /// Starts a sweep of time-dependent segments when the node's clock has
+  /// moved on far enough since the last and the interval has passed.
   void maybe_start_sweep();
 
   /// Re-evaluates the next slice of the sweep in progress.
