@@ -29,6 +29,26 @@ void schedule_drain(self_ptr self) {
   }
 }
 
+void arm_sweep_timer(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweep_timer || !st.store->segments().has_time_dependent())
+    return;
+  st.sweep_timer = true;
+  self->delayed_send(self, st.sweep_tick_delay(), sweep_tick_atom::value);
+}
+
+/// A sweep tick: starts a sweep when one is due (the node's clock may have
+/// moved on through other shards' events, or the wall clock under
+/// clock=live), and looks again an interval later.
+void on_sweep_tick(self_ptr self) {
+  auto& st = self->state;
+  st.sweep_timer = false;
+  st.maybe_start_sweep();
+  if (st.sweeping)
+    schedule_drain(self);
+  arm_sweep_timer(self);
+}
+
 /// After events applied: sends the collected item signals when enough
 /// wait, else makes sure they go within feed_delay.
 void after_apply(self_ptr self) {
@@ -194,6 +214,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       st.draining = true;
     }
   }
+  arm_sweep_timer(self);  // a recovered store's segments
   if (st.durable()) {
     open_wal(self);
     if (st.setup.snapshot_interval.count() > 0)
@@ -303,6 +324,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                   auto r = store.segments().define(store, name, where, store.now_ms());
                                   if (r.ok() && !st.sweeping)
                                     st.swept_now();
+                                  arm_sweep_timer(self);
                                   return r;
                                 });
       },
@@ -395,6 +417,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         start_snapshot(self, promise);
         return promise;
       },
+      [=](sweep_tick_atom) { on_sweep_tick(self); },
       [=](snap_tick_atom) {
         start_snapshot(self, std::nullopt);
         self->delayed_send(self, self->state.setup.snapshot_interval, snap_tick_atom::value);

@@ -13,7 +13,8 @@
 // `segment_sweep_interval` of wall time has passed since the last sweep,
 // time-dependent segments are re-evaluated over every profile in slices
 // (like a scan); changes go to the node's segment_hub when someone
-// subscribed.
+// subscribed. While there are time-dependent segments a timer (sweep_tick)
+// checks every interval, so a shard that gets no message still sweeps.
 //
 // Durability (when the shard has a directory): every change (a batch, set
 // attributes, erase, fold, catalog update) is appended to the shard's WAL
@@ -121,7 +122,8 @@ struct shard_setup {
   int64_t segment_sweep_ms = 60000;
   /// Wall time between the starts of two sweeps, at least (a sweep
   /// re-evaluates every profile; under fast ingest event time runs far
-  /// ahead of the wall clock).
+  /// ahead of the wall clock). While the shard has time-dependent segments
+  /// a timer looks this often whether a sweep is due, messages or not.
   std::chrono::milliseconds segment_sweep_interval{10000};
   /// The node's item model versions (null: no recommendations here).
   std::shared_ptr<item_model_holder> models;

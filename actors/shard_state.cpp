@@ -87,6 +87,12 @@ void shard_state::maybe_start_sweep() {
   last_sweep_now = now;
 }
 
+shard_clock::duration shard_state::sweep_tick_delay() const {
+  shard_clock::duration interval = std::max(setup.segment_sweep_interval, min_sweep_tick);
+  auto wait = last_sweep_started + interval - shard_clock::now();
+  return wait > shard_clock::duration::zero() ? wait : interval;
+}
+
 void shard_state::sweep_slice() {
   auto t = shard_clock::now();
   store->segments().sweep(*store, sweep_now, sweep_next, query_slice());
