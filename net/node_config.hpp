@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/storage/fsync_policy.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
 
 namespace persona::net {
@@ -74,6 +75,10 @@ struct node_config {
   size_t max_write_queue_bytes{};
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
   uint64_t segment_sweep_interval_ms{};
+  /// What the node's "now" follows: the newest event time, or also the wall clock.
+  clock_mode clock{};
+  /// Events dated more than this past the wall clock are rejected, in ms.
+  uint64_t max_future_ms{};
   /// Whether the node keeps an item model (recommendations, propensity).
   bool recommendations{};
   /// Item model: publish interval, factor copy interval, shedding bound (ms).

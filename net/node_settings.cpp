@@ -96,6 +96,10 @@ void store_fsync(node_config& config, const setting_value& value) {
   config.fsync = *parse_fsync_policy(std::get<std::string>(value));
 }
 
+void store_clock(node_config& config, const setting_value& value) {
+  config.clock = *parse_clock_mode(std::get<std::string>(value));
+}
+
 void store_worker_scheduling(node_config& config, const setting_value& value) {
   config.batch_worker_threads = std::get<std::string>(value) == "batch";
 }
@@ -193,6 +197,13 @@ std::vector<node_setting> make_table() {
           "segment-sweep-interval-ms", k::duration, in_units<milliseconds>(engine.segment_sweep_interval),
           {0, 86400000},
           "at least this much wall time between two sweeps of a shard's time-dependent segments (ms)"),
+      choice("clock", {to_string(clock_mode::events), to_string(clock_mode::live)}, to_string(engine.clock),
+             "events (now is the newest event time: replays give the same profiles) or live (now is also "
+             "the wall clock when later: tags and windows move while the feed is quiet)",
+             store_clock),
+      whole<&node_config::max_future_ms>(
+          "max-future-ms", k::duration, in_units<milliseconds>(engine.max_future), {0, uint64_t{1} << 40},
+          "events dated more than this past the wall clock are rejected (bad_timestamp) (ms)"),
       on_off<&node_config::recommendations>(
           "recommendations", engine.recommendations,
           "on, or off: no item model (recommend, similar_* answer unavailable; ingest does no model work)"),

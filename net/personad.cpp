@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
   eo.snapshot_wal_bytes = cfg->snapshot_wal_mb << 20;
   eo.segment_sweep_interval = std::chrono::milliseconds(cfg->segment_sweep_interval_ms);
+  eo.clock = cfg->clock;
+  eo.max_future = std::chrono::milliseconds(cfg->max_future_ms);
   eo.recommendations = cfg->recommendations;
   eo.model_publish_interval = std::chrono::milliseconds(cfg->model_publish_ms);
   eo.model_factor_interval = std::chrono::milliseconds(cfg->model_factor_ms);
