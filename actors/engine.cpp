@@ -104,6 +104,11 @@ void engine::ingest(std::vector<event> events, callback done) {
       rejected.push_back(std::move(*r));
       continue;
     }
+    if (auto r = check_limits(e, im.opts.limits)) {
+      r->index = static_cast<uint32_t>(i);
+      rejected.push_back(std::move(*r));
+      continue;
+    }
     newest = std::max(newest, e.ts);
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
     b.events.push_back(std::move(e));
@@ -157,7 +162,10 @@ void engine::upsert_items(const value& items, callback done) {
   std::vector<rejection> rejected;
   for (size_t i = 0; i < items.as_array().size(); ++i) {
     item_record r;
-    if (auto bad = parse_item_record(items.as_array()[i], r)) {
+    auto bad = parse_item_record(items.as_array()[i], r);
+    if (!bad)
+      bad = check_item_price(r.info.price, im.opts.limits);
+    if (bad) {
       bad->index = static_cast<uint32_t>(i);
       rejected.push_back(std::move(*bad));
       continue;

@@ -23,6 +23,7 @@
 #include "core/model/item_model_config.hpp"
 #include "core/model/propensity_labeller.hpp"
 #include "core/profile/event.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_config.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
@@ -57,6 +58,8 @@ struct engine_options {
   size_t shard_slice_events = 64;
   /// Profile maintenance tunables.
   profile_config profile;
+  /// The largest price and quantity ingest and item upserts accept.
+  event_limits limits;
 
   // Durability (docs/operations.md, "Durability").
   /// Where shards keep their WAL and snapshots; empty: memory only.

@@ -98,6 +98,10 @@ struct node_config {
   uint64_t request_timeout_ms{};
   /// Events in one ingest call.
   size_t max_batch_events{};
+  /// Largest unit price an event or item may carry.
+  uint64_t max_price{};
+  /// Largest quantity an event may carry.
+  uint64_t max_quantity{};
   /// Events a shard applies before it serves waiting point reads again.
   size_t shard_slice_events{};
   /// Seconds a graceful stop waits for requests in flight.

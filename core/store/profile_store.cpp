@@ -6,6 +6,7 @@
 
 #include "core/model/predictions.hpp"
 #include "core/profile/attributes.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_codec.hpp"
 #include "core/query/aggregate.hpp"
 #include "core/query/condition.hpp"
@@ -115,6 +116,12 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
   return bytes;
 }
 
+/// The catalog's price of `item` (NaN: no catalog, no such item, or no price).
+double catalog_price(const item_catalog* catalog, const std::string& item) {
+  const item_info* info = catalog && !item.empty() ? catalog->find(item) : nullptr;
+  return info ? info->price : std::nan("");
+}
+
 }  // namespace
 
 void profile_store::settle(touched_slot& t) {
@@ -162,8 +169,19 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     prefetch_profile_heap(slots[i]);
     prefetch_catalog_categories(items[i]);
   }
+  auto index_of = [&indices, first](size_t i) {
+    return first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i);
+  };
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
+    // A purchase or refund needs a price, its own or the catalog's as this
+    // shard knows it here, in its order of changes (so a replay agrees).
+    if (needs_price(e.type) && !e.has_price() && std::isnan(catalog_price(catalog, e.item))) {
+      auto r = missing_price(e);
+      r.index = index_of(i);
+      out.rejected.push_back(std::move(r));
+      continue;
+    }
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
     capture_.before_change(*this, slot);
@@ -173,7 +191,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
       auto id_hash = stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
         out.rejected.push_back(
-            {first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i), "duplicate",
+            {index_of(i), "duplicate",
              "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
         continue;
       }
