@@ -109,6 +109,8 @@ void engine::ingest(std::vector<event> events, callback done) {
       rejected.push_back(std::move(*r));
       continue;
     }
+    if (im.opts.dedupe_without_id && !e.has(event_key::id))
+      e.present |= dedupe_by_content_bit;
     newest = std::max(newest, e.ts);
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
     b.events.push_back(std::move(e));

@@ -60,6 +60,10 @@ struct engine_options {
   profile_config profile;
   /// The largest price and quantity ingest and item upserts accept.
   event_limits limits;
+  /// An event without an id is rejected as a duplicate when it has the
+  /// same user, type, item and ts as one of the user's recent events
+  /// (the window of profile.caps.event_ids).
+  bool dedupe_without_id = false;
 
   // Durability (docs/operations.md, "Durability").
   /// Where shards keep their WAL and snapshots; empty: memory only.

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
   eo.shard_slice_events = cfg->shard_slice_events;
   eo.limits.max_price = static_cast<double>(cfg->max_price);
   eo.limits.max_quantity = static_cast<int64_t>(cfg->max_quantity);
+  eo.dedupe_without_id = cfg->dedupe_without_id;
+  eo.profile.caps.event_ids = cfg->dedupe_window;
   eo.data_dir = cfg->data_dir;
   eo.fsync = cfg->fsync;
   eo.fsync_interval = std::chrono::milliseconds(cfg->fsync_interval_ms);

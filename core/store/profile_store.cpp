@@ -111,7 +111,7 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
                  p.recent.heap_bytes() + p.risk.heap_bytes();
   if (e.type == event_type::purchase)
     bytes += p.purchases.heap_bytes();
-  if (!e.id.empty())
+  if (!e.id.empty() || (e.present & dedupe_by_content_bit))
     bytes += p.seen_ids.heap_bytes();
   return bytes;
 }
@@ -187,12 +187,16 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
-    if (!e.id.empty()) {
-      auto id_hash = stable_hash(e.id);
+    bool by_content = e.id.empty() && (e.present & dedupe_by_content_bit);
+    if (!e.id.empty() || by_content) {
+      auto id_hash = by_content ? content_key(e) : stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
         out.rejected.push_back(
             {index_of(i), "duplicate",
-             "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
+             by_content ? "an event with the same type, item and ts was already applied to user '" + e.user +
+                              "' (--dedupe-without-id); it changed nothing"
+                        : "event id '" + e.id + "' was already applied to user '" + e.user +
+                              "'; it changed nothing"});
         continue;
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);

@@ -1,5 +1,7 @@
 // The engine's cleaning of ingest: prices and quantities past the node's
-// limits and purchases without a price are rejected, and change nothing.
+// limits, purchases without a price, and events without ids deduplicated by
+// content; each rejected event changes nothing, and a replay of the WAL
+// decides as the first run did.
 #include <catch2/catch.hpp>
 
 #include "actors/engine.hpp"
@@ -79,4 +81,53 @@ TEST_CASE("absurd prices and quantities and purchases without a price are reject
     CHECK(purchases_of(eng, "ana") == 2);
     CHECK(monetary_of(eng, "ana") == 50.0);  // 50 + 4 - 4
   }
+}
+
+TEST_CASE("deduplicated by content, a resent batch without ids counts once, and not, twice") {
+  auto batch = [] {
+    return std::vector<event>{
+        with_price(make_event("ana", event_type::purchase, t0, "sku-1"), 10),
+        make_event("ana", event_type::view, t0 + 1, "sku-2"),
+        with_id(with_price(make_event("ana", event_type::purchase, t0 + 2, "sku-3"), 5), "o-3")};
+  };
+  auto o = test_engine(2);
+  SECTION("on") {
+    o.dedupe_without_id = true;
+    engine eng(o);
+    REQUIRE(eng.ingest_sync(batch())->find("accepted")->as_int() == 3);
+    auto again = eng.ingest_sync(batch());
+    REQUIRE(again.ok());
+    CHECK(again->find("accepted")->as_int() == 0);
+    CHECK(codes_of(*again) == std::vector<std::string>{"0:duplicate", "1:duplicate", "2:duplicate"});
+    CHECK(monetary_of(eng, "ana") == 15.0);
+  }
+  SECTION("off") {
+    engine eng(o);
+    REQUIRE(eng.ingest_sync(batch())->find("accepted")->as_int() == 3);
+    auto again = eng.ingest_sync(batch());
+    REQUIRE(again.ok());
+    CHECK(again->find("accepted")->as_int() == 2);  // only the one with an id is caught
+    CHECK(monetary_of(eng, "ana") == 25.0);
+  }
+}
+
+TEST_CASE("a replay keeps the dedupe decisions of the first run, whatever the flag is at restart") {
+  temp_directory dir;
+  auto o = test_engine(2, dir.path());
+  o.dedupe_without_id = true;
+  std::vector<event> batch = {with_price(make_event("ana", event_type::purchase, t0, "sku-1"), 10)};
+  {
+    engine eng(o);
+    REQUIRE(eng.wait_ready().ok());
+    REQUIRE(eng.ingest_sync(batch)->find("accepted")->as_int() == 1);
+    REQUIRE(eng.ingest_sync(batch)->find("accepted")->as_int() == 0);
+  }
+  o.dedupe_without_id = false;
+  engine eng(o);
+  REQUIRE(eng.wait_ready().ok());
+  CHECK(purchases_of(eng, "ana") == 1);
+  CHECK(monetary_of(eng, "ana") == 10.0);
+  // The key is still remembered: a third resend, now unmarked, is a new event.
+  REQUIRE(eng.ingest_sync(batch)->find("accepted")->as_int() == 1);
+  CHECK(purchases_of(eng, "ana") == 2);
 }

@@ -301,3 +301,48 @@ TEST_CASE("a purchase or refund without a price, its own or the catalog's, is re
     CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 90.0);
   }
 }
+
+TEST_CASE("without ids, events marked for content dedupe count once, unmarked ones each time") {
+  profile_store s;
+  auto view = make_event("u", event_type::view, t0, "i1");
+  auto buy = with_price(make_event("u", event_type::purchase, t0 + 5, "i1"), 20);
+
+  SECTION("off: a resent batch counts twice") {
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 40.0);
+  }
+  SECTION("on: a resent batch counts once, and other events still apply") {
+    view.present |= dedupe_by_content_bit;
+    buy.present |= dedupe_by_content_bit;
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    auto again = feed(s, {view, buy, with_price(make_event("u", event_type::purchase, t0 + 6, "i1"), 20)});
+    CHECK(again.accepted == 1);
+    REQUIRE(again.rejected.size() == 2);
+    CHECK(again.rejected[0].code == "duplicate");
+    CHECK(
+        again.rejected[1].message ==
+        "an event with the same type, item and ts was already applied to user 'u' (--dedupe-without-id); it "
+        "changed nothing");
+    CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 40.0);
+    CHECK(s.find("u")->counts[static_cast<size_t>(event_type::view)] == 1);
+    // Another user's identical event is another event.
+    auto theirs = view;
+    theirs.user = "w";
+    CHECK(feed(s, {theirs}).accepted == 1);
+  }
+}
+
+TEST_CASE("content keys share the window of recent ids: an older resend is no longer recognised") {
+  profile_config cfg;
+  cfg.caps.event_ids = 3;
+  profile_store s(cfg);
+  auto marked = [](event e) {
+    e.present |= dedupe_by_content_bit;
+    return e;
+  };
+  for (int i = 0; i < 4; ++i)
+    CHECK(feed(s, {marked(make_event("u", event_type::view, t0 + i, "i1"))}).accepted == 1);
+  CHECK(feed(s, {marked(make_event("u", event_type::view, t0 + 3, "i1"))}).accepted == 0);
+  CHECK(feed(s, {marked(make_event("u", event_type::view, t0, "i1"))}).accepted == 1);  // past the window
+}
