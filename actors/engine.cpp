@@ -96,11 +96,15 @@ void engine::ingest(std::vector<event> events, callback done) {
     auto r = validate_event(e);
     if (!r)
       r = check_event_time(e, wall, max_future);
+    if (!r)
+      r = check_limits(e, im.opts.limits);
     if (r) {
       r->index = static_cast<uint32_t>(i);
       rejected.push_back(std::move(*r));
       continue;
     }
+    if (im.opts.dedupe_without_id && !e.has(event_key::id))
+      e.present |= dedupe_by_content_bit;
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
     b.events.push_back(std::move(e));
     b.indices.push_back(static_cast<uint32_t>(i));
@@ -151,7 +155,10 @@ void engine::upsert_items(const value& items, callback done) {
   std::vector<rejection> rejected;
   for (size_t i = 0; i < items.as_array().size(); ++i) {
     item_record r;
-    if (auto bad = parse_item_record(items.as_array()[i], r)) {
+    auto bad = parse_item_record(items.as_array()[i], r);
+    if (!bad)
+      bad = check_item_price(r.info.price, im.opts.limits);
+    if (bad) {
       bad->index = static_cast<uint32_t>(i);
       rejected.push_back(std::move(*bad));
       continue;

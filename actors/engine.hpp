@@ -24,6 +24,7 @@
 #include "core/model/propensity_labeller.hpp"
 #include "core/profile/event.hpp"
 #include "core/profile/event_time_limit.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_config.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
@@ -59,6 +60,12 @@ struct engine_options {
   size_t shard_slice_events = 64;
   /// Profile maintenance tunables.
   profile_config profile;
+  /// The largest price and quantity ingest and item upserts accept.
+  event_limits limits;
+  /// An event without an id is rejected as a duplicate when it has the
+  /// same user, type, item and ts as one of the user's recent events
+  /// (the window of profile.caps.event_ids).
+  bool dedupe_without_id = false;
 
   // Durability (docs/operations.md, "Durability").
   /// Where shards keep their WAL and snapshots; empty: memory only.

@@ -103,6 +103,14 @@ struct node_config {
   uint64_t request_timeout_ms{};
   /// Events in one ingest call.
   size_t max_batch_events{};
+  /// Largest unit price an event or item may carry.
+  uint64_t max_price{};
+  /// Largest quantity an event may carry.
+  uint64_t max_quantity{};
+  /// Whether an event without an id is deduplicated by its content.
+  bool dedupe_without_id{};
+  /// A user's recent event ids (and content keys) remembered for duplicates.
+  size_t dedupe_window{};
   /// Events a shard applies before it serves waiting point reads again.
   size_t shard_slice_events{};
   /// Seconds a graceful stop waits for requests in flight.

@@ -245,6 +245,19 @@ std::vector<node_setting> make_table() {
                                               "ingest and point reads wait for their shard) (ms)"),
       whole<&node_config::max_batch_events>("max-batch-events", k::count, engine.max_batch_events,
                                             {0, 10000000}, "events in one ingest call"),
+      whole<&node_config::max_price>("max-price", k::count, static_cast<uint64_t>(engine.limits.max_price),
+                                     {1, uint64_t{1} << 53},
+                                     "largest unit price an event or item may carry; more: bad_price"),
+      whole<&node_config::max_quantity>(
+          "max-quantity", k::count, static_cast<uint64_t>(engine.limits.max_quantity), {1, uint64_t{1} << 53},
+          "largest quantity an event may carry; more: bad_quantity"),
+      on_off<&node_config::dedupe_without_id>(
+          "dedupe-without-id", engine.dedupe_without_id,
+          "on: an event without an id is a duplicate of one of the user's last --dedupe-window events "
+          "with the same type, item and ts (a resent batch counts once)"),
+      whole<&node_config::dedupe_window>("dedupe-window", k::count, engine.profile.caps.event_ids, {1, 4096},
+                                         "a user's recent event ids (and, with --dedupe-without-id, "
+                                         "content keys) remembered to reject resent events"),
       whole<&node_config::shard_slice_events>("shard-slice-events", k::count, engine.shard_slice_events,
                                               {1, 1000000, false, "at least 1, got '0'"},
                                               "events a shard applies before it serves waiting reads again"),

@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
   eo.shard_slice_events = cfg->shard_slice_events;
+  eo.limits.max_price = static_cast<double>(cfg->max_price);
+  eo.limits.max_quantity = static_cast<int64_t>(cfg->max_quantity);
+  eo.dedupe_without_id = cfg->dedupe_without_id;
+  eo.profile.caps.event_ids = cfg->dedupe_window;
   eo.data_dir = cfg->data_dir;
   eo.fsync = cfg->fsync;
   eo.fsync_interval = std::chrono::milliseconds(cfg->fsync_interval_ms);

@@ -6,6 +6,7 @@
 
 #include "core/model/predictions.hpp"
 #include "core/profile/attributes.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_codec.hpp"
 #include "core/query/aggregate.hpp"
 #include "core/query/condition.hpp"
@@ -110,9 +111,15 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
                  p.recent.heap_bytes() + p.risk.heap_bytes();
   if (e.type == event_type::purchase)
     bytes += p.purchases.heap_bytes();
-  if (!e.id.empty())
+  if (!e.id.empty() || (e.present & dedupe_by_content_bit))
     bytes += p.seen_ids.heap_bytes();
   return bytes;
+}
+
+/// The catalog's price of `item` (NaN: no catalog, no such item, or no price).
+double catalog_price(const item_catalog* catalog, const std::string& item) {
+  const item_info* info = catalog && !item.empty() ? catalog->find(item) : nullptr;
+  return info ? info->price : std::nan("");
 }
 
 }  // namespace
@@ -162,19 +169,34 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     prefetch_profile_heap(slots[i]);
     prefetch_catalog_categories(items[i]);
   }
+  auto index_of = [&indices, first](size_t i) {
+    return first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i);
+  };
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
+    // A purchase or refund needs a price, its own or the catalog's as this
+    // shard knows it here, in its order of changes (so a replay agrees).
+    if (needs_price(e.type) && !e.has_price() && std::isnan(catalog_price(catalog, e.item))) {
+      auto r = missing_price(e);
+      r.index = index_of(i);
+      out.rejected.push_back(std::move(r));
+      continue;
+    }
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
     capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
-    if (!e.id.empty()) {
-      auto id_hash = stable_hash(e.id);
+    bool by_content = e.id.empty() && (e.present & dedupe_by_content_bit);
+    if (!e.id.empty() || by_content) {
+      auto id_hash = by_content ? content_key(e) : stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
         out.rejected.push_back(
-            {first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i), "duplicate",
-             "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
+            {index_of(i), "duplicate",
+             by_content ? "an event with the same type, item and ts was already applied to user '" + e.user +
+                              "' (--dedupe-without-id); it changed nothing"
+                        : "event id '" + e.id + "' was already applied to user '" + e.user +
+                              "'; it changed nothing"});
         continue;
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);

@@ -183,7 +183,7 @@ TEST_CASE("stores sharing a node clock evaluate at the node's now, moved by any 
   a.set_clock(&clock);
   b.set_clock(&clock);
   CHECK(b.now_ms() == t0 + days(30));  // the wall clock before any event
-  b.apply({make_event("quiet", event_type::purchase, t0, "i1")}, indices(1));
+  b.apply({with_price(make_event("quiet", event_type::purchase, t0, "i1"), 10.0)}, indices(1));
   CHECK(clock.newest_event_ms() == t0);
   REQUIRE(b.segments()
               .define(b, "bought_24h", parse("windows.24h.purchase", ">=", value{int64_t{1}}), b.now_ms())
