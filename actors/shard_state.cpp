@@ -130,6 +130,7 @@ void shard_state::refresh_model() {
   auto current = setup.models->current();
   if (current != model) {
     store->set_propensity(current->propensity);
+    store->set_churn(current->churn);
     auto old = std::exchange(model, std::move(current));
     if (old && setup.model_retire)
       setup.model_retire(std::move(old));

@@ -96,6 +96,8 @@ struct node_config {
   /// Share of a shard's profiles the propensity census probes every 6 h
   /// of event time.
   double propensity_census_share{};
+  /// The churn label's horizon, in days of event time.
+  uint64_t churn_horizon_days{};
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
   size_t max_subscriber_queue_bytes{};

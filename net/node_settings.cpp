@@ -234,6 +234,10 @@ std::vector<node_setting> make_table() {
       share<&node_config::propensity_census_share>("propensity-census-share", engine.propensity.census_share,
                                                    "share of a shard's profiles probed for propensity "
                                                    "training examples every 6 h of event time (0 to 1)"),
+      whole<&node_config::churn_horizon_days>(
+          "churn-horizon-days", k::duration,
+          static_cast<uint64_t>(engine.recommend.churn_horizon_ms / 86400000), {1, 3650},
+          "churn_risk is the chance of no purchase within this many days of event time"),
       whole<&node_config::max_subscriber_queue_bytes>("max-subscriber-queue-bytes", k::size, 8u << 20,
                                                       {0, uint64_t{1} << 40},
                                                       "segment-event bytes queued for a slow subscriber "

@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   eo.recommend.learn_signals_per_second = static_cast<double>(cfg->model_learn_per_s);
   eo.propensity.sample_rate = cfg->propensity_sample_rate;
   eo.propensity.census_share = cfg->propensity_census_share;
+  eo.recommend.churn_horizon_ms = static_cast<int64_t>(cfg->churn_horizon_days) * 86400000;
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };

@@ -175,6 +175,8 @@ void item_model_builder::add(const model_batch& batch, double learn_share) {
   }
   for (auto& ex : batch.examples)
     learn_propensity(ex);
+  for (auto& ex : batch.churn_examples)
+    churn_.learn(ex);
 }
 
 void item_model_builder::learn_propensity(const labelled_example& ex) {
@@ -337,6 +339,9 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   if (propensity_examples_ > 0)
     m->propensity = std::make_shared<const propensity_scorer>(propensity_.scorer());
   m->propensity_examples = propensity_examples_;
+  if (churn_.examples() > 0)
+    m->churn = std::make_shared<const churn_scorer>(churn_.scorer());
+  m->churn_examples = churn_.examples();
   m->signals = signals_;
   m->shed_batches = shed_batches_;
   m->learnt = learnt_;

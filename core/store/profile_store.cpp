@@ -317,8 +317,9 @@ result<value> profile_store::predict(const std::string& user, int64_t now_ms) co
   value out{value::map{}};
   out.set("purchase_propensity",
           propensity_ ? value{purchase_propensity(*p, now_ms, *propensity_)} : value{});
-  out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_)});
-  auto next = next_purchase_days(*p, now_ms);
+  out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_, churn_.get())});
+  out.set("churn_learnt", value{churn_ && churn_->learnt()});
+  auto next = next_purchase_days(*p, now_ms, churn_.get());
   out.set("next_purchase_days", next ? value{*next} : value{});
   return out;
 }

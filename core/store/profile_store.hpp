@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/churn_model.hpp"
 #include "core/model/model_feed.hpp"
 #include "core/model/propensity_model.hpp"
 #include "core/profile/event.hpp"
@@ -135,6 +136,8 @@ class profile_store {
   model_feed* feed() const { return feed_; }
   /// The propensity model reads and queries use for `predict` (null: untrained).
   void set_propensity(std::shared_ptr<const propensity_scorer> m) { propensity_ = std::move(m); }
+  /// The churn model and shop gap `predict` reads (null: none learnt yet).
+  void set_churn(std::shared_ptr<const churn_scorer> m) { churn_ = std::move(m); }
   /// What the recommenders read of `user` (unknown: an empty taste).
   /// REQUIRES: a model feed is set.
   user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
@@ -209,6 +212,7 @@ class profile_store {
   read_context context(int64_t now_ms) const {
     read_context ctx{now_ms, symbols_, cfg_, &segments_.directory()};
     ctx.propensity = propensity_.get();
+    ctx.churn = churn_.get();
     return ctx;
   }
 
@@ -251,6 +255,7 @@ class profile_store {
   snapshot_capture capture_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const propensity_scorer> propensity_;
+  std::shared_ptr<const churn_scorer> churn_;
   /// A profile apply() changed and has not yet re-evaluated, and what
   /// its events changed.
   struct touched_slot {
