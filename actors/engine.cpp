@@ -26,11 +26,6 @@ namespace persona {
 
 namespace {
 
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 /// The answer's "rejected" list: [{"index", "code", "message"}].
 value rejections_value(const std::vector<rejection>& rejected) {
   value::array out;
@@ -62,8 +57,7 @@ const engine_options& engine::options() const {
 }
 
 int64_t engine::now_ms() const {
-  auto ts = impl_->newest_ts.load(std::memory_order_relaxed);
-  return ts >= 0 ? ts : wall_clock_ms();
+  return impl_->clock->now_ms();
 }
 
 /// How many events ahead engine::ingest() prefetches the event it will route.
@@ -80,7 +74,8 @@ void engine::ingest(std::vector<event> events, callback done) {
   };
   if (!im.enter(done, check))
     return;
-  int64_t clock = wall_clock_ms();
+  int64_t wall = im.clock->wall_ms();
+  int64_t max_future = im.opts.max_future.count();
   std::vector<shard_batch> per_shard(im.shards.size());
   for (auto& part : per_shard) {
     // A little over an even share, so the parts rarely grow while filling.
@@ -88,7 +83,6 @@ void engine::ingest(std::vector<event> events, callback done) {
     part.indices.reserve(part.events.capacity());
   }
   std::vector<rejection> rejected;
-  int64_t newest = -1;
   for (size_t i = 0; i < events.size(); ++i) {
     // The loop streams through 360-byte events, which a large batch holds
     // mostly outside the cache: fetch a few ahead of the one routed.
@@ -96,21 +90,25 @@ void engine::ingest(std::vector<event> events, callback done) {
       prefetch_bytes(&events[i + ingest_prefetch_distance], sizeof(event));
     event& e = events[i];
     if (!e.has(event_key::ts)) {
-      e.ts = clock;
+      e.ts = wall;
       e.mark(event_key::ts);
     }
-    if (auto r = validate_event(e)) {
+    auto r = validate_event(e);
+    if (!r)
+      r = check_event_time(e, wall, max_future);
+    if (!r)
+      r = check_limits(e, im.opts.limits);
+    if (r) {
       r->index = static_cast<uint32_t>(i);
       rejected.push_back(std::move(*r));
       continue;
     }
-    newest = std::max(newest, e.ts);
+    if (im.opts.dedupe_without_id && !e.has(event_key::id))
+      e.present |= dedupe_by_content_bit;
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
     b.events.push_back(std::move(e));
     b.indices.push_back(static_cast<uint32_t>(i));
   }
-  if (newest >= 0)
-    im.observe_ts(newest);
   std::vector<uint32_t> shards;
   for (size_t s = 0; s < per_shard.size(); ++s)
     if (!per_shard[s].events.empty())
@@ -157,7 +155,10 @@ void engine::upsert_items(const value& items, callback done) {
   std::vector<rejection> rejected;
   for (size_t i = 0; i < items.as_array().size(); ++i) {
     item_record r;
-    if (auto bad = parse_item_record(items.as_array()[i], r)) {
+    auto bad = parse_item_record(items.as_array()[i], r);
+    if (!bad)
+      bad = check_item_price(r.info.price, im.opts.limits);
+    if (bad) {
       bad->index = static_cast<uint32_t>(i);
       rejected.push_back(std::move(*bad));
       continue;

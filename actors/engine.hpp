@@ -23,9 +23,12 @@
 #include "core/model/item_model_config.hpp"
 #include "core/model/propensity_labeller.hpp"
 #include "core/profile/event.hpp"
+#include "core/profile/event_time_limit.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_config.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
 #include "core/util/value.hpp"
 
@@ -57,6 +60,12 @@ struct engine_options {
   size_t shard_slice_events = 64;
   /// Profile maintenance tunables.
   profile_config profile;
+  /// The largest price and quantity ingest and item upserts accept.
+  event_limits limits;
+  /// An event without an id is rejected as a duplicate when it has the
+  /// same user, type, item and ts as one of the user's recent events
+  /// (the window of profile.caps.event_ids).
+  bool dedupe_without_id = false;
 
   // Durability (docs/operations.md, "Durability").
   /// Where shards keep their WAL and snapshots; empty: memory only.
@@ -74,6 +83,16 @@ struct engine_options {
   uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
   /// Wall time between two sweeps of a shard's time-dependent segments.
   std::chrono::milliseconds segment_sweep_interval{10000};
+
+  // Time (docs/profiles.md, "Now").
+  /// What the node's "now" follows: the newest event time, or also the
+  /// wall clock (a live feed that may go quiet).
+  clock_mode clock = clock_mode::events;
+  /// Events dated more than this past the wall clock are rejected
+  /// (`bad_timestamp`) and change nothing.
+  std::chrono::milliseconds max_future{default_max_future_ms};
+  /// The wall clock, ms since the epoch; empty: the system's. Tests set it.
+  node_clock::wall_source wall_clock;
   /// Deadline of a `snapshot` call.
   std::chrono::milliseconds snapshot_timeout{600000};
   /// Receives recovery progress, warnings and snapshot lines; may be empty.
@@ -185,7 +204,9 @@ class engine {
   /// Blocks until recovery is over; ok, or why the engine cannot serve
   /// (the data directory is locked, unreadable, or from another shard count).
   status wait_ready();
-  /// The newest event time seen, or the wall clock before the first event.
+  /// The node's "now" (options().clock): the newest accepted event time,
+  /// or the wall clock before the first event; under clock_mode::live the
+  /// later of the two.
   int64_t now_ms() const;
   const engine_options& options() const;
 

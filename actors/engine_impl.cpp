@@ -62,7 +62,11 @@ system_config::system_config(const engine_options& o) {
   set("logger.verbosity", caf::atom("quiet"));
 }
 
-engine::impl::impl(engine_options o) : opts(std::move(o)), cfg(opts), system(cfg) {
+engine::impl::impl(engine_options o)
+    : opts(std::move(o)),
+      cfg(opts),
+      system(cfg),
+      clock(std::make_shared<node_clock>(opts.clock, opts.wall_clock)) {
   if (opts.shards == 0)
     opts.shards = 1;
   started = std::chrono::steady_clock::now();
@@ -133,8 +137,7 @@ void engine::impl::recover() {
     if (auto& model = node->shards[0].store->clusters().model())
       last_clusters = model->result;
   }
-  if (node->newest_event_ms >= 0)
-    observe_ts(node->newest_event_ms);
+  clock->observe(node->newest_event_ms);
   if (opts.log)
     opts.log(false, "recovered " + std::to_string(node->profiles) + " profiles and " +
                         std::to_string(node->wal_records) + " WAL records from " + opts.data_dir + " in " +
@@ -198,6 +201,7 @@ void engine::impl::start_actors(std::vector<shard_setup> setups) {
     s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;
     s.log = opts.log;
     s.hub = hub;
+    s.clock = clock;
     if (!s.catalog)
       s.catalog = items->current();
     shards.push_back(spawn_shard(system, std::move(s)));
@@ -256,12 +260,6 @@ void engine::impl::read_user(shard_read read, std::function<void(result<value>)>
   auto shard = shard_of(read.user, shards.size());
   read.answer = std::make_shared<answer_once>(std::move(done), "shard " + std::to_string(shard));
   post_read(shards[shard], std::move(read));
-}
-
-void engine::impl::observe_ts(int64_t ts) {
-  auto seen = newest_ts.load(std::memory_order_relaxed);
-  while (ts > seen && !newest_ts.compare_exchange_weak(seen, ts, std::memory_order_relaxed)) {
-  }
 }
 
 segment_directory engine::impl::segments_now() {

@@ -137,9 +137,6 @@ struct engine::impl {
   /// (gateway 0 carries those), in turn.
   size_t query_gateway() { return 1 + next_gateway.fetch_add(1) % (gateways.size() - 1); }
 
-  /// Raises the newest event time seen to `ts`.
-  void observe_ts(int64_t ts);
-
   /// A copy of the node's segment names.
   segment_directory segments_now();
 
@@ -174,8 +171,9 @@ struct engine::impl {
   std::shared_ptr<model_backlog> backlog;
   /// The node's catalog, shared with its shards, which enrich events from it.
   std::shared_ptr<item_catalog_holder> items = std::make_shared<item_catalog_holder>();
-  /// The newest event time seen, or -1.
-  std::atomic<int64_t> newest_ts{-1};
+  /// The node's "now", shared with the shards, which raise it as they
+  /// accept events.
+  std::shared_ptr<node_clock> clock;
   /// Events accepted and rejected since start (for stats).
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};

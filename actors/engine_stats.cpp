@@ -24,6 +24,7 @@ value item_model_stats(const item_model& m, const model_backlog* backlog, uint64
           value{m.version == 0 ? 0.0 : static_cast<double>(steady_now_ns() - m.published_ns) / 1e6});
   out.set("learnt", value{m.learnt});
   out.set("propensity_examples", value{m.propensity_examples});
+  out.set("churn_examples", value{m.churn_examples});
   out.set("factors", value{m.factors != nullptr});
   if (backlog) {
     out.set("waiting_signals", value{backlog->waiting()});

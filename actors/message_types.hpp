@@ -42,6 +42,8 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using durable_atom = caf::atom_constant<caf::atom("durable")>;
 /// A shard's timer: time for a periodic snapshot.
 using snap_tick_atom = caf::atom_constant<caf::atom("snaptick")>;
+/// A shard's timer while it has time-dependent segments: is a sweep due?
+using sweep_tick_atom = caf::atom_constant<caf::atom("sweeptick")>;
 /// The item model actor's timer: publish a version.
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 /// Publish the item model now, after every shard sent what it collected.

@@ -29,6 +29,26 @@ void schedule_drain(self_ptr self) {
   }
 }
 
+void arm_sweep_timer(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweep_timer || !st.store->segments().has_time_dependent())
+    return;
+  st.sweep_timer = true;
+  self->delayed_send(self, st.sweep_tick_delay(), sweep_tick_atom::value);
+}
+
+/// A sweep tick: starts a sweep when one is due (the node's clock may have
+/// moved on through other shards' events, or the wall clock under
+/// clock=live), and looks again an interval later.
+void on_sweep_tick(self_ptr self) {
+  auto& st = self->state;
+  st.sweep_timer = false;
+  st.maybe_start_sweep();
+  if (st.sweeping)
+    schedule_drain(self);
+  arm_sweep_timer(self);
+}
+
 /// After events applied: sends the collected item signals when enough
 /// wait, else makes sure they go within feed_delay.
 void after_apply(self_ptr self) {
@@ -181,6 +201,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
   st.store_ptr =
       st.setup.store ? std::move(st.setup.store) : std::make_shared<profile_store>(st.setup.profile);
   st.store = st.store_ptr.get();
+  if (st.setup.clock)
+    st.store->set_clock(st.setup.clock.get());
   st.catalog = st.setup.catalog ? std::move(st.setup.catalog) : std::make_shared<const item_catalog>();
   st.erases_since_snapshot = st.setup.erases_since_snapshot;
   if (auto& models = st.setup.models) {
@@ -195,6 +217,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       st.draining = true;
     }
   }
+  arm_sweep_timer(self);  // a recovered store's segments
   if (st.durable()) {
     open_wal(self);
     if (st.setup.snapshot_interval.count() > 0)
@@ -301,10 +324,10 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                 [self, name, where]() {
                                   auto& st = self->state;
                                   auto& store = *st.store;
-                                  auto r =
-                                      store.segments().define(store, name, where, store.newest_event_ms());
+                                  auto r = store.segments().define(store, name, where, store.now_ms());
                                   if (r.ok() && !st.sweeping)
                                     st.swept_now();
+                                  arm_sweep_timer(self);
                                   return r;
                                 });
       },
@@ -346,7 +369,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
       [=](kmeans_atom, const std::string& op, const value& args) -> caf::result<value> {
         auto& st = self->state;
         auto& store = *st.store;
-        auto now = store.newest_event_ms();
+        auto now = store.now_ms();
         auto& a = args.as_array();
         if (op == "moments") {
           auto m = store.clusters().moments(store, strings_of(a.at(0)), now);
@@ -375,7 +398,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
             if (!decode_cluster_model(encoded, *model))
               return status{error_code::internal, "a cluster model sent to a shard does not decode"};
             auto& store = *self->state.store;
-            store.clusters().install(store, std::move(model), store.newest_event_ms());
+            store.clusters().install(store, std::move(model), store.now_ms());
             value out{value::map{}};
             out.set("assigned", value{static_cast<uint64_t>(store.size())});
             return out;
@@ -397,6 +420,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         start_snapshot(self, promise);
         return promise;
       },
+      [=](sweep_tick_atom) { on_sweep_tick(self); },
       [=](snap_tick_atom) {
         start_snapshot(self, std::nullopt);
         self->delayed_send(self, self->state.setup.snapshot_interval, snap_tick_atom::value);

@@ -9,11 +9,12 @@
 // for a slice, not for every queued batch or a whole scan.
 //
 // Live segments: membership is kept by the store as changes apply; when
-// event time has moved on by `segment_sweep_ms` and at least
+// the node's clock has moved on by `segment_sweep_ms` and at least
 // `segment_sweep_interval` of wall time has passed since the last sweep,
 // time-dependent segments are re-evaluated over every profile in slices
 // (like a scan); changes go to the node's segment_hub when someone
-// subscribed.
+// subscribed. While there are time-dependent segments a timer (sweep_tick)
+// checks every interval, so a shard that gets no message still sweeps.
 //
 // Durability (when the shard has a directory): every change (a batch, set
 // attributes, erase, fold, catalog update) is appended to the shard's WAL
@@ -73,6 +74,7 @@
 #include "core/profile/profile_config.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
+#include "core/util/node_clock.hpp"
 
 namespace persona {
 
@@ -113,11 +115,15 @@ struct shard_setup {
   uint64_t erases_since_snapshot = 0;
   /// Where membership changes go for subscribers; may be null.
   std::shared_ptr<segment_hub> hub;
+  /// The node's "now", shared by its shards (core/util/node_clock.hpp);
+  /// null: the shard's own newest event time.
+  std::shared_ptr<node_clock> clock;
   /// Event time that must pass before time-dependent segments are swept again.
   int64_t segment_sweep_ms = 60000;
   /// Wall time between the starts of two sweeps, at least (a sweep
   /// re-evaluates every profile; under fast ingest event time runs far
-  /// ahead of the wall clock).
+  /// ahead of the wall clock). While the shard has time-dependent segments
+  /// a timer looks this often whether a sweep is due, messages or not.
   std::chrono::milliseconds segment_sweep_interval{10000};
   /// The node's item model versions (null: no recommendations here).
   std::shared_ptr<item_model_holder> models;

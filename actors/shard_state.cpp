@@ -74,8 +74,10 @@ shard_state::slice_kind shard_state::next_slice() const {
 void shard_state::maybe_start_sweep() {
   if (sweeping || !store->segments().has_time_dependent())
     return;
-  auto now = store->newest_event_ms();
-  if (last_sweep_now >= 0 && now < last_sweep_now + setup.segment_sweep_ms)
+  auto now = store->now_ms();
+  // Due once the clock moved on by segment_sweep_ms; or when it moved back,
+  // which happens once: from the wall clock to the first event of a replay.
+  if (last_sweep_now >= 0 && now >= last_sweep_now && now < last_sweep_now + setup.segment_sweep_ms)
     return;
   auto wall = shard_clock::now();
   if (last_sweep_now >= 0 && wall - last_sweep_started < setup.segment_sweep_interval)
@@ -85,6 +87,12 @@ void shard_state::maybe_start_sweep() {
   sweep_next = 0;
   sweep_now = now;
   last_sweep_now = now;
+}
+
+shard_clock::duration shard_state::sweep_tick_delay() const {
+  shard_clock::duration interval = std::max(setup.segment_sweep_interval, min_sweep_tick);
+  auto wait = last_sweep_started + interval - shard_clock::now();
+  return wait > shard_clock::duration::zero() ? wait : interval;
 }
 
 void shard_state::sweep_slice() {
@@ -101,7 +109,7 @@ void shard_state::sweep_slice() {
 }
 
 void shard_state::swept_now() {
-  last_sweep_now = store->newest_event_ms();
+  last_sweep_now = store->now_ms();
   last_sweep_started = shard_clock::now();
 }
 
@@ -124,6 +132,7 @@ void shard_state::refresh_model() {
   auto current = setup.models->current();
   if (current != model) {
     store->set_propensity(current->propensity);
+    store->set_churn(current->churn);
     auto old = std::exchange(model, std::move(current));
     if (old && setup.model_retire)
       setup.model_retire(std::move(old));

@@ -89,6 +89,9 @@ constexpr size_t snapshot_profiles_per_event = 32;
 /// Ingest goes first: a query or snapshot gets a slice when no batch waits,
 /// or after this many batch slices in a row, so it still finishes.
 constexpr uint32_t batch_slices_per_background_slice = 8;
+/// The shortest wait between two sweep ticks (an interval of 0 would
+/// otherwise keep an idle shard busy).
+constexpr std::chrono::milliseconds min_sweep_tick{10};
 /// Snapshot bytes queued for the writer thread before capture waits.
 constexpr uint64_t max_snapshot_queue_bytes = 64u << 20;
 
@@ -123,6 +126,8 @@ struct shard_state {
   int64_t sweep_now = 0;
   int64_t last_sweep_now = -1;
   shard_clock::time_point last_sweep_started{};
+  /// Whether a sweep_tick is on its way to this shard.
+  bool sweep_timer = false;
   /// Time spent in the current sweep's slices; figures of the last one.
   shard_clock::duration sweep_busy{};
   uint64_t sweeps_done = 0;
@@ -178,9 +183,13 @@ struct shard_state {
   enum class slice_kind { none, write, scan, snapshot, sweep, replay };
   slice_kind next_slice() const;
 
-  /// Starts a sweep of time-dependent segments when event time has moved
-  /// on far enough since the last.
+  /// Starts a sweep of time-dependent segments when the node's clock has
+  /// moved on far enough since the last and the interval has passed.
   void maybe_start_sweep();
+
+  /// Wall time until the next sweep_tick: until the interval since the
+  /// last sweep's start has passed, or a whole interval when it has.
+  shard_clock::duration sweep_tick_delay() const;
 
   /// Re-evaluates the next slice of the sweep in progress.
   void sweep_slice();
@@ -233,6 +242,10 @@ using self_ptr = caf::stateful_actor<shard_state>*;
 
 /// Sends the shard its next drain message unless one is on its way.
 void schedule_drain(self_ptr self);
+
+/// While the shard has time-dependent segments, makes sure a sweep_tick
+/// is on its way (one at a time).
+void arm_sweep_timer(self_ptr self);
 
 // WAL and snapshots (shard_durability.cpp).
 

@@ -123,12 +123,15 @@ int main(int argc, char** argv) {
         "uniform)\n"
         "                            [--recommendations=1] (0: no item model)  [--threads=2]\n"
         "                            [--slice=64]      (events a shard applies between messages)\n"
-        "                            [--learn-rate=N]  (item model signals learnt a second)\n");
+        "                            [--learn-rate=N]  (item model signals learnt a second)\n"
+        "                            [--dedupe-without-id=0] (1: events, which carry no id, are "
+        "deduplicated by content)\n");
     return 0;
   }
   if (auto wrong = unknown_flag(
           argc, argv,
-          "users events shards batch window items user-skew recommendations threads slice learn-rate",
+          "users events shards batch window items user-skew recommendations threads slice learn-rate "
+          "dedupe-without-id",
           "help compare-index");
       !wrong.empty()) {
     std::fprintf(stderr, "persona-bench-engine: %s\n", wrong.c_str());
@@ -147,16 +150,17 @@ int main(int argc, char** argv) {
   eo.worker_threads = flag_value(argc, argv, "threads", 2);
   eo.recommendations = flag_value(argc, argv, "recommendations", 1) != 0;
   eo.shard_slice_events = flag_value(argc, argv, "slice", eo.shard_slice_events);
+  eo.dedupe_without_id = flag_value(argc, argv, "dedupe-without-id", 0) != 0;
   eo.recommend.learn_signals_per_second = static_cast<double>(
       flag_value(argc, argv, "learn-rate", static_cast<uint64_t>(eo.recommend.learn_signals_per_second)));
 
   std::printf(
       "persona-bench-engine: %llu users (activity %s), %llu items, %llu events after one per user, "
-      "%zu shards, %zu worker threads, batches of %zu, %zu in flight\n",
+      "%zu shards, %zu worker threads, batches of %zu, %zu in flight%s\n",
       static_cast<unsigned long long>(wo.users),
       wo.user_skew > 0 ? ("Zipf " + std::to_string(wo.user_skew).substr(0, 4)).c_str() : "uniform",
       static_cast<unsigned long long>(wo.items), static_cast<unsigned long long>(events), eo.shards,
-      eo.worker_threads, batch, window);
+      eo.worker_threads, batch, window, eo.dedupe_without_id ? ", dedupe without ids" : "");
   workload shop(wo);
   size_t rss_start = rss_bytes();
   engine eng(eo);

@@ -30,6 +30,12 @@ void dispatcher::refuse_unknown(const std::string& method, reply done) {
   done(status{error_code::unknown_method, unknown_method_message(method)});
 }
 
+void dispatcher::refuse_method_name(reply done) {
+  counters_.requests.fetch_add(1, std::memory_order_relaxed);
+  done(status{error_code::bad_request,
+              "the method name is a bin that is not UTF-8: send it as a str, or as a bin holding UTF-8"});
+}
+
 void dispatcher::handle_notification(const method_row* row, const msgpack::object& params,
                                      connection_state& conn) {
   counters_.notifications.fetch_add(1, std::memory_order_relaxed);

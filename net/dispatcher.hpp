@@ -67,6 +67,10 @@ class dispatcher {
   /// Answers a request for a method no row names: unknown_method.
   void refuse_unknown(const std::string& method, reply done);
 
+  /// Answers a request whose method name is a bin that is not UTF-8:
+  /// bad_request.
+  void refuse_method_name(reply done);
+
   /// Applies a notification of the method of `row` (null: no method has
   /// its name); nothing is answered. Methods not taken as notifications
   /// are counted and ignored.

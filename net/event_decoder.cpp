@@ -9,11 +9,9 @@ namespace persona::net {
 
 namespace {
 
+/// A str, or a bin holding UTF-8; false for anything else.
 bool get_string(const msgpack::object& v, std::string& out) {
-  if (v.type != msgpack::type::STR)
-    return false;
-  out.assign(v.via.str.ptr, v.via.str.size);
-  return true;
+  return read_text(v, out) == text_read::ok;
 }
 
 bool get_number(const msgpack::object& v, double& out) {
@@ -57,12 +55,13 @@ bool decode_event(const msgpack::object& o, event& e) {
     return false;
   for (uint32_t i = 0; i < o.via.map.size; ++i) {
     auto& kv = o.via.map.ptr[i];
-    if (kv.key.type != msgpack::type::STR)
+    auto name = text_view(kv.key);
+    if (!name)
       continue;  // unknown keys are ignored
-    std::string_view key(kv.key.via.str.ptr, kv.key.via.str.size);
+    std::string_view key = *name;
     const msgpack::object& v = kv.val;
     if (key == "user") {
-      if (read_id(v, e.user))
+      if (read_id(v, e.user) == text_read::ok)
         e.mark(event_key::user);
       else
         mark_wrong(e, event_key::user);
@@ -84,22 +83,25 @@ bool decode_event(const msgpack::object& o, event& e) {
       else
         mark_wrong(e, event_key::ts);
     } else if (key == "item") {
-      if (read_id(v, e.item))
+      if (read_id(v, e.item) == text_read::ok)
         e.mark(event_key::item);
       else
         mark_wrong(e, event_key::item);
     } else if (key == "category") {
       e.mark(event_key::category);
-      if (v.type == msgpack::type::STR) {
-        e.categories.emplace_back(v.via.str.ptr, v.via.str.size);
+      if (v.type == msgpack::type::STR || v.type == msgpack::type::BIN) {
+        if (auto name = text_view(v))
+          e.categories.emplace_back(*name);
+        else
+          e.wrong_type |= key_bit(event_key::category);
       } else if (v.type == msgpack::type::ARRAY) {
         for (uint32_t c = 0; c < v.via.array.size; ++c) {
-          auto& x = v.via.array.ptr[c];
-          if (x.type != msgpack::type::STR) {
+          auto name = text_view(v.via.array.ptr[c]);
+          if (!name) {
             e.wrong_type |= key_bit(event_key::category);
             break;
           }
-          e.categories.emplace_back(x.via.str.ptr, x.via.str.size);
+          e.categories.emplace_back(*name);
         }
       } else if (v.type != msgpack::type::NIL) {
         e.wrong_type |= key_bit(event_key::category);
@@ -156,7 +158,7 @@ bool decode_event(const msgpack::object& o, event& e) {
       }
       if (!target || v.type == msgpack::type::NIL)
         continue;  // unknown keys are ignored; nil is absent
-      if (get_string(v, *target) || (k == event_key::id && read_id(v, *target)))
+      if (get_string(v, *target) || (k == event_key::id && read_id(v, *target) == text_read::ok))
         e.mark(k);
       else
         mark_wrong(e, k);

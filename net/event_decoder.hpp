@@ -1,7 +1,9 @@
 // event_decoder: turns one msgpack event map straight into a core event,
 // without an intermediate value tree (ingest's hot path). It records which
 // keys it saw and which had the wrong wire type; core's validate_event then
-// applies the protocol's rules. Any thread.
+// applies the protocol's rules. Keys and text may come as str or as bin
+// holding UTF-8; a bin that is not UTF-8 counts as the wrong type. Any
+// thread.
 #pragma once
 
 #include <msgpack.hpp>

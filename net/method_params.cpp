@@ -25,15 +25,16 @@ status read_one(std::string_view method, const param_spec& spec, uint32_t i, con
     case param_kind::none:
       return {};
     case param_kind::user_id:
-      if (!read_id(o, out.ids[i]))
+    case param_kind::id: {
+      auto read = read_id(o, out.ids[i]);
+      if (read == text_read::not_utf8)
+        return bad(not_utf8_message(spec.label));
+      if (read != text_read::ok)
         return bad(std::string(spec.label) +
-                   " must be a user id: a string of 1 to 256 bytes or an unsigned integer");
+                   (spec.kind == param_kind::user_id ? " must be a user id" : " must be an id") +
+                   ": a string of 1 to 256 bytes or an unsigned integer");
       return {};
-    case param_kind::id:
-      if (!read_id(o, out.ids[i]))
-        return bad(std::string(spec.label) +
-                   " must be an id: a string of 1 to 256 bytes or an unsigned integer");
-      return {};
+    }
     case param_kind::any: {
       auto v = to_value(o, spec.label);
       if (!v.ok())

@@ -1,5 +1,7 @@
 #include "net/msgpack_value.hpp"
 
+#include "core/util/utf8.hpp"
+
 namespace persona::net {
 
 namespace {
@@ -21,8 +23,12 @@ result<value> convert(const msgpack::object& o, const std::string& what, int dep
       return value{o.via.f64};
     case msgpack::type::STR:
       return value{std::string(o.via.str.ptr, o.via.str.size)};
-    case msgpack::type::BIN:
-      return value{std::string(o.via.bin.ptr, o.via.bin.size)};
+    case msgpack::type::BIN: {
+      std::string_view bytes(o.via.bin.ptr, o.via.bin.size);
+      if (!is_utf8(bytes))
+        return status{error_code::bad_request, not_utf8_message(what)};
+      return value{std::string(bytes)};
+    }
     case msgpack::type::ARRAY: {
       value::array a;
       a.reserve(o.via.array.size);
@@ -40,11 +46,10 @@ result<value> convert(const msgpack::object& o, const std::string& what, int dep
       for (uint32_t i = 0; i < o.via.map.size; ++i) {
         auto& kv = o.via.map.ptr[i];
         std::string key;
-        if (kv.key.type == msgpack::type::STR)
-          key.assign(kv.key.via.str.ptr, kv.key.via.str.size);
-        else if (kv.key.type == msgpack::type::POSITIVE_INTEGER)
-          key = std::to_string(kv.key.via.u64);
-        else
+        auto read = read_id(kv.key, key);
+        if (read == text_read::not_utf8)
+          return status{error_code::bad_request, not_utf8_message("a map key of " + what)};
+        if (read != text_read::ok)
           return status{error_code::bad_request, what + " has a map key that is not a string"};
         auto x = convert(kv.val, what, depth + 1);
         if (!x.ok())
@@ -65,16 +70,37 @@ result<value> to_value(const msgpack::object& o, const std::string& what) {
   return convert(o, what, 0);
 }
 
-bool read_id(const msgpack::object& o, std::string& out) {
-  if (o.type == msgpack::type::STR) {
-    out.assign(o.via.str.ptr, o.via.str.size);
-    return true;
+std::optional<std::string_view> text_view(const msgpack::object& o) {
+  if (o.type == msgpack::type::STR)
+    return std::string_view(o.via.str.ptr, o.via.str.size);
+  if (o.type == msgpack::type::BIN) {
+    std::string_view bytes(o.via.bin.ptr, o.via.bin.size);
+    if (is_utf8(bytes))
+      return bytes;
   }
+  return std::nullopt;
+}
+
+text_read read_text(const msgpack::object& o, std::string& out) {
+  if (o.type != msgpack::type::STR && o.type != msgpack::type::BIN)
+    return text_read::wrong_type;
+  auto text = text_view(o);
+  if (!text)
+    return text_read::not_utf8;
+  out.assign(text->data(), text->size());
+  return text_read::ok;
+}
+
+text_read read_id(const msgpack::object& o, std::string& out) {
   if (o.type == msgpack::type::POSITIVE_INTEGER) {
     out = std::to_string(o.via.u64);
-    return true;
+    return text_read::ok;
   }
-  return false;
+  return read_text(o, out);
+}
+
+std::string not_utf8_message(const std::string& what) {
+  return what + " is a bin that is not UTF-8: send text as a str, or as a bin holding UTF-8";
 }
 
 }  // namespace persona::net

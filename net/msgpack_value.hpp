@@ -1,18 +1,23 @@
 // msgpack_value: conversions between msgpack objects and persona::value,
-// and the packing of values into a msgpack stream. Strings and binaries both
-// become strings; ext types are refused. Any thread.
+// and the packing of values into a msgpack stream. Strings become strings,
+// and so do binaries holding UTF-8 (some MessagePack libraries send every
+// string as a bin); a bin that is not UTF-8 and ext types are refused. Any
+// thread.
 #pragma once
 
 #include <cstring>
 #include <msgpack.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/util/status.hpp"
 #include "core/util/value.hpp"
 
 namespace persona::net {
 
-/// Converts `o` into a value. Fails (bad_request naming `what`) on ext types.
+/// Converts `o` into a value. Fails (bad_request naming `what`) on ext types
+/// and on a bin, as a value or a map key, that is not UTF-8.
 result<value> to_value(const msgpack::object& o, const std::string& what);
 
 /// Writes a float64 as float64 always: msgpack-cxx's pack_double turns
@@ -70,8 +75,28 @@ void pack_value(msgpack::packer<Stream>& pk, Stream& out, const value& v) {
   }
 }
 
-/// An id (user or item): a string, or an unsigned integer as its decimal
-/// string. False for any other type.
-bool read_id(const msgpack::object& o, std::string& out);
+/// What reading a name or an id found.
+enum class text_read {
+  /// `out` holds the text.
+  ok,
+  /// `o` is of another type.
+  wrong_type,
+  /// `o` is a bin whose bytes are not UTF-8.
+  not_utf8,
+};
+
+/// A name (method, key, type, category): a str, or a bin holding UTF-8.
+text_read read_text(const msgpack::object& o, std::string& out);
+
+/// The text of a str, or of a bin holding UTF-8, without a copy; nullopt
+/// for other types and for a bin that is not UTF-8.
+std::optional<std::string_view> text_view(const msgpack::object& o);
+
+/// An id (user or item): a name as read_text() takes it, or an unsigned
+/// integer as its decimal string.
+text_read read_id(const msgpack::object& o, std::string& out);
+
+/// The message of a bad_request for a bin that is not UTF-8, naming `what`.
+std::string not_utf8_message(const std::string& what);
 
 }  // namespace persona::net

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/storage/fsync_policy.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
 
 namespace persona::net {
@@ -74,6 +75,10 @@ struct node_config {
   size_t max_write_queue_bytes{};
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
   uint64_t segment_sweep_interval_ms{};
+  /// What the node's "now" follows: the newest event time, or also the wall clock.
+  clock_mode clock{};
+  /// Events dated more than this past the wall clock are rejected, in ms.
+  uint64_t max_future_ms{};
   /// Whether the node keeps an item model (recommendations, propensity).
   bool recommendations{};
   /// Item model: publish interval, factor copy interval, quiet time before
@@ -93,6 +98,8 @@ struct node_config {
   /// Share of a shard's profiles the propensity census probes every 6 h
   /// of event time.
   double propensity_census_share{};
+  /// The churn label's horizon, in days of event time.
+  uint64_t churn_horizon_days{};
   /// Notification bytes queued for a subscriber that reads slowly before
   /// segment events are dropped (and the drop announced).
   size_t max_subscriber_queue_bytes{};
@@ -100,6 +107,14 @@ struct node_config {
   uint64_t request_timeout_ms{};
   /// Events in one ingest call.
   size_t max_batch_events{};
+  /// Largest unit price an event or item may carry.
+  uint64_t max_price{};
+  /// Largest quantity an event may carry.
+  uint64_t max_quantity{};
+  /// Whether an event without an id is deduplicated by its content.
+  bool dedupe_without_id{};
+  /// A user's recent event ids (and content keys) remembered for duplicates.
+  size_t dedupe_window{};
   /// Events a shard applies before it serves waiting point reads again.
   size_t shard_slice_events{};
   /// Seconds a graceful stop waits for requests in flight.

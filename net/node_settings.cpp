@@ -96,6 +96,10 @@ void store_fsync(node_config& config, const setting_value& value) {
   config.fsync = *parse_fsync_policy(std::get<std::string>(value));
 }
 
+void store_clock(node_config& config, const setting_value& value) {
+  config.clock = *parse_clock_mode(std::get<std::string>(value));
+}
+
 void store_worker_scheduling(node_config& config, const setting_value& value) {
   config.batch_worker_threads = std::get<std::string>(value) == "batch";
 }
@@ -193,6 +197,13 @@ std::vector<node_setting> make_table() {
           "segment-sweep-interval-ms", k::duration, in_units<milliseconds>(engine.segment_sweep_interval),
           {0, 86400000},
           "at least this much wall time between two sweeps of a shard's time-dependent segments (ms)"),
+      choice("clock", {to_string(clock_mode::events), to_string(clock_mode::live)}, to_string(engine.clock),
+             "events (now is the newest event time: replays give the same profiles) or live (now is also "
+             "the wall clock when later: tags and windows move while the feed is quiet)",
+             store_clock),
+      whole<&node_config::max_future_ms>(
+          "max-future-ms", k::duration, in_units<milliseconds>(engine.max_future), {0, uint64_t{1} << 40},
+          "events dated more than this past the wall clock are rejected (bad_timestamp) (ms)"),
       on_off<&node_config::recommendations>(
           "recommendations", engine.recommendations,
           "on, or off: no item model (recommend, similar_* answer unavailable; ingest does no model work)"),
@@ -226,6 +237,10 @@ std::vector<node_setting> make_table() {
       share<&node_config::propensity_census_share>("propensity-census-share", engine.propensity.census_share,
                                                    "share of a shard's profiles probed for propensity "
                                                    "training examples every 6 h of event time (0 to 1)"),
+      whole<&node_config::churn_horizon_days>(
+          "churn-horizon-days", k::duration,
+          static_cast<uint64_t>(engine.recommend.churn_horizon_ms / 86400000), {1, 3650},
+          "churn_risk is the chance of no purchase within this many days of event time"),
       whole<&node_config::max_subscriber_queue_bytes>("max-subscriber-queue-bytes", k::size, 8u << 20,
                                                       {0, uint64_t{1} << 40},
                                                       "segment-event bytes queued for a slow subscriber "
@@ -237,6 +252,19 @@ std::vector<node_setting> make_table() {
                                               "ingest and point reads wait for their shard) (ms)"),
       whole<&node_config::max_batch_events>("max-batch-events", k::count, engine.max_batch_events,
                                             {0, 10000000}, "events in one ingest call"),
+      whole<&node_config::max_price>("max-price", k::count, static_cast<uint64_t>(engine.limits.max_price),
+                                     {1, uint64_t{1} << 53},
+                                     "largest unit price an event or item may carry; more: bad_price"),
+      whole<&node_config::max_quantity>(
+          "max-quantity", k::count, static_cast<uint64_t>(engine.limits.max_quantity), {1, uint64_t{1} << 53},
+          "largest quantity an event may carry; more: bad_quantity"),
+      on_off<&node_config::dedupe_without_id>(
+          "dedupe-without-id", engine.dedupe_without_id,
+          "on: an event without an id is a duplicate of one of the user's last --dedupe-window events "
+          "with the same type, item and ts (a resent batch counts once)"),
+      whole<&node_config::dedupe_window>("dedupe-window", k::count, engine.profile.caps.event_ids, {1, 4096},
+                                         "a user's recent event ids (and, with --dedupe-without-id, "
+                                         "content keys) remembered to reject resent events"),
       whole<&node_config::shard_slice_events>("shard-slice-events", k::count, engine.shard_slice_events,
                                               {1, 1000000, false, "at least 1, got '0'"},
                                               "events a shard applies before it serves waiting reads again"),

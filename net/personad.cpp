@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
   eo.shard_slice_events = cfg->shard_slice_events;
+  eo.limits.max_price = static_cast<double>(cfg->max_price);
+  eo.limits.max_quantity = static_cast<int64_t>(cfg->max_quantity);
+  eo.dedupe_without_id = cfg->dedupe_without_id;
+  eo.profile.caps.event_ids = cfg->dedupe_window;
   eo.data_dir = cfg->data_dir;
   eo.fsync = cfg->fsync;
   eo.fsync_interval = std::chrono::milliseconds(cfg->fsync_interval_ms);
@@ -63,6 +67,8 @@ int main(int argc, char** argv) {
   eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
   eo.snapshot_wal_bytes = cfg->snapshot_wal_mb << 20;
   eo.segment_sweep_interval = std::chrono::milliseconds(cfg->segment_sweep_interval_ms);
+  eo.clock = cfg->clock;
+  eo.max_future = std::chrono::milliseconds(cfg->max_future_ms);
   eo.recommendations = cfg->recommendations;
   eo.model_publish_interval = std::chrono::milliseconds(cfg->model_publish_ms);
   eo.model_factor_interval = std::chrono::milliseconds(cfg->model_factor_ms);
@@ -73,6 +79,7 @@ int main(int argc, char** argv) {
   eo.recommend.learn_signals_per_second = static_cast<double>(cfg->model_learn_per_s);
   eo.propensity.sample_rate = cfg->propensity_sample_rate;
   eo.propensity.census_share = cfg->propensity_census_share;
+  eo.recommend.churn_horizon_ms = static_cast<int64_t>(cfg->churn_horizon_days) * 86400000;
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };

@@ -13,11 +13,15 @@ bool read_uint32(const msgpack::object& o, uint32_t& out) {
   return true;
 }
 
-bool read_str(const msgpack::object& o, std::string& out) {
-  if (o.type != msgpack::type::STR)
-    return false;
-  out.assign(o.via.str.ptr, o.via.str.size);
-  return true;
+/// A method name: a str, or a bin (UTF-8 or not: a bin that is not UTF-8
+/// is marked in `m` and answered, not a broken message).
+bool read_method(const msgpack::object& o, rpc_message& m) {
+  auto read = read_text(o, m.method);
+  if (read == text_read::not_utf8) {
+    m.method.clear();
+    m.method_not_utf8 = true;
+  }
+  return read != text_read::wrong_type;
 }
 
 void pack_str(msgpack::packer<msgpack::sbuffer>& pk, const std::string& s) {
@@ -47,8 +51,8 @@ std::optional<std::string> parse_message(const msgpack::object& o, rpc_message& 
       msgid = id;
       out.type = rpc_message::kind::request;
       out.msgid = id;
-      if (!read_str(a[2], out.method))
-        return std::string("a request's method must be a string");
+      if (!read_method(a[2], out))
+        return std::string("a request's method must be a string (str, or bin holding UTF-8)");
       if (a[3].type != msgpack::type::ARRAY)
         return std::string("a request's params must be an array");
       out.params = &a[3];
@@ -65,8 +69,8 @@ std::optional<std::string> parse_message(const msgpack::object& o, rpc_message& 
       return std::nullopt;
     }
     case 2:
-      if (n != 3 || !read_str(a[1], out.method) || a[2].type != msgpack::type::ARRAY)
-        return std::string("a notification is [2, method (str), params (array)]");
+      if (n != 3 || !read_method(a[1], out) || a[2].type != msgpack::type::ARRAY)
+        return std::string("a notification is [2, method (str or bin), params (array)]");
       out.type = rpc_message::kind::notification;
       out.params = &a[2];
       return std::nullopt;

@@ -1,6 +1,7 @@
 // rpc_codec: the MessagePack-RPC envelope (docs/protocol.md, "Transport and
 // framing"): recognising the three message shapes and packing requests,
-// responses and notifications. No I/O; any thread.
+// responses and notifications. A method name may come as a str or a bin.
+// No I/O; any thread.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,10 @@ namespace persona::net {
 struct rpc_message {
   enum class kind { request, response, notification } type = kind::request;
   uint32_t msgid = 0;
+  /// The method name, sent as a str or as a bin holding UTF-8.
   std::string method;
+  /// The method name was a bin that is not UTF-8 (`method` is then empty).
+  bool method_not_utf8 = false;
   /// The params array (request, notification) or the result (response).
   const msgpack::object* params = nullptr;
   /// The error (response only).

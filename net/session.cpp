@@ -168,7 +168,10 @@ bool session::route(msgpack::object_handle& handle) {
       asio::post(self->socket_.get_executor(), [self] { self->ordered_write_done(); });
   };
   if (!row) {
-    dispatcher_.refuse_unknown(m.method, std::move(reply));
+    if (m.method_not_utf8)
+      dispatcher_.refuse_method_name(std::move(reply));
+    else
+      dispatcher_.refuse_unknown(m.method, std::move(reply));
     return true;
   }
   if (order == ordering::batch || (*at_decoder_ > 0 && ordered_write)) {

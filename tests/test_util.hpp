@@ -1,8 +1,10 @@
 // Helpers shared by Persona's tests: building events and values tersely.
 #pragma once
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -11,6 +13,7 @@
 #include "core/profile/event.hpp"
 #include "core/profile/profile.hpp"
 #include "core/profile/profile_config.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/symbol_table.hpp"
 #include "core/util/value.hpp"
 
@@ -40,6 +43,23 @@ class temp_directory {
 
 /// 2026-01-01T00:00:00Z, a fixed origin for event times in tests.
 constexpr int64_t t0 = 1767225600000;
+
+/// A wall clock a test sets by hand, for node_clock and the engine's
+/// `wall_clock` option. Copies share one time; any thread may read it.
+class manual_wall_clock {
+ public:
+  explicit manual_wall_clock(int64_t ms) : ms_(std::make_shared<std::atomic<int64_t>>(ms)) {}
+  void set(int64_t ms) { ms_->store(ms); }
+  void advance(int64_t ms) { ms_->fetch_add(ms); }
+  int64_t ms() const { return ms_->load(); }
+  /// A wall source that reads this clock.
+  node_clock::wall_source source() const {
+    return [ms = ms_] { return ms->load(); };
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int64_t>> ms_;
+};
 
 inline int64_t minutes(double m) {
   return static_cast<int64_t>(m * ms_per_minute);

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/model/churn_model.hpp"
 #include "core/model/propensity_model.hpp"
 #include "core/util/name_index.hpp"
 
@@ -75,6 +76,9 @@ struct item_model {
   /// The propensity model; null: untrained.
   std::shared_ptr<const propensity_scorer> propensity;
   uint64_t propensity_examples = 0;
+  /// The churn model and the shop's purchase gap; null: no example yet.
+  std::shared_ptr<const churn_scorer> churn;
+  uint64_t churn_examples = 0;
 
   // Figures for stats.
   uint64_t signals = 0;

@@ -160,6 +160,8 @@ uint64_t item_model_builder::add(const model_batch& batch, uint64_t learn_now, u
   }
   for (auto& ex : batch.examples)
     learn_propensity(ex);
+  for (auto& ex : batch.churn_examples)
+    churn_.learn(ex);
   learn(learn_now);
   return set_aside;
 }
@@ -353,6 +355,9 @@ std::shared_ptr<const item_model> item_model_builder::publish(bool with_factors,
   if (propensity_examples_ > 0)
     m->propensity = std::make_shared<const propensity_scorer>(propensity_.scorer());
   m->propensity_examples = propensity_examples_;
+  if (churn_.examples() > 0)
+    m->churn = std::make_shared<const churn_scorer>(churn_.scorer());
+  m->churn_examples = churn_.examples();
   m->signals = signals_;
   m->waiting = waiting_.size();
   m->learnt = learnt_;

@@ -1,6 +1,6 @@
 // item_model_builder: the mutable state behind the item model. It takes
 // the shards' signal batches (popularity, co-occurrence counters, BPR
-// steps) and labelled examples (propensity), and publishes immutable
+// steps) and labelled examples (propensity, churn), and publishes immutable
 // item_model versions. Owned by the item model actor; not thread-safe.
 //
 // Co-occurrence: an interaction with item i whose user's previous items are
@@ -26,6 +26,7 @@
 #include <random>
 #include <vector>
 
+#include "core/model/churn_model.hpp"
 #include "core/model/item_model.hpp"
 #include "core/model/item_model_config.hpp"
 #include "core/model/item_signal.hpp"
@@ -87,6 +88,11 @@ class item_model_builder {
   /// config and names (restore_names() first). On an error the builder is
   /// half loaded: discard it.
   status load(const std::vector<model_section>& sections);
+
+  /// The churn model's learnt state (to save), and a model carrying on
+  /// from a saved one.
+  const churn_model_state& churn_state() const { return churn_.state(); }
+  void restore_churn(churn_model_state state) { churn_ = churn_model(cfg_, std::move(state)); }
 
  private:
   /// An item's co-occurrence counters, as parallel arrays: the search for
@@ -162,6 +168,7 @@ class item_model_builder {
   /// counts its steps, replays included).
   replay_ring<labelled_example> propensity_replay_{cfg_.propensity_replay};
   uint64_t propensity_examples_ = 0;
+  churn_model churn_{cfg_};
   std::shared_ptr<const item_model> last_;
   uint64_t version_ = 0;
   uint64_t signals_ = 0;

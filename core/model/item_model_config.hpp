@@ -70,6 +70,25 @@ struct item_model_config {
   uint32_t propensity_replay = 100000;
   uint32_t propensity_replay_steps = 4;
 
+  // Churn risk (churn_model.hpp, churn_labeller.hpp) and next purchase.
+  /// The churn label's horizon: no purchase within this much event time.
+  int64_t churn_horizon_ms = int64_t{30} * 24 * 3600 * 1000;
+  /// Share of a shard's profiles probed for churn examples per interval of
+  /// event time, and the interval.
+  double churn_census_share = 0.02;
+  int64_t churn_census_interval_ms = int64_t{24} * 3600 * 1000;
+  /// Churn examples under way per shard at most.
+  uint32_t churn_capacity = 65536;
+  double churn_learning_rate = 0.05;
+  double churn_l2 = 1e-4;
+  /// Kept examples for replay, and replay steps after each new one.
+  uint32_t churn_replay = 100000;
+  uint32_t churn_replay_steps = 4;
+  /// Examples the churn model learns from before churn_risk reads it.
+  uint64_t churn_min_examples = 1000;
+  /// Gaps of the shop's mean gap a user's own gaps are blended with.
+  double next_purchase_prior_gaps = 3;
+
   /// Interaction weight per event type; 0: not an interaction.
   std::array<float, event_type_count> weights{{1.0f, 1.5f, 3.0f, 0, 5.0f, 2.0f, 0, 0, 0}};
 

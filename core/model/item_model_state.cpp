@@ -196,6 +196,24 @@ void item_model_builder::inspect_neighbours(F& f) {
   }
 }
 
+/// The churn model's fields (churn_model.hpp); a saved model of another
+/// size does not load.
+template <class F>
+void inspect(F& f, churn_model_state& c) {
+  size_t n = c.weights.size();
+  f(c.mean);
+  f(c.m2);
+  f(c.weights);
+  f(c.squared_gradients);
+  f(c.examples);
+  f(c.steps);
+  f(c.gaps);
+  f(c.gap_days);
+  if constexpr (F::loading)
+    if (c.weights.size() != n || c.squared_gradients.size() != n)
+      f.fail();
+}
+
 template <class F>
 void item_model_builder::inspect_propensity(F& f) {
   f(propensity_);
@@ -246,6 +264,10 @@ std::vector<model_section> item_model_builder::save() {
   section(section_kind::factors, [&](state_encoder& f) { inspect_factors(f); });
   section(section_kind::propensity, [&](state_encoder& f) { inspect_propensity(f); });
   section(section_kind::neighbours, [&](state_encoder& f) { inspect_neighbours(f); });
+  section(section_kind::churn, [&](state_encoder& f) {
+    auto churn = churn_.state();
+    inspect(f, churn);
+  });
   section(section_kind::waiting, [&](state_encoder& f) {
     std::vector<item_signal> signals(waiting_.begin(), waiting_.end());
     f(signals);
@@ -288,6 +310,13 @@ status item_model_builder::load(const std::vector<model_section>& sections) {
                      });
       !st.ok())
     return st;
+  // Optional: without it the churn model starts anew.
+  if (find_section(sections, section_kind::churn)) {
+    churn_model_state churn;
+    if (auto st = read(section_kind::churn, "churn", [&](state_decoder& f) { inspect(f, churn); }); !st.ok())
+      return st;
+    restore_churn(std::move(churn));
+  }
   if (!ids_valid())
     return {error_code::bad_request, "the item model file names items past its own item count"};
   if (items_ && states_.size() > items_->size())

@@ -3,13 +3,16 @@
 // (name_index.hpp): the item, its categories and brand, when, how strong,
 // and the user's previous items as context for co-occurrence and matrix
 // factorization. Also the labelled examples that train the purchase
-// propensity model, and the batch both travel in. Plain data.
+// propensity model, and the batch they and the churn examples travel in.
+// Plain data.
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <vector>
+
+#include "core/model/churn_example.hpp"
 
 namespace persona {
 
@@ -77,6 +80,8 @@ inline int64_t steady_now_ns() {
 struct model_batch {
   std::vector<item_signal> signals;
   std::vector<labelled_example> examples;
+  /// Labelled churn examples (churn_labeller.hpp).
+  std::vector<churn_example> churn_examples;
   /// Steady-clock time (ns) the oldest signal was collected; for the lag.
   int64_t collected_ns = 0;
   /// Signals replayed after a restart (from the WAL's tail, or from

@@ -11,7 +11,10 @@ model_feed::model_feed(std::shared_ptr<name_index> items, std::shared_ptr<name_i
       categories_(std::move(categories)),
       brands_(std::move(brands)),
       cfg_(cfg),
-      labeller_(labels, seed) {}
+      labeller_(labels, seed),
+      churn_labeller_(churn_labeller_options{cfg.churn_horizon_ms, cfg.churn_census_share,
+                                             cfg.churn_census_interval_ms, cfg.churn_capacity},
+                      seed) {}
 
 uint32_t model_feed::id_of(std::vector<uint32_t>& cache, name_index& names, symbol s,
                            const symbol_table& symbols) {
@@ -27,6 +30,7 @@ uint32_t model_feed::id_of(std::vector<uint32_t>& cache, name_index& names, symb
 void model_feed::observe(uint32_t slot, const profile& p, const event& e, const event_symbols& syms,
                          const symbol_table& symbols) {
   labeller_.observe(slot, e.type, e.ts);
+  churn_labeller_.observe(slot, e.type, e.ts);
   float weight = cfg_.weights[static_cast<size_t>(e.type)];
   if (weight <= 0 || syms.item == symbol_table::missing)
     return;
@@ -85,6 +89,9 @@ model_batch model_feed::take() {
   auto& ready = labeller_.ready();
   batch_.examples.insert(batch_.examples.end(), ready.begin(), ready.end());
   ready.clear();
+  auto& churned = churn_labeller_.ready();
+  batch_.churn_examples.insert(batch_.churn_examples.end(), churned.begin(), churned.end());
+  churned.clear();
   if (batch_.collected_ns == 0)
     batch_.collected_ns = steady_now_ns();
   model_batch out = std::move(batch_);

@@ -1,6 +1,7 @@
 // model_feed: a shard's side of the item model. As the shard applies
 // events it turns interactions into item_signals and its own stream into
-// labelled propensity examples (propensity_labeller.hpp), collected until
+// labelled propensity and churn examples (propensity_labeller.hpp,
+// churn_labeller.hpp), collected until
 // the shard sends them as a model_batch; and it turns a profile into the
 // user_taste the recommenders read. It maps the shard's symbols to the
 // node-wide ids of name_index, caching each mapping, so a name is interned
@@ -11,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/model/churn_labeller.hpp"
 #include "core/model/item_model_config.hpp"
 #include "core/model/item_signal.hpp"
 #include "core/model/propensity_labeller.hpp"
@@ -33,12 +35,18 @@ class model_feed {
   /// profiles (through `lookup`) and expired examples get labels.
   void advance(int64_t now_ms, uint32_t slot_count, const propensity_labeller::profile_of& lookup) {
     labeller_.advance(now_ms, slot_count, lookup);
+    churn_labeller_.advance(now_ms, slot_count, lookup);
   }
   /// The profile in `slot` was erased.
-  void forget(uint32_t slot) { labeller_.forget(slot); }
+  void forget(uint32_t slot) {
+    labeller_.forget(slot);
+    churn_labeller_.forget(slot);
+  }
 
   /// Signals and examples collected and not yet taken.
-  size_t collected() const { return batch_.signals.size() + labeller_.ready_count(); }
+  size_t collected() const {
+    return batch_.signals.size() + labeller_.ready_count() + churn_labeller_.ready_count();
+  }
   /// Steady-clock ns when the oldest collected signal arrived; 0: none.
   int64_t oldest_ns() const { return batch_.collected_ns; }
   /// Everything collected, for sending; the feed starts a new batch.
@@ -68,6 +76,7 @@ class model_feed {
   item_model_config cfg_;
   std::vector<uint32_t> item_ids_, category_ids_, brand_ids_;
   propensity_labeller labeller_;
+  churn_labeller churn_labeller_;
   model_batch batch_;
 };
 

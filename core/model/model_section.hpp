@@ -27,6 +27,8 @@ enum class section_kind : uint8_t {
   /// The neighbour lists of the last version (items not touched since it
   /// keep theirs, as the node served them).
   neighbours = 6,
+  /// The churn model's learnt state (churn_model.hpp).
+  churn = 7,
 };
 
 struct model_section {

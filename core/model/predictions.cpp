@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/model/churn_features.hpp"
+
 namespace persona {
 
 namespace {
@@ -106,7 +108,7 @@ double purchase_propensity(const profile& p, int64_t now_ms, const propensity_sc
   return model.predict(propensity_features(p, now_ms));
 }
 
-double churn_risk(const profile& p, int64_t now_ms, const profile_config& cfg) {
+double churn_risk_rule(const profile& p, int64_t now_ms, const profile_config& cfg) {
   double ratio = 0;
   auto cycle = p.purchases.cycle_days();
   auto recency = p.purchases.recency_days(now_ms);
@@ -120,9 +122,34 @@ double churn_risk(const profile& p, int64_t now_ms, const profile_config& cfg) {
   return 1.0 - std::exp(-std::log(2.0) * ratio * ratio);
 }
 
-std::optional<double> next_purchase_days(const profile& p, int64_t now_ms) {
-  auto cycle = p.purchases.cycle_days();
-  auto recency = p.purchases.recency_days(now_ms);
+double churn_risk(const profile& p, int64_t now_ms, const profile_config& cfg, const churn_scorer* learnt) {
+  if (learnt && learnt->learnt())
+    return learnt->predict(churn_features(p, now_ms));
+  return churn_risk_rule(p, now_ms, cfg);
+}
+
+std::optional<double> blended_wait_days(double tenure_days, uint32_t gaps, double shop_gap_days,
+                                        double prior_gaps) {
+  double weight = static_cast<double>(gaps) + prior_gaps;
+  if (weight <= 0)
+    return std::nullopt;
+  // Gaps of a steady buyer are near exponential: the wait from any moment
+  // has median ln 2 times the mean gap, however long since the last.
+  double mean_gap = (std::max(0.0, tenure_days) + prior_gaps * shop_gap_days) / weight;
+  return std::log(2.0) * mean_gap;
+}
+
+std::optional<double> next_purchase_days(const profile& p, int64_t now_ms, const churn_scorer* shop) {
+  auto& s = p.purchases;
+  if (shop && shop->shop_gap_days > 0) {
+    if (s.occasions_ == 0 || s.first_occasion_ms_ < 0)
+      return std::nullopt;
+    if (auto wait = blended_wait_days(days(now_ms - s.first_occasion_ms_), purchase_gaps(p),
+                                      shop->shop_gap_days, shop->prior_gaps))
+      return wait;
+  }
+  auto cycle = s.cycle_days();
+  auto recency = s.recency_days(now_ms);
   if (!cycle || !recency)
     return std::nullopt;
   return std::max(0.0, *cycle - *recency);

@@ -65,6 +65,13 @@ constexpr uint32_t key_bit(event_key k) {
 /// The protocol's spelling of a key, e.g. "quantity".
 const char* to_string(event_key k);
 
+/// Not a protocol key: a bit of `event::present` the engine sets on an
+/// event without an id under --dedupe-without-id. Its shard then rejects it
+/// as a duplicate of a recent event of the user with the same type, item
+/// and ts. It travels with the event (into the WAL too), so a replay
+/// decides as the first run did.
+constexpr uint32_t dedupe_by_content_bit = 1u << 31;
+
 /// The largest `ts` the protocol accepts (2100-01-01T00:00:00Z in ms).
 constexpr int64_t max_event_ts_ms = 4102444800000;
 

@@ -1,12 +1,15 @@
 // event_id_window: the ids of a user's most recent events (as 64-bit
-// hashes), for rejecting resent events as duplicates. Bounded: an id older
-// than the last `cap` ids of the same user is no longer recognised
-// (docs/profiles.md, "Duplicates"). Part of a profile.
+// hashes), for rejecting resent events as duplicates; under
+// --dedupe-without-id also the content keys of events sent without an id.
+// Bounded: an id older than the last `cap` ids of the same user is no longer
+// recognised (docs/profiles.md, "Duplicates"). Part of a profile.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/profile/event.hpp"
 
 namespace persona {
 
@@ -24,5 +27,9 @@ class event_id_window {
  private:
   std::vector<uint64_t> ids_;  // oldest first
 };
+
+/// The key an event without an id is remembered by: a hash of its type,
+/// item, ts and (for a search) query; never 0.
+uint64_t content_key(const event& e);
 
 }  // namespace persona

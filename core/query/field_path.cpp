@@ -214,7 +214,7 @@ field_value read_field(const profile& p, std::string_view user, const field_ref&
         return {};
       return field_value::of(purchase_propensity(p, ctx.now_ms, *ctx.propensity));
     case field_kind::predict_churn_risk:
-      return field_value::of(churn_risk(p, ctx.now_ms, ctx.cfg));
+      return field_value::of(churn_risk(p, ctx.now_ms, ctx.cfg, ctx.churn));
     case field_kind::recent_items:
     case field_kind::risk_flags:
     case field_kind::tags:

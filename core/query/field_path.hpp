@@ -47,6 +47,7 @@ enum class field_kind : uint8_t {
 };
 
 struct propensity_scorer;
+struct churn_scorer;
 
 /// A resolved path.
 struct field_ref {
@@ -97,6 +98,8 @@ struct read_context {
   /// The purchase propensity model; null: untrained (the propensity
   /// reads as missing).
   const propensity_scorer* propensity = nullptr;
+  /// The learnt churn model; null, or not learnt yet: the recency rule.
+  const churn_scorer* churn = nullptr;
 };
 
 /// Reads a scalar field. Lists read as missing (use list_contains).

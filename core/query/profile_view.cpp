@@ -125,7 +125,7 @@ value render_key(const std::string& key, const profile& p, std::string_view user
     value out{value::map{}};
     out.set("purchase_propensity",
             ctx.propensity ? value{purchase_propensity(p, ctx.now_ms, *ctx.propensity)} : value{});
-    out.set("churn_risk", value{churn_risk(p, ctx.now_ms, ctx.cfg)});
+    out.set("churn_risk", value{churn_risk(p, ctx.now_ms, ctx.cfg, ctx.churn)});
     return out;
   }
   return value{};

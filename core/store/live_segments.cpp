@@ -108,7 +108,7 @@ void live_segments::leave(profile_store& store, uint32_t slot) {
     if (id < live_.size() && live_[id])
       --live_[id]->size;
     if (collect_changes_)
-      changes_.push_back(segment_change{id, entry.id, false, store.newest_ts_});
+      changes_.push_back(segment_change{id, entry.id, false, store.now_ms()});
   }
   store.heap_bytes_ -= entry.data.segments.heap_bytes();
   entry.data.segments.clear();

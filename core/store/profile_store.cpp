@@ -6,6 +6,7 @@
 
 #include "core/model/predictions.hpp"
 #include "core/profile/attributes.hpp"
+#include "core/profile/event_limits.hpp"
 #include "core/profile/profile_codec.hpp"
 #include "core/query/aggregate.hpp"
 #include "core/query/condition.hpp"
@@ -110,9 +111,15 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
                  p.recent.heap_bytes() + p.risk.heap_bytes();
   if (e.type == event_type::purchase)
     bytes += p.purchases.heap_bytes();
-  if (!e.id.empty())
+  if (!e.id.empty() || (e.present & dedupe_by_content_bit))
     bytes += p.seen_ids.heap_bytes();
   return bytes;
+}
+
+/// The catalog's price of `item` (NaN: no catalog, no such item, or no price).
+double catalog_price(const item_catalog* catalog, const std::string& item) {
+  const item_info* info = catalog && !item.empty() ? catalog->find(item) : nullptr;
+  return info ? info->price : std::nan("");
 }
 
 }  // namespace
@@ -120,8 +127,8 @@ size_t heap_an_event_moves(const profile& p, const event& e) {
 void profile_store::settle(touched_slot& t) {
   if (t.slot != id_index::npos) {
     if (clusters_.model())
-      clusters_.assign(*this, t.slot, newest_ts_);
-    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, newest_ts_);
+      clusters_.assign(*this, t.slot, now_ms());
+    segments_.evaluate(*this, t.slot, live_segments::reevaluate::changed, t.change, now_ms());
   }
   t = touched_slot{};
 }
@@ -162,19 +169,34 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     prefetch_profile_heap(slots[i]);
     prefetch_catalog_categories(items[i]);
   }
+  auto index_of = [&indices, first](size_t i) {
+    return first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i);
+  };
   for (size_t i = 0; i < count; ++i) {
     const event& e = events[i];
+    // A purchase or refund needs a price, its own or the catalog's as this
+    // shard knows it here, in its order of changes (so a replay agrees).
+    if (needs_price(e.type) && !e.has_price() && std::isnan(catalog_price(catalog, e.item))) {
+      auto r = missing_price(e);
+      r.index = index_of(i);
+      out.rejected.push_back(std::move(r));
+      continue;
+    }
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
     capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
-    if (!e.id.empty()) {
-      auto id_hash = stable_hash(e.id);
+    bool by_content = e.id.empty() && (e.present & dedupe_by_content_bit);
+    if (!e.id.empty() || by_content) {
+      auto id_hash = by_content ? content_key(e) : stable_hash(e.id);
       if (p.seen_ids.contains(id_hash)) {
         out.rejected.push_back(
-            {first + i < indices.size() ? indices[first + i] : static_cast<uint32_t>(first + i), "duplicate",
-             "event id '" + e.id + "' was already applied to user '" + e.user + "'; it changed nothing"});
+            {index_of(i), "duplicate",
+             by_content ? "an event with the same type, item and ts was already applied to user '" + e.user +
+                              "' (--dedupe-without-id); it changed nothing"
+                        : "event id '" + e.id + "' was already applied to user '" + e.user +
+                              "'; it changed nothing"});
         continue;
       }
       p.seen_ids.insert(id_hash, cfg_.caps.event_ids);
@@ -204,6 +226,10 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     ++events_;
   }
   settle(pending);
+  // Once a slice: every shard raising the node's clock per event would
+  // fight over its cache line.
+  if (clock_)
+    clock_->observe(newest_ts_);
   if (feed_)
     feed_->advance(newest_ts_, static_cast<uint32_t>(slab_.size()), [this](uint32_t slot) -> const profile* {
       return slot < slab_.size() && !slab_[slot].id.empty() ? &slab_[slot].data : nullptr;
@@ -273,14 +299,14 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
     slot = create(user, h);
     slab_[slot].data = std::move(fresh);
     heap_bytes_ += slot_heap_bytes(slot);
-    settle_whole(slot, newest_ts_);
+    settle_whole(slot, now_ms());
     return {};
   }
   capture_.before_change(*this, slot);
   size_t before = slot_heap_bytes(slot);
   st = apply_attributes(slab_[slot].data, attrs, symbols_, cfg_.caps.attributes);
   heap_bytes_ += slot_heap_bytes(slot) - before;
-  settle_whole(slot, newest_ts_);
+  settle_whole(slot, now_ms());
   return st;
 }
 
@@ -291,8 +317,9 @@ result<value> profile_store::predict(const std::string& user, int64_t now_ms) co
   value out{value::map{}};
   out.set("purchase_propensity",
           propensity_ ? value{purchase_propensity(*p, now_ms, *propensity_)} : value{});
-  out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_)});
-  auto next = next_purchase_days(*p, now_ms);
+  out.set("churn_risk", value{churn_risk(*p, now_ms, cfg_, churn_.get())});
+  out.set("churn_learnt", value{churn_ && churn_->learnt()});
+  auto next = next_purchase_days(*p, now_ms, churn_.get());
   out.set("next_purchase_days", next ? value{*next} : value{});
   return out;
 }

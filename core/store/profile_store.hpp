@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/churn_model.hpp"
 #include "core/model/model_feed.hpp"
 #include "core/model/propensity_model.hpp"
 #include "core/profile/event.hpp"
@@ -35,6 +36,7 @@
 #include "core/store/snapshot_capture.hpp"
 #include "core/util/chunked_slab.hpp"
 #include "core/util/id_index.hpp"
+#include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
 #include "core/util/symbol_table.hpp"
 #include "core/util/value.hpp"
@@ -134,6 +136,8 @@ class profile_store {
   model_feed* feed() const { return feed_; }
   /// The propensity model reads and queries use for `predict` (null: untrained).
   void set_propensity(std::shared_ptr<const propensity_scorer> m) { propensity_ = std::move(m); }
+  /// The churn model and shop gap `predict` reads (null: none learnt yet).
+  void set_churn(std::shared_ptr<const churn_scorer> m) { churn_ = std::move(m); }
   /// What the recommenders read of `user` (unknown: an empty taste).
   /// REQUIRES: a model feed is set.
   user_taste taste_of(std::string_view user) const { return feed_->taste(find(user), symbols_); }
@@ -159,6 +163,14 @@ class profile_store {
 
   /// The newest event time of any profile, or -1 (the node's "now" after a restart).
   int64_t newest_event_ms() const { return newest_ts_; }
+
+  /// The node's clock (node_clock.hpp): apply() raises it with the events
+  /// it accepts, and now_ms() reads it. Null: the store's own newest event
+  /// time is its "now". The clock must outlive the store's use of it.
+  void set_clock(node_clock* clock) { clock_ = clock; }
+  /// The "now" reads, tags, windows, segments and clusters of this store
+  /// are evaluated at: the node's, or without a clock the newest event time.
+  int64_t now_ms() const { return clock_ ? clock_->now_with(newest_ts_) : newest_ts_; }
 
   /// Figures in constant time: memory is kept as a running total.
   store_stats stats() const;
@@ -200,6 +212,7 @@ class profile_store {
   read_context context(int64_t now_ms) const {
     read_context ctx{now_ms, symbols_, cfg_, &segments_.directory()};
     ctx.propensity = propensity_.get();
+    ctx.churn = churn_.get();
     return ctx;
   }
 
@@ -228,6 +241,7 @@ class profile_store {
   std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
   int64_t newest_ts_ = -1;
+  node_clock* clock_ = nullptr;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;
   /// apply()'s user and item hashes and guessed slots, kept to spare
@@ -241,6 +255,7 @@ class profile_store {
   snapshot_capture capture_;
   model_feed* feed_ = nullptr;
   std::shared_ptr<const propensity_scorer> propensity_;
+  std::shared_ptr<const churn_scorer> churn_;
   /// A profile apply() changed and has not yet re-evaluated, and what
   /// its events changed.
   struct touched_slot {

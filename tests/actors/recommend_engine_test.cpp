@@ -295,3 +295,36 @@ TEST_CASE("similar_users scanned in slices between batches answers as one scan d
   CHECK(*a == *b);
   CHECK(a->find("users")->as_array().size() == 20);
 }
+
+TEST_CASE("predict: the node learns churn from its stream and blends next purchase with the shop") {
+  auto o = test_engine();
+  o.recommend.churn_census_share = 0.1;
+  o.recommend.churn_min_examples = 300;
+  engine eng(o);
+  // 200 regular shoppers buy every 4 days; 100 of them stop at day 60.
+  for (int day = 0; day < 120; ++day) {
+    std::vector<event> events;
+    for (int u = 0; u < 200; ++u)
+      if ((day + u) % 4 == 0 && (u % 2 == 0 || day < 60))
+        events.push_back(with_price(
+            make_event("c" + std::to_string(u), event_type::purchase, t0 + days(day) + u * 1000, "bread"),
+            2));
+    REQUIRE(eng.ingest_sync(events).ok());
+  }
+  REQUIRE(eng.refresh_item_model_sync().ok());
+  auto stats = eng.stats_sync();
+  REQUIRE(stats.ok());
+  CHECK(stats->find("item_model")->find("churn_examples")->as_double() >= 300);
+  auto now = map_of({{"now", value{t0 + days(120)}}});
+  auto stayed = eng.predict_sync("c0", now);
+  auto gone = eng.predict_sync("c1", now);
+  REQUIRE(stayed.ok());
+  REQUIRE(gone.ok());
+  CHECK(stayed->find("churn_learnt")->as_bool());
+  CHECK(gone->find("churn_risk")->as_double() > 0.5);
+  CHECK(stayed->find("churn_risk")->as_double() < 0.5);
+  // Every 4 days for 120 days: about ln 2 x 4 days, the shop's gap barely counts.
+  double next = stayed->find("next_purchase_days")->as_double();
+  CHECK(next > 2);
+  CHECK(next < 3.5);
+}

@@ -118,3 +118,40 @@ TEST_CASE("personad shows its allocator's figures in stats", "[jemalloc]") {
   CHECK(heap->find("resident_bytes")->as_int() > 0);
   CHECK(heap->find("retained_bytes") != nullptr);
 }
+
+TEST_CASE("personad's cleaning flags reach ingest: --dedupe-without-id, --max-price, --max-quantity") {
+  temp_directory data;
+  auto batch = args({value{value::array{map_of({{"user", value{"ana"}},
+                                                {"type", value{"purchase"}},
+                                                {"item", value{"sku-1"}},
+                                                {"price", value{20.0}},
+                                                {"ts", value{t0}}}),
+                                        map_of({{"user", value{"ana"}},
+                                                {"type", value{"purchase"}},
+                                                {"item", value{"sku-1"}},
+                                                {"price", value{120.0}},
+                                                {"ts", value{t0 + 1}}}),
+                                        map_of({{"user", value{"ana"}},
+                                                {"type", value{"purchase"}},
+                                                {"item", value{"sku-1"}},
+                                                {"price", value{20.0}},
+                                                {"quantity", value{6}},
+                                                {"ts", value{t0 + 2}}})}}});
+  auto codes = [](const value& answer) {
+    std::vector<std::string> out;
+    for (auto& r : answer.find("rejected")->as_array())
+      out.push_back(std::to_string(r.find("index")->as_int()) + ":" + r.find("code")->as_string());
+    return out;
+  };
+  personad_process node(data.path(), {"--dedupe-without-id=on", "--max-price=100", "--max-quantity=5"});
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", node.port).ok());
+  auto first = c.call_sync("ingest", batch);
+  REQUIRE(first.ok());
+  CHECK(first->find("accepted")->as_int() == 1);
+  CHECK(codes(*first) == std::vector<std::string>{"1:bad_price", "2:bad_quantity"});
+  auto resent = c.call_sync("ingest", batch);
+  REQUIRE(resent.ok());
+  CHECK(resent->find("accepted")->as_int() == 0);
+  CHECK(codes(*resent) == std::vector<std::string>{"0:duplicate", "1:bad_price", "2:bad_quantity"});
+}

@@ -111,3 +111,90 @@ TEST_CASE("msgpack ext types are refused with the parameter named") {
   REQUIRE_FALSE(v.ok());
   CHECK(v.error().message().find("attributes") != std::string::npos);
 }
+
+TEST_CASE("a method name may be a bin: UTF-8 is read as the name, other bytes are marked") {
+  auto parse = [](const std::string& name, int type, rpc_message& m) {
+    msgpack::sbuffer buf;
+    msgpack::packer<msgpack::sbuffer> pk(buf);
+    pk.pack_array(type == 0 ? 4 : 3);
+    pk.pack_uint8(static_cast<uint8_t>(type));
+    if (type == 0)
+      pk.pack_uint32(7);
+    pk.pack_bin(static_cast<uint32_t>(name.size()));
+    pk.pack_bin_body(name.data(), static_cast<uint32_t>(name.size()));
+    pk.pack_array(0);
+    auto oh = msgpack::unpack(buf.data(), buf.size());
+    std::optional<uint32_t> id;
+    return parse_message(oh.get(), m, id);
+  };
+  rpc_message request;
+  REQUIRE_FALSE(parse("ping", 0, request));
+  CHECK(request.method == "ping");
+  CHECK_FALSE(request.method_not_utf8);
+  rpc_message notification;
+  REQUIRE_FALSE(parse("nvim_set_client_info", 2, notification));
+  CHECK(notification.type == rpc_message::kind::notification);
+  CHECK(notification.method == "nvim_set_client_info");
+  rpc_message broken;
+  REQUIRE_FALSE(parse("\xff\xfe", 0, broken));  // answered bad_request, not a broken message
+  CHECK(broken.method_not_utf8);
+  CHECK(broken.method.empty());
+}
+
+TEST_CASE("events decode with keys and text as bins holding UTF-8") {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  auto bin = [&pk](const std::string& s) {
+    pk.pack_bin(static_cast<uint32_t>(s.size()));
+    pk.pack_bin_body(s.data(), static_cast<uint32_t>(s.size()));
+  };
+  pk.pack_map(6);
+  bin("user");
+  bin("ana");
+  bin("type");
+  bin("purchase");
+  bin("item");
+  bin("sku-\xc3\xa9");
+  bin("category");
+  pk.pack_array(2);
+  bin("shoes");
+  bin("boots");
+  bin("brand");
+  bin("\xff");  // not UTF-8: the wrong type
+  bin("id");
+  bin("e-1");
+  auto oh = msgpack::unpack(buf.data(), buf.size());
+  event e;
+  REQUIRE(decode_event(oh.get(), e));
+  CHECK(e.user == "ana");
+  CHECK(e.type == event_type::purchase);
+  CHECK(e.item == "sku-\xc3\xa9");
+  CHECK(e.categories == std::vector<std::string>{"shoes", "boots"});
+  CHECK(e.id == "e-1");
+  CHECK(e.has(event_key::id));
+  CHECK(e.wrong_type == key_bit(event_key::brand));
+}
+
+TEST_CASE("a bin value or map key that is not UTF-8 is refused with the parameter named") {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  pk.pack_map(1);
+  pk.pack_bin(2);
+  pk.pack_bin_body("\xc0\xaf", 2);  // an overlong '/'
+  pk.pack(1);
+  auto oh = msgpack::unpack(buf.data(), buf.size());
+  auto v = to_value(oh.get(), "attributes");
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.error().code() == error_code::bad_request);
+  CHECK(v.error().message() ==
+        "a map key of attributes is a bin that is not UTF-8: send text as a str, or as a bin holding UTF-8");
+
+  msgpack::sbuffer ok_buf;
+  msgpack::packer<msgpack::sbuffer> ok_pk(ok_buf);
+  ok_pk.pack_bin(4);
+  ok_pk.pack_bin_body("gold", 4);
+  auto ok_oh = msgpack::unpack(ok_buf.data(), ok_buf.size());
+  auto gold = to_value(ok_oh.get(), "attributes");
+  REQUIRE(gold.ok());
+  CHECK(gold->as_string() == "gold");
+}

@@ -165,3 +165,38 @@ TEST_CASE("recommend, similar_items, similar_users and predict over TCP, with th
   CHECK(code_of(c->call_sync("predict", args({value{"nobody"}}))) == "not_found");
   CHECK(code_of(c->call_sync("predict", args({value{"r0"}, value{1}, value{2}}))) == "bad_request");
 }
+
+TEST_CASE("over TCP, a purchase without a price or with an absurd amount is rejected and changes nothing") {
+  test_node node;
+  auto c = node.connect();
+  auto buy = [](const std::string& user, int64_t ts, std::vector<std::pair<std::string, value>> extra) {
+    std::vector<std::pair<std::string, value>> members = {
+        {"user", value{user}}, {"type", value{"purchase"}}, {"item", value{"sku-1"}}, {"ts", value{ts}}};
+    for (auto& m : extra)
+      members.push_back(m);
+    return map_of(members);
+  };
+  auto ing = c->call_sync(
+      "ingest", events_of({buy("ana", t0, {{"price", value{20.0}}}), buy("ana", t0 + 1, {}),
+                           buy("ana", t0 + 2, {{"price", value{5e9}}}),
+                           buy("ana", t0 + 3, {{"price", value{20.0}}, {"quantity", value{-2}}}),
+                           buy("ana", t0 + 4, {{"price", value{20.0}}, {"quantity", value{2000000}}}),
+                           buy("bob", t0 + 5, {})}));
+  REQUIRE(ing.ok());
+  CHECK(ing->find("accepted")->as_int() == 1);
+  auto& rejected = ing->find("rejected")->as_array();
+  REQUIRE(rejected.size() == 5);
+  std::vector<std::string> codes;
+  for (auto& r : rejected)
+    codes.push_back(std::to_string(r.find("index")->as_int()) + ":" + r.find("code")->as_string());
+  CHECK(codes == std::vector<std::string>{"1:bad_price", "2:bad_price", "3:bad_quantity", "4:bad_quantity",
+                                          "5:bad_price"});
+  CHECK(rejected[1].find("message")->as_string() ==
+        "price 5000000000 is over the node's limit of 1000000000 (--max-price); the event changed nothing");
+  auto p = c->call_sync("get_profile",
+                        args({value{"ana"}, map_of({{"fields", args({value{"counts"}, value{"rfm"}})}})}));
+  REQUIRE(p.ok());
+  CHECK(p->find("counts")->find("purchase")->as_int() == 1);
+  CHECK(p->find("rfm")->find("monetary")->as_double() == 20.0);
+  CHECK(code_of(c->call_sync("get_profile", args({value{"bob"}}))) == "not_found");
+}

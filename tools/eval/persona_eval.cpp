@@ -6,7 +6,8 @@
 // fit on the same split: popularity, ItemKNN (cosine) and EASE (lambda
 // tuned on a validation split: each user's second-to-last interaction).
 // With --propensity it also measures the purchase propensity model's AUC
-// on the load generator's simulated shop.
+// on the load generator's simulated shop, and with --churn the churn risk
+// and next purchase predictions on a retail transaction table.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "core/util/command_line.hpp"
 #include "tools/eval/baseline_recommenders.hpp"
+#include "tools/eval/churn_check.hpp"
 #include "tools/eval/engine_replay.hpp"
 #include "tools/eval/propensity_check.hpp"
 #include "tools/eval/wire_replay.hpp"
@@ -28,6 +30,7 @@ const char* usage =
     "usage: persona-eval --ratings=FILE [--items=FILE] [options]\n"
     "       persona-eval --propensity [--propensity-users=N] [--propensity-days=D] "
     "[--propensity-seeds=A,B,...]\n"
+    "       persona-eval --churn=FILE [--churn-cut=DATE] [--churn-horizon-days=N] [--churn-folds=K]\n"
     "\n"
     "  --ratings=FILE        CSV of interactions with a header: user, item and time columns\n"
     "                        (userId/user, movieId/itemId/item, timestamp/ts; seconds or ms),\n"
@@ -65,6 +68,17 @@ const char* usage =
     "                        the model's settings (core/model/item_model_config.hpp)\n"
     "  --propensity-sample-rate=X, --propensity-census-share=X, --propensity-census-hours=H\n"
     "                        how examples are drawn (core/model/propensity_labeller.hpp)\n"
+    "  --churn=FILE          measure churn_risk and next_purchase_days on a transaction CSV with a\n"
+    "                        header: user (household_id/user_id/customer_id), item (product_id/\n"
+    "                        item_id/stockcode), optional basket (basket_id/invoice), time\n"
+    "                        (transaction_timestamp/timestamp/invoicedate/date: YYYY-MM-DD[ HH:MM:SS]\n"
+    "                        as UTC, or seconds/ms), optional quantity, amount (sales_value/amount)\n"
+    "                        or unit price; rows with quantity or amount <= 0 are dropped\n"
+    "  --churn-cut=DATE      purchases before it are replayed, predictions asked at it (default\n"
+    "                        2017-10-01)\n"
+    "  --churn-horizon-days=N  churned: no basket within N days after the cut (default 30; the\n"
+    "                        engine's label horizon too)\n"
+    "  --churn-folds=K       cross-validation folds of the batch regression (default 5)\n"
     "\n"
     "Item model settings for experiments (core/model/item_model_config.hpp): --half-life-days,\n"
     "--history-decay, --shrink, --pair-context, --pair-half-life-days, --mf-steps,\n"
@@ -263,6 +277,58 @@ int run_propensity(int argc, char** argv) {
   return 0;
 }
 
+int run_churn(int argc, char** argv) {
+  auto path = flag_text(argc, argv, "churn", "");
+  auto cut_text = flag_text(argc, argv, "churn-cut", "2017-10-01");
+  auto cut = parse_time_ms(cut_text);
+  if (!cut) {
+    std::fprintf(stderr, "persona-eval: --churn-cut wants a date YYYY-MM-DD, got '%s'\n", cut_text.c_str());
+    return 2;
+  }
+  churn_settings s;
+  s.cut_ms = *cut;
+  uint64_t horizon_days = flag_value(argc, argv, "churn-horizon-days", 30);
+  s.folds = static_cast<size_t>(flag_value(argc, argv, "churn-folds", 5));
+  if (horizon_days == 0 || s.folds < 2) {
+    std::fprintf(stderr, "persona-eval: --churn-horizon-days wants at least 1, --churn-folds at least 2\n");
+    return 2;
+  }
+  s.horizon_ms = static_cast<int64_t>(horizon_days) * 86400000;
+  s.engine.recommend.churn_horizon_ms = s.horizon_ms;
+  s.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  auto table = read_transactions(path);
+  if (!table.ok()) {
+    std::fprintf(stderr, "persona-eval: %s\n", table.error().message().c_str());
+    return 1;
+  }
+  auto r = check_churn(*table, s);
+  if (!r.ok()) {
+    std::fprintf(stderr, "persona-eval: %s\n", r.error().message().c_str());
+    return 1;
+  }
+  auto& f = *r;
+  std::printf(
+      "churn and next purchase on %s: %zu rows (%zu dropped: quantity or amount <= 0), "
+      "%zu purchases before %s replayed (%zu rejected), %zu users, %zu churned "
+      "(no basket within %llu days)\n",
+      path.c_str(), table->rows.size(), table->dropped, f.events, cut_text.c_str(), f.rejected, f.users,
+      f.churned, static_cast<unsigned long long>(horizon_days));
+  std::printf("| churn | ROC AUC |\n| --- | --- |\n");
+  std::printf("| churn_risk (%s, %llu examples) | %.4f |\n",
+              f.learnt ? "learnt online" : "recency rule: too few examples",
+              static_cast<unsigned long long>(f.examples), f.auc_engine);
+  std::printf("| days since last basket | %.4f |\n", f.auc_recency);
+  std::printf("| logistic regression, %zu-fold CV | %.4f |\n", s.folds, f.auc_batch);
+  std::printf("\n| next purchase (%zu users: two baskets before, one after) | MAE (days) |\n| --- | --- |\n",
+              f.next_users);
+  std::printf("| next_purchase_days | %.2f |\n", f.mae_engine);
+  std::printf("| median gap - days since last basket | %.2f |\n", f.mae_rule);
+  if (f.mae_rule > 0)
+    std::printf("\nnext_purchase_days: %.1f%% below the median-gap rule; %.1f s\n",
+                100.0 * (1.0 - f.mae_engine / f.mae_rule), f.seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -276,7 +342,7 @@ int main(int argc, char** argv) {
       "propensity-pairwise propensity-learning-rate propensity-replay-steps propensity-replay propensity-l2 "
       "propensity-probe-spread-hours "
       "propensity-sample-rate "
-      "propensity-census-share propensity-census-hours "
+      "propensity-census-share propensity-census-hours churn churn-cut churn-horizon-days churn-folds "
       "half-life-days history-decay shrink pair-context pair-half-life-days mf-steps history-items "
       "neighbours w-mf w-content w-popular node";
   const char* bare = "help validation tune propensity no-ingest no-baselines";
@@ -296,6 +362,8 @@ int main(int argc, char** argv) {
   }
   if (has_flag(argc, argv, "--propensity"))
     return run_propensity(argc, argv);
+  if (last_flag(argc, argv, "churn"))
+    return run_churn(argc, argv);
   replay_settings rs;
   rs.engine.shards = flag_value(argc, argv, "shards", 2);
   rs.engine.worker_threads = rs.engine.shards;

@@ -27,6 +27,14 @@ void teach(model_fixture& f) {
     ex.label = i % 2;
     f.batch.examples.push_back(ex);
   }
+  for (int i = 0; i < 40; ++i) {
+    churn_example ex;
+    ex.x[0] = static_cast<float>(i % 5);
+    ex.churned = i % 3 == 0 ? 1.0f : 0.0f;
+    ex.gaps = 2;
+    ex.span_days = 20;
+    f.batch.churn_examples.push_back(ex);
+  }
   f.builder->add(f.batch, 300);
   f.batch = model_batch{};
   // A version, then a few more pairs: items they touch are rebuilt in the
@@ -61,6 +69,13 @@ void check_same(const item_model& a, const item_model& b) {
   CHECK(a.learnt == b.learnt);
   CHECK(a.waiting == b.waiting);
   CHECK(a.propensity_examples == b.propensity_examples);
+  CHECK(a.churn_examples == b.churn_examples);
+  REQUIRE((a.churn == nullptr) == (b.churn == nullptr));
+  if (a.churn) {
+    CHECK(a.churn->weights == b.churn->weights);
+    CHECK(a.churn->mean == b.churn->mean);
+    CHECK(a.churn->shop_gap_days == b.churn->shop_gap_days);
+  }
   REQUIRE(a.neighbours.size() == b.neighbours.size());
   for (size_t i = 0; i < a.neighbours.size(); ++i) {
     REQUIRE((a.neighbours[i] == nullptr) == (b.neighbours[i] == nullptr));

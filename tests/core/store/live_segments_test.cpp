@@ -176,6 +176,51 @@ TEST_CASE("time moves a user out of a window segment without events of theirs") 
   CHECK(s.find("quiet")->segments.empty());
 }
 
+TEST_CASE("stores sharing a node clock evaluate at the node's now, moved by any store's events") {
+  manual_wall_clock wall(t0 + days(30));
+  node_clock clock(clock_mode::events, wall.source());
+  profile_store a, b;
+  a.set_clock(&clock);
+  b.set_clock(&clock);
+  CHECK(b.now_ms() == t0 + days(30));  // the wall clock before any event
+  b.apply({with_price(make_event("quiet", event_type::purchase, t0, "i1"), 10.0)}, indices(1));
+  CHECK(clock.newest_event_ms() == t0);
+  REQUIRE(b.segments()
+              .define(b, "bought_24h", parse("windows.24h.purchase", ">=", value{int64_t{1}}), b.now_ms())
+              .ok());
+  auto id = *b.segments().directory().find("bought_24h");
+  CHECK(b.segments().size(id) == 1);
+  // Only store a gets an event, two days later: store b's now moves with it.
+  a.apply({make_event("busy", event_type::click, t0 + days(2), "i2")}, indices(1));
+  CHECK(clock.newest_event_ms() == t0 + days(2));
+  CHECK(b.now_ms() == t0 + days(2));
+  CHECK(b.newest_event_ms() == t0);
+  b.segments().sweep(b, b.now_ms(), 0, b.slot_count());
+  CHECK(b.segments().size(id) == 0);
+  // A rejected duplicate does not move the clock.
+  a.apply({with_id(make_event("busy", event_type::click, t0 + days(3), "i2"), "e1")}, indices(1));
+  auto dup = a.apply({with_id(make_event("busy", event_type::click, t0 + days(4), "i2"), "e1")}, indices(1));
+  CHECK(dup.rejected.size() == 1);
+  CHECK(clock.newest_event_ms() == t0 + days(3));
+}
+
+TEST_CASE("a store under a live clock moves members out as the wall clock passes, with no event") {
+  manual_wall_clock wall(t0);
+  node_clock clock(clock_mode::live, wall.source());
+  profile_store s;
+  s.set_clock(&clock);
+  s.apply({make_event("quiet", event_type::view, t0 - minutes(10), "i1")}, indices(1));
+  REQUIRE(s.segments()
+              .define(s, "viewed_last_hour", parse("windows.1h.view", ">=", value{int64_t{1}}), s.now_ms())
+              .ok());
+  auto id = *s.segments().directory().find("viewed_last_hour");
+  CHECK(s.segments().size(id) == 1);
+  wall.advance(hours(2));
+  CHECK(s.now_ms() == t0 + hours(2));
+  s.segments().sweep(s, s.now_ms(), 0, s.slot_count());
+  CHECK(s.segments().size(id) == 0);
+}
+
 TEST_CASE("segment definitions are checked: unknown fields, forward references, drops of referred segments") {
   profile_store s;
   auto bad_field = s.segments().define(s, "x", parse("counts.nothing", ">", value{int64_t{1}}), t0);

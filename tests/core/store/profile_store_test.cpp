@@ -266,3 +266,83 @@ TEST_CASE("a fold with a fold id happens once: a merge retried after a crash dou
   REQUIRE(target_store.merge_image("dst", image, t0, {}, 0).ok());
   CHECK(target_store.find("dst")->counts[static_cast<size_t>(event_type::click)] == 2);
 }
+
+TEST_CASE("a purchase or refund without a price, its own or the catalog's, is rejected and changes nothing") {
+  profile_store s;
+  auto bare = make_event("u", event_type::purchase, t0, "sku-1");
+  auto out = feed(s, {bare, make_event("u", event_type::refund, t0 + 1, "sku-1"),
+                      with_price(make_event("w", event_type::purchase, t0, "sku-1"), 0)});
+  CHECK(out.accepted == 1);  // a price of 0 is a price: a free item
+  REQUIRE(out.rejected.size() == 2);
+  CHECK(out.rejected[0].index == 0);
+  CHECK(out.rejected[0].code == "bad_price");
+  CHECK(out.rejected[0].message ==
+        "a purchase needs a price: send price, or upsert item 'sku-1' with one first; the event changed "
+        "nothing");
+  CHECK(out.rejected[1].index == 1);
+  CHECK(out.rejected[1].code == "bad_price");
+  CHECK(s.find("u") == nullptr);  // no profile was made for it
+  CHECK(s.size() == 1);
+
+  SECTION("the catalog's price fills in, as for any event that leaves it out") {
+    item_record known{"sku-1", {}};
+    known.info.price = 30;
+    item_record unpriced{"sku-2", {}};
+    auto catalog = item_catalog{}.with({known, unpriced});
+    std::vector<event> batch = {with_price(make_event("u", event_type::purchase, t0, "sku-1"), 0, 2),
+                                make_event("u", event_type::purchase, t0 + 1, "sku-1"),
+                                make_event("u", event_type::purchase, t0 + 2, "sku-2")};
+    batch[0].present &= ~key_bit(event_key::price);  // a quantity of 2, no price
+    std::vector<uint32_t> idx = {0, 1, 2};
+    auto r = s.apply(batch, idx, 0, batch.size(), catalog.get());
+    CHECK(r.accepted == 2);
+    REQUIRE(r.rejected.size() == 1);
+    CHECK(r.rejected[0].index == 2);  // the catalog knows sku-2, without a price
+    CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 90.0);
+  }
+}
+
+TEST_CASE("without ids, events marked for content dedupe count once, unmarked ones each time") {
+  profile_store s;
+  auto view = make_event("u", event_type::view, t0, "i1");
+  auto buy = with_price(make_event("u", event_type::purchase, t0 + 5, "i1"), 20);
+
+  SECTION("off: a resent batch counts twice") {
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 40.0);
+  }
+  SECTION("on: a resent batch counts once, and other events still apply") {
+    view.present |= dedupe_by_content_bit;
+    buy.present |= dedupe_by_content_bit;
+    CHECK(feed(s, {view, buy}).accepted == 2);
+    auto again = feed(s, {view, buy, with_price(make_event("u", event_type::purchase, t0 + 6, "i1"), 20)});
+    CHECK(again.accepted == 1);
+    REQUIRE(again.rejected.size() == 2);
+    CHECK(again.rejected[0].code == "duplicate");
+    CHECK(
+        again.rejected[1].message ==
+        "an event with the same type, item and ts was already applied to user 'u' (--dedupe-without-id); it "
+        "changed nothing");
+    CHECK(profile_of(s, "u", t0).find("rfm")->find("monetary")->as_double() == 40.0);
+    CHECK(s.find("u")->counts[static_cast<size_t>(event_type::view)] == 1);
+    // Another user's identical event is another event.
+    auto theirs = view;
+    theirs.user = "w";
+    CHECK(feed(s, {theirs}).accepted == 1);
+  }
+}
+
+TEST_CASE("content keys share the window of recent ids: an older resend is no longer recognised") {
+  profile_config cfg;
+  cfg.caps.event_ids = 3;
+  profile_store s(cfg);
+  auto marked = [](event e) {
+    e.present |= dedupe_by_content_bit;
+    return e;
+  };
+  for (int i = 0; i < 4; ++i)
+    CHECK(feed(s, {marked(make_event("u", event_type::view, t0 + i, "i1"))}).accepted == 1);
+  CHECK(feed(s, {marked(make_event("u", event_type::view, t0 + 3, "i1"))}).accepted == 0);
+  CHECK(feed(s, {marked(make_event("u", event_type::view, t0, "i1"))}).accepted == 1);  // past the window
+}
