@@ -23,10 +23,12 @@ restored_model restore_item_model(const engine_options& opts, item_model_holder&
     for (size_t i = 0; i < opts.shards; ++i)
       whole_wal = whole_wal &&
                   snapshot_seqs(shard_directory(opts.data_dir, static_cast<uint32_t>(i)), 0, env).first == 0;
-    if (whole_wal)
+    if (whole_wal) {
+      log(false, file.error().message() + "; it learns the whole WAL as the shards replay it");
       return {std::make_shared<item_model_builder>(opts.recommend, holder.items(), holder.categories(),
                                                    holder.brands()),
               std::vector<uint64_t>(opts.shards, 0)};
+    }
   }
   if (!file.ok()) {
     bool missing = file.error().code() == error_code::not_found;
