@@ -197,6 +197,9 @@ TEST_CASE("a snapshot whose write, sync or rename fails leaves the previous snap
     live.ingest(random_events(rng, 400, 100, t0 + days(1)));
     live.erase("gone");
     live.set_attrs("u4", map_of({{"tier", value{"gold"}}}));
+    // What the WAL holds is on disk before the fault, which is then the
+    // snapshot's alone (the WAL's thread would otherwise race it).
+    REQUIRE(live.wal->flush().ok());
 
     snapshot_writer::outcome failed;
     SECTION("its write fails: the disk is full") {
