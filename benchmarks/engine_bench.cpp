@@ -208,7 +208,9 @@ int main(int argc, char** argv) {
               users ? static_cast<double>(rss_end - rss_start) / users : 0.0);
   // What the item model kept up with: a run that drops signals, or ends
   // with many waiting, did less model work per event than one that does not.
-  if (auto* model = s->find("item_model"))
+  // A node without an item model (--recommendations=0) has no backlog.
+  auto* model = s->find("item_model");
+  if (model && model->find("waiting_signals"))
     std::printf("item model: %lld signals taken, %lld dropped (more than %lld waiting), %lld waiting\n",
                 static_cast<long long>(model->find("signals")->as_int()),
                 static_cast<long long>(model->find("dropped_signals")->as_int()),
