@@ -287,8 +287,8 @@ TEST_CASE("batch worker threads run under SCHED_BATCH, and only when asked") {
   engine eng(o);
   REQUIRE(eng.ingest_sync({make_event("u", event_type::view, t0, "i1")}).ok());
   // A worker sets its policy when it first runs; on a busy machine the
-  // second may not have run yet.
-  for (int i = 0; i < 200 && batch_threads() < 2; ++i)
+  // second may not have run yet (up to 20 s, as the other polls).
+  for (int i = 0; i < 2000 && batch_threads() < 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(batch_threads() >= 2);
 }
