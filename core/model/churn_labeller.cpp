@@ -29,24 +29,11 @@ void churn_labeller::erase(example_map::iterator it) {
 }
 
 void churn_labeller::take_census(int64_t now_ms, uint32_t slot_count, const profile_of& lookup) {
-  if (opts_.census_share <= 0 || opts_.census_interval_ms <= 0 || slot_count == 0)
-    return;
-  if (census_until_ms_ < 0 || now_ms <= census_until_ms_) {
-    census_until_ms_ = std::max(census_until_ms_, now_ms);
-    return;
-  }
-  // The draws owed for the event time since the last call; after a jump
-  // in event time (a replay's slice can span days), one horizon's worth at
-  // most: past that, a user would be probed again before being labelled.
-  double per_interval = opts_.census_share * slot_count;
-  double owed = census_owed_ + per_interval * static_cast<double>(now_ms - census_until_ms_) /
-                                   static_cast<double>(opts_.census_interval_ms);
-  double intervals =
-      std::max(1.0, static_cast<double>(opts_.horizon_ms) / static_cast<double>(opts_.census_interval_ms));
-  owed = std::min(owed, per_interval * intervals);
-  census_until_ms_ = now_ms;
-  auto draws = static_cast<uint64_t>(owed);
-  census_owed_ = owed - static_cast<double>(draws);
+  // After a jump in event time (a replay's slice can span days), one
+  // horizon's worth of draws at most: past that, a user would be probed
+  // again before being labelled.
+  uint64_t draws =
+      census_.due(now_ms, slot_count, opts_.census_share, opts_.census_interval_ms, opts_.horizon_ms);
   for (uint64_t k = 0; k < draws && examples_.size() < opts_.capacity; ++k) {
     auto slot = static_cast<uint32_t>(random_.next() % slot_count);
     if (has_example(slot))

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/model/census_draws.hpp"
 #include "core/model/churn_example.hpp"
 #include "core/profile/profile.hpp"
 #include "core/util/xorshift_random.hpp"
@@ -77,10 +78,8 @@ class churn_labeller {
   /// Examples by the end of their horizon, earliest first (probes are
   /// taken in event-time order).
   std::deque<std::pair<int64_t, uint32_t>> horizons_;
-  /// Event time the census has covered (-1: none yet), and the fraction
-  /// of a draw it owes.
-  int64_t census_until_ms_ = -1;
-  double census_owed_ = 0;
+  /// The census's event time covered and draws owed.
+  census_draws census_;
   std::vector<churn_example> ready_;
 };
 

@@ -66,21 +66,9 @@ void propensity_labeller::take_probes(int64_t until_ms, const profile_of& lookup
 }
 
 void propensity_labeller::take_census(int64_t now_ms, uint32_t slot_count, const profile_of& lookup) {
-  if (opts_.census_share <= 0 || opts_.census_interval_ms <= 0 || slot_count == 0)
-    return;
-  if (census_until_ms_ < 0 || now_ms <= census_until_ms_) {
-    census_until_ms_ = std::max(census_until_ms_, now_ms);
-    return;
-  }
-  // The draws owed for the event time since the last call; after a jump
-  // in event time, one interval's worth at most.
-  double per_interval = opts_.census_share * slot_count;
-  double owed = census_owed_ + per_interval * static_cast<double>(now_ms - census_until_ms_) /
-                                   static_cast<double>(opts_.census_interval_ms);
-  owed = std::min(owed, per_interval);
-  census_until_ms_ = now_ms;
-  auto draws = static_cast<uint64_t>(owed);
-  census_owed_ = owed - static_cast<double>(draws);
+  // After a jump in event time, one interval's worth of draws at most.
+  uint64_t draws =
+      census_.due(now_ms, slot_count, opts_.census_share, opts_.census_interval_ms, opts_.census_interval_ms);
   for (uint64_t k = 0; k < draws && examples_.size() < opts_.capacity; ++k) {
     auto slot = static_cast<uint32_t>(random_.next() % slot_count);
     if (has_example(slot))

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/model/census_draws.hpp"
 #include "core/model/item_signal.hpp"
 #include "core/profile/profile.hpp"
 #include "core/util/xorshift_random.hpp"
@@ -100,10 +101,8 @@ class propensity_labeller {
   /// Probes by time, earliest first; then probed examples by horizon end.
   std::priority_queue<timed_slot, std::vector<timed_slot>, std::greater<timed_slot>> probes_;
   std::deque<timed_slot> horizons_;
-  /// Event time the census has covered (-1: none yet), and the fraction
-  /// of a draw it owes.
-  int64_t census_until_ms_ = -1;
-  double census_owed_ = 0;
+  /// The census's event time covered and draws owed.
+  census_draws census_;
   std::vector<labelled_example> ready_;
 };
 

@@ -3,10 +3,10 @@
 // events dated too far ahead are rejected and change nothing, and
 // clock=live follows the wall clock while the feed is quiet.
 #include <catch2/catch.hpp>
-#include <thread>
 
 #include "actors/engine.hpp"
 #include "core/util/user_router.hpp"
+#include "segment_size.hpp"
 #include "test_engine_options.hpp"
 #include "test_util.hpp"
 
@@ -14,27 +14,6 @@ using namespace persona;
 using namespace persona::test;
 
 namespace {
-
-int64_t size_of(engine& eng, const std::string& name) {
-  auto list = eng.list_segments_sync();
-  REQUIRE(list.ok());
-  for (auto& s : list->as_array())
-    if (s.find("name")->as_string() == name)
-      return s.find("size")->as_int();
-  return -1;
-}
-
-/// Polls the segment's size until it is `want` or 20 s passed (the sweep
-/// timers run on their own; nothing here depends on how soon).
-int64_t wait_for_size(engine& eng, const std::string& name, int64_t want) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  int64_t size = size_of(eng, name);
-  while (size != want && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    size = size_of(eng, name);
-  }
-  return size;
-}
 
 /// A user id that `shard_of` puts on `shard` of `shards`, the n-th such.
 std::string user_on(size_t shard, size_t shards, int n) {
@@ -85,12 +64,12 @@ TEST_CASE("one event on one shard moves every shard's members out of a window, w
   REQUIRE(eng.ingest_sync(buys).ok());
   if (!define_first)
     define();
-  CHECK(size_of(eng, "bought_24h") == 9);
+  CHECK(segment_size(eng, "bought_24h") == 9);
   REQUIRE(eng.ingest_sync({make_event(user_on(0, shards, 0), event_type::view, t0 + days(2), "i2")}).ok());
   CHECK(eng.now_ms() == t0 + days(2));
   // Shards 1 to 3 get no message: their sweep timers alone find the node's
   // clock moved on.
-  CHECK(wait_for_size(eng, "bought_24h", 0) == 0);
+  CHECK(wait_for_segment_size(eng, "bought_24h", 0) == 0);
   auto p = eng.get_profile_sync(user_on(1, shards, 0));
   REQUIRE(p.ok());
   CHECK(p->find("windows")->find("24h")->find("purchase")->as_int() == 0);
@@ -180,8 +159,8 @@ TEST_CASE("under clock=live tags and window segments move with the wall clock wh
   REQUIRE(eng.define_segment_sync("viewed_last_hour", field_cond("windows.1h.view", ">=", value{int64_t{1}}))
               .ok());
   CHECK(eng.now_ms() == t0);
-  CHECK(size_of(eng, "viewed_last_hour") == 1);
-  CHECK(size_of(eng, "dormant") == 0);
+  CHECK(segment_size(eng, "viewed_last_hour") == 1);
+  CHECK(segment_size(eng, "dormant") == 0);
 
   wall.advance(days(31));
   CHECK(eng.now_ms() == t0 + days(31));
@@ -189,8 +168,8 @@ TEST_CASE("under clock=live tags and window segments move with the wall clock wh
   REQUIRE(p.ok());
   CHECK(has_tag(*p, "dormant"));
   CHECK(p->find("windows")->find("1h")->find("view")->as_int() == 0);
-  CHECK(wait_for_size(eng, "dormant", 1) == 1);
-  CHECK(wait_for_size(eng, "viewed_last_hour", 0) == 0);
+  CHECK(wait_for_segment_size(eng, "dormant", 1) == 1);
+  CHECK(wait_for_segment_size(eng, "viewed_last_hour", 0) == 0);
   auto s = eng.stats_sync();
   REQUIRE(s.ok());
   CHECK(s->find("now")->as_int() == t0 + days(31));

@@ -4,24 +4,12 @@
 #include <thread>
 
 #include "actors/engine.hpp"
+#include "segment_size.hpp"
 #include "test_engine_options.hpp"
 #include "test_util.hpp"
 
 using namespace persona;
 using namespace persona::test;
-
-namespace {
-
-int64_t size_of(engine& eng, const std::string& name) {
-  auto list = eng.list_segments_sync();
-  REQUIRE(list.ok());
-  for (auto& s : list->as_array())
-    if (s.find("name")->as_string() == name)
-      return s.find("size")->as_int();
-  return -1;
-}
-
-}  // namespace
 
 TEST_CASE("a quiet user becomes dormant and leaves a last-hour segment as event time passes") {
   engine eng(test_engine());
@@ -29,8 +17,8 @@ TEST_CASE("a quiet user becomes dormant and leaves a last-hour segment as event 
   REQUIRE(eng.define_segment_sync("dormant", map_of({{"tag", value{"dormant"}}})).ok());
   REQUIRE(eng.define_segment_sync("viewed_last_hour", field_cond("windows.1h.view", ">=", value{int64_t{1}}))
               .ok());
-  CHECK(size_of(eng, "dormant") == 0);
-  CHECK(size_of(eng, "viewed_last_hour") == 1);
+  CHECK(segment_size(eng, "dormant") == 0);
+  CHECK(segment_size(eng, "viewed_last_hour") == 1);
   // Other users' events carry event time on by 60 days on both shards.
   std::vector<event> later;
   for (int u = 0; u < 20; ++u)
@@ -38,8 +26,8 @@ TEST_CASE("a quiet user becomes dormant and leaves a last-hour segment as event 
   REQUIRE(eng.ingest_sync(later).ok());
   int64_t dormant = 0, last_hour = 1;
   for (int i = 0; i < 300 && (dormant != 1 || last_hour != 0); ++i) {
-    dormant = size_of(eng, "dormant");
-    last_hour = size_of(eng, "viewed_last_hour");
+    dormant = segment_size(eng, "dormant");
+    last_hour = segment_size(eng, "viewed_last_hour");
     if (dormant != 1 || last_hour != 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -69,12 +57,12 @@ TEST_CASE("segments and their membership come back after a restart, with or with
       REQUIRE(eng.snapshot_sync().ok());
     REQUIRE(eng.drop_segment_sync("temp").ok());
     REQUIRE(eng.ingest_sync({make_event("late", event_type::add_to_cart, t0 + 500, "i1")}).ok());
-    CHECK(size_of(eng, "carted") == 35);
+    CHECK(segment_size(eng, "carted") == 35);
   }
   engine again(test_engine(2, dir.path()));
   REQUIRE(again.wait_ready().ok());
-  CHECK(size_of(again, "carted") == 35);
-  CHECK(size_of(again, "temp") == -1);
+  CHECK(segment_size(again, "carted") == 35);
+  CHECK(segment_size(again, "temp") == -1);
   auto q = again.query_sync(map_of({{"segment", value{"carted"}}}));
   REQUIRE(q.ok());
   CHECK(q->find("count")->as_int() == 35);

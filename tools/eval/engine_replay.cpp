@@ -1,53 +1,14 @@
 #include "tools/eval/engine_replay.hpp"
 
 #include <chrono>
-#include <cmath>
-#include <unordered_set>
+
+#include "tools/eval/replay_values.hpp"
 
 namespace persona::eval {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-/// upsert_items for every item the dataset describes.
-value catalog_value(const dataset& d) {
-  value::array items;
-  for (size_t i = 0; i < d.item_names.size(); ++i) {
-    if (d.categories[i].empty() && d.brands[i].empty())
-      continue;
-    value item{value::map{}};
-    item.set("item", value{d.item_names[i]});
-    if (!d.categories[i].empty()) {
-      value::array cats;
-      for (auto& c : d.categories[i])
-        cats.emplace_back(c);
-      item.set("category", value{std::move(cats)});
-    }
-    if (!d.brands[i].empty())
-      item.set("brand", value{d.brands[i]});
-    items.push_back(std::move(item));
-  }
-  return value{std::move(items)};
-}
-
-event to_event(const dataset& d, const interaction& x) {
-  double v = x.value;
-  event e;
-  e.user = d.user_names[x.user];
-  e.item = d.item_names[x.item];
-  e.ts = x.ts_ms;
-  e.present =
-      key_bit(event_key::user) | key_bit(event_key::type) | key_bit(event_key::ts) | key_bit(event_key::item);
-  if (std::isnan(v)) {
-    e.type = event_type::view;
-  } else {
-    e.type = event_type::rating;
-    e.value = std::min(5.0, std::max(0.0, v));
-    e.present |= key_bit(event_key::value);
-  }
-  return e;
-}
 
 status flush(engine& eng, std::vector<event>& batch) {
   if (batch.empty())
@@ -78,13 +39,7 @@ result<replay_figures> replay(const dataset& d, const evaluation_split& split, c
     if (auto r = eng.upsert_items_sync(items); !r.ok())
       return r.error();
 
-  std::unordered_set<uint32_t> catalog;
-  for (size_t i = 0; i < split.ordered.size(); ++i)
-    if (split.role[i] < s.phase)
-      catalog.insert(split.ordered[i].item);
-  std::map<std::string, ranking_metrics> metrics;
-  for (auto st : s.strategies)
-    metrics.emplace(to_string(st), ranking_metrics(catalog.size()));
+  auto metrics = metrics_by_strategy(split, s.phase, s.strategies);
 
   replay_figures out;
   std::vector<event> batch;
@@ -95,24 +50,15 @@ result<replay_figures> replay(const dataset& d, const evaluation_split& split, c
   auto ask = [&](size_t i) -> status {
     auto& x = split.ordered[i];
     for (auto strategy : s.strategies) {
-      value options{value::map{}};
-      options.set("strategy", value{std::string(to_string(strategy))});
-      options.set("now", value{x.ts_ms});
       auto t = clock_type::now();
-      auto r = eng.recommend_sync(d.user_names[x.user], s.k, options);
+      auto r = eng.recommend_sync(d.user_names[x.user], s.k, recommend_options(strategy, x.ts_ms));
       double ms = std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
       total_ms += ms;
       ++calls;
       out.recommend_max_ms = std::max(out.recommend_max_ms, ms);
       if (!r.ok())
         return r.error();
-      std::vector<uint32_t> ranked;
-      for (auto& item : r->find("items")->as_array()) {
-        auto it = d.item_ids.find(item.find("item")->as_string());
-        if (it != d.item_ids.end())
-          ranked.push_back(it->second);
-      }
-      metrics.at(to_string(strategy)).add(ranked, x.item);
+      metrics.at(to_string(strategy)).add(ranked_items(d, *r), x.item);
     }
     return {};
   };

@@ -6,35 +6,14 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "tools/eval/csv_fields.hpp"
+
 namespace persona::eval {
 
 namespace {
 
 /// Timestamps below this are seconds (it is 5138 AD in seconds).
 constexpr double max_seconds = 1e11;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-/// The index of the first header named one of `names`, or -1.
-int column(const std::vector<std::string>& header, std::initializer_list<const char*> names) {
-  for (auto* n : names)
-    for (size_t i = 0; i < header.size(); ++i)
-      if (lower(header[i]) == n)
-        return static_cast<int>(i);
-  return -1;
-}
-
-bool read_line(std::istream& in, std::string& line) {
-  if (!std::getline(in, line))
-    return false;
-  if (!line.empty() && line.back() == '\r')
-    line.pop_back();
-  return true;
-}
 
 /// Seconds since the epoch of a UTC date and time "YYYY-MM-DD HH:MM:SS"
 /// (or with a 'T'), or -1 when `text` is not one.
@@ -44,13 +23,7 @@ double date_time_seconds(const std::string& text) {
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &sec) != 7 ||
       (sep != ' ' && sep != 'T') || mo < 1 || mo > 12 || d < 1 || d > 31)
     return -1;
-  // Days from the civil date (Howard Hinnant's algorithm).
-  y -= mo <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  double days = static_cast<double>(era) * 146097 + doe - 719468;
+  auto days = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)));
   return days * 86400 + h * 3600 + mi * 60 + sec;
 }
 
@@ -60,47 +33,22 @@ status bad_file(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 result<dataset> read_dataset(const std::string& interactions_path, const std::string& items_path) {
   dataset d;
   std::ifstream in(interactions_path);
   if (!in)
     return bad_file(interactions_path, "cannot be opened; pass the path of a CSV file of interactions");
   std::string line;
-  if (!read_line(in, line))
+  if (!read_csv_line(in, line))
     return bad_file(interactions_path, "is empty; it needs a header row and one interaction per row");
   auto header = split_csv_line(line);
-  int user_col = column(header, {"userid", "user", "user_id", "household_id"});
-  int item_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id"});
-  int time_col = column(header, {"timestamp", "ts", "time", "transaction_timestamp"});
-  int value_col = column(header, {"rating", "value"});
+  int user_col = column_index(header, {"userid", "user", "user_id", "household_id"});
+  int item_col = column_index(header, {"movieid", "itemid", "item", "item_id", "product_id"});
+  int time_col = column_index(header, {"timestamp", "ts", "time", "transaction_timestamp"});
+  int value_col = column_index(header, {"rating", "value"});
   // Purchase lines: those of quantity 0 or no amount paid are not interactions.
-  int quantity_col = column(header, {"quantity"});
-  int sales_col = column(header, {"sales_value"});
+  int quantity_col = column_index(header, {"quantity"});
+  int sales_col = column_index(header, {"sales_value"});
   if (user_col < 0 || item_col < 0 || time_col < 0)
     return bad_file(interactions_path,
                     "the header must name a user column (userId, user, user_id), an item column (movieId, "
@@ -108,7 +56,7 @@ result<dataset> read_dataset(const std::string& interactions_path, const std::st
                         line);
   std::unordered_map<std::string, uint32_t> users;
   size_t row = 1;
-  while (read_line(in, line)) {
+  while (read_csv_line(in, line)) {
     ++row;
     if (line.empty())
       continue;
@@ -158,16 +106,16 @@ result<dataset> read_dataset(const std::string& interactions_path, const std::st
   if (!items)
     return bad_file(items_path,
                     "cannot be opened; pass the path of a CSV file of items, or leave --items out");
-  if (!read_line(items, line))
+  if (!read_csv_line(items, line))
     return bad_file(items_path, "is empty");
   header = split_csv_line(line);
-  int id_col = column(header, {"movieid", "itemid", "item", "item_id", "product_id", "id"});
-  int cat_col = column(header, {"genres", "categories", "category", "product_category"});
-  int brand_col = column(header, {"brand"});
+  int id_col = column_index(header, {"movieid", "itemid", "item", "item_id", "product_id", "id"});
+  int cat_col = column_index(header, {"genres", "categories", "category", "product_category"});
+  int brand_col = column_index(header, {"brand"});
   if (id_col < 0)
     return bad_file(items_path,
                     "the header must name an item id column (movieId, itemId, item, item_id, id)");
-  while (read_line(items, line)) {
+  while (read_csv_line(items, line)) {
     auto f = split_csv_line(line);
     if (static_cast<int>(f.size()) <= std::max({id_col, cat_col, brand_col}))
       continue;

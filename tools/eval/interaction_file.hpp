@@ -37,7 +37,4 @@ struct dataset {
 /// Reads `interactions_path` and, when not empty, `items_path`.
 result<dataset> read_dataset(const std::string& interactions_path, const std::string& items_path);
 
-/// Splits one CSV line into fields (quotes removed, "" inside quotes is ").
-std::vector<std::string> split_csv_line(const std::string& line);
-
 }  // namespace persona::eval

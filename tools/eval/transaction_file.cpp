@@ -7,35 +7,11 @@
 #include <fstream>
 #include <unordered_map>
 
-#include "tools/eval/interaction_file.hpp"
+#include "tools/eval/csv_fields.hpp"
 
 namespace persona::eval {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-int column(const std::vector<std::string>& header, std::initializer_list<const char*> names) {
-  for (auto* n : names)
-    for (size_t i = 0; i < header.size(); ++i)
-      if (lower(header[i]) == n)
-        return static_cast<int>(i);
-  return -1;
-}
-
-/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool parse_number(const std::string& text, double& out) {
   if (text.empty())
@@ -69,28 +45,25 @@ result<transaction_table> read_transactions(const std::string& path) {
   if (!in)
     return status{error_code::bad_request, path + ": cannot be read"};
   std::string line;
-  if (!std::getline(in, line))
+  if (!read_csv_line(in, line))
     return status{error_code::bad_request, path + ": empty, a header row is needed"};
-  if (!line.empty() && line.back() == '\r')
-    line.pop_back();
   auto header = split_csv_line(line);
-  int user = column(header, {"household_id", "user", "user_id", "userid", "customer_id", "customerid"});
-  int item = column(header, {"product_id", "item", "item_id", "itemid", "stockcode"});
-  int basket = column(header, {"basket_id", "basket", "invoice", "invoiceno", "order_id"});
-  int time = column(header, {"transaction_timestamp", "timestamp", "ts", "time", "invoicedate", "date"});
-  int quantity = column(header, {"quantity"});
-  int amount = column(header, {"sales_value", "amount", "total"});
-  int price = column(header, {"price", "unitprice", "unit_price"});
+  int user = column_index(header, {"household_id", "user", "user_id", "userid", "customer_id", "customerid"});
+  int item = column_index(header, {"product_id", "item", "item_id", "itemid", "stockcode"});
+  int basket = column_index(header, {"basket_id", "basket", "invoice", "invoiceno", "order_id"});
+  int time =
+      column_index(header, {"transaction_timestamp", "timestamp", "ts", "time", "invoicedate", "date"});
+  int quantity = column_index(header, {"quantity"});
+  int amount = column_index(header, {"sales_value", "amount", "total"});
+  int price = column_index(header, {"price", "unitprice", "unit_price"});
   if (user < 0 || item < 0 || time < 0 || (amount < 0 && price < 0))
     return status{error_code::bad_request,
                   path + ": needs user, item, time and amount (or price) columns (see persona-eval --help)"};
   transaction_table out;
   std::unordered_map<std::string, uint32_t> users;
   size_t row = 1;
-  while (std::getline(in, line)) {
+  while (read_csv_line(in, line)) {
     ++row;
-    if (!line.empty() && line.back() == '\r')
-      line.pop_back();
     if (line.empty())
       continue;
     auto f = split_csv_line(line);

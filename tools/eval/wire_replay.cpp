@@ -1,53 +1,18 @@
 #include "tools/eval/wire_replay.hpp"
 
 #include <atomic>
-#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
 
 #include "net/client.hpp"
+#include "tools/eval/replay_values.hpp"
 
 namespace persona::eval {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-value event_value(const dataset& d, const interaction& x) {
-  value e{value::map{}};
-  e.set("user", value{d.user_names[x.user]});
-  e.set("item", value{d.item_names[x.item]});
-  e.set("ts", value{x.ts_ms});
-  if (std::isnan(x.value)) {
-    e.set("type", value{"view"});
-  } else {
-    e.set("type", value{"rating"});
-    e.set("value", value{std::min(5.0, std::max(0.0, x.value))});
-  }
-  return e;
-}
-
-value catalog_value(const dataset& d) {
-  value::array items;
-  for (size_t i = 0; i < d.item_names.size(); ++i) {
-    if (d.categories[i].empty() && d.brands[i].empty())
-      continue;
-    value item{value::map{}};
-    item.set("item", value{d.item_names[i]});
-    if (!d.categories[i].empty()) {
-      value::array cats;
-      for (auto& c : d.categories[i])
-        cats.emplace_back(c);
-      item.set("category", value{std::move(cats)});
-    }
-    if (!d.brands[i].empty())
-      item.set("brand", value{d.brands[i]});
-    items.push_back(std::move(item));
-  }
-  return value{std::move(items)};
-}
 
 /// Sends the training stream in pipelined ingest calls; the first error.
 status send_stream(net::client& c, const dataset& d, const evaluation_split& split, const wire_settings& s) {
@@ -146,37 +111,23 @@ result<wire_figures> replay_over_wire(const dataset& d, const evaluation_split& 
     return st;
   out.catch_up_seconds = std::chrono::duration<double>(clock_type::now() - sent).count();
 
-  std::unordered_set<uint32_t> catalog;
-  for (size_t i = 0; i < split.ordered.size(); ++i)
-    if (split.role[i] < s.phase)
-      catalog.insert(split.ordered[i].item);
-  std::map<std::string, ranking_metrics> metrics;
-  for (auto st : s.strategies)
-    metrics.emplace(to_string(st), ranking_metrics(catalog.size()));
+  auto metrics = metrics_by_strategy(split, s.phase, s.strategies);
   double total_ms = 0;
   size_t calls = 0;
   auto& targets = s.phase == 1 ? split.validation : split.test;
   for (auto& x : targets) {
     for (auto strategy : s.strategies) {
-      value options{value::map{}};
-      options.set("strategy", value{std::string(to_string(strategy))});
-      options.set("now", value{x.ts_ms});
       auto t = clock_type::now();
-      auto r = c.call_sync("recommend", value{value::array{value{d.user_names[x.user]},
-                                                           value{static_cast<uint64_t>(s.k)}, options}});
+      auto r = c.call_sync("recommend",
+                           value{value::array{value{d.user_names[x.user]}, value{static_cast<uint64_t>(s.k)},
+                                              recommend_options(strategy, x.ts_ms)}});
       double ms = std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
       total_ms += ms;
       ++calls;
       out.figures.recommend_max_ms = std::max(out.figures.recommend_max_ms, ms);
       if (!r.ok())
         return r.error();
-      std::vector<uint32_t> ranked;
-      for (auto& item : r->find("items")->as_array()) {
-        auto it = d.item_ids.find(item.find("item")->as_string());
-        if (it != d.item_ids.end())
-          ranked.push_back(it->second);
-      }
-      metrics.at(to_string(strategy)).add(ranked, x.item);
+      metrics.at(to_string(strategy)).add(ranked_items(d, *r), x.item);
     }
   }
   for (auto& [name, m] : metrics)
