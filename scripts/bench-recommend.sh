@@ -67,5 +67,5 @@ print(f"| recommend calls measured | {rec['ok']:,} ({rec['errors']} errors) |")
 lat = rec["latency_us"]
 print(f"| recommend p50 / p99 / p99.9 | {lat['p50'] / 1000:.2f} / {lat['p99'] / 1000:.2f} / {lat['p999'] / 1000:.2f} ms |")
 print(f"| item model lag (last version) | {model['lag_ms']:.0f} ms |")
-print(f"| batches shed (late, popularity only) | {model['shed_batches']} |")
+print(f"| signals learnt / waiting / dropped at the end | {model['learnt']:,} / {model['waiting_signals']:,} / {model['dropped_signals']:,} |")
 PY
