@@ -51,7 +51,7 @@ newest="$("${cli[@]}" get u7 --fields=recent_items | grep -o '"i[0-9]*"' | head 
 if [ -n "$newest" ]; then
   echo "-- similar to $newest:"
   # Under load the item model may not have learnt the newest item's
-  # neighbours yet (it sheds the learning of late batches): that answer
+  # neighbours yet (late signals wait to be learnt): that answer
   # is not_found, shown as such; any other failure stops the demo.
   if ! similar="$("${cli[@]}" similar-items "$newest" --k=5 2>&1)"; then
     case "$similar" in
