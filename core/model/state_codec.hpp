@@ -36,7 +36,8 @@ class state_encoder {
     uint64_t n = v.size();
     (*this)(n);
     if constexpr (std::is_arithmetic_v<T>) {
-      out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+      if (!v.empty())
+        out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     } else {
       for (auto& x : v)
         (*this)(x);
@@ -96,7 +97,8 @@ class state_decoder {
         ok_ = false;
         return;
       }
-      std::memcpy(v.data(), p_, n * sizeof(T));
+      if (n > 0)  // an empty vector's data() may be null
+        std::memcpy(v.data(), p_, n * sizeof(T));
       p_ += n * sizeof(T);
     } else {
       for (auto& x : v)
