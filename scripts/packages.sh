@@ -2,14 +2,15 @@
 # require_packages GROUP..., which fails naming the missing ones. Only
 # scripts/setup.sh installs them; every other script checks and stops.
 #   build: compile the libraries, programs and tests
-#   test:  the default test suite (the Python example, Neovim's Python
-#          client, libFuzzer on clang, the Redis baseline function)
+#   test:  the default test suite (the Python example, openssl for test
+#          certificates, Neovim's Python client, libFuzzer on clang, the
+#          Redis baseline function)
 #   lint:  scripts/lint.sh
 #   walkthrough: the Complete Journey walk-through reads New York local times
 declare -A persona_packages=(
   [build]="build-essential cmake g++ libcaf-dev libboost-dev libmsgpack-cxx-dev libeigen3-dev catch2
-           libjemalloc-dev nlohmann-json3-dev"
-  [test]="python3-msgpack python3-pynvim clang libclang-rt-14-dev redis-server"
+           libjemalloc-dev nlohmann-json3-dev libssl-dev"
+  [test]="openssl python3-msgpack python3-pynvim clang libclang-rt-14-dev redis-server"
   [lint]="clang-format clang-tidy"
   [walkthrough]="tzdata"
 )
