@@ -25,6 +25,12 @@ struct connection_state {
   bool authenticated = false;
   uint8_t roles = 0;
   std::string client;
+  /// Name of the token (or client certificate) that authenticated the
+  /// connection, for logs and the audit log; empty before, or on a node
+  /// without authentication.
+  std::string token_name;
+  /// The peer's address and port, as logged.
+  std::string peer;
   /// Queues segment events for this connection (set by its session; called
   /// from actor threads).
   std::function<void(value::array&)> push_segment_events;

@@ -31,6 +31,7 @@ session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& de
   boost::system::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   peer_ = ec ? std::string("unknown peer") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  conn_.peer = peer_;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
@@ -207,6 +208,8 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   auto conn = std::make_shared<connection_state>();
   conn->authenticated = conn_.authenticated;
   conn->roles = conn_.roles;
+  conn->token_name = conn_.token_name;
+  conn->peer = conn_.peer;
   auto* d = &dispatcher_;
   auto pending = at_decoder_;
   ++*pending;
