@@ -28,11 +28,11 @@ constexpr param_spec segment_names{param_kind::names, "segments"};
 
 const std::vector<method_row>& method_rows() {
   // {name, role, ordering, also a notification,
-  //  params {min, max, shape, {each position}}, handler}
+  //  params {min, max, shape, {each position}}, handler, audit (none if absent)}
   // clang-format off
   static const std::vector<method_row> rows = {
       {"hello", 0, ordering::none, false,
-       {0, 1, "[options]", {options}}, &dispatcher::hello},
+       {0, 1, "[options]", {options}}, &dispatcher::hello, audit_kind::failures},
       {"ping", 0, ordering::none, false,
        no_params, &dispatcher::ping},
       {"stats", role_query, ordering::none, false,
@@ -46,13 +46,13 @@ const std::vector<method_row>& method_rows() {
       {"set_attributes", role_ingest, ordering::write, false,
        {2, 3, "[user, attributes]", {user_id("user"), any("attributes")}}, &dispatcher::set_attributes},
       {"get_profile", role_query, ordering::none, false,
-       {1, 2, "[user, options]", {user_id("user"), options}}, &dispatcher::get_profile},
+       {1, 2, "[user, options]", {user_id("user"), options}}, &dispatcher::get_profile, audit_kind::user},
       {"delete_profile", role_admin, ordering::write, false,
-       {1, 2, "[user]", {user_id("user")}}, &dispatcher::delete_profile},
+       {1, 2, "[user]", {user_id("user")}}, &dispatcher::delete_profile, audit_kind::user},
       {"merge_profiles", role_admin, ordering::write, false,
-       {2, 3, "[source, target]", {user_id("source"), user_id("target")}}, &dispatcher::merge_profiles},
+       {2, 3, "[source, target]", {user_id("source"), user_id("target")}}, &dispatcher::merge_profiles, audit_kind::user},
       {"query", role_query, ordering::none, false,
-       {1, 2, "[where, options]", {any("where"), options}}, &dispatcher::query},
+       {1, 2, "[where, options]", {any("where"), options}}, &dispatcher::query, audit_kind::count},
       {"define_segment", role_admin, ordering::none, false,
        {2, 2, "[name, where]", {user_id("name"), any("where")}}, &dispatcher::define_segment},
       {"drop_segment", role_admin, ordering::none, false,
@@ -60,7 +60,7 @@ const std::vector<method_row>& method_rows() {
       {"list_segments", role_query, ordering::none, false,
        no_params, &dispatcher::list_segments},
       {"segment_members", role_query, ordering::none, false,
-       {1, 2, "[name, options]", {user_id("name"), options}}, &dispatcher::segment_members},
+       {1, 2, "[name, options]", {user_id("name"), options}}, &dispatcher::segment_members, audit_kind::count},
       {"subscribe", role_query, ordering::none, false,
        {1, 1, "[[segment names]]", {segment_names}}, &dispatcher::subscribe},
       {"train_clusters", role_admin, ordering::none, false,
@@ -78,6 +78,12 @@ const std::vector<method_row>& method_rows() {
   };
   // clang-format on
   return rows;
+}
+
+audit_kind audited(const method_row& row) {
+  if (row.audit == audit_kind::none && (row.role & role_admin))
+    return audit_kind::call;
+  return row.audit;
 }
 
 const method_row* find_method(std::string_view name) {

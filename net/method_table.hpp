@@ -41,6 +41,22 @@ enum class ordering : uint8_t {
   write,
 };
 
+/// What the audit log (net/audit_trail.hpp) records of a method's calls.
+/// A row whose role includes admin records at least `call`.
+enum class audit_kind : uint8_t {
+  /// Nothing (unless the row needs the admin role).
+  none,
+  /// Failed calls only: the method and the outcome (hello).
+  failures,
+  /// Every call: the method and the outcome.
+  call,
+  /// Every call, with a keyed hash of each user its user_id params name
+  /// (profile reads, exports, erasures).
+  user,
+  /// Every call, with how many users its result lists.
+  count,
+};
+
 /// Answers a call, exactly once.
 using method_reply = std::function<void(result<value>)>;
 
@@ -63,7 +79,13 @@ struct method_row {
   params_spec params;
   /// Its handler, a member of the dispatcher.
   method_handler handle;
+  /// What the audit log records of its calls.
+  audit_kind audit = audit_kind::none;
 };
+
+/// What the audit log records of `row`'s calls: its own column, and at
+/// least `call` for a row that needs the admin role.
+audit_kind audited(const method_row& row);
 
 /// The rows, in the order docs/protocol.md and the unknown-method message
 /// list them.

@@ -123,6 +123,21 @@ struct node_config {
   std::string node_name;
   /// token -> role bits; empty: no authentication.
   std::map<std::string, uint8_t> tokens;
+  /// The audit log (net/audit_log.hpp): "auto" (<data-dir>/audit.log, off
+  /// without a data directory), "off", or a file.
+  std::string audit_log;
+  /// Bytes of the audit log before it is rotated; 0: never rotated.
+  uint64_t audit_max_bytes{};
+  /// Rotated audit files kept (audit.log.1 is the newest).
+  size_t audit_keep{};
+  /// Longest time a written audit line waits for its sync to the device,
+  /// in ms; 0: synced after every write.
+  uint64_t audit_fsync_interval_ms{};
+  /// Audit bytes waiting for the writer before lines are dropped (counted).
+  size_t audit_queue_bytes{};
+  /// Secret of the node's keyed hashes: a 0600 file of at least 16 bytes;
+  /// empty: none.
+  std::string hash_key_file;
 
   /// Parses argv (argv[0] skipped). Sets `help` on --help.
   static result<node_config> parse(int argc, char** argv, bool& help);

@@ -274,6 +274,25 @@ std::vector<node_setting> make_table() {
       token_list("token",
                  "TOKEN:ROLES, repeatable; ROLES from ingest,query,admin; with any token, clients must send "
                  "hello first"),
+      text<&node_config::audit_log>(
+          "audit-log", k::path, "auto",
+          "audit log of profile reads, erasures, admin calls and failed hellos: "
+          "auto (<data-dir>/audit.log; off without a data directory), off, or a file"),
+      whole<&node_config::audit_max_bytes>("audit-max-bytes", k::size, 64u << 20, {0, uint64_t{1} << 40},
+                                           "the audit log is rotated (audit.log.1, ...) before it grows past "
+                                           "this many bytes; 0 = never rotated"),
+      whole<&node_config::audit_keep>("audit-keep", k::count, 10, {0, 1000},
+                                      "rotated audit files kept; the oldest beyond this is deleted"),
+      whole<&node_config::audit_fsync_interval_ms>(
+          "audit-fsync-interval-ms", k::duration, 1000, {0, 60000},
+          "longest time a written audit line waits for its sync to the device; 0 = after every write (ms)"),
+      whole<&node_config::audit_queue_bytes>("audit-queue-bytes", k::size, 8u << 20,
+                                             {4096, uint64_t{1} << 32},
+                                             "audit bytes waiting for the writer thread; past it lines are "
+                                             "dropped, logged and counted (stats audit.lines_dropped)"),
+      text<&node_config::hash_key_file>("hash-key-file", k::path, "",
+                                        "a 0600 file of at least 16 bytes: the secret of the node's keyed "
+                                        "hashes; empty = none"),
   };
 }
 
