@@ -1,5 +1,7 @@
 #include "net/dispatcher.hpp"
 
+#include "net/audit_trail.hpp"
+
 namespace persona::net {
 
 namespace {
@@ -14,6 +16,8 @@ dispatcher::dispatcher(engine& eng, const node_config& cfg, network_counters& co
 void dispatcher::handle_request(const method_row& row, const msgpack::object& params, connection_state& conn,
                                 reply done) {
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
+  if (audit_)
+    done = audit_->watch(row, params, conn, std::move(done));
   if (row.role != 0) {
     if (!cfg_.tokens.empty() && !conn.authenticated)
       return done(status{error_code::unauthenticated,
@@ -103,7 +107,8 @@ void dispatcher::ping(method_args&, connection_state&, reply done) {
 
 void dispatcher::stats(method_args&, connection_state&, reply done) {
   auto* counters = &counters_;
-  engine_.stats([counters, done = std::move(done)](result<value> r) {
+  auto* audit = audit_;
+  engine_.stats([counters, audit, done = std::move(done)](result<value> r) {
     if (!r.ok())
       return done(std::move(r));
     value net{value::map{}};
@@ -121,6 +126,8 @@ void dispatcher::stats(method_args&, connection_state&, reply done) {
     net.set("replies_queued", value{counters->replies_queued.load()});
     net.set("held_behind_writes", value{counters->held_behind_writes.load()});
     r->set("net", std::move(net));
+    if (audit)
+      r->set("audit", audit->stats());
     done(std::move(r));
   });
 }

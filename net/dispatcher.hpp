@@ -20,6 +20,8 @@
 
 namespace persona::net {
 
+class audit_trail;
+
 /// What a connection has established (hello) so far. Owned by its session.
 struct connection_state {
   bool authenticated = false;
@@ -85,6 +87,10 @@ class dispatcher {
   /// Ends what a closing connection holds (its segment subscriptions).
   void release(connection_state& conn);
 
+  /// Records the audited calls (method table's `audit` column) to `trail`
+  /// from now on; null: none. `trail` outlives the dispatcher's calls.
+  void set_audit_trail(audit_trail* trail) { audit_ = trail; }
+
   /// Roles a connection has before any hello.
   uint8_t initial_roles() const { return cfg_.tokens.empty() ? all_roles : 0; }
 
@@ -123,6 +129,7 @@ class dispatcher {
   engine& engine_;
   const node_config& cfg_;
   network_counters& counters_;
+  audit_trail* audit_ = nullptr;
 };
 
 }  // namespace persona::net

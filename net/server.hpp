@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/engine.hpp"
+#include "net/audit_trail.hpp"
 #include "net/dispatcher.hpp"
 #include "net/ingest_decoder.hpp"
 #include "net/node_config.hpp"
@@ -44,6 +45,8 @@ class server {
   engine& engine_;
   node_config cfg_;
   network_counters counters_;
+  /// Opened by start(); outlives the dispatcher's calls.
+  std::unique_ptr<audit_trail> audit_;
   dispatcher dispatcher_;
   ingest_decoder decoder_;
   boost::asio::io_context io_;

@@ -29,6 +29,7 @@ struct test_node {
 
   explicit test_node(net::node_config c = {}) : cfg(std::move(c)) {
     cfg.port = 0;
+    cfg.data_dir = data.path();
     engine_options eo;
     eo.shards = 2;
     eo.worker_threads = 2;

@@ -82,6 +82,7 @@ TEST_CASE("a node that cannot use its data directory answers every method, ping 
   REQUIRE_FALSE(blocked.wait_ready().ok());
   net::node_config cfg;
   cfg.port = 0;
+  cfg.data_dir = eo.data_dir;
   net::server srv(blocked, cfg);
   srv.handle_signals(false);
   REQUIRE(srv.start().ok());
