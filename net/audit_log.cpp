@@ -80,9 +80,11 @@ void audit_log::append(std::string_view line) {
       return;
     }
     bool was_empty = queue_.empty();
+    bool was_small = queue_.size() < options_.batch_bytes;
     queue_.append(line);
-    if (!was_empty)
-      return;  // the writer has been woken already
+    // The writer is woken to start a batch, and again when the batch is big.
+    if (!was_empty && (!was_small || queue_.size() < options_.batch_bytes))
+      return;
   }
   wake_.notify_one();
 }
@@ -103,6 +105,11 @@ void audit_log::run() {
       else
         wake_.wait(lock);
     }
+    // Let a batch gather, so that a busy node wakes the writer and calls
+    // write() a few hundred times a second, not once a line.
+    wake_.wait_for(lock, options_.batch_delay, [this] {
+      return stop_ || flushes_done_ != flushes_wanted_ || queue_.size() >= options_.batch_bytes;
+    });
     std::string batch;
     batch.swap(queue_);
     uint64_t flushes = flushes_wanted_;

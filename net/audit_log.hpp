@@ -4,7 +4,8 @@
 // with O_APPEND and mode 0600, each batch of queued lines goes out in one
 // write(), and the file is rotated by size (FILE -> FILE.1 -> ... ->
 // FILE.keep). Lines are synced to the device at most `fsync_interval` after
-// they are written. A line that cannot be queued (the queue is full) or
+// they are written; a line waits up to `batch_delay` (2 ms) for others
+// to share its write(). A line that cannot be queued (the queue is full) or
 // written (disk full, I/O error) is dropped, counted and reported through
 // the `report` callback (rate-limited): the caller is still answered.
 //
@@ -38,6 +39,10 @@ struct audit_log_options {
   std::chrono::milliseconds fsync_interval{1000};
   /// Bytes queued for the writer before further lines are dropped.
   size_t max_queue_bytes = 8u << 20;
+  /// The writer waits this long for more lines before a write, unless
+  /// `batch_bytes` are queued (or on flush and close).
+  std::chrono::microseconds batch_delay{2000};
+  size_t batch_bytes = 64u << 10;
 };
 
 /// What an audit_log did since it was opened.

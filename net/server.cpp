@@ -22,6 +22,11 @@ server::~server() {
 }
 
 status server::start() {
+  auto audit = open_audit_trail(cfg_);
+  if (!audit.ok())
+    return audit.error();
+  audit_ = std::move(*audit);
+  dispatcher_.set_audit_trail(audit_.get());
   boost::system::error_code ec;
   auto address = asio::ip::make_address(cfg_.bind, ec);
   if (ec)
@@ -38,11 +43,6 @@ status server::start() {
     return {error_code::unavailable, "cannot listen on " + cfg_.bind + ":" + std::to_string(cfg_.port) +
                                          ": " + ec.message() + "; choose another --port or --bind"};
   port_ = acceptor_.local_endpoint().port();
-  auto audit = open_audit_trail(cfg_);
-  if (!audit.ok())
-    return audit.error();
-  audit_ = std::move(*audit);
-  dispatcher_.set_audit_trail(audit_.get());
   if (handle_signals_) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);

@@ -1,6 +1,8 @@
 // The audit log of a node over TCP: profile reads, erasures, admin calls,
 // listings with their counts and failed hellos each leave a line; other
 // calls leave none; user ids never appear in it.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -132,4 +134,45 @@ TEST_CASE("--audit-log=off keeps no audit log, and stats says nothing of one") {
   REQUIRE(stats.ok());
   CHECK(stats->find("audit") == nullptr);
   CHECK_FALSE(std::filesystem::exists(node.data.path() + "/audit.log"));
+}
+
+TEST_CASE("with --hash-key-file a user's audit hash is the same after a restart; without, it is not") {
+  temp_directory keys;
+  auto key = keys.path() + "/hash.key";
+  {
+    std::ofstream out(key);
+    out << "0123456789abcdef0123456789abcdef\n";
+  }
+  ::chmod(key.c_str(), 0600);
+  /// The user hash of one get_profile of "u" on a fresh node.
+  auto hash_of_u = [](const std::string& key_file) {
+    net::node_config cfg;
+    cfg.hash_key_file = key_file;
+    test_node node(cfg);
+    auto c = node.connect();
+    CHECK(code_of(c->call_sync("get_profile", args({value{"u"}}))) == "not_found");
+    auto records = wait_for_lines(node.data.path() + "/audit.log", 1);
+    REQUIRE(records.size() == 1);
+    return records[0].at("user");
+  };
+  auto first = hash_of_u(key);
+  CHECK(hash_of_u(key) == first);
+  CHECK(hash_of_u("") != first);
+}
+
+TEST_CASE("a node whose audit log or hash key file cannot be used refuses to start, saying which") {
+  temp_directory keys;
+  auto key = keys.path() + "/hash.key";
+  {
+    std::ofstream out(key);
+    out << "0123456789abcdef0123456789abcdef\n";
+  }
+  ::chmod(key.c_str(), 0644);
+  net::node_config cfg;
+  cfg.hash_key_file = key;
+  CHECK_THROWS_WITH(test_node(cfg), Catch::Contains("--hash-key-file") && Catch::Contains(key));
+  net::node_config bad_path;
+  bad_path.audit_log = keys.path() + "/no/such/dir/audit.log";
+  CHECK_THROWS_WITH(test_node(bad_path),
+                    Catch::Contains("no/such/dir/audit.log") && Catch::Contains("--audit-log"));
 }
