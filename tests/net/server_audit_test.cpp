@@ -123,7 +123,7 @@ TEST_CASE("a node audits profile reads, erasures, admin calls, listings and fail
   CHECK(audit->find("lines_dropped")->as_int() == 0);
 }
 
-TEST_CASE("--audit-log=off keeps no audit log, and stats says nothing of one") {
+TEST_CASE("a node with --audit-log=off keeps no audit log, and stats says nothing of one") {
   net::node_config cfg;
   cfg.audit_log = "off";
   test_node node(cfg);
@@ -136,7 +136,7 @@ TEST_CASE("--audit-log=off keeps no audit log, and stats says nothing of one") {
   CHECK_FALSE(std::filesystem::exists(node.data.path() + "/audit.log"));
 }
 
-TEST_CASE("with --hash-key-file a user's audit hash is the same after a restart; without, it is not") {
+TEST_CASE("with --hash-key-file a user's audit hash is the same after a restart, without it is not") {
   temp_directory keys;
   auto key = keys.path() + "/hash.key";
   {
