@@ -4,6 +4,7 @@
 
 #include "core/os/thread_slice.hpp"
 #include "net/log.hpp"
+#include "net/tls_context.hpp"
 
 namespace persona::net {
 
@@ -22,6 +23,12 @@ server::~server() {
 }
 
 status server::start() {
+  if (cfg_.tls()) {
+    auto tls = make_server_tls(cfg_.tls_cert, cfg_.tls_key, cfg_.tls_ca);
+    if (!tls.ok())
+      return tls.error();
+    tls_ = std::move(*tls);
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(cfg_.bind, ec);
   if (ec)
@@ -58,28 +65,35 @@ status server::start() {
 }
 
 void server::do_accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
-                                                        asio::ip::tcp::socket s) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted)
-        return;
-      log_line(log_level::warning, "accept failed: " + ec.message());
-    } else if (registry_.size() >= cfg_.max_connections) {
-      counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
-      log_line(log_level::warning, "refused a connection: max_connections (" +
-                                       std::to_string(cfg_.max_connections) + ") are open");
-      boost::system::error_code ignored;
-      s.close(ignored);
-    } else {
-      counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
-      counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
-      auto sess = std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
-      registry_.add(sess);
-      sess->start();
-    }
-    if (acceptor_.is_open())
-      do_accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, asio::ip::tcp::socket s) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted)
+            return;
+          log_line(log_level::warning, "accept failed: " + ec.message());
+        } else if (registry_.size() >= cfg_.max_connections) {
+          counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+          log_line(log_level::warning, "refused a connection: max_connections (" +
+                                           std::to_string(cfg_.max_connections) + ") are open");
+          boost::system::error_code ignored;
+          s.close(ignored);
+        } else {
+          counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
+          counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
+          auto sess = std::make_shared<session>(make_transport(std::move(s)), dispatcher_, decoder_, cfg_,
+                                                registry_, counters_);
+          registry_.add(sess);
+          sess->start();
+        }
+        if (acceptor_.is_open())
+          do_accept();
+      });
+}
+
+transport server::make_transport(asio::ip::tcp::socket socket) {
+  if (tls_)
+    return transport(std::move(socket), *tls_);
+  return transport(std::move(socket));
 }
 
 void server::on_signal() {
