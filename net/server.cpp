@@ -65,35 +65,28 @@ status server::start() {
 }
 
 void server::do_accept() {
-  acceptor_.async_accept(
-      asio::make_strand(io_), [this](boost::system::error_code ec, asio::ip::tcp::socket s) {
-        if (ec) {
-          if (ec == asio::error::operation_aborted)
-            return;
-          log_line(log_level::warning, "accept failed: " + ec.message());
-        } else if (registry_.size() >= cfg_.max_connections) {
-          counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
-          log_line(log_level::warning, "refused a connection: max_connections (" +
-                                           std::to_string(cfg_.max_connections) + ") are open");
-          boost::system::error_code ignored;
-          s.close(ignored);
-        } else {
-          counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
-          counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
-          auto sess = std::make_shared<session>(make_transport(std::move(s)), dispatcher_, decoder_, cfg_,
-                                                registry_, counters_);
-          registry_.add(sess);
-          sess->start();
-        }
-        if (acceptor_.is_open())
-          do_accept();
-      });
-}
-
-transport server::make_transport(asio::ip::tcp::socket socket) {
-  if (tls_)
-    return transport(std::move(socket), *tls_);
-  return transport(std::move(socket));
+  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
+                                                        asio::ip::tcp::socket s) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted)
+        return;
+      log_line(log_level::warning, "accept failed: " + ec.message());
+    } else if (registry_.size() >= cfg_.max_connections) {
+      counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+      log_line(log_level::warning, "refused a connection: max_connections (" +
+                                       std::to_string(cfg_.max_connections) + ") are open");
+      boost::system::error_code ignored;
+      s.close(ignored);
+    } else {
+      counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
+      counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
+      auto sess = std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
+      registry_.add(sess);
+      sess->start(tls_.get());
+    }
+    if (acceptor_.is_open())
+      do_accept();
+  });
 }
 
 void server::on_signal() {

@@ -39,8 +39,6 @@ class server {
 
  private:
   void do_accept();
-  /// The stream of an accepted connection: TLS when the node has a certificate.
-  transport make_transport(boost::asio::ip::tcp::socket socket);
   void on_signal();
 
   engine& engine_;

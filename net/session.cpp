@@ -20,9 +20,9 @@ constexpr size_t read_chunk = 64 * 1024;
 
 }  // namespace
 
-session::session(transport stream, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
+session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
                  session_registry& registry, network_counters& counters)
-    : stream_(std::move(stream)),
+    : stream_(std::move(socket)),
       dispatcher_(d),
       ingest_decoder_(decoder),
       cfg_(cfg),
@@ -37,7 +37,9 @@ session::session(transport stream, dispatcher& d, ingest_decoder& decoder, const
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-void session::start() {
+void session::start(asio::ssl::context* tls) {
+  if (tls)
+    stream_ = transport(std::move(stream_.socket()), *tls);
   auto self = shared_from_this();
   std::weak_ptr<session> weak = self;
   conn_.push_segment_events = [weak](value::array& events) {

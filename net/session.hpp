@@ -45,11 +45,13 @@ class session_registry;
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(transport stream, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
+  session(boost::asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
           session_registry& registry, network_counters& counters);
 
-  /// Starts reading. REQUIRES: called once, after construction through make_shared.
-  void start();
+  /// Starts reading; with `tls`, after a TLS handshake under that context
+  /// (which must outlive the session). REQUIRES: called once, after
+  /// construction through make_shared.
+  void start(boost::asio::ssl::context* tls = nullptr);
   /// Closes the connection now (from any thread).
   void stop();
   /// Stops reading new requests; closes once in-flight replies are written.
