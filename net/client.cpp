@@ -1,7 +1,5 @@
 #include "net/client.hpp"
 
-#include <sys/socket.h>
-
 #include <boost/asio.hpp>
 #include <deque>
 #include <future>
@@ -13,6 +11,7 @@
 #include "net/frame_decoder.hpp"
 #include "net/msgpack_value.hpp"
 #include "net/rpc_codec.hpp"
+#include "net/transport.hpp"
 
 namespace persona::net {
 
@@ -21,7 +20,9 @@ namespace asio = boost::asio;
 struct client::impl : std::enable_shared_from_this<client::impl> {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{asio::make_work_guard(io)};
-  asio::ip::tcp::socket socket{io};
+  /// The TLS context of `stream`, which must not outlive it; null on plain TCP.
+  std::shared_ptr<asio::ssl::context> tls;
+  transport stream{io};
   std::thread thread;
   frame_decoder decoder{size_t{1} << 31};
   mutable std::mutex mutex;
@@ -77,12 +78,12 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     if (closed)
       return false;
     if (connected && !writing && queue.empty()) {
-      auto n = ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      auto n = stream.write_now(bytes.data(), bytes.size());
       if (n > 0 && static_cast<size_t>(n) == bytes.size())
         return true;
       if (n > 0)
         bytes.erase(0, static_cast<size_t>(n));
-      // Otherwise it would block, or failed: the I/O thread's write reports a failure.
+      // Otherwise it would block, failed (the I/O thread's write reports it), or is TLS.
     }
     queue.push_back(std::move(bytes));
     if (!writing) {
@@ -103,7 +104,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     for (size_t i = 0; i < count; ++i)
       bufs.emplace_back(asio::buffer(queue[i]));
     auto self = shared_from_this();
-    asio::async_write(socket, bufs, [self, count](boost::system::error_code ec, size_t) {
+    stream.async_write(bufs, [self, count](boost::system::error_code ec, size_t) {
       {
         std::lock_guard<std::mutex> lock(self->write_mutex);
         for (size_t i = 0; i < count && !self->queue.empty(); ++i)
@@ -120,7 +121,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   void do_read() {
     auto self = shared_from_this();
     char* buf = decoder.prepare(64 * 1024);
-    socket.async_read_some(asio::buffer(buf, 64 * 1024), [self](boost::system::error_code ec, size_t n) {
+    stream.async_read_some(asio::buffer(buf, 64 * 1024), [self](boost::system::error_code ec, size_t n) {
       if (ec)
         return self->fail_all(ec == asio::error::eof ? "the node closed the connection"
                                                      : "the connection to the node failed: " + ec.message());
@@ -184,8 +185,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
       if (!closed) {
         closed = true;
         close_reason = why;
-        boost::system::error_code ignored;
-        socket.close(ignored);
+        stream.close();
       }
       reason = close_reason;
     }
@@ -216,8 +216,21 @@ client::~client() {
     impl_->thread.join();
 }
 
-status client::connect(const std::string& host, uint16_t port, std::chrono::milliseconds timeout) {
+status client::connect(const std::string& host, uint16_t port, std::chrono::milliseconds timeout,
+                       const client_tls_options& tls) {
   auto& im = *impl_;
+  if (tls.enabled()) {
+    auto ctx = make_client_tls(tls);
+    if (!ctx.ok())
+      return ctx.error();
+    im.tls = std::move(*ctx);
+    im.stream = transport(im.io, *im.tls);
+    boost::system::error_code not_ip;
+    asio::ip::make_address(host, not_ip);
+    if (not_ip)  // a name: sent for the node to pick its certificate (SNI)
+      SSL_set_tlsext_host_name(im.stream.tls().native_handle(), host.c_str());
+    im.stream.tls().set_verify_callback(asio::ssl::host_name_verification(host));
+  }
   asio::ip::tcp::resolver resolver(im.io);
   boost::system::error_code ec;
   auto endpoints = resolver.resolve(host, std::to_string(port), ec);
@@ -225,26 +238,37 @@ status client::connect(const std::string& host, uint16_t port, std::chrono::mill
     return {error_code::unavailable, "cannot resolve " + host + ": " + ec.message()};
   std::promise<boost::system::error_code> connected;
   auto fut = connected.get_future();
+  bool tls_failed = false;
   asio::async_connect(
-      im.socket, endpoints,
-      [&connected](boost::system::error_code e, const asio::ip::tcp::endpoint&) { connected.set_value(e); });
+      im.stream.socket(), endpoints,
+      [&connected, &tls_failed, self = impl_](boost::system::error_code e, const asio::ip::tcp::endpoint&) {
+        if (e || !self->stream.secure())
+          return connected.set_value(e);
+        self->stream.async_handshake(asio::ssl::stream_base::client,
+                                     [&connected, &tls_failed](boost::system::error_code h) {
+                                       tls_failed = bool(h);
+                                       connected.set_value(h);
+                                     });
+      });
   im.thread = std::thread([this] { impl_->io.run(); });
   if (fut.wait_for(timeout) != std::future_status::ready) {
-    asio::post(im.io, [self = impl_] {
-      boost::system::error_code ignored;
-      self->socket.close(ignored);
-    });
+    asio::post(im.io, [self = impl_] { self->stream.close(); });
     fut.wait();
     return {error_code::timeout, "no connection to " + host + ":" + std::to_string(port) + " within " +
                                      std::to_string(timeout.count()) + " ms"};
   }
   ec = fut.get();
+  if (ec && tls_failed)
+    return {error_code::unavailable, "TLS handshake with " + host + ":" + std::to_string(port) +
+                                         " failed: " + tls_error_text(ec) +
+                                         "; does --tls-ca hold the CA of the node's certificate, and does "
+                                         "the node take TLS?"};
   if (ec)
     return {error_code::unavailable, "cannot connect to " + host + ":" + std::to_string(port) + ": " +
                                          ec.message() + "; is personad running there?"};
   {
     boost::system::error_code ignored;
-    im.socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    im.stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     std::lock_guard<std::mutex> lock(im.write_mutex);
     im.connected = !im.closed;
   }

@@ -6,6 +6,9 @@
 // the connection is idle (no wake-up of the I/O thread), else queues it;
 // requests from one thread go out in call order. If the connection drops,
 // every pending call fails with `unavailable`, and so does any later call.
+// Over TLS (connect with client_tls_options) the node's certificate must be
+// signed by the CA given and name the host connected to; every write then
+// goes through the I/O thread (an SSL stream is not written from two threads).
 #pragma once
 
 #include <chrono>
@@ -16,6 +19,7 @@
 
 #include "core/util/status.hpp"
 #include "core/util/value.hpp"
+#include "net/tls_context.hpp"
 
 namespace persona::net {
 
@@ -30,9 +34,10 @@ class client {
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
-  /// Connects (blocking, bounded by `timeout`).
+  /// Connects (blocking, bounded by `timeout`), with TLS when `tls` names a CA.
   status connect(const std::string& host, uint16_t port,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                 std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                 const client_tls_options& tls = {});
 
   /// Sends a request; `done` gets the result or the node's error.
   void call(const std::string& method, const value& params, callback done);

@@ -125,6 +125,7 @@ void dispatcher::stats(method_args&, connection_state&, reply done) {
     net.set("replies_direct", value{counters->replies_direct.load()});
     net.set("replies_queued", value{counters->replies_queued.load()});
     net.set("held_behind_writes", value{counters->held_behind_writes.load()});
+    net.set("tls_handshake_failures", value{counters->tls_handshake_failures.load()});
     r->set("net", std::move(net));
     if (audit)
       r->set("audit", audit->stats());

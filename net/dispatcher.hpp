@@ -58,6 +58,9 @@ struct network_counters {
   std::atomic<uint64_t> replies_queued{0};
   /// Messages that waited for a connection's earlier write to be answered.
   std::atomic<uint64_t> held_behind_writes{0};
+  /// TLS handshakes that failed or timed out (plain TCP on a TLS node,
+  /// an untrusted or missing client certificate).
+  std::atomic<uint64_t> tls_handshake_failures{0};
 };
 
 class dispatcher {

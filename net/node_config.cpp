@@ -67,6 +67,10 @@ result<node_config> node_config::parse(int argc, char** argv, bool& help) {
       help = true;
       return c;
     }
+    // An on/off setting given bare (`--insecure`) means on.
+    if (arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos)
+      if (auto* setting = find_setting(arg.substr(2)); setting && setting->kind == setting_kind::on_off)
+        arg += "=on";
     if (arg.rfind("--", 0) != 0 || arg.find('=') == std::string::npos)
       return bad("unexpected argument '" + arg + "': settings are --name=value; personad --help lists them");
     auto eq = arg.find('=');

@@ -138,6 +138,23 @@ struct node_config {
   /// Secret of the node's keyed hashes: a 0600 file of at least 16 bytes;
   /// empty: none.
   std::string hash_key_file;
+  /// TLS: the node's PEM certificate chain and private key; both empty:
+  /// plain TCP.
+  std::string tls_cert;
+  std::string tls_key;
+  /// PEM CA certificates that sign client certificates; not empty: every
+  /// client must present one they signed.
+  std::string tls_ca;
+  /// Client certificate subject CN -> role bits it grants.
+  std::map<std::string, uint8_t> tls_client_roles;
+  /// Deadline of a TLS handshake, in ms.
+  uint64_t tls_handshake_timeout_ms{};
+  /// Whether a node bound to a non-loopback address may serve without
+  /// TLS or authentication.
+  bool insecure{};
+
+  /// Whether connections use TLS.
+  bool tls() const { return !tls_cert.empty() || !tls_key.empty(); }
 
   /// Parses argv (argv[0] skipped). Sets `help` on --help.
   static result<node_config> parse(int argc, char** argv, bool& help);

@@ -115,6 +115,12 @@ node_setting token_list(const char* name, const char* help) {
   return {name, setting_kind::token_list, std::monostate{}, {}, {}, help, store_token};
 }
 
+void store_client_roles(node_config& config, const setting_value& value) {
+  auto& entry = std::get<std::string>(value);
+  auto colon = entry.rfind(':');
+  config.tls_client_roles[entry.substr(0, colon)] = parse_roles(entry.substr(colon + 1));
+}
+
 /// `d` as a whole number of `Unit`.
 template <class Unit, class Duration>
 uint64_t in_units(Duration d) {
@@ -293,6 +299,30 @@ std::vector<node_setting> make_table() {
       text<&node_config::hash_key_file>("hash-key-file", k::path, "",
                                         "a 0600 file of at least 16 bytes: the secret of the node's keyed "
                                         "hashes; empty = none"),
+      text<&node_config::tls_cert>(
+          "tls-cert", k::path, "",
+          "PEM certificate chain of the node: clients must then speak TLS (plain TCP "
+          "is refused); needs --tls-key"),
+      text<&node_config::tls_key>("tls-key", k::path, "",
+                                  "PEM private key of --tls-cert; the file must have mode 0600 or 0400"),
+      text<&node_config::tls_ca>("tls-ca", k::path, "",
+                                 "PEM CA certificates: with TLS, every client must present a certificate "
+                                 "they signed"),
+      {"tls-client-roles",
+       k::token_list,
+       std::monostate{},
+       {},
+       {},
+       "CN:ROLES, repeatable: a client certificate with subject CN gets ROLES (ingest,query,admin) "
+       "without hello; with any, other certificates get no role until a hello with a token",
+       store_client_roles},
+      whole<&node_config::tls_handshake_timeout_ms>("tls-handshake-timeout-ms", k::duration, 10000,
+                                                    {1, 3600000},
+                                                    "a TLS handshake not done by then closes the connection "
+                                                    "(ms)"),
+      on_off<&node_config::insecure>("insecure", false,
+                                     "on: a node bound to a non-loopback address starts without TLS or "
+                                     "without authentication (it warns); off: it refuses to start"),
   };
 }
 
@@ -345,7 +375,8 @@ result<setting_value> parse_setting(const node_setting& setting, const std::stri
     case setting_kind::token_list: {
       auto colon = text.rfind(':');
       if (colon == std::string::npos || colon == 0 || parse_roles(text.substr(colon + 1)) == 0)
-        return bad(flag + " must be TOKEN:ROLES with ROLES a comma-separated list of ingest, query, admin");
+        return bad(flag + " must be " + (setting.name == std::string("token") ? "TOKEN" : "NAME") +
+                   ":ROLES with ROLES a comma-separated list of ingest, query, admin");
       return setting_value{text};
     }
   }

@@ -12,6 +12,7 @@
 #include "net/log.hpp"
 #include "net/node_config.hpp"
 #include "net/server.hpp"
+#include "net/start_checks.hpp"
 
 using namespace persona;
 using namespace persona::net;
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
   }
   if (!cfg.ok()) {
     std::fprintf(stderr, "personad: %s\n", cfg.error().message().c_str());
+    return 2;
+  }
+  std::string exposure;
+  if (auto st = check_start_settings(*cfg, exposure); !st.ok()) {
+    std::fprintf(stderr, "personad: %s\n", st.message().c_str());
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
@@ -120,6 +126,11 @@ int main(int argc, char** argv) {
     log_line(log_level::info,
              "ready: serving every method " + std::to_string(static_cast<int>(ms)) + " ms after start");
   });
+  if (cfg->tls())
+    log_line(log_level::info, std::string("TLS on: plain TCP is refused; client certificates ") +
+                                  (cfg->tls_ca.empty() ? "not asked for" : "required (--tls-ca)"));
+  if (!exposure.empty())
+    log_line(log_level::warning, exposure);
   if (cfg->tokens.empty())
     log_line(log_level::info, "no tokens configured: every connection has every role");
   else

@@ -4,6 +4,7 @@
 
 #include "core/os/thread_slice.hpp"
 #include "net/log.hpp"
+#include "net/tls_context.hpp"
 
 namespace persona::net {
 
@@ -27,6 +28,12 @@ status server::start() {
     return audit.error();
   audit_ = std::move(*audit);
   dispatcher_.set_audit_trail(audit_.get());
+  if (cfg_.tls()) {
+    auto tls = make_server_tls(cfg_.tls_cert, cfg_.tls_key, cfg_.tls_ca);
+    if (!tls.ok())
+      return tls.error();
+    tls_ = std::move(*tls);
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(cfg_.bind, ec);
   if (ec)
@@ -80,7 +87,7 @@ void server::do_accept() {
       counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
       auto sess = std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
       registry_.add(sess);
-      sess->start();
+      sess->start(tls_.get());
     }
     if (acceptor_.is_open())
       do_accept();

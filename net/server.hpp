@@ -23,8 +23,8 @@ class server {
   server(engine& eng, const node_config& cfg);
   ~server();
 
-  /// Binds and starts the I/O threads. Fails with a message naming the
-  /// address when it cannot bind.
+  /// Loads the TLS certificate (if any), binds and starts the I/O threads.
+  /// Fails with a message naming the file or address at fault.
   status start();
   /// The bound port (useful with port 0).
   uint16_t port() const { return port_; }
@@ -54,6 +54,8 @@ class server {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   session_registry registry_;
+  /// The TLS context of every connection; null on plain TCP.
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   bool handle_signals_ = true;

@@ -3,10 +3,12 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "net/log.hpp"
 #include "net/method_table.hpp"
 #include "net/rpc_codec.hpp"
+#include "net/tls_context.hpp"
 
 namespace persona::net {
 
@@ -20,7 +22,7 @@ constexpr size_t read_chunk = 64 * 1024;
 
 session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
                  session_registry& registry, network_counters& counters)
-    : socket_(std::move(socket)),
+    : stream_(std::move(socket)),
       dispatcher_(d),
       ingest_decoder_(decoder),
       cfg_(cfg),
@@ -29,31 +31,92 @@ session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& de
       decoder_(cfg.max_message_bytes) {
   conn_.roles = dispatcher_.initial_roles();
   boost::system::error_code ec;
-  auto ep = socket_.remote_endpoint(ec);
+  auto ep = stream_.socket().remote_endpoint(ec);
   peer_ = ec ? std::string("unknown peer") : ep.address().to_string() + ":" + std::to_string(ep.port());
   conn_.peer = peer_;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-void session::start() {
+void session::start(asio::ssl::context* tls) {
+  if (tls)
+    stream_ = transport(std::move(stream_.socket()), *tls);
   auto self = shared_from_this();
   std::weak_ptr<session> weak = self;
   conn_.push_segment_events = [weak](value::array& events) {
     if (auto s = weak.lock())
-      asio::post(s->socket_.get_executor(),
+      asio::post(s->stream_.get_executor(),
                  [s, events = std::move(events)]() mutable { s->push_segment_events(events); });
   };
-  asio::dispatch(socket_.get_executor(), [self] { self->do_read(); });
+  if (stream_.secure())
+    asio::dispatch(stream_.get_executor(), [self] { self->do_handshake(); });
+  else
+    asio::dispatch(stream_.get_executor(), [self] { self->do_read(); });
+}
+
+void session::do_handshake() {
+  auto self = shared_from_this();
+  handshake_timer_ = std::make_unique<asio::steady_timer>(stream_.get_executor());
+  handshake_timer_->expires_after(std::chrono::milliseconds(cfg_.tls_handshake_timeout_ms));
+  handshake_timer_->async_wait([self](boost::system::error_code ec) {
+    if (ec || self->closed_ || !self->handshake_timer_)
+      return;
+    self->counters_.tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    self->close_now("no TLS handshake within " + std::to_string(self->cfg_.tls_handshake_timeout_ms) +
+                    " ms (tls_handshake_timeout_ms)");
+  });
+  // A TLS client speaks first with a handshake record (type 22): any other
+  // first byte is refused at once, not after the timeout.
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read, [self](boost::system::error_code ec) {
+    if (ec || self->closed_)
+      return self->on_handshake(ec);
+    unsigned char first = 0;
+    auto n = ::recv(self->stream_.socket().native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 1 && first != 22) {
+      self->handshake_timer_->cancel();
+      self->counters_.tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", first);
+      return self->close_now(std::string("plain TCP on a TLS node (first byte ") + hex +
+                             " is not a TLS handshake); clients must connect with TLS");
+    }
+    self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                  [self](boost::system::error_code e) { self->on_handshake(e); });
+  });
+}
+
+void session::on_handshake(const boost::system::error_code& ec) {
+  if (closed_)
+    return;
+  handshake_timer_->cancel();
+  handshake_timer_.reset();
+  if (ec) {
+    counters_.tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    return close_now("TLS handshake failed (" + tls_error_text(ec) +
+                     "); clients must connect with TLS and trust the node's certificate");
+  }
+  if (!cfg_.tls_ca.empty()) {
+    // The handshake verified the certificate against --tls-ca.
+    auto cn = peer_common_name(stream_.tls());
+    conn_.token_name = cn;
+    auto it = cfg_.tls_client_roles.find(cn);
+    if (it != cfg_.tls_client_roles.end()) {
+      conn_.authenticated = true;
+      conn_.roles = it->second;
+    } else if (!cfg_.tls_client_roles.empty()) {
+      conn_.roles = 0;  // an unmapped certificate: only a hello with a token grants roles
+    }
+  }
+  do_read();
 }
 
 void session::stop() {
   auto self = shared_from_this();
-  asio::post(socket_.get_executor(), [self] { self->close_now("the node is stopping"); });
+  asio::post(stream_.get_executor(), [self] { self->close_now("the node is stopping"); });
 }
 
 void session::drain() {
   auto self = shared_from_this();
-  asio::post(socket_.get_executor(), [self] {
+  asio::post(stream_.get_executor(), [self] {
     self->reading_stopped_ = true;
     if (self->in_flight_ == 0 && self->ordered_writes_ == 0 && self->held_.empty() && self->write_idle())
       self->close_now("the node is stopping");
@@ -65,10 +128,11 @@ void session::do_read() {
     return;
   auto self = shared_from_this();
   char* buf = decoder_.prepare(read_chunk);
-  socket_.async_read_some(asio::buffer(buf, read_chunk), [self](boost::system::error_code ec, size_t n) {
+  stream_.async_read_some(asio::buffer(buf, read_chunk), [self](boost::system::error_code ec, size_t n) {
     if (ec) {
+      // A TLS client that closes without close_notify truncates the stream: a normal close too.
       if (ec != asio::error::operation_aborted && ec != asio::error::eof &&
-          ec != asio::error::connection_reset)
+          ec != asio::error::connection_reset && ec != asio::ssl::error::stream_truncated)
         log_line(log_level::warning, "connection " + self->peer_ + ": read failed: " + ec.message());
       // The client is gone or half-closed: finish what is in flight, then close.
       self->reading_stopped_ = true;
@@ -166,7 +230,7 @@ bool session::route(msgpack::object_handle& handle) {
     self->answer(msgid_copy, std::move(r));
     // An ordered write is answered once applied: what was read after it may go.
     if (ordered_write)
-      asio::post(self->socket_.get_executor(), [self] { self->ordered_write_done(); });
+      asio::post(self->stream_.get_executor(), [self] { self->ordered_write_done(); });
   };
   if (!row) {
     if (m.method_not_utf8)
@@ -226,11 +290,11 @@ void session::answer(uint32_t msgid, result<value> r) {
     counters_.replies_direct.fetch_add(1, std::memory_order_relaxed);
     // Sequentially consistent with drain(): one of the two sees the other.
     if (in_flight_.fetch_sub(1) == 1 && reading_stopped_)
-      asio::post(socket_.get_executor(), [self] { self->close_if_done(); });
+      asio::post(stream_.get_executor(), [self] { self->close_if_done(); });
     return;
   }
   counters_.replies_queued.fetch_add(1, std::memory_order_relaxed);
-  asio::post(socket_.get_executor(), [self, bytes = std::move(bytes)]() mutable {
+  asio::post(stream_.get_executor(), [self, bytes = std::move(bytes)]() mutable {
     --self->in_flight_;
     if (!self->closed_)
       self->send(std::move(bytes));
@@ -242,9 +306,9 @@ bool session::try_write_now(std::string& bytes) {
   std::unique_lock<std::mutex> lock(write_mutex_, std::try_to_lock);
   if (!lock.owns_lock() || closed_ || writing_ || !write_queue_.empty())
     return false;
-  auto n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  auto n = stream_.write_now(bytes.data(), bytes.size());
   if (n < 0)
-    return false;  // would block, or failed: the strand's write reports a failure
+    return false;  // would block, failed, or TLS: the strand writes it
   if (static_cast<size_t>(n) == bytes.size())
     return true;
   // The socket took part of it: the rest must be the next bytes written.
@@ -253,7 +317,7 @@ bool session::try_write_now(std::string& bytes) {
   write_queue_.push_back(std::move(bytes));
   writing_ = true;
   lock.unlock();
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume_write(); });
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->resume_write(); });
   return true;
 }
 
@@ -298,7 +362,7 @@ void session::start_write_locked() {
   for (size_t i = 0; i < count; ++i)
     buffers.emplace_back(asio::buffer(write_queue_[i]));
   auto self = shared_from_this();
-  asio::async_write(socket_, buffers, [self, count](boost::system::error_code ec, size_t) {
+  stream_.async_write(buffers, [self, count](boost::system::error_code ec, size_t) {
     {
       std::lock_guard<std::mutex> lock(self->write_mutex_);
       for (size_t i = 0; i < count; ++i) {
@@ -368,9 +432,7 @@ void session::close_now(const std::string& why) {
     // descriptor may be reused by the next connection).
     std::lock_guard<std::mutex> lock(write_mutex_);
     closed_ = true;
-    boost::system::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    stream_.close();
   }
   dispatcher_.release(conn_);
   counters_.connections_open.fetch_sub(1, std::memory_order_relaxed);

@@ -17,6 +17,12 @@
 // queued for a client that does not read (then the connection is closed with
 // a log line). A protocol error closes the connection after an error reply
 // where a msgid was readable; other connections are never affected.
+//
+// Over TLS (net/transport.hpp), the handshake comes first (bounded by
+// tls_handshake_timeout_ms; a failure is logged, counted and closes the
+// connection), a verified client certificate's CN may grant roles
+// (tls_client_roles), and every reply is written by the strand: an SSL
+// stream must not be written from one thread while another reads it.
 #pragma once
 
 #include <atomic>
@@ -31,6 +37,7 @@
 #include "net/frame_decoder.hpp"
 #include "net/ingest_decoder.hpp"
 #include "net/node_config.hpp"
+#include "net/transport.hpp"
 
 namespace persona::net {
 
@@ -41,8 +48,10 @@ class session : public std::enable_shared_from_this<session> {
   session(boost::asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& decoder, const node_config& cfg,
           session_registry& registry, network_counters& counters);
 
-  /// Starts reading. REQUIRES: called once, after construction through make_shared.
-  void start();
+  /// Starts reading; with `tls`, after a TLS handshake under that context
+  /// (which must outlive the session). REQUIRES: called once, after
+  /// construction through make_shared.
+  void start(boost::asio::ssl::context* tls = nullptr);
   /// Closes the connection now (from any thread).
   void stop();
   /// Stops reading new requests; closes once in-flight replies are written.
@@ -52,6 +61,10 @@ class session : public std::enable_shared_from_this<session> {
   const std::string& peer() const { return peer_; }
 
  private:
+  /// Makes the TLS handshake, then reads. On the strand.
+  void do_handshake();
+  /// After a TLS handshake: the roles of the client's certificate.
+  void on_handshake(const boost::system::error_code& ec);
   void do_read();
   void on_bytes(size_t n);
   /// Handles one message; `handle` owns it, so that an ingest batch can
@@ -95,7 +108,9 @@ class session : public std::enable_shared_from_this<session> {
   void announce_dropped();
   void close_now(const std::string& why);
 
-  boost::asio::ip::tcp::socket socket_;
+  transport stream_;
+  /// Bounds the TLS handshake; null on plain TCP. On the strand.
+  std::unique_ptr<boost::asio::steady_timer> handshake_timer_;
   dispatcher& dispatcher_;
   ingest_decoder& ingest_decoder_;
   /// Requests handed to the decoder and not yet dispatched by it; while

@@ -3,10 +3,15 @@
 over MessagePack-RPC and prints the user's profile.
 
     /usr/bin/python3 examples/python/persona_client.py [--host 127.0.0.1] [--port 7400]
+        [--tls-ca ca.pem [--tls-cert client.pem --tls-key client.key]]
+
+With --tls-ca the connection uses TLS (the standard ssl module), trusting
+only that CA's certificates for the node's, whose name must match --host.
 """
 import argparse
 import json
 import socket
+import ssl
 import sys
 import time
 
@@ -16,8 +21,14 @@ import msgpack
 class PersonaClient:
     """Blocking client: one request at a time, replies matched by msgid."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, tls_ca=None, tls_cert=None, tls_key=None):
         self.sock = socket.create_connection((host, port), timeout=10)
+        if tls_ca:
+            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=tls_ca)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            if tls_cert:
+                context.load_cert_chain(tls_cert, tls_key)
+            self.sock = context.wrap_socket(self.sock, server_hostname=host)
         self.unpacker = msgpack.Unpacker(raw=False)
         self.next_id = 1
 
@@ -42,9 +53,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7400)
+    parser.add_argument("--tls-ca", help="PEM CA of the node's certificate: connect with TLS")
+    parser.add_argument("--tls-cert", help="PEM client certificate, for a node that asks for one")
+    parser.add_argument("--tls-key", help="private key of --tls-cert")
     args = parser.parse_args()
 
-    client = PersonaClient(args.host, args.port)
+    client = PersonaClient(args.host, args.port, args.tls_ca, args.tls_cert, args.tls_key)
     print("hello:", client.call("hello", {"client": "python-example"}))
     now = int(time.time() * 1000)
     events = [

@@ -1,6 +1,6 @@
 // persona-cli: the command line client of a Persona node.
 //
-//   persona-cli [--host=H] [--port=P] [--token=T] COMMAND ...
+//   persona-cli [--host=H] [--port=P] [--token=T] [--tls-ca=F [--tls-cert=F --tls-key=F]] COMMAND ...
 //     ping | stats | snapshot | get USER [--fields=a,b] [--now=MS]
 //     ingest FILE [--batch=500] [--allow-rejects]     (JSON lines, or CSV with a header)
 //     query WHERE-JSON [--limit=N] [--agg=JSON] [--fields=a,b] [--now=MS]
@@ -33,7 +33,10 @@ using namespace persona;
 namespace {
 
 const char* kUsage =
-    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token=TOKEN] COMMAND ...\n"
+    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token=TOKEN]\n"
+    "                   [--tls-ca=CA.pem [--tls-cert=CERT.pem --tls-key=KEY.pem]] COMMAND ...\n"
+    "  --tls-ca connects with TLS, trusting that CA for the node's certificate;\n"
+    "  --tls-cert/--tls-key present a client certificate (the key file must be mode 0600)\n"
     "commands:\n"
     "  ping                                   check the node answers\n"
     "  stats                                  the node's figures\n"
@@ -71,6 +74,7 @@ struct options {
   std::string host = "127.0.0.1";
   uint16_t port = 7400;
   std::string token;
+  net::client_tls_options tls;
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;  // --name=value
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
@@ -259,6 +263,12 @@ int main(int argc, char** argv) {
         o.port = static_cast<uint16_t>(std::strtoul(val.c_str(), nullptr, 10));
       else if (name == "token")
         o.token = val;
+      else if (name == "tls-ca")
+        o.tls.ca_file = val;
+      else if (name == "tls-cert")
+        o.tls.cert_file = val;
+      else if (name == "tls-key")
+        o.tls.key_file = val;
       else
         o.flags[name] = val;
     } else {
@@ -271,7 +281,9 @@ int main(int argc, char** argv) {
   auto need = [&](size_t n) { return o.positional.size() == n + 1; };
 
   net::client c;
-  if (auto st = c.connect(o.host, o.port); !st.ok())
+  if (!o.tls.enabled() && !o.tls.cert_file.empty())
+    return usage_error("--tls-cert needs --tls-ca (the CA of the node's certificate)");
+  if (auto st = c.connect(o.host, o.port, std::chrono::seconds(5), o.tls); !st.ok())
     return cli::node_error(st);
   if (!o.token.empty()) {
     auto hello = c.call_sync(

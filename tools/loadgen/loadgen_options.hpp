@@ -24,6 +24,10 @@ struct loadgen_options {
   std::string host = "127.0.0.1";
   uint16_t port = 7400;
   std::string token;
+  /// TLS to the node: its CA, and a client certificate with its key.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 
   simulation_options simulation;
   /// Events generated; the run ends when they are all sent (or at --duration).

@@ -71,7 +71,9 @@ persona_driver::persona_driver(const loadgen_options& o, const event_stream& str
 status persona_driver::connect() {
   auto open = [&]() -> result<std::unique_ptr<net::client>> {
     auto c = std::make_unique<net::client>();
-    if (auto st = c->connect(opts_.host, opts_.port); !st.ok())
+    if (auto st = c->connect(opts_.host, opts_.port, std::chrono::seconds(5),
+                             {opts_.tls_ca, opts_.tls_cert, opts_.tls_key});
+        !st.ok())
       return status{st.code(), st.message() + "; is personad running there? (--host, --port)"};
     value hello{value::map{{"client", value{"persona-loadgen"}}}};
     if (!opts_.token.empty())
