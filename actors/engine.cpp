@@ -274,6 +274,11 @@ void engine::query(const value& where, const value& options, callback done) {
   auto& im = *impl_;
   query_request request;
   auto check = [&]() -> status {
+    if (auto st = check_condition_limits(where, im.opts.requests); !st.ok())
+      return st;
+    if (auto* aggregate = options.find("aggregate"))
+      if (auto st = check_aggregate_limits(*aggregate, im.opts.requests); !st.ok())
+        return st;
     auto known = im.segments_now();
     auto q = parse_query(where, options, now_ms(), &known);
     if (!q.ok())

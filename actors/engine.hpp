@@ -26,6 +26,7 @@
 #include "core/profile/event_limits.hpp"
 #include "core/profile/event_time_limit.hpp"
 #include "core/profile/profile_config.hpp"
+#include "core/query/request_limits.hpp"
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
 #include "core/util/node_clock.hpp"
@@ -56,6 +57,8 @@ struct engine_options {
   size_t max_in_flight = 4096;
   /// Events in one ingest call.
   size_t max_batch_events = 100000;
+  /// Condition nodes, `in` values and aggregates one query or segment may ask for.
+  request_limits requests;
   /// Events a shard applies before it serves waiting point reads again.
   size_t shard_slice_events = 64;
   /// Profile maintenance tunables.

@@ -191,6 +191,7 @@ void engine::impl::start_actors(std::vector<shard_setup> setups) {
     s.labels = opts.propensity;
     s.profile = opts.profile;
     s.slice_events = opts.shard_slice_events;
+    s.query_deadline = opts.shard_timeout;
     s.shards = static_cast<uint32_t>(opts.shards);
     s.fsync = opts.fsync;
     s.fsync_interval = opts.fsync_interval;

@@ -86,6 +86,8 @@ void engine::define_segment(const std::string& name, const value& where, callbac
   auto check = [&]() -> status {
     if (name.empty() || name.size() > max_id_bytes)
       return {error_code::bad_request, "name must be a segment name of 1 to 256 bytes"};
+    if (auto st = check_condition_limits(where, im.opts.requests); !st.ok())
+      return st;
     auto known = im.segments_now();
     if (auto c = condition::compile(where, nullptr, &known); !c.ok())
       return c.error();

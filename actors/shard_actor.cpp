@@ -150,6 +150,35 @@ caf::result<T> change(self_ptr self, wal_kind kind, const std::string& payload,
   return promise;
 }
 
+/// define_segment on a shard larger than a slice: logged now, declared in
+/// order, then every profile evaluated in slices between other work (like
+/// a query), answered with the size once the last slice is done and its
+/// record is durable.
+caf::result<uint64_t> define_in_slices(self_ptr self, const std::string& name, const value& where) {
+  auto& st = self->state;
+  auto seq = st.log_change(wal_kind::segment_define, encode_segment_define_payload(name, where));
+  if (!seq.ok())
+    return to_caf_error(seq.error());
+  auto promise = self->make_response_promise<uint64_t>();
+  st.run_in_order(
+      [self, promise, name, where, seq = *seq]() mutable {
+        auto& st = self->state;
+        auto& store = *st.store;
+        auto id = store.segments().declare(store, name, where);
+        if (!id.ok()) {
+          st.settle(seq, [promise, refused = id.error()](const status* err) mutable {
+            promise.deliver(to_caf_error(err ? *err : refused));
+          });
+          return;
+        }
+        st.segment_scans.push_back(pending_segment_scan{*id, 0, promise, seq});
+        arm_sweep_timer(self);
+      },
+      true);
+  schedule_drain(self);
+  return promise;
+}
+
 /// Logs `batch` (on a durable shard), then applies it at once when it is
 /// small and nothing waits, else queues it to be applied slice by slice;
 /// `reply` gets the outcome once the batch is applied and durable.
@@ -320,6 +349,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                 });
       },
       [=](segdef_atom, const std::string& name, const value& where) -> caf::result<uint64_t> {
+        if (self->state.store->slot_count() > self->state.query_slice())
+          return define_in_slices(self, name, where);
         return change<uint64_t>(self, wal_kind::segment_define, encode_segment_define_payload(name, where),
                                 [self, name, where]() {
                                   auto& st = self->state;
@@ -411,7 +442,7 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         if (st.queries.empty() && st.store->slot_count() <= st.query_slice())
           return reply(st.store->run_query(q));
         auto promise = self->make_response_promise<query_partial>();
-        st.queries.push_back(pending_query{std::move(q), 0, {}, promise});
+        st.queries.push_back(pending_query{std::move(q), 0, {}, promise, st.query_deadline()});
         schedule_drain(self);
         return promise;
       },

@@ -118,6 +118,12 @@ struct shard_setup {
   /// The node's "now", shared by its shards (core/util/node_clock.hpp);
   /// null: the shard's own newest event time.
   std::shared_ptr<node_clock> clock;
+  /// A query still scanning this long after the shard took it is cancelled
+  /// (its caller's deadline, the coordinator's request timeout, has
+  /// passed): the shard stops scanning and answers `timeout`. Zero: never.
+  std::chrono::milliseconds query_deadline{0};
+  /// The clock query deadlines are measured on; empty: steady_clock. Tests set it.
+  std::function<std::chrono::steady_clock::time_point()> steady_now;
   /// Event time that must pass before time-dependent segments are swept again.
   int64_t segment_sweep_ms = 60000;
   /// Wall time between the starts of two sweeps, at least (a sweep

@@ -58,7 +58,7 @@ shard_state::slice_kind shard_state::next_slice() const {
       snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
   slice_kind candidates[4];
   size_t n = 0;
-  if (!queries.empty() || !similars.empty())
+  if (!queries.empty() || !similars.empty() || !segment_scans.empty())
     candidates[n++] = slice_kind::scan;
   if (capture)
     candidates[n++] = slice_kind::snapshot;
@@ -229,12 +229,46 @@ value shard_state::similar_value(const std::vector<std::pair<std::string, double
   return value{std::move(out)};
 }
 
+void shard_state::segment_slice() {
+  auto& head = segment_scans.front();
+  listen();
+  store->segments().evaluate(*store, head.id, store->now_ms(), head.next_slot, query_slice());
+  head.next_slot += query_slice();
+  if (head.next_slot < store->slot_count())
+    return;
+  if (!sweeping)
+    swept_now();
+  settle(head.seq,
+         [promise = head.promise, size = store->segments().size(head.id)](const status* err) mutable {
+           if (err)
+             promise.deliver(to_caf_error(*err));
+           else
+             promise.deliver(size);
+         });
+  segment_scans.pop_front();
+}
+
 void shard_state::scan_slice() {
+  // Segment definitions, queries and similar_users scans take turns.
+  if (!segment_scans.empty() && ((queries.empty() && similars.empty()) || background_turn % 3 == 2)) {
+    segment_slice();
+    return;
+  }
   if (queries.empty() || (!similars.empty() && background_turn % 2 == 0)) {
     similar_slice();
     return;
   }
   auto& head = queries.front();
+  if (head.deadline != std::chrono::steady_clock::time_point::max() && steady_now() > head.deadline) {
+    // The caller has stopped waiting: scanning on would be work for no one.
+    head.promise.deliver(to_caf_error(
+        {error_code::timeout, shard_name() + " cancelled a query past its deadline (" +
+                                  std::to_string(setup.query_deadline.count()) + " ms) after scanning " +
+                                  std::to_string(std::min(head.next_slot, store->slot_count())) + " of " +
+                                  std::to_string(store->slot_count()) + " profile slots"}));
+    queries.pop_front();
+    return;
+  }
   auto part = store->run_query(head.request, head.next_slot, query_slice());
   if (!part.ok()) {
     head.promise.deliver(to_caf_error(part.error()));

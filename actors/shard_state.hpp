@@ -56,6 +56,18 @@ struct pending_query {
   size_t next_slot = 0;
   query_partial partial;
   caf::typed_response_promise<query_partial> promise;
+  /// Past it the scan is cancelled (shard_setup::query_deadline).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+/// A define_segment's first evaluation of every profile, slice by slice
+/// like a query; answered with the segment's size at the end of the slab.
+struct pending_segment_scan {
+  segment_id id = 0;
+  size_t next_slot = 0;
+  caf::typed_response_promise<uint64_t> promise;
+  /// The definition's WAL record: the answer waits until it is durable.
+  uint64_t seq = 0;
 };
 
 /// A similar_users scan in progress, slice by slice like a query.
@@ -109,6 +121,7 @@ struct shard_state {
   std::deque<pending_write> writes;
   std::deque<pending_query> queries;
   std::deque<pending_similar> similars;
+  std::deque<pending_segment_scan> segment_scans;
   /// Answers waiting for their records to be durable (written, or synced
   /// under fsync=always), oldest first.
   std::deque<std::pair<uint64_t, settle_fn>> awaiting_durable;
@@ -155,6 +168,15 @@ struct shard_state {
 
   /// Profiles one scan slice visits.
   size_t query_slice() const { return setup.slice_events * query_profiles_per_event; }
+  /// The time query deadlines are measured on.
+  std::chrono::steady_clock::time_point steady_now() const {
+    return setup.steady_now ? setup.steady_now() : std::chrono::steady_clock::now();
+  }
+  /// The deadline of a query taken now.
+  std::chrono::steady_clock::time_point query_deadline() const {
+    return setup.query_deadline.count() > 0 ? steady_now() + setup.query_deadline
+                                            : std::chrono::steady_clock::time_point::max();
+  }
   /// Profiles one snapshot slice encodes.
   size_t snapshot_slice() const { return setup.slice_events * snapshot_profiles_per_event; }
 
@@ -225,6 +247,10 @@ struct shard_state {
   /// Scans the next slice of the oldest similar_users scan; answers it at
   /// the end of the slab.
   void similar_slice();
+
+  /// Evaluates the next slice of the oldest segment definition; answers it
+  /// at the end of the slab.
+  void segment_slice();
 
   /// A similar_users answer: [[user, score]], best first.
   static value similar_value(const std::vector<std::pair<std::string, double>>& best);

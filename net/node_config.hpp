@@ -107,6 +107,12 @@ struct node_config {
   uint64_t request_timeout_ms{};
   /// Events in one ingest call.
   size_t max_batch_events{};
+  /// Condition nodes in one query's or segment's `where`.
+  size_t max_condition_nodes{};
+  /// Values in one `in` of a condition.
+  size_t max_in_values{};
+  /// Aggregates in one query.
+  size_t max_aggregates{};
   /// Largest unit price an event or item may carry.
   uint64_t max_price{};
   /// Largest quantity an event may carry.

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   eo.shard_timeout = std::chrono::milliseconds(cfg->request_timeout_ms);
   eo.max_in_flight = cfg->max_in_flight;
   eo.max_batch_events = cfg->max_batch_events;
+  eo.requests.max_condition_nodes = cfg->max_condition_nodes;
+  eo.requests.max_in_values = cfg->max_in_values;
+  eo.requests.max_aggregates = cfg->max_aggregates;
   eo.shard_slice_events = cfg->shard_slice_events;
   eo.limits.max_price = static_cast<double>(cfg->max_price);
   eo.limits.max_quantity = static_cast<int64_t>(cfg->max_quantity);

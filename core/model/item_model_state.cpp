@@ -73,7 +73,10 @@ void item_model_builder::inspect_items(F& f) {
   uint64_t n = states_.size();
   f(n);
   if constexpr (F::loading) {
-    if (n > name_index::max_names || n > f.remaining()) {
+    // Each state takes at least its four numbers, three vector counts and
+    // its flag: a larger count is corruption, found before growing.
+    constexpr size_t min_state_bytes = 4 * 8 + 3 * 8 + 1;
+    if (n > name_index::max_names || n > f.remaining() / min_state_bytes) {
       f.fail();
       return;
     }

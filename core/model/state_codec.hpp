@@ -86,23 +86,23 @@ class state_decoder {
   void operator()(std::vector<T>& v) {
     uint64_t n = 0;
     (*this)(n);
-    // Every element takes at least one byte: a larger count is corruption.
-    if (!ok_ || n > remaining()) {
+    // Every element takes at least one byte (a number its size): a larger
+    // count is corruption, found before anything is allocated.
+    if (!ok_ || n > remaining() / (std::is_arithmetic_v<T> ? sizeof(T) : 1)) {
       ok_ = false;
       return;
     }
-    v.resize(n);
     if constexpr (std::is_arithmetic_v<T>) {
-      if (remaining() < n * sizeof(T)) {
-        ok_ = false;
-        return;
-      }
+      v.resize(n);
       if (n > 0)  // an empty vector's data() may be null
         std::memcpy(v.data(), p_, n * sizeof(T));
       p_ += n * sizeof(T);
     } else {
-      for (auto& x : v)
-        (*this)(x);
+      // Grown as elements decode: a corrupt count costs no more memory
+      // than the bytes that follow.
+      v.clear();
+      for (uint64_t i = 0; i < n && ok_; ++i)
+        (*this)(v.emplace_back());
     }
   }
   template <class T, size_t N>

@@ -23,7 +23,8 @@ bool get_symbol(byte_reader& r, symbol_table& s, symbol& id) {
 template <class T>
 bool get_count(byte_reader& r, T& n, size_t limit) {
   uint64_t x = 0;
-  if (!r.get_varint(x) || x > limit)
+  // Every element takes at least one byte: more than remain is corruption.
+  if (!r.get_varint(x) || x > limit || x > r.remaining())
     return false;
   n = static_cast<T>(x);
   return true;

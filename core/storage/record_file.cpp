@@ -1,6 +1,5 @@
 #include "core/storage/record_file.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include "core/storage/crc32c.hpp"
@@ -48,8 +47,10 @@ bool record_reader::fill(size_t n) {
     buf_.erase(0, pos_);
     pos_ = 0;
   }
+  // The buffer grows by what the file holds, a read at a time, never by
+  // a length a header declares: a corrupt length costs no memory.
   while (buf_.size() - pos_ < n && !eof_) {
-    size_t want = std::max<size_t>(n - (buf_.size() - pos_), 1u << 20);
+    size_t want = size_t{1} << 20;
     size_t old = buf_.size();
     buf_.resize(old + want);
     auto got = file_->read(&buf_[old], want);

@@ -43,6 +43,32 @@ bool map_uint(const msgpack::object& m, const char* key, uint64_t& out) {
   return false;
 }
 
+/// Counts the elements a msgpack document declares and stops it once they
+/// are more than its bytes could hold (each takes one byte at least).
+struct declared_elements : msgpack::null_visitor {
+  explicit declared_elements(uint64_t bytes) : left(bytes) {}
+  bool start_array(uint32_t n) { return take(n); }
+  bool start_map(uint32_t n) { return take(uint64_t{n} * 2); }
+  bool take(uint64_t n) {
+    if (n > left)
+      return false;
+    left -= n;
+    return true;
+  }
+  uint64_t left;
+};
+
+/// Unpacks a record's msgpack payload; false when it is malformed or
+/// declares more than its bytes hold, found before anything is allocated.
+bool unpack_bounded(const std::string& bytes, msgpack::object_handle& out) {
+  declared_elements check(bytes.size());
+  if (!msgpack::parse(bytes.data(), bytes.size(), check))
+    return false;
+  size_t n = bytes.size();
+  out = msgpack::unpack(bytes.data(), n, nullptr, nullptr, msgpack::unpack_limit(n, n / 2, n, n, n, 64));
+  return true;
+}
+
 status bad_snapshot(const std::string& path, const std::string& why) {
   return {error_code::internal, "snapshot '" + path + "' is not usable: " + why};
 }
@@ -203,7 +229,9 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         if (have_header)
           return "it has two headers";
         have_header = true;
-        auto h = msgpack::unpack(r.payload.data(), r.payload.size());
+        msgpack::object_handle h;
+        if (!unpack_bounded(r.payload, h))
+          return "its header is not msgpack within its length";
         uint64_t format = 0, shard = 0, shards = 0, created = 0;
         auto& m = h.get();
         if (!map_uint(m, "format", format) || format < 1 || format > snapshot_format_version)
@@ -227,7 +255,9 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         return {};
       }
       case profiles_kind: {
-        auto h = msgpack::unpack(r.payload.data(), r.payload.size());
+        msgpack::object_handle h;
+        if (!unpack_bounded(r.payload, h))
+          return "a profiles record is not msgpack within its length";
         auto& a = h.get();
         if (a.type != msgpack::type::ARRAY)
           return "a profiles record is not an array";
@@ -247,7 +277,9 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         return {};
       }
       case segments_kind: {
-        auto h = msgpack::unpack(r.payload.data(), r.payload.size());
+        msgpack::object_handle h;
+        if (!unpack_bounded(r.payload, h))
+          return "a segments record is not msgpack within its length";
         auto& a = h.get();
         if (a.type != msgpack::type::ARRAY)
           return "a segments record is not an array";
@@ -274,7 +306,9 @@ result<loaded_snapshot> load_snapshot(const std::string& path, profile_store& st
         return {};
       }
       case end_kind: {
-        auto h = msgpack::unpack(r.payload.data(), r.payload.size());
+        msgpack::object_handle h;
+        if (!unpack_bounded(r.payload, h))
+          return "its end record is not msgpack within its length";
         if (!map_uint(h.get(), "profiles", ended_profiles) ||
             !map_uint(h.get(), "catalog_items", ended_items))
           return "its end record lacks a count";

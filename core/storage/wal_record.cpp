@@ -1,5 +1,7 @@
 #include "core/storage/wal_record.hpp"
 
+#include <algorithm>
+
 #include "core/profile/event_codec.hpp"
 #include "core/util/byte_codec.hpp"
 
@@ -19,13 +21,32 @@ void put_item(byte_writer& w, const item_record& r) {
     w.put_string(t);
 }
 
+/// The fewest bytes an encoded event takes: present, user, type, time.
+constexpr size_t min_event_bytes = 1 + 1 + 1 + 8;
+/// The fewest bytes an encoded item record takes: item, categories,
+/// brand, price, tags.
+constexpr size_t min_item_bytes = 1 + 1 + 1 + 8 + 1;
+
+/// Elements reserved ahead from a declared count; beyond it, vectors grow
+/// as elements decode, so a corrupt count costs no more memory than the
+/// bytes that follow.
+constexpr uint64_t max_reserved = 4096;
+
+/// Reads a count of elements of at least `min_bytes` each; false when
+/// the bytes left cannot hold that many.
+bool get_element_count(byte_reader& r, uint64_t& n, size_t min_bytes) {
+  return r.get_varint(n) && n <= r.remaining() / min_bytes;
+}
+
 bool get_strings(byte_reader& r, std::vector<std::string>& out) {
   uint64_t n = 0;
-  if (!r.get_varint(n) || n > r.remaining())
+  if (!get_element_count(r, n, 1))
     return false;
-  out.resize(n);
-  for (auto& s : out)
-    if (!r.get_string(s))
+  // Grown as strings decode: a corrupt count costs no more memory than
+  // the bytes that follow.
+  out.clear();
+  for (uint64_t i = 0; i < n; ++i)
+    if (!r.get_string(out.emplace_back()))
       return false;
   return true;
 }
@@ -95,11 +116,11 @@ bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) 
   switch (out.kind) {
     case wal_kind::batch: {
       uint64_t n = 0;
-      if (!r.get_varint(n) || n > r.remaining())
+      if (!get_element_count(r, n, min_event_bytes))
         return false;
-      out.events.resize(n);
-      for (auto& e : out.events)
-        if (!decode_event(r, e))
+      out.events.reserve(std::min<uint64_t>(n, max_reserved));
+      for (uint64_t i = 0; i < n; ++i)
+        if (!decode_event(r, out.events.emplace_back()))
           return false;
       break;
     }
@@ -119,11 +140,11 @@ bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) 
       break;
     case wal_kind::catalog: {
       uint64_t n = 0;
-      if (!r.get_u64(out.catalog_version) || !r.get_varint(n) || n > r.remaining())
+      if (!r.get_u64(out.catalog_version) || !get_element_count(r, n, min_item_bytes))
         return false;
-      out.items.resize(n);
-      for (auto& item : out.items)
-        if (!get_item(r, item))
+      out.items.reserve(std::min<uint64_t>(n, max_reserved));
+      for (uint64_t i = 0; i < n; ++i)
+        if (!get_item(r, out.items.emplace_back()))
           return false;
       break;
     }

@@ -116,6 +116,14 @@ void live_segments::leave(profile_store& store, uint32_t slot) {
 
 result<uint64_t> live_segments::define(profile_store& store, const std::string& name, const value& where,
                                        int64_t now_ms) {
+  auto id = declare(store, name, where);
+  if (!id.ok())
+    return id.error();
+  evaluate(store, *id, now_ms, 0, store.slab_.size());
+  return live_[*id]->size;
+}
+
+result<segment_id> live_segments::declare(profile_store& store, const std::string& name, const value& where) {
   auto existing = directory_.find(name);
   // Only segments defined before this one may be referred to.
   segment_directory earlier;
@@ -155,16 +163,23 @@ result<uint64_t> live_segments::define(profile_store& store, const std::string& 
     order_.push_back(id);
   }
   refresh_filters();
+  return id;
+}
+
+void live_segments::evaluate(profile_store& store, segment_id id, int64_t now_ms, size_t first,
+                             size_t count) {
+  if (id >= live_.size() || !live_[id])
+    return;
   auto& seg = *live_[id];
   auto ctx = store.context(now_ms);
   auto& slab = store.slab_;
-  for (size_t i = 0; i < slab.size(); ++i) {
+  size_t end = std::min(slab.size(), first + std::min(count, slab.size()));
+  for (size_t i = first; i < end; ++i) {
     auto& entry = slab[i];
     if (!entry.id.empty())
       set_membership(store, static_cast<uint32_t>(i), id, seg.compiled.matches(entry.data, entry.id, ctx),
                      now_ms);
   }
-  return seg.size;
 }
 
 result<bool> live_segments::drop(profile_store& store, const std::string& name) {

@@ -51,6 +51,13 @@ class live_segments {
   /// of `store` at `now_ms`; answers the segment's size. A condition may
   /// refer to segments defined before it only.
   result<uint64_t> define(profile_store& store, const std::string& name, const value& where, int64_t now_ms);
+  /// Defines `name` (or replaces its condition) without evaluating any
+  /// profile: evaluate() brings membership up to date, a range of slots at
+  /// a time, so a shard scans in slices. Answers the segment's id.
+  result<segment_id> declare(profile_store& store, const std::string& name, const value& where);
+  /// Evaluates segment `id` over slots [first, first + count) of `store` at
+  /// `now_ms`; nothing when `id` was dropped since.
+  void evaluate(profile_store& store, segment_id id, int64_t now_ms, size_t first, size_t count);
   /// Drops `name` from every profile of `store`; false when unknown; an
   /// error when another segment refers to it.
   result<bool> drop(profile_store& store, const std::string& name);

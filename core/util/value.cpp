@@ -268,21 +268,25 @@ bool decode_from(byte_reader& r, value& out, int depth) {
       uint64_t n = 0;
       if (!r.get_varint(n) || n > r.remaining())
         return false;
-      value::array a(n);
-      for (auto& x : a)
-        if (!decode_from(r, x, depth + 1))
+      // Grown as elements decode, never sized from the declared count: a
+      // corrupt count costs no more memory than the bytes that follow.
+      value::array a;
+      for (uint64_t i = 0; i < n; ++i)
+        if (!decode_from(r, a.emplace_back(), depth + 1))
           return false;
       out = value{std::move(a)};
       return true;
     }
     case value::kind::map: {
       uint64_t n = 0;
-      if (!r.get_varint(n) || n > r.remaining())
+      if (!r.get_varint(n) || n > r.remaining() / 2)
         return false;
-      value::map m(n);
-      for (auto& x : m)
+      value::map m;
+      for (uint64_t i = 0; i < n; ++i) {
+        auto& x = m.emplace_back();
         if (!r.get_string(x.first) || !decode_from(r, x.second, depth + 1))
           return false;
+      }
       out = value{std::move(m)};
       return true;
     }

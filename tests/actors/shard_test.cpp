@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "actors/actor_test_config.hpp"
+#include "actors/error_conversion.hpp"
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard_actor.hpp"
@@ -155,5 +156,119 @@ TEST_CASE("a batch sent after a query is answered before the scan ends, and the 
   // The late user was applied before the scan's first slice, so it counts.
   CHECK(scanned.count == static_cast<uint64_t>(users) + 1);
   CHECK(scanned.users.size() == 5);
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a query past its deadline is cancelled in the shard, which stops scanning") {
+  actor_test_config cfg;
+  caf::actor_system sys{cfg};
+  auto setup = one_event_slices();  // queries scan 16 profiles a slice
+  setup.query_deadline = std::chrono::milliseconds(100);
+  // Each reading of the clock is a second later: the deadline has passed
+  // by the first slice after the shard took the query.
+  auto ticks = std::make_shared<std::atomic<int>>(0);
+  setup.steady_now = [ticks] {
+    return std::chrono::steady_clock::time_point(std::chrono::seconds(++*ticks));
+  };
+  auto shard = spawn_shard(sys, setup);
+  caf::scoped_actor me{sys};
+  const int users = 2000;
+  shard_batch all;
+  for (int u = 0; u < users; ++u) {
+    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
+    all.indices.push_back(static_cast<uint32_t>(u));
+  }
+  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
+      .receive([](batch_outcome& o) { CHECK(o.accepted == 2000); },
+               [](caf::error&) { FAIL("populate failed"); });
+  query_request q;
+  q.where = field_cond("counts.view", ">=", value{1});
+  q.now_ms = t0 + users;
+  std::string answer;
+  me->request(shard, std::chrono::seconds(60), query_atom::value, q)
+      .receive([&](query_partial&) { answer = "a full answer"; },
+               [&](caf::error& e) { answer = from_caf_error(e, "shard 0", 60000).message(); });
+  CHECK(answer.find("cancelled a query past its deadline (100 ms) after scanning 0 of") != std::string::npos);
+  // The shard scans no more: a query without a deadline is answered whole.
+  setup.query_deadline = std::chrono::milliseconds(0);
+  auto unbounded = spawn_shard(sys, setup);
+  shard_batch few = views_for("v", 1);
+  me->request(unbounded, std::chrono::seconds(60), ingest_atom::value, std::move(few))
+      .receive([](batch_outcome&) {}, [](caf::error&) { FAIL("populate failed"); });
+  me->request(unbounded, std::chrono::seconds(60), query_atom::value, q)
+      .receive([&](query_partial& p) { CHECK(p.count == 1); }, [&](caf::error&) { FAIL("no answer"); });
+  me->send_exit(shard, caf::exit_reason::user_shutdown);
+  me->send_exit(unbounded, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a batch sent after define_segment is answered before its scan ends, and the size is exact") {
+  actor_test_config cfg;
+  cfg.set("scheduler.max-threads", 2);  // one worker stays free while the shard is held
+  caf::actor_system sys{cfg};
+  auto shard = spawn_shard(sys, one_event_slices());  // definitions scan 16 profiles a slice
+  caf::scoped_actor me{sys};
+  const int users = 20000;
+  shard_batch all;
+  for (int u = 0; u < users; ++u) {
+    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
+    all.indices.push_back(static_cast<uint32_t>(u));
+  }
+  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
+      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); },
+               [](caf::error&) { FAIL("populate failed"); });
+
+  // A point read holds the shard until both requests below are in its
+  // mailbox, so their order there is known.
+  std::promise<void> held, release;
+  auto released = release.get_future().share();
+  std::promise<result<value>> read;
+  post_read(shard, shard_read{"u7",
+                              t0 + users,
+                              {"counts"},
+                              std::make_shared<answer_once>(
+                                  [&, released](result<value> r) {
+                                    held.set_value();
+                                    released.wait();
+                                    read.set_value(std::move(r));
+                                  },
+                                  "shard 0"),
+                              read_kind::profile,
+                              {}});
+  held.get_future().wait();
+
+  std::mutex m;
+  std::vector<std::string> answered;
+  uint64_t size = 0;
+  std::promise<void> sent, both;
+  auto note = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(m);
+    answered.push_back(what);
+    if (answered.size() == 2)
+      both.set_value();
+  };
+  auto late = views_for("late", 1, t0 + users);
+  auto where = field_cond("counts.view", ">=", value{1});
+  sys.spawn([&, shard, where, late](caf::event_based_actor* self) {
+    self->request(shard, std::chrono::seconds(60), segdef_atom::value, std::string("viewers"), where)
+        .then([&](uint64_t n) {
+          size = n;
+          note("define");
+        });
+    self->request(shard, std::chrono::seconds(60), ingest_atom::value, late).then([&](batch_outcome& o) {
+      CHECK(o.accepted == 1);
+      note("batch");
+    });
+    sent.set_value();
+  });
+  sent.get_future().wait();
+  release.set_value();
+  REQUIRE(read.get_future().get().ok());
+  both.get_future().wait();
+  // The batch sent after the definition was answered first: ingest went on
+  // while the definition was still to scan 1,250 slices.
+  REQUIRE(answered.size() == 2);
+  CHECK(answered[0] == "batch");
+  // Every user is a member, the late one too.
+  CHECK(size == static_cast<uint64_t>(users) + 1);
   caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
 }

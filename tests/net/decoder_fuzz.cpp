@@ -1,7 +1,7 @@
 // A libFuzzer harness for the network decoding path: arbitrary bytes go
 // through the frame decoder, the message-shape check, value conversion and
 // event decoding, exactly as a session feeds them. Any crash, leak or
-// undefined behaviour is a bug. Built and run by tests/net/run_fuzz.sh.
+// undefined behaviour is a bug. Built and run by tests/fuzz/run_fuzz.sh.
 #include <cstddef>
 #include <cstdint>
 

@@ -106,6 +106,9 @@ TEST_CASE("the node takes the engine's and the memory reserve's defaults as its 
   CHECK(c.propensity_census_share == e.propensity.census_share);
   CHECK(c.request_timeout_ms == static_cast<uint64_t>(e.shard_timeout.count()));
   CHECK(c.max_batch_events == e.max_batch_events);
+  CHECK(c.max_condition_nodes == e.requests.max_condition_nodes);
+  CHECK(c.max_in_values == e.requests.max_in_values);
+  CHECK(c.max_aggregates == e.requests.max_aggregates);
   CHECK(c.shard_slice_events == e.shard_slice_events);
   CHECK(c.tokens.empty());
 }

@@ -1,5 +1,7 @@
 // Record framing and its torn tails.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -96,4 +98,45 @@ TEST_CASE("a torn or corrupt tail is found at the offset of the first bad record
     CHECK(last == record_reader::outcome::bad);
     CHECK(offset == good.size());
   }
+}
+
+namespace {
+
+/// A file of `bytes` that remembers the largest read asked of it.
+class measured_file final : public readable_file {
+ public:
+  measured_file(std::string bytes, size_t& largest)
+      : readable_file("measured"), bytes_(std::move(bytes)), largest_(largest) {}
+  result<size_t> read(char* p, size_t n) override {
+    largest_ = std::max(largest_, n);
+    size_t k = std::min(n, bytes_.size() - at_);
+    std::memcpy(p, bytes_.data() + at_, k);
+    at_ += k;
+    return k;
+  }
+
+ private:
+  std::string bytes_;
+  size_t at_ = 0;
+  size_t& largest_;
+};
+
+}  // namespace
+
+TEST_CASE("a record declaring a huge length is reported without a buffer of that length") {
+  std::string bytes;
+  append_record(bytes, 1, 7, "first");
+  std::string huge;
+  append_record(huge, 2, 7, "second");
+  uint32_t length = max_record_payload;  // the largest a reader accepts
+  std::memcpy(&huge[0], &length, sizeof length);
+  bytes += huge;
+  size_t largest = 0;
+  record_reader reader(std::make_unique<measured_file>(bytes, largest));
+  file_record r;
+  REQUIRE(reader.next(r) == record_reader::outcome::record);
+  CHECK(reader.next(r) == record_reader::outcome::bad);
+  CHECK(reader.offset() == record_header_bytes + 5);
+  CHECK(reader.problem().find("incomplete record") != std::string::npos);
+  CHECK(largest <= (size_t{1} << 20));
 }

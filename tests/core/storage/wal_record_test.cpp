@@ -31,3 +31,22 @@ TEST_CASE("every WAL payload kind round-trips") {
   CHECK(e.items[0].info.tags == std::vector<std::string>{"new"});
   CHECK_FALSE(decode_wal_entry(42, "", e));
 }
+
+TEST_CASE("a WAL payload whose counts exceed its bytes does not decode") {
+  wal_entry e;
+  SECTION("a batch of a million events in a few bytes") {
+    std::string payload("\xc0\x84\x3d", 3);  // varint 1,000,000
+    payload += std::string(40, '\0');
+    CHECK_FALSE(decode_wal_entry(static_cast<uint8_t>(wal_kind::batch), payload, e));
+  }
+  SECTION("a catalog of more items than its bytes hold") {
+    auto payload = encode_catalog_payload(3, {item_record{"i1", {{"books"}, "acme", 9.5, {"new"}}}});
+    payload[8] = '\x7f';  // the item count, after the u64 version
+    CHECK_FALSE(decode_wal_entry(static_cast<uint8_t>(wal_kind::catalog), payload, e));
+  }
+  SECTION("an item whose category count exceeds its bytes") {
+    auto payload = encode_catalog_payload(3, {item_record{"i1", {{"books"}, "acme", 9.5, {"new"}}}});
+    payload[12] = '\x7f';  // u64 version, count, "i1", then the category count
+    CHECK_FALSE(decode_wal_entry(static_cast<uint8_t>(wal_kind::catalog), payload, e));
+  }
+}
