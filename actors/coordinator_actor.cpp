@@ -17,20 +17,27 @@ namespace persona {
 namespace {
 
 /// Asks the shard owning `user` and delivers its answer (or a named error)
-/// to a promise of type T; with priority P (high: ahead of queued batches).
+/// to a promise of type T, within `timeout`; with priority P (high: ahead
+/// of queued batches).
 template <class T, caf::message_priority P = caf::message_priority::normal, class... Ts>
-caf::result<T> ask_owner(self_ptr self, const std::string& user, const Ts&... args) {
+caf::result<T> ask_owner_within(self_ptr self, std::chrono::milliseconds timeout, const std::string& user,
+                                const Ts&... args) {
   auto& st = self->state;
   auto shard = shard_of(user, st.shards.size());
   auto rp = std::make_shared<caf::typed_response_promise<T>>(self->make_response_promise<T>());
   auto name = st.shard_name(shard);
-  auto timeout = st.timeout;
   self->request<P>(st.shards[shard], timeout, args...)
       .then([rp](T& answer) { rp->deliver(std::move(answer)); },
             [rp, name, timeout](caf::error& err) {
               rp->deliver(to_caf_error(from_caf_error(err, name, timeout.count())));
             });
   return *rp;
+}
+
+/// ask_owner_within() the shards' deadline.
+template <class T, caf::message_priority P = caf::message_priority::normal, class... Ts>
+caf::result<T> ask_owner(self_ptr self, const std::string& user, const Ts&... args) {
+  return ask_owner_within<T, P>(self, self->state.timeout, user, args...);
 }
 
 caf::result<value> merge(self_ptr self, const std::string& source, const std::string& target, int64_t now_ms,
@@ -158,7 +165,15 @@ caf::behavior coordinator_behavior(self_ptr self, std::vector<caf::actor> shards
       [=](attrs_atom a, const std::string& user, const value& attrs) {
         return ask_owner<std::string>(self, user, a, user, attrs);
       },
+      [=](consent_atom a, const std::string& user, const value& flags) {
+        return ask_owner<value>(self, user, a, user, flags);
+      },
       [=](erase_atom a, const std::string& user) { return ask_owner<bool>(self, user, a, user); },
+      [=](erase_atom a, const std::string& user, bool durable) {
+        // A durable delete waits for a snapshot of the user's shard.
+        auto timeout = durable ? self->state.snapshot_timeout : self->state.timeout;
+        return ask_owner_within<bool>(self, timeout, user, a, user, durable);
+      },
       [=](merge_atom, const std::string& source, const std::string& target, int64_t now_ms,
           const std::vector<std::string>& fields) { return merge(self, source, target, now_ms, fields); },
       [=](catalog_atom a, const catalog_update& update) -> caf::result<uint64_t> {

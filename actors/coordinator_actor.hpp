@@ -7,7 +7,9 @@
 // Messages (message_types.hpp):
 //   (profile, user, now_ms, fields)                 -> value
 //   (attrs, user, attributes)                       -> std::string user
+//   (consent, user, flags)                          -> value (the user's consents)
 //   (erase, user)                                   -> bool
+//   (erase, user, durable)                          -> bool (durable: once off disk)
 //   (merge, source, target, now_ms, fields)         -> value (target's profile)
 //   (catalog, catalog_update)                      -> uint64_t version (every shard has it)
 //   (query, query_request)                          -> value (the protocol result)

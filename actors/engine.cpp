@@ -129,6 +129,8 @@ void engine::ingest(std::vector<event> events, callback done) {
     std::sort(rejected.begin(), rejected.end(), [](auto& a, auto& b) { return a.index < b.index; });
     value out{value::map{}};
     out.set("accepted", value{static_cast<uint64_t>(o.accepted)});
+    if (o.not_kept > 0)
+      out.set("not_kept", value{static_cast<uint64_t>(o.not_kept)});
     out.set("rejected", rejections_value(rejected));
     ip->finish(done, std::move(out));
   };
@@ -240,17 +242,33 @@ void engine::get_profile(const std::string& user, const value& options, callback
 }
 
 void engine::delete_profile(const std::string& user, callback done) {
+  delete_profile(user, value{}, std::move(done));
+}
+
+void engine::delete_profile(const std::string& user, const value& options, callback done) {
   auto& im = *impl_;
-  if (!im.enter(done, [&] { return check_user_id("user", user); }))
+  bool durable = false;
+  auto check = [&]() -> status {
+    if (auto st = check_user_id("user", user); !st.ok())
+      return st;
+    if (options.is_nil())
+      return {};
+    auto* d = options.is_map() ? options.find("durable") : nullptr;
+    if (!options.is_map() || (d && !d->is_bool()) || options.as_map().size() > (d ? 1u : 0u))
+      return {error_code::bad_request, "options must be a map with an optional key durable (a bool)"};
+    durable = d && d->as_bool();
+    return {};
+  };
+  if (!im.enter(done, check))
     return;
-  im.ask<bool>(
-      0, std::move(done),
-      [](bool deleted) -> result<value> {
-        value out{value::map{}};
-        out.set("deleted", value{deleted});
-        return out;
-      },
-      erase_atom::value, user);
+  auto convert = [](bool deleted) -> result<value> {
+    value out{value::map{}};
+    out.set("deleted", value{deleted});
+    return out;
+  };
+  // A durable delete waits for a snapshot of the user's shard.
+  auto timeout = durable ? im.opts.snapshot_timeout + std::chrono::seconds(1) : im.gateway_timeout();
+  im.ask_within<bool>(timeout, 0, std::move(done), convert, erase_atom::value, user, durable);
 }
 
 void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {

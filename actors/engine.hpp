@@ -84,8 +84,18 @@ struct engine_options {
   std::chrono::milliseconds snapshot_interval{300000};
   /// WAL bytes a shard writes after a snapshot before it starts another.
   uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
+  /// A deleted profile leaves every file under data_dir within this time
+  /// (a delete schedules the compaction that drops it).
+  std::chrono::milliseconds erase_max_delay{300000};
   /// Wall time between two sweeps of a shard's time-dependent segments.
   std::chrono::milliseconds segment_sweep_interval{10000};
+
+  // Retention (docs/profiles.md, "Retention").
+  /// Profiles with no event for this long (event time, against the node's
+  /// "now") are deleted by their shard's retention sweep; zero: kept.
+  std::chrono::milliseconds profile_ttl{0};
+  /// Wall time between two retention sweeps of each shard.
+  std::chrono::milliseconds retention_sweep_interval{60000};
 
   // Time (docs/profiles.md, "Now").
   /// What the node's "now" follows: the newest event time, or also the
@@ -146,8 +156,17 @@ class engine {
   void set_attributes(const std::string& user, const value& attributes, callback done);
   /// Answers the profile map; options: fields, now.
   void get_profile(const std::string& user, const value& options, callback done);
-  /// Answers {"deleted": bool}.
+  /// Answers {"deleted": bool}. The profile leaves every file within
+  /// erase_max_delay; options {"durable": true}: answered once it has.
   void delete_profile(const std::string& user, callback done);
+  void delete_profile(const std::string& user, const value& options, callback done);
+  /// Sets some of the user's consents ({"profiling", "recommend",
+  /// "marketing"}: bools; the others stay), creating the profile if absent;
+  /// answers {"user", "consent"} with all three (consent.hpp).
+  void set_consent(const std::string& user, const value& flags, callback done);
+  /// The right of access: everything held on the user, {"user", "now",
+  /// "profile", "predictions", "hashed"} (profile_store::access_report).
+  void export_profile(const std::string& user, callback done);
   /// Folds source into target, deletes source; answers the target's profile.
   void merge_profiles(const std::string& source, const std::string& target, callback done);
   /// Answers {"count", "users", "aggregates"}; options: limit, fields, aggregate, now.
@@ -218,7 +237,9 @@ class engine {
   result<value> upsert_items_sync(const value& items);
   result<value> set_attributes_sync(const std::string& user, const value& attributes);
   result<value> get_profile_sync(const std::string& user, const value& options = value{});
-  result<value> delete_profile_sync(const std::string& user);
+  result<value> delete_profile_sync(const std::string& user, const value& options = value{});
+  result<value> set_consent_sync(const std::string& user, const value& flags);
+  result<value> export_profile_sync(const std::string& user);
   result<value> merge_profiles_sync(const std::string& source, const std::string& target);
   result<value> query_sync(const value& where, const value& options = value{});
   result<value> stats_sync();

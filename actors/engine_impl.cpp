@@ -197,6 +197,9 @@ void engine::impl::start_actors(std::vector<shard_setup> setups) {
     s.fsync_interval = opts.fsync_interval;
     s.snapshot_interval = opts.snapshot_interval;
     s.snapshot_wal_bytes = opts.snapshot_wal_bytes;
+    s.erase_max_delay = opts.erase_max_delay;
+    s.profile_ttl_ms = opts.profile_ttl.count();
+    s.retention_sweep_interval = opts.retention_sweep_interval;
     s.segment_sweep_interval = opts.segment_sweep_interval;
     // Shards snapshot at evenly spread times, not all at once.
     s.first_snapshot_delay = opts.snapshot_interval * (s.index + 1) / opts.shards;

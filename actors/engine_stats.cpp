@@ -46,13 +46,17 @@ void engine::stats(callback done) {
   im.ask<std::vector<shard_stats>>(
       im.query_gateway(), std::move(done),
       [ip, now](std::vector<shard_stats>& all) -> result<value> {
-        uint64_t users = 0, profile_bytes = 0, index_bytes = 0, symbol_bytes = 0;
+        uint64_t users = 0, profile_bytes = 0, index_bytes = 0, symbol_bytes = 0, compactions = 0,
+                 expired = 0, not_kept = 0;
         value::array shards;
         for (auto& s : all) {
           users += s.users;
           profile_bytes += s.profile_bytes;
           index_bytes += s.index_bytes;
           symbol_bytes += s.symbol_bytes;
+          compactions += s.erase_compactions;
+          expired += s.expired_profiles;
+          not_kept += s.events_without_consent;
           value m{value::map{}};
           m.set("shard", value{static_cast<uint64_t>(s.shard)});
           m.set("users", value{s.users});
@@ -75,6 +79,8 @@ void engine::stats(callback done) {
         out.set("users", value{users});
         out.set("events_accepted", value{ip->accepted.load()});
         out.set("events_rejected", value{ip->rejected.load()});
+        out.set("profiles_expired", value{expired});
+        out.set("events_not_kept", value{not_kept});
         out.set("uptime_s", value{uptime});
         out.set("now", value{now});
         out.set("items", value{static_cast<uint64_t>(ip->items->current()->size())});
@@ -117,6 +123,9 @@ void engine::stats(callback done) {
         durability.set("fsync_interval_ms", value{static_cast<uint64_t>(ip->opts.fsync_interval.count())});
         durability.set("snapshot_interval_s",
                        value{static_cast<uint64_t>(ip->opts.snapshot_interval.count() / 1000)});
+        durability.set("erase_max_delay_s",
+                       value{static_cast<uint64_t>(ip->opts.erase_max_delay.count() / 1000)});
+        durability.set("erase_compactions", value{compactions});
         out.set("durability", std::move(durability));
         uint64_t collected = 0;
         for (auto& s : all)

@@ -33,8 +33,16 @@ result<value> engine::set_attributes_sync(const std::string& user, const value& 
 result<value> engine::get_profile_sync(const std::string& user, const value& options) {
   return wait_for([&](callback cb) { get_profile(user, options, std::move(cb)); });
 }
-result<value> engine::delete_profile_sync(const std::string& user) {
-  return wait_for([&](callback cb) { delete_profile(user, std::move(cb)); });
+result<value> engine::set_consent_sync(const std::string& user, const value& flags) {
+  return wait_for([&](callback cb) { set_consent(user, flags, std::move(cb)); });
+}
+
+result<value> engine::export_profile_sync(const std::string& user) {
+  return wait_for([&](callback cb) { export_profile(user, std::move(cb)); });
+}
+
+result<value> engine::delete_profile_sync(const std::string& user, const value& options) {
+  return wait_for([&](callback cb) { delete_profile(user, options, std::move(cb)); });
 }
 result<value> engine::merge_profiles_sync(const std::string& source, const std::string& target) {
   return wait_for([&](callback cb) { merge_profiles(source, target, std::move(cb)); });

@@ -20,6 +20,7 @@ using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
 using profile_atom = caf::atom_constant<caf::atom("profile")>;
 using attrs_atom = caf::atom_constant<caf::atom("attrs")>;
 using erase_atom = caf::atom_constant<caf::atom("erase")>;
+using consent_atom = caf::atom_constant<caf::atom("consent")>;
 using export_atom = caf::atom_constant<caf::atom("export")>;
 using fold_atom = caf::atom_constant<caf::atom("fold")>;
 using merge_atom = caf::atom_constant<caf::atom("merge")>;
@@ -57,6 +58,11 @@ using feed_atom = caf::atom_constant<caf::atom("feed")>;
 using similar_atom = caf::atom_constant<caf::atom("similar")>;
 /// From a shard's snapshot writer thread: the file is written (or failed).
 using snap_done_atom = caf::atom_constant<caf::atom("snapdone")>;
+/// A shard's timer after a delete: time for the compaction that drops the
+/// deleted profiles from its files.
+using erase_tick_atom = caf::atom_constant<caf::atom("erasetick")>;
+/// A shard's timer under profile_ttl: time for a retention sweep.
+using retain_tick_atom = caf::atom_constant<caf::atom("retaintick")>;
 
 /// Registers every message type with `cfg`; call on every node.
 void register_message_types(caf::actor_system_config& cfg);
@@ -80,7 +86,7 @@ typename Inspector::result_type inspect(Inspector& f, rejection& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_outcome& x) {
-  return f(caf::meta::type_name("persona.batch_outcome"), x.accepted, x.rejected);
+  return f(caf::meta::type_name("persona.batch_outcome"), x.accepted, x.not_kept, x.rejected);
 }
 
 template <class Inspector>
@@ -88,7 +94,7 @@ typename Inspector::result_type inspect(Inspector& f, shard_stats& x) {
   return f(caf::meta::type_name("persona.shard_stats"), x.shard, x.users, x.events, x.mailbox,
            x.profile_bytes, x.index_bytes, x.symbol_bytes, x.wal_seq, x.wal_synced_seq, x.wal_bytes,
            x.snapshots, x.last_snapshot_bytes, x.last_snapshot_ms, x.segment_sweeps, x.last_sweep_ms,
-           x.model_signals_collected);
+           x.model_signals_collected, x.erase_compactions, x.expired_profiles, x.events_without_consent);
 }
 
 template <class Inspector>

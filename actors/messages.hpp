@@ -45,6 +45,11 @@ struct shard_stats {
   double last_sweep_ms = 0;
   /// Item signals and examples collected and not yet sent to the item model.
   uint64_t model_signals_collected = 0;
+  /// Compactions started for deletes; profiles deleted by the retention
+  /// sweep (profile_ttl); events not kept for want of consent.
+  uint64_t erase_compactions = 0;
+  uint64_t expired_profiles = 0;
+  uint64_t events_without_consent = 0;
 };
 
 /// An upsert_items call as every shard applies it: the records (logged in

@@ -7,6 +7,7 @@
 #include "actors/shard_ingest.hpp"
 #include "actors/shard_read.hpp"
 #include "actors/shard_state.hpp"
+#include "core/profile/consent.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::shard_read)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persona::shard_ingest)
@@ -97,6 +98,12 @@ void drain(self_ptr self) {
       st.refresh_model();
       st.sweep_slice();
       break;
+    case shard_state::slice_kind::expire:
+      st.batch_slices_in_a_row = 0;
+      ++st.background_turn;
+      if (st.expire_slice() > 0)
+        schedule_erasure(self);
+      break;
     case shard_state::slice_kind::none:
       break;
   }
@@ -179,12 +186,58 @@ caf::result<uint64_t> define_in_slices(self_ptr self, const std::string& name, c
   return promise;
 }
 
+/// Deletes `user`. The delete record names the user, so it counts for the
+/// compaction whether or not a profile was there; when `durable`, the
+/// answer waits for that compaction (a snapshot begun after the delete was
+/// applied, and the removal of the files before it).
+caf::result<bool> erase_profile(self_ptr self, const std::string& user, bool durable) {
+  auto& st = self->state;
+  auto apply = [self, user]() -> result<bool> { return self->state.store->erase(user); };
+  if (!durable) {
+    auto r = change<bool>(self, wal_kind::erase, encode_erase_payload(user), apply);
+    if (st.wal) {
+      ++st.erases_since_snapshot;
+      schedule_erasure(self);
+    }
+    return r;
+  }
+  auto seq = st.log_change(wal_kind::erase, encode_erase_payload(user));
+  if (!seq.ok())
+    return to_caf_error(seq.error());
+  if (st.wal)
+    ++st.erases_since_snapshot;
+  auto promise = self->make_response_promise<bool>();
+  st.run_in_order(
+      [self, promise, apply]() mutable {
+        auto& s = self->state;
+        s.listen();
+        bool erased = *apply();
+        s.flush_segment_changes();
+        after_next_snapshot(self, [promise, erased](const status* err) mutable {
+          if (err)
+            promise.deliver(to_caf_error(*err));
+          else
+            promise.deliver(erased);
+        });
+      },
+      true);
+  schedule_drain(self);
+  return promise;
+}
+
 /// Logs `batch` (on a durable shard), then applies it at once when it is
 /// small and nothing waits, else queues it to be applied slice by slice;
 /// `reply` gets the outcome once the batch is applied and durable.
 void accept_batch(self_ptr self, shard_batch& batch, batch_reply reply) {
   auto& st = self->state;
   uint64_t seq = 0;
+  // Events of users who withheld profiling never reach the WAL.
+  uint32_t not_kept = st.durable() ? st.drop_without_consent(batch) : 0;
+  if (batch.events.empty()) {
+    batch_outcome out;
+    out.not_kept = not_kept;
+    return reply(nullptr, out);
+  }
   if (st.durable()) {
     encode_batch_payload(st.payload, batch.events);
     auto logged = st.log_change(wal_kind::batch, st.payload);
@@ -204,6 +257,8 @@ void accept_batch(self_ptr self, shard_batch& batch, batch_reply reply) {
   if (small) {
     st.listen();
     auto out = st.store->apply(batch.events, batch.indices, st.catalog.get());
+    st.events_without_consent += out.not_kept;
+    out.not_kept += not_kept;
     after_apply(self);
     st.maybe_start_sweep();
     st.flush_segment_changes();
@@ -217,6 +272,7 @@ void accept_batch(self_ptr self, shard_batch& batch, batch_reply reply) {
   }
   pending_write w;
   w.batch = std::move(batch);
+  w.outcome.not_kept = not_kept;
   w.seq = seq;
   w.reply = std::move(reply);
   st.writes.push_back(std::move(w));
@@ -247,6 +303,8 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
     }
   }
   arm_sweep_timer(self);  // a recovered store's segments
+  if (st.setup.profile_ttl_ms > 0)
+    self->delayed_send(self, st.setup.retention_sweep_interval, retain_tick_atom::value);
   if (st.durable()) {
     open_wal(self);
     if (st.setup.snapshot_interval.count() > 0)
@@ -315,14 +373,35 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
                                      return user;
                                    });
       },
-      [=](erase_atom, const std::string& user) -> caf::result<bool> {
-        return change<bool>(self, wal_kind::erase, encode_erase_payload(user),
-                            [self, user]() -> result<bool> {
-                              bool erased = self->state.store->erase(user);
-                              if (erased)
-                                ++self->state.erases_since_snapshot;
-                              return erased;
-                            });
+      [=](consent_atom, const std::string& user, const value& flags) -> caf::result<value> {
+        auto& st = self->state;
+        if (auto v = validate_consent(flags); !v.ok())
+          return to_caf_error(v);
+        if (st.durable() && !st.wal)
+          return to_caf_error(st.wal_error);
+        // Batches logged from now on see the consent this change makes.
+        auto withheld = apply_consent(st.withheld_as_logged(user), flags);
+        auto& logged = st.consent_logged[user];
+        logged.first = withheld;
+        ++logged.second;
+        return change<value>(self, wal_kind::consent, encode_consent_payload(user, flags),
+                             [self, user, flags]() {
+                               auto& s = self->state;
+                               auto it = s.consent_logged.find(user);
+                               if (it != s.consent_logged.end() && --it->second.second == 0)
+                                 s.consent_logged.erase(it);
+                               return s.store->set_consent(user, flags);
+                             });
+      },
+      [=](erase_atom, const std::string& user) { return erase_profile(self, user, false); },
+      [=](erase_atom, const std::string& user, bool durable) { return erase_profile(self, user, durable); },
+      [=](erase_tick_atom) { on_erase_tick(self); },
+      [=](retain_tick_atom) {
+        auto& st = self->state;
+        st.start_retention_sweep();
+        schedule_drain(self);
+        self->delayed_send(self, std::max(st.setup.retention_sweep_interval, min_sweep_tick),
+                           retain_tick_atom::value);
       },
       [=](export_atom, const std::string& user) -> caf::result<std::string> {
         auto image = self->state.store->export_image(user);
@@ -488,6 +567,9 @@ caf::behavior shard_behavior(self_ptr self, shard_setup setup) {
         out.model_signals_collected = st.feed ? st.feed->collected() : 0;
         out.last_snapshot_bytes = st.last_snapshot_bytes;
         out.last_snapshot_ms = st.last_snapshot_ms;
+        out.erase_compactions = st.erase_compactions;
+        out.expired_profiles = st.expired_profiles;
+        out.events_without_consent = st.events_without_consent;
         return out;
       },
   };

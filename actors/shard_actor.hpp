@@ -45,7 +45,10 @@
 //                                                 to the item model (after queued changes)
 //   (profile, user, now_ms, fields)            -> value | not_found
 //   (attrs, user, attributes)                  -> std::string user
+//   (consent, user, flags)                     -> value the user's consents (a change)
 //   (erase, user)                              -> bool deleted
+//   (erase, user, durable)                     -> bool deleted; when durable, answered once
+//                                                 the compaction that drops it from disk is done
 //   (export, user)                             -> std::string image | not_found
 //   (fold, target, image, fold_id, now_ms, fields) -> value (target's profile)
 //   (catalog, catalog_update)                  -> uint64_t version
@@ -107,6 +110,15 @@ struct shard_setup {
   /// WAL bytes since the last snapshot that start another one (bounds
   /// disk use and recovery time under heavy ingest); zero: no bound.
   uint64_t snapshot_wal_bytes = uint64_t{1} << 30;
+  /// A deleted profile leaves every file of the shard within this time: a
+  /// delete schedules the compaction (a snapshot that drops the older
+  /// snapshots and WAL segments) to start after a quarter of it.
+  std::chrono::milliseconds erase_max_delay{300000};
+  /// Retention: profiles whose newest event is older than this (event
+  /// time, against the node's "now") are deleted, as a delete would; 0: kept.
+  int64_t profile_ttl_ms = 0;
+  /// Wall time between two retention sweeps over the shard's profiles.
+  std::chrono::milliseconds retention_sweep_interval{60000};
   /// Before the first periodic snapshot (staggers a node's shards).
   std::chrono::milliseconds first_snapshot_delay{300000};
   /// Sequence number of the next WAL record (after recovery).

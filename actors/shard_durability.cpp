@@ -40,6 +40,10 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
     st.log(true, "snapshot failed: " + err.message());
     if (promise)
       promise->deliver(to_caf_error(err));
+    auto waiters = std::move(st.erase_waiters);
+    st.erase_waiters.clear();
+    for (auto& w : waiters)
+      w(&err);
   };
   if (auto r = st.wal->rotate(); !r.ok())
     return fail(r.error());
@@ -64,6 +68,9 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   job->started = shard_clock::now();
   job->writer = std::move(*writer);
   job->drop_fallback = drop_fallback;
+  job->erase_waiters = std::move(st.erase_waiters);
+  st.erase_waiters.clear();
+  st.erase_after_snapshot = false;
   st.erases_since_snapshot = 0;
   if (promise)
     job->promises.push_back(std::move(*promise));
@@ -111,6 +118,8 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
     shard_snapshot out{st.setup.index, job->seq, job->profiles, bytes, ms};
     for (auto& p : job->promises)
       p.deliver(out);
+    for (auto& w : job->erase_waiters)
+      w(nullptr);
   } else {
     // The deletes it would have made final wait for the next snapshot.
     if (job->drop_fallback)
@@ -120,6 +129,8 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
     status err{error_code::unavailable, st.shard_name() + " could not write a snapshot: " + error};
     for (auto& p : job->promises)
       p.deliver(to_caf_error(err));
+    for (auto& w : job->erase_waiters)
+      w(&err);
   }
   if (!st.next_snapshot.empty()) {
     auto waiting = std::move(st.next_snapshot);
@@ -133,6 +144,49 @@ void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t 
         start_snapshot(self, waiting[i]);
     }
   }
+  // Deletes logged while this snapshot ran (or that it failed to drop).
+  if (!st.snapshot && (st.erase_after_snapshot || !st.erase_waiters.empty()))
+    start_snapshot(self, std::nullopt);
+  else if (st.erases_since_snapshot > 0)
+    schedule_erasure(self);
+}
+
+void schedule_erasure(self_ptr self) {
+  auto& st = self->state;
+  if (!st.wal || st.erase_timer)
+    return;
+  st.erase_timer = true;
+  // A quarter of the bound: deletes close together share one compaction,
+  // and the snapshot has the rest of the bound to finish.
+  self->delayed_send(self, st.setup.erase_max_delay / 4, erase_tick_atom::value);
+}
+
+void on_erase_tick(self_ptr self) {
+  auto& st = self->state;
+  st.erase_timer = false;
+  if (st.erases_since_snapshot == 0)
+    return;  // a snapshot begun since the delete drops it
+  if (st.snapshot) {
+    // It began before the delete: the compaction follows it.
+    st.erase_after_snapshot = true;
+    return;
+  }
+  ++st.erase_compactions;
+  st.log(false, "compacting for " + std::to_string(st.erases_since_snapshot) + " delete(s)");
+  start_snapshot(self, std::nullopt);
+}
+
+void after_next_snapshot(self_ptr self, settle_fn done) {
+  auto& st = self->state;
+  if (!st.durable())
+    return done(nullptr);  // nothing on disk to forget
+  st.erase_waiters.push_back(std::move(done));
+  if (st.snapshot) {
+    st.erase_after_snapshot = true;
+    return;
+  }
+  ++st.erase_compactions;
+  start_snapshot(self, std::nullopt);
 }
 
 void open_wal(self_ptr self) {
@@ -147,6 +201,9 @@ void open_wal(self_ptr self) {
       files_of(st.setup));
   if (wal.ok()) {
     st.wal = std::move(*wal);
+    // Deletes replayed from the WAL: their records are still on disk.
+    if (st.erases_since_snapshot > 0)
+      schedule_erasure(self);
     return;
   }
   st.wal_error = {

@@ -29,6 +29,7 @@ void batch_join::deliver(size_t part, const status* err, batch_outcome& outcome)
       error_ = *err;
   } else {
     merged_.accepted += outcome.accepted;
+    merged_.not_kept += outcome.not_kept;
     for (auto& r : outcome.rejected)
       merged_.rejected.push_back(std::move(r));
   }

@@ -55,6 +55,8 @@ enum class read_kind : uint8_t {
   predict,
   /// The user's likeness vector (similar_users).
   likeness,
+  /// Everything held on the user (export_profile).
+  access,
 };
 
 struct shard_read {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "actors/error_conversion.hpp"
+#include "core/profile/consent.hpp"
 
 namespace persona {
 
@@ -56,8 +57,10 @@ void shard_state::run_in_order(std::function<void()> op, bool logged) {
 shard_state::slice_kind shard_state::next_slice() const {
   bool capture =
       snapshot && snapshot->capturing && snapshot->writer->queued_bytes() < max_snapshot_queue_bytes;
-  slice_kind candidates[4];
+  slice_kind candidates[5];
   size_t n = 0;
+  if (expiring && writes.empty())
+    candidates[n++] = slice_kind::expire;
   if (!queries.empty() || !similars.empty() || !segment_scans.empty())
     candidates[n++] = slice_kind::scan;
   if (capture)
@@ -120,10 +123,15 @@ void shard_state::flush_segment_changes() {
   std::vector<segment_event> out;
   out.reserve(changes.size());
   auto& names = store->segments().directory().names;
-  for (auto& c : changes)
+  for (auto& c : changes) {
+    // Subscribers never hear of a user who withheld marketing.
+    if (store->consent_withheld(c.user) & consent_bit::marketing)
+      continue;
     out.push_back(segment_event{c.segment < names.size() ? names[c.segment] : std::string(),
                                 std::move(c.user), c.entered, c.ts});
-  setup.hub->publish(out);
+  }
+  if (!out.empty())
+    setup.hub->publish(out);
 }
 
 void shard_state::refresh_model() {
@@ -178,13 +186,25 @@ result<value> shard_state::serve(const shard_read& r) {
       return store->predict(r.user, r.now_ms);
     case read_kind::likeness:
       return store->likeness(r.user);
+    case read_kind::access:
+      return store->access_report(r.user, r.now_ms);
     case read_kind::recommend:
       break;
   }
   if (!feed || !model)
     return status{error_code::unavailable, "recommendations are not enabled on this node"};
+  if (store->consent_withheld(r.user) & consent_bit::recommend) {
+    // The user withheld it: popular items, the user's history unread.
+    auto request = r.recommend;
+    request.strategy = rec_strategy::popular;
+    auto out = to_value(recommend(*model, user_taste{}, request, setup.recommend), *model);
+    out.set("personalized", value{false});
+    return out;
+  }
   auto taste = store->taste_of(r.user);
-  return to_value(recommend(*model, taste, r.recommend, setup.recommend), *model);
+  auto out = to_value(recommend(*model, taste, r.recommend, setup.recommend), *model);
+  out.set("personalized", value{true});
+  return out;
 }
 
 void shard_state::write_slice() {
@@ -199,6 +219,8 @@ void shard_state::write_slice() {
   auto part = store->apply(head.batch.events, head.batch.indices, head.next, n, catalog.get());
   head.next += n;
   head.outcome.accepted += part.accepted;
+  head.outcome.not_kept += part.not_kept;
+  events_without_consent += part.not_kept;
   for (auto& r : part.rejected)
     head.outcome.rejected.push_back(std::move(r));
   if (head.next == head.batch.events.size()) {
@@ -281,6 +303,62 @@ void shard_state::scan_slice() {
     head.promise.deliver(std::move(head.partial));
     queries.pop_front();
   }
+}
+
+uint8_t shard_state::withheld_as_logged(const std::string& user) const {
+  auto it = consent_logged.find(user);
+  return it != consent_logged.end() ? it->second.first : store->consent_withheld(user);
+}
+
+uint32_t shard_state::drop_without_consent(shard_batch& batch) {
+  if (!store->any_profiling_withheld() && consent_logged.empty())
+    return 0;
+  size_t kept = 0;
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    if (withheld_as_logged(batch.events[i].user) & consent_bit::profiling)
+      continue;
+    if (kept != i) {
+      batch.events[kept] = std::move(batch.events[i]);
+      batch.indices[kept] = batch.indices[i];
+    }
+    ++kept;
+  }
+  auto dropped = static_cast<uint32_t>(batch.events.size() - kept);
+  batch.events.resize(kept);
+  batch.indices.resize(kept);
+  events_without_consent += dropped;
+  return dropped;
+}
+
+void shard_state::start_retention_sweep() {
+  if (expiring || setup.profile_ttl_ms <= 0)
+    return;
+  expiring = true;
+  expire_next = 0;
+  expire_cutoff = store->now_ms() - setup.profile_ttl_ms;
+}
+
+size_t shard_state::expire_slice() {
+  std::vector<std::string> stale;
+  store->stale_users(expire_cutoff, expire_next, query_slice(), stale);
+  expire_next += query_slice();
+  if (expire_next >= store->slot_count())
+    expiring = false;
+  size_t n = 0;
+  for (auto& user : stale) {
+    auto seq = log_change(wal_kind::erase, encode_erase_payload(user));
+    if (!seq.ok()) {
+      log(true, "retention sweep stopped: " + seq.error().message());
+      expiring = false;
+      break;
+    }
+    if (wal)
+      ++erases_since_snapshot;
+    store->erase(user);
+    ++n;
+  }
+  expired_profiles += n;
+  return n;
 }
 
 void shard_state::capture_slice() {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "actors/message_types.hpp"
 #include "actors/segment_hub.hpp"
@@ -90,6 +91,8 @@ struct snapshot_job {
   uint64_t profiles = 0;
   /// Deletes happened since the snapshot before: drop it once this is done.
   bool drop_fallback = false;
+  /// Durable deletes answered once this snapshot and its pruning are done.
+  std::vector<settle_fn> erase_waiters;
   std::vector<caf::typed_response_promise<shard_snapshot>> promises;
 };
 
@@ -131,7 +134,28 @@ struct shard_state {
   std::unique_ptr<snapshot_job> snapshot;
   /// Requests for a snapshot that arrived while one was running.
   std::vector<caf::typed_response_promise<shard_snapshot>> next_snapshot;
+  /// Delete records since the newest snapshot began (each names a user the
+  /// files must forget).
   uint64_t erases_since_snapshot = 0;
+  /// Whether an erase_tick is on its way; whether a compaction is due as
+  /// soon as the running snapshot (begun before a delete) is done.
+  bool erase_timer = false;
+  bool erase_after_snapshot = false;
+  /// Durable deletes applied, waiting for the next snapshot to start.
+  std::vector<settle_fn> erase_waiters;
+  /// Compactions started for deletes (stats).
+  uint64_t erase_compactions = 0;
+  /// A retention sweep (profile_ttl_ms): next slot, the cutoff it deletes
+  /// below; profiles it deleted since start.
+  bool expiring = false;
+  size_t expire_next = 0;
+  int64_t expire_cutoff = 0;
+  uint64_t expired_profiles = 0;
+  /// set_consent changes logged and not yet applied: the user's withheld
+  /// consents after them, and how many are pending.
+  std::unordered_map<std::string, std::pair<uint8_t, uint32_t>> consent_logged;
+  /// Events not kept for want of profiling consent (stats).
+  uint64_t events_without_consent = 0;
   /// A sweep of time-dependent segments: next slot, its "now"; and the
   /// "now" of the last one started.
   bool sweeping = false;
@@ -202,7 +226,7 @@ struct shard_state {
   uint64_t applied_seq() const;
 
   /// What the next slice should be.
-  enum class slice_kind { none, write, scan, snapshot, sweep, replay };
+  enum class slice_kind { none, write, scan, snapshot, sweep, replay, expire };
   slice_kind next_slice() const;
 
   /// Starts a sweep of time-dependent segments when the node's clock has
@@ -262,6 +286,20 @@ struct shard_state {
 
   /// Encodes the next slice of the snapshot being captured.
   void capture_slice();
+
+  /// The consents `user` withheld as of the last WAL record: a set_consent
+  /// logged and not yet applied counts.
+  uint8_t withheld_as_logged(const std::string& user) const;
+  /// Takes out of `batch` the events of users who withheld profiling (as
+  /// logged), before the batch is logged; how many.
+  uint32_t drop_without_consent(shard_batch& batch);
+
+  /// Starts a retention sweep unless one runs (profile_ttl_ms set).
+  void start_retention_sweep();
+  /// Deletes the stale profiles of the next slice of the retention sweep,
+  /// logging a delete record for each; how many. Runs only when no change
+  /// waits (a delete logged behind a queued batch would apply before it).
+  size_t expire_slice();
 };
 
 using self_ptr = caf::stateful_actor<shard_state>*;
@@ -281,5 +319,13 @@ void open_wal(self_ptr self);
 void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<shard_snapshot>> promise);
 /// The writer thread is done with the current snapshot.
 void finish_snapshot(self_ptr self, bool ok, const std::string& error, uint64_t bytes, uint64_t removed);
+/// A delete record was logged: makes sure the compaction that drops it
+/// (and the profile it deleted) from the shard's files starts in time.
+void schedule_erasure(self_ptr self);
+/// The erasure timer: starts the compaction unless a snapshot did it.
+void on_erase_tick(self_ptr self);
+/// Answers `done` once a snapshot begun after now, and its pruning, are
+/// done (a durable delete); starts one when none runs.
+void after_next_snapshot(self_ptr self, settle_fn done);
 
 }  // namespace persona

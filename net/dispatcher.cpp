@@ -154,7 +154,15 @@ void dispatcher::get_profile(method_args& args, connection_state&, reply done) {
 }
 
 void dispatcher::delete_profile(method_args& args, connection_state&, reply done) {
-  engine_.delete_profile(args.ids[0], std::move(done));
+  engine_.delete_profile(args.ids[0], args.values[1], std::move(done));
+}
+
+void dispatcher::set_consent(method_args& args, connection_state&, reply done) {
+  engine_.set_consent(args.ids[0], args.values[1], std::move(done));
+}
+
+void dispatcher::export_profile(method_args& args, connection_state&, reply done) {
+  engine_.export_profile(args.ids[0], std::move(done));
 }
 
 void dispatcher::merge_profiles(method_args& args, connection_state&, reply done) {

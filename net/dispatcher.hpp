@@ -115,6 +115,8 @@ class dispatcher {
   void set_attributes(method_args& args, connection_state& conn, reply done);
   void get_profile(method_args& args, connection_state& conn, reply done);
   void delete_profile(method_args& args, connection_state& conn, reply done);
+  void set_consent(method_args& args, connection_state& conn, reply done);
+  void export_profile(method_args& args, connection_state& conn, reply done);
   void merge_profiles(method_args& args, connection_state& conn, reply done);
   void query(method_args& args, connection_state& conn, reply done);
   void define_segment(method_args& args, connection_state& conn, reply done);

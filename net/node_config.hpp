@@ -43,6 +43,10 @@ struct node_config {
   uint64_t snapshot_wal_mb{};
   /// Deadline of a snapshot call, in seconds.
   uint64_t snapshot_timeout_s{};
+  /// Seconds within which a deleted profile leaves every file.
+  uint64_t erase_max_delay_s{};
+  /// Days without an event after which a profile is deleted; 0: never.
+  uint64_t profile_ttl_days{};
   /// Address space reserved for the allocator's fresh memory
   /// (core/os/memory_reserve.hpp), in MB; 0: none.
   uint64_t memory_reserve_mb{};

@@ -158,6 +158,14 @@ std::vector<node_setting> make_table() {
       whole<&node_config::snapshot_wal_mb>(
           "snapshot-wal-mb", k::size, engine.snapshot_wal_bytes >> 20, {0, uint64_t{1} << 30},
           "a shard also snapshots when its WAL grew this many MB since its last snapshot; 0 = no bound"),
+      whole<&node_config::erase_max_delay_s>(
+          "erase-max-delay-s", k::duration, in_units<seconds>(engine.erase_max_delay), {1, 31536000},
+          "a deleted profile leaves every file of the data directory within this many seconds "
+          "(a delete schedules the compaction that drops it)"),
+      whole<&node_config::profile_ttl_days>(
+          "profile-ttl-days", k::duration, in_units<std::chrono::hours>(engine.profile_ttl) / 24, {0, 36500},
+          "profiles with no event for this many days (event time) are deleted, and leave the files like a "
+          "delete; 0 = kept for ever"),
       whole<&node_config::snapshot_timeout_s>("snapshot-timeout-s", k::duration,
                                               in_units<seconds>(engine.snapshot_timeout), {1, 86400},
                                               "deadline of a snapshot call (s)"),

@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
   eo.snapshot_interval = std::chrono::milliseconds(cfg->snapshot_interval_s * 1000);
   eo.snapshot_timeout = std::chrono::milliseconds(cfg->snapshot_timeout_s * 1000);
   eo.snapshot_wal_bytes = cfg->snapshot_wal_mb << 20;
+  eo.erase_max_delay = std::chrono::milliseconds(cfg->erase_max_delay_s * 1000);
+  eo.profile_ttl = std::chrono::hours(cfg->profile_ttl_days * 24);
   eo.segment_sweep_interval = std::chrono::milliseconds(cfg->segment_sweep_interval_ms);
   eo.clock = cfg->clock;
   eo.max_future = std::chrono::milliseconds(cfg->max_future_ms);

@@ -52,6 +52,8 @@ struct profile {
   /// The nearest centroid of the node's cluster model; -1 when there is no
   /// model or the profile lacks one of its features.
   int16_t cluster = -1;
+  /// The consents the user withheld (consent.hpp's consent_bit); 0: all granted.
+  uint8_t consent_withheld = 0;
   /// Attributes set by set_attributes, keyed by symbol, in insertion order.
   std::vector<std::pair<symbol, value>> attributes;
 

@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 
+#include "core/profile/consent.hpp"
 #include "core/util/byte_codec.hpp"
 
 namespace persona {
@@ -167,6 +168,7 @@ std::string encode_profile(const profile& p, const symbol_table& s) {
   for (auto id : p.seen_ids.ids())
     w.put_u64(id);
   put_session_summary(w, s, p.latest_session);
+  w.put_u8(p.consent_withheld);
   return w.take();
 }
 
@@ -254,6 +256,8 @@ bool decode_profile(const std::string& bytes, symbol_table& s, profile& p) {
     if (!r.get_u64(id))
       return false;
   if (version >= 2 && !get_session_summary(r, s, version, p.latest_session))
+    return false;
+  if (version >= 5 && (!r.get_u8(p.consent_withheld) || (p.consent_withheld & ~consent_bit::all) != 0))
     return false;
   return r.remaining() == 0;
 }

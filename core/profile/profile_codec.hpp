@@ -13,9 +13,10 @@ namespace persona {
 
 /// Version of the image layout; bumped on any change. Version 2 appends
 /// the latest session's summary, version 3 its majority vote and count of
-/// recent sessions, version 4 the category its search named; images of
-/// versions 1 (an empty summary), 2 and 3 still decode.
-constexpr uint8_t profile_image_version = 4;
+/// recent sessions, version 4 the category its search named, version 5
+/// the consents withheld; images of versions 1 (an empty summary) to 4
+/// still decode (all consents granted).
+constexpr uint8_t profile_image_version = 5;
 
 /// Encodes `p`, resolving its symbols through `symbols`.
 std::string encode_profile(const profile& p, const symbol_table& symbols);

@@ -40,6 +40,8 @@ class risk_signals {
 
   void merge(const risk_signals& other, size_t context_cap);
   size_t heap_bytes() const { return contexts_.capacity() * sizeof(uint64_t); }
+  /// Devices and geos known, held as hashes only.
+  size_t context_count() const { return contexts_.size(); }
 
   // Raw fields, for the profile codec. What every event touches comes first
   // (profile.hpp prefetches a profile from its start).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/model/predictions.hpp"
+#include "core/profile/consent.hpp"
 #include "core/profile/tags.hpp"
 
 namespace persona {
@@ -121,6 +122,8 @@ value render_key(const std::string& key, const profile& p, std::string_view user
   }
   if (key == "cluster")
     return p.cluster < 0 ? value{} : value{static_cast<int64_t>(p.cluster)};
+  if (key == "consent")
+    return consent_value(p.consent_withheld);
   if (key == "predict") {
     value out{value::map{}};
     out.set("purchase_propensity",
@@ -134,10 +137,24 @@ value render_key(const std::string& key, const profile& p, std::string_view user
 }  // namespace
 
 const std::vector<std::string>& profile_keys() {
-  static const std::vector<std::string> keys = {
-      "user",     "first_seen",   "last_seen", "attributes",          "counts", "windows", "sessions",
-      "affinity", "recent_items", "rfm",       "purchase_cycle_days", "price",  "risk",    "tags",
-      "segments", "cluster",      "predict"};
+  static const std::vector<std::string> keys = {"user",
+                                                "first_seen",
+                                                "last_seen",
+                                                "attributes",
+                                                "counts",
+                                                "windows",
+                                                "sessions",
+                                                "affinity",
+                                                "recent_items",
+                                                "rfm",
+                                                "purchase_cycle_days",
+                                                "price",
+                                                "risk",
+                                                "tags",
+                                                "segments",
+                                                "cluster",
+                                                "predict",
+                                                "consent"};
   return keys;
 }
 

@@ -29,6 +29,9 @@ void replay(const wal_entry& e, profile_store& store, std::shared_ptr<const item
     case wal_kind::attributes:
       store.set_attributes(e.user, e.attributes);
       break;
+    case wal_kind::consent:
+      store.set_consent(e.user, e.attributes);
+      break;
     case wal_kind::erase:
       store.erase(e.user);
       ++report.wal_erases;

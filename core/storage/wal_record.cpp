@@ -73,6 +73,10 @@ std::string encode_attributes_payload(const std::string& user, const value& attr
   return w.take();
 }
 
+std::string encode_consent_payload(const std::string& user, const value& consent) {
+  return encode_attributes_payload(user, consent);
+}
+
 std::string encode_erase_payload(const std::string& user) {
   byte_writer w;
   w.put_string(user);
@@ -124,7 +128,8 @@ bool decode_wal_entry(uint8_t kind, const std::string& payload, wal_entry& out) 
           return false;
       break;
     }
-    case wal_kind::attributes: {
+    case wal_kind::attributes:
+    case wal_kind::consent: {
       std::string encoded;
       if (!r.get_string(out.user) || !r.get_string(encoded) || !decode_value(encoded, out.attributes))
         return false;

@@ -32,6 +32,8 @@ enum class wal_kind : uint8_t {
   segment_drop = 7,
   /// train_clusters: the model (kmeans.hpp), set on every profile.
   cluster_model = 8,
+  /// set_consent: user and consent map (consent.hpp).
+  consent = 9,
 };
 
 /// A WAL record's content, decoded. Only the members of `kind` are set.
@@ -39,6 +41,7 @@ struct wal_entry {
   wal_kind kind = wal_kind::batch;
   std::vector<event> events;
   std::string user;
+  /// The attribute map (attributes) or the consent map (consent).
   value attributes;
   uint64_t fold_id = 0;
   std::string image;
@@ -54,6 +57,7 @@ struct wal_entry {
 void encode_batch_payload(std::string& out, const std::vector<event>& events);
 std::string encode_attributes_payload(const std::string& user, const value& attributes);
 std::string encode_erase_payload(const std::string& user);
+std::string encode_consent_payload(const std::string& user, const value& consent);
 std::string encode_fold_payload(const std::string& target, uint64_t fold_id, const std::string& image);
 std::string encode_catalog_payload(uint64_t version, const std::vector<item_record>& items);
 std::string encode_segment_define_payload(const std::string& name, const value& where);

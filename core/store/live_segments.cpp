@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/profile/consent.hpp"
 #include "core/store/profile_store.hpp"
 
 namespace persona {
@@ -225,7 +226,10 @@ std::vector<std::string> live_segments::members(const profile_store& store, segm
   auto& slab = store.slab_;
   while (next_slot < slab.size() && out.size() < limit) {
     auto& entry = slab[next_slot++];
-    if (!entry.id.empty() && entry.data.segments.contains(id))
+    // A user who withheld marketing is a member (sizes count them) but is
+    // never listed.
+    if (!entry.id.empty() && entry.data.segments.contains(id) &&
+        !(entry.data.consent_withheld & consent_bit::marketing))
       out.push_back(entry.id);
   }
   return out;

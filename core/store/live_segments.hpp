@@ -72,7 +72,8 @@ class live_segments {
   uint64_t size(segment_id id) const;
   /// Whether no segment is defined.
   bool empty() const { return order_.empty(); }
-  /// Up to `limit` members of `id` from slot `next_slot` on; `next_slot`
+  /// Up to `limit` members of `id` from slot `next_slot` on, leaving out
+  /// users who withheld marketing (consent.hpp); `next_slot`
   /// moves past the last slot looked at (store.slot_count() when done).
   std::vector<std::string> members(const profile_store& store, segment_id id, size_t& next_slot,
                                    size_t limit) const;

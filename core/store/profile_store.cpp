@@ -6,6 +6,7 @@
 
 #include "core/model/predictions.hpp"
 #include "core/profile/attributes.hpp"
+#include "core/profile/consent.hpp"
 #include "core/profile/event_limits.hpp"
 #include "core/profile/profile_codec.hpp"
 #include "core/query/aggregate.hpp"
@@ -184,6 +185,10 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
     }
     bool created = false;
     auto slot = obtain(e.user, hashes[i], created);
+    if (slab_[slot].data.consent_withheld & consent_bit::profiling) {
+      ++out.not_kept;  // the user refused profiling: accepted, not kept
+      continue;
+    }
     capture_.before_change(*this, slot);
     profile& p = slab_[slot].data;
     size_t heap_before = heap_an_event_moves(p, e);
@@ -342,6 +347,15 @@ bool profile_store::erase(const std::string& user) {
   return true;
 }
 
+void profile_store::stale_users(int64_t cutoff_ms, size_t first, size_t count,
+                                std::vector<std::string>& out) const {
+  for (size_t slot = first; slot < first + count && slot < slab_.size(); ++slot) {
+    auto& e = slab_[slot];
+    if (!e.id.empty() && e.data.last_seen_ms >= 0 && e.data.last_seen_ms < cutoff_ms)
+      out.push_back(e.id);
+  }
+}
+
 std::optional<std::string> profile_store::export_image(const std::string& user) const {
   auto* p = find(user);
   if (!p)
@@ -373,6 +387,24 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   return render(target, now_ms, fields);
 }
 
+result<value> profile_store::set_consent(const std::string& user, const value& flags) {
+  if (auto st = validate_consent(flags); !st.ok())
+    return st;
+  auto h = stable_hash(user);
+  auto slot = slot_of(user, h);
+  if (slot == id_index::npos) {
+    slot = create(user, h);
+    heap_bytes_ += slot_heap_bytes(slot);
+    settle_whole(slot, now_ms());
+  } else {
+    capture_.before_change(*this, slot);
+  }
+  auto& p = slab_[slot].data;
+  p.consent_withheld = apply_consent(p.consent_withheld, flags);
+  any_profiling_withheld_ |= (p.consent_withheld & consent_bit::profiling) != 0;
+  return consent_value(p.consent_withheld);
+}
+
 status profile_store::restore(const std::string& user, const std::string& image) {
   profile p;
   if (!decode_profile(image, symbols_, p))
@@ -384,6 +416,7 @@ status profile_store::restore(const std::string& user, const std::string& image)
   else
     heap_bytes_ -= slot_heap_bytes(slot);
   newest_ts_ = std::max(newest_ts_, p.last_seen_ms);
+  any_profiling_withheld_ |= (p.consent_withheld & consent_bit::profiling) != 0;
   slab_[slot].data = std::move(p);
   heap_bytes_ += slot_heap_bytes(slot);
   return {};

@@ -46,6 +46,8 @@ namespace persona {
 /// What applying a batch did.
 struct batch_outcome {
   uint32_t accepted = 0;
+  /// Events of users who withheld profiling: accepted, dropped (consent.hpp).
+  uint32_t not_kept = 0;
   /// Rejections found in the shard (duplicates), with the client's indices.
   std::vector<rejection> rejected;
 };
@@ -88,6 +90,24 @@ class profile_store {
 
   /// Sets or deletes attributes of `user`, creating the profile if needed.
   status set_attributes(const std::string& user, const value& attrs);
+
+  /// Sets the consents `flags` names for `user` (consent.hpp), creating
+  /// the profile if needed; answers the user's consents now.
+  result<value> set_consent(const std::string& user, const value& flags);
+  /// The consents `user` withheld (consent_bit); 0 for an unknown user.
+  uint8_t consent_withheld(std::string_view user) const {
+    auto* p = find(user);
+    return p ? p->consent_withheld : 0;
+  }
+  /// Whether any profile of this store ever withheld profiling: while none
+  /// did, ingest need not look users up before logging their events.
+  bool any_profiling_withheld() const { return any_profiling_withheld_; }
+
+  /// Everything the store holds on `user` at `now_ms` (export_profile):
+  /// {"user", "now", "profile" (every key), "predictions", "hashed": what
+  /// is kept only as hashes, counted}; not_found for an unknown user.
+  /// Defined in profile_store_access.cpp.
+  result<value> access_report(const std::string& user, int64_t now_ms) const;
 
   /// Removes `user`; false when there was no such profile.
   bool erase(const std::string& user);
@@ -149,6 +169,10 @@ class profile_store {
       if (!slab_[slot].id.empty())
         feed_->replay_history(slab_[slot].data, symbols_);
   }
+  /// Appends to `out` the users of slots [first, first + count) whose
+  /// newest event is older than `cutoff_ms` (retention; a profile with no
+  /// event, attributes only, is never stale).
+  void stale_users(int64_t cutoff_ms, size_t first, size_t count, std::vector<std::string>& out) const;
   /// The likeness vector of `user` (similar_users), or not_found.
   result<value> likeness(const std::string& user) const;
   /// Merges the users of slots [first_slot, first_slot + count) most like
@@ -241,6 +265,7 @@ class profile_store {
   std::vector<cached_item> item_cache_;
   uint64_t events_ = 0;
   int64_t newest_ts_ = -1;
+  bool any_profiling_withheld_ = false;
   node_clock* clock_ = nullptr;
   /// Sum of slot_heap_bytes over all slots.
   uint64_t heap_bytes_ = 0;

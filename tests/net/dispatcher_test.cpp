@@ -79,8 +79,12 @@ TEST_CASE("each method's params are checked with a message naming the bad one") 
       {"get_profile", none, "bad_request", "get_profile takes params [user, options], got 0 element(s)"},
       {"get_profile", args({bad_id}), "bad_request", "user" + user_id_rule},
       {"get_profile", args({user, value{1}}), "bad_request", "get_profile: options must be a map"},
-      {"delete_profile", none, "bad_request", "delete_profile takes params [user], got 0 element(s)"},
+      {"delete_profile", none, "bad_request",
+       "delete_profile takes params [user, options], got 0 element(s)"},
       {"delete_profile", args({bad_id}), "bad_request", "user" + user_id_rule},
+      {"set_consent", args({user}), "bad_request",
+       "set_consent takes params [user, consent], got 1 element(s)"},
+      {"export_profile", none, "bad_request", "export_profile takes params [user], got 0 element(s)"},
       {"merge_profiles", args({user}), "bad_request",
        "merge_profiles takes params [source, target], got 1 element(s)"},
       {"merge_profiles", args({bad_id, user}), "bad_request", "source" + user_id_rule},
@@ -149,7 +153,8 @@ TEST_CASE("an unknown method is refused with the list of methods") {
   auto c = node.connect();
   CHECK(error_of(*c, "fly", args({})) ==
         "unknown_method: no method 'fly'; methods: hello, ping, stats, snapshot, ingest, upsert_items, "
-        "set_attributes, get_profile, delete_profile, merge_profiles, query, define_segment, drop_segment, "
+        "set_attributes, get_profile, delete_profile, set_consent, export_profile, merge_profiles, query, "
+        "define_segment, drop_segment, "
         "list_segments, segment_members, subscribe, train_clusters, get_clusters, recommend, similar_items, "
         "similar_users, predict");
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/profile/consent.hpp"
 #include "core/profile/profile.hpp"
 #include "core/profile/profile_codec.hpp"
 #include "core/util/stable_hash.hpp"
@@ -23,7 +24,7 @@ void session_viewing(session_summary& s, std::initializer_list<symbol> categorie
 
 }  // namespace
 
-TEST_CASE("profile images keep the latest session's summary, images of versions 1 to 3 still decode") {
+TEST_CASE("profile images keep the latest session's summary, images of versions 1 to 4 still decode") {
   symbol_table names;
   auto shoes_sym = names.intern("shoes");
   auto hats_sym = names.intern("hats");
@@ -59,12 +60,18 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
   REQUIRE(decode_profile(with_search, other, back));
   CHECK(other.name(back.latest_session.searched_) == "shoes");
   CHECK(back.latest_session.searched_focus());
+  // A version 4 image is a version 5 one without the consents byte.
+  auto v4_image = image.substr(0, image.size() - 1);
+  v4_image[0] = 4;
+  REQUIRE(decode_profile(v4_image, other, back));
+  CHECK(back.consent_withheld == 0);
+  CHECK(other.name(back.latest_session.focus()) == "shoes");
   // Version 3 had no searched category: its flag there is malformed.
-  auto v3_flagged = with_search;
+  auto v3_flagged = with_search.substr(0, with_search.size() - 1);
   v3_flagged[0] = 3;
   CHECK_FALSE(decode_profile(v3_flagged, other, back));
   // A version 3 image is a version 4 one without it.
-  auto v3 = image;
+  auto v3 = v4_image;
   v3[0] = 3;
   REQUIRE(decode_profile(v3, other, back));
   CHECK(other.name(back.latest_session.focus()) == "shoes");
@@ -72,9 +79,9 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
 
   // Version 2 had a click count where the vote is, and no count of recent
   // sessions: the focus leads by its own views.
-  std::string v2 = image;
+  std::string v2 = v4_image;
   // The summary's 8 bytes, the f32, the flags, then "shoes" and "hats".
-  size_t summary_at = image.size() - (8 + 4 + 1 + 6 + 5);
+  size_t summary_at = v4_image.size() - (8 + 4 + 1 + 6 + 5);
   REQUIRE(v2[summary_at + 12] == 3);  // both flags
   REQUIRE(v2[summary_at + 13] == 5);  // "shoes"'s length
   v2.erase(summary_at + 8, 4);
@@ -89,8 +96,9 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
   // Version 1 ended before the summary.
   profile empty_session = p;
   empty_session.latest_session = session_summary{};
-  auto v4 = encode_profile(empty_session, names);
-  auto v1 = v4.substr(0, v4.size() - 13);  // 6 counts, 2 streaks, the f32, the flags byte
+  auto v5 = encode_profile(empty_session, names);
+  // 6 counts, 2 streaks, the f32, the flags byte; the consents byte.
+  auto v1 = v5.substr(0, v5.size() - 14);
   v1[0] = 1;
   profile old;
   REQUIRE(decode_profile(v1, other, old));
@@ -103,6 +111,21 @@ TEST_CASE("profile images keep the latest session's summary, images of versions 
   future[0] = static_cast<char>(profile_image_version + 1);
   CHECK_FALSE(decode_profile(future, other, old));
   CHECK_FALSE(decode_profile(image.substr(0, image.size() - 1), other, old));
+}
+
+TEST_CASE("profile images keep the consents withheld, and refuse unknown consent bits") {
+  symbol_table names;
+  profile p;
+  p.first_seen_ms = t0;
+  p.last_seen_ms = t0;
+  p.consent_withheld = consent_bit::profiling | consent_bit::marketing;
+  auto image = encode_profile(p, names);
+  CHECK(static_cast<uint8_t>(image[0]) == profile_image_version);
+  profile back;
+  REQUIRE(decode_profile(image, names, back));
+  CHECK(back.consent_withheld == (consent_bit::profiling | consent_bit::marketing));
+  image.back() = static_cast<char>(8);
+  CHECK_FALSE(decode_profile(image, names, back));
 }
 
 namespace {

@@ -24,10 +24,24 @@ constexpr int64_t noon = t0 + 12 * ms_per_hour;
 
 /// The profile map's keys: the user, its times and attributes, then the
 /// fields of docs/profiles.md in the order of its table.
-const std::vector<std::string> documented = {
-    "user",     "first_seen",   "last_seen", "attributes",          "counts", "windows", "sessions",
-    "affinity", "recent_items", "rfm",       "purchase_cycle_days", "price",  "risk",    "tags",
-    "segments", "cluster",      "predict"};
+const std::vector<std::string> documented = {"user",
+                                             "first_seen",
+                                             "last_seen",
+                                             "attributes",
+                                             "counts",
+                                             "windows",
+                                             "sessions",
+                                             "affinity",
+                                             "recent_items",
+                                             "rfm",
+                                             "purchase_cycle_days",
+                                             "price",
+                                             "risk",
+                                             "tags",
+                                             "segments",
+                                             "cluster",
+                                             "predict",
+                                             "consent"};
 
 std::vector<std::string> keys_of(const value& map) {
   std::vector<std::string> out;
