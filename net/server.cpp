@@ -15,6 +15,7 @@ server::server(engine& eng, const node_config& cfg)
       dispatcher_(eng, cfg_, counters_),
       work_(asio::make_work_guard(io_)),
       acceptor_(asio::make_strand(io_)),
+      timeout_timer_(acceptor_.get_executor()),
       signals_(io_) {}
 
 server::~server() {
@@ -48,6 +49,7 @@ status server::start() {
   }
   decoder_.start(std::chrono::microseconds(cfg_.thread_slice_us));
   do_accept();
+  check_timeouts();
   for (size_t i = 0; i < cfg_.io_threads; ++i)
     threads_.emplace_back([this] {
       if (cfg_.thread_slice_us > 0)
@@ -71,14 +73,35 @@ void server::do_accept() {
       boost::system::error_code ignored;
       s.close(ignored);
     } else {
-      counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
-      counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
-      auto sess = std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
-      registry_.add(sess);
-      sess->start();
+      boost::system::error_code ignored;
+      auto address = session::address_of(s);
+      if (registry_.admit(address, cfg_.max_connections_per_ip)) {
+        counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
+        counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
+        auto sess =
+            std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
+        registry_.add(sess);
+        sess->start();
+      } else {
+        counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        counters_.connections_refused_per_ip.fetch_add(1, std::memory_order_relaxed);
+        log_line(log_level::warning, "refused a connection from " + address + ": max_connections_per_ip (" +
+                                         std::to_string(cfg_.max_connections_per_ip) + ") are open from it");
+        s.close(ignored);
+      }
     }
     if (acceptor_.is_open())
       do_accept();
+  });
+}
+
+void server::check_timeouts() {
+  timeout_timer_.expires_after(timeout_check_interval);
+  timeout_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec)
+      return;
+    registry_.check_timeouts();
+    check_timeouts();
   });
 }
 
@@ -104,6 +127,7 @@ void server::stop() {
     boost::system::error_code ec;
     acceptor_.close(ec);
     signals_.cancel(ec);
+    timeout_timer_.cancel();
   });
   registry_.drain_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg_.stop_grace_s);

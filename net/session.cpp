@@ -26,13 +26,21 @@ session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& de
       cfg_(cfg),
       registry_(registry),
       counters_(counters),
-      decoder_(cfg.max_message_bytes) {
+      decoder_(cfg.max_message_bytes, cfg.max_connection_decode_bytes) {
   conn_.roles = dispatcher_.initial_roles();
   boost::system::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
-  peer_ = ec ? std::string("unknown peer") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  peer_address_ = address_of(socket_);
+  peer_ = ec ? peer_address_ : peer_address_ + ":" + std::to_string(ep.port());
   conn_.peer = peer_;
+  accepted_at_ = last_request_at_ = clock::now();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+std::string session::address_of(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown peer") : ep.address().to_string();
 }
 
 void session::start() {
@@ -61,11 +69,13 @@ void session::drain() {
 }
 
 void session::do_read() {
-  if (reading_stopped_ || closed_)
+  if (reading_stopped_ || closed_ || read_pending_)
     return;
   auto self = shared_from_this();
   char* buf = decoder_.prepare(read_chunk);
+  read_pending_ = true;
   socket_.async_read_some(asio::buffer(buf, read_chunk), [self](boost::system::error_code ec, size_t n) {
+    self->read_pending_ = false;
     if (ec) {
       if (ec != asio::error::operation_aborted && ec != asio::error::eof &&
           ec != asio::error::connection_reset)
@@ -82,12 +92,44 @@ void session::do_read() {
 
 void session::on_bytes(size_t n) {
   decoder_.commit(n);
+  process_buffered();
+}
+
+size_t session::decode_budget_left() const {
+  size_t held = decoded_bytes_.load();
+  return held >= cfg_.max_connection_decode_bytes ? 0 : cfg_.max_connection_decode_bytes - held;
+}
+
+void session::release_decoded(size_t cost) {
+  decoded_bytes_.fetch_sub(cost);
+  if (paused_.load()) {
+    auto self = shared_from_this();
+    asio::post(socket_.get_executor(), [self] {
+      if (self->paused_.exchange(false) && !self->closed_)
+        self->process_buffered();
+    });
+  }
+}
+
+void session::process_buffered() {
   msgpack::object_handle oh;
   while (!closing_ && !closed_) {
-    auto outcome = decoder_.next(oh);
+    auto outcome = decoder_.next(oh, decode_budget_left());
     if (outcome == frame_decoder::outcome::need_more)
       break;
+    if (outcome == frame_decoder::outcome::over_budget) {
+      // Back-pressure: leave it buffered and stop reading until held
+      // messages are released. Re-check after publishing the pause, so a
+      // release that raced with it is not missed.
+      paused_.store(true);
+      if (decode_budget_left() >= decoder_.message_cost() && paused_.exchange(false))
+        continue;
+      counters_.decode_pauses.fetch_add(1, std::memory_order_relaxed);
+      partial_ = false;
+      return;
+    }
     if (outcome == frame_decoder::outcome::message) {
+      last_request_at_ = clock::now();
       on_message(oh);
       continue;
     }
@@ -99,6 +141,11 @@ void session::on_bytes(size_t n) {
     close_after_flush(decoder_.failure());
     return;
   }
+  // A message begun and not finished starts the read timeout.
+  bool partial = decoder_.in_message();
+  if (partial && !partial_)
+    partial_since_ = clock::now();
+  partial_ = partial;
   if (!closing_ && !closed_ && held_.empty())
     do_read();
 }
@@ -107,7 +154,9 @@ void session::on_message(msgpack::object_handle& handle) {
   // Once one message waits, all that follow wait behind it.
   if (!held_.empty() || !route(handle)) {
     counters_.held_behind_writes.fetch_add(1, std::memory_order_relaxed);
-    held_.push_back(std::move(handle));
+    size_t cost = decoder_.message_cost();
+    decoded_bytes_.fetch_add(cost);
+    held_.push_back(held_message{std::move(handle), cost});
   }
 }
 
@@ -184,6 +233,11 @@ bool session::route(msgpack::object_handle& handle) {
     return true;
   }
   dispatcher_.handle_request(*row, *m.params, conn_, std::move(reply));
+  if (conn_.failed_hellos > cfg_.max_failed_hellos) {
+    counters_.closed_failed_hellos.fetch_add(1, std::memory_order_relaxed);
+    close_after_flush(std::to_string(conn_.failed_hellos) + " hellos failed (max_failed_hellos " +
+                      std::to_string(cfg_.max_failed_hellos) + ")");
+  }
   return true;
 }
 
@@ -191,12 +245,18 @@ void session::ordered_write_done() {
   --ordered_writes_;
   bool was_holding = !held_.empty();
   while (!held_.empty() && !closing_ && !closed_) {
-    if (!route(held_.front()))
+    auto& front = held_.front();
+    if (!route(front.handle))
       break;
+    size_t cost = front.cost;
     held_.pop_front();
+    decoded_bytes_.fetch_sub(cost);
   }
-  if (was_holding && held_.empty() && !closing_ && !closed_)
-    do_read();
+  // What waited in the decoder behind the held messages may go now.
+  if (was_holding && held_.empty() && !closing_ && !closed_) {
+    paused_.store(false);
+    process_buffered();
+  }
   close_if_done();
 }
 
@@ -213,10 +273,18 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   auto* d = &dispatcher_;
   auto pending = at_decoder_;
   ++*pending;
-  ingest_decoder_.post([d, owned, conn, params, pending, dispatch = std::move(dispatch)] {
-    dispatch(*d, *params, *conn);
-    --*pending;  // routed to its shards: what follows may now go directly
-  });
+  // Its decoded bytes count against the connection's budget until it has run.
+  size_t cost = decoder_.message_cost();
+  decoded_bytes_.fetch_add(cost);
+  std::weak_ptr<session> weak = shared_from_this();
+  ingest_decoder_.post(
+      [d, owned, conn, params, pending, weak, cost, dispatch = std::move(dispatch)]() mutable {
+        dispatch(*d, *params, *conn);
+        --*pending;  // routed to its shards: what follows may now go directly
+        owned.reset();
+        if (auto s = weak.lock())
+          s->release_decoded(cost);
+      });
 }
 
 void session::answer(uint32_t msgid, result<value> r) {
@@ -349,6 +417,38 @@ void session::announce_dropped() {
   send(encode_notification(segment_events_dropped_notification, value{value::array{std::move(notice)}}));
 }
 
+void session::check_timeouts() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] { self->check_timeouts_now(); });
+}
+
+void session::check_timeouts_now() {
+  if (closed_ || closing_)
+    return;
+  auto now = clock::now();
+  auto past = [now](clock::time_point since, uint64_t seconds) {
+    return seconds > 0 && now - since >= std::chrono::seconds(seconds);
+  };
+  if (dispatcher_.needs_hello() && !conn_.authenticated && past(accepted_at_, cfg_.hello_timeout_s)) {
+    counters_.closed_hello_timeout.fetch_add(1, std::memory_order_relaxed);
+    return close_now("no successful hello within hello_timeout_s (" + std::to_string(cfg_.hello_timeout_s) +
+                     " s)");
+  }
+  // Only while the node is reading: a message paused behind the budget
+  // waits for the node, not for the client.
+  if (partial_ && read_pending_ && held_.empty() && past(partial_since_, cfg_.read_timeout_s)) {
+    counters_.closed_read_timeout.fetch_add(1, std::memory_order_relaxed);
+    return close_now("a message began to arrive and was not finished within read_timeout_s (" +
+                     std::to_string(cfg_.read_timeout_s) + " s)");
+  }
+  bool busy = in_flight_ > 0 || ordered_writes_ > 0 || !held_.empty() || partial_ ||
+              !conn_.subscriptions.empty() || !write_idle();
+  if (!busy && past(last_request_at_, cfg_.idle_timeout_s)) {
+    counters_.closed_idle.fetch_add(1, std::memory_order_relaxed);
+    return close_now("no request within idle_timeout_s (" + std::to_string(cfg_.idle_timeout_s) + " s)");
+  }
+}
+
 void session::close_after_flush(const std::string& why) {
   if (!why.empty())
     log_line(log_level::warning, "connection " + peer_ + ": " + why + "; closing it");
@@ -377,6 +477,15 @@ void session::close_now(const std::string& why) {
   registry_.remove(this);
 }
 
+bool session_registry::admit(const std::string& address, size_t max_per_address) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& count = per_address_[address];
+  if (max_per_address > 0 && count >= max_per_address)
+    return false;
+  ++count;
+  return true;
+}
+
 void session_registry::add(const std::shared_ptr<session>& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   sessions_.push_back(s);
@@ -384,6 +493,9 @@ void session_registry::add(const std::shared_ptr<session>& s) {
 
 void session_registry::remove(const session* s) {
   std::lock_guard<std::mutex> lock(mutex_);
+  auto it = per_address_.find(s->peer_address());
+  if (it != per_address_.end() && --it->second == 0)
+    per_address_.erase(it);
   sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
                                  [s](const std::weak_ptr<session>& w) {
                                    auto p = w.lock();
@@ -411,6 +523,13 @@ void session_registry::drain_all() {
   for (auto& w : sessions_)
     if (auto s = w.lock())
       s->drain();
+}
+
+void session_registry::check_timeouts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock())
+      s->check_timeouts();
 }
 
 void session_registry::stop_all() {
