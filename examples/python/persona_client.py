@@ -3,10 +3,16 @@
 over MessagePack-RPC and prints the user's profile.
 
     /usr/bin/python3 examples/python/persona_client.py [--host 127.0.0.1] [--port 7400]
+        [--token-file FILE]
+
+On a node with tokens, the token comes from --token-file (a file only its
+owner may read) or the environment variable PERSONA_TOKEN.
 """
 import argparse
 import json
+import os
 import socket
+import stat
 import sys
 import time
 
@@ -38,14 +44,30 @@ class PersonaClient:
             self.unpacker.feed(data)
 
 
+def read_token(path):
+    """The token in `path`, refused unless only its owner may read the file."""
+    if path is None:
+        return os.environ.get("PERSONA_TOKEN")
+    mode = os.stat(path).st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SystemExit("--token-file: %s is readable by others (mode %o); chmod 600 it" % (path, mode & 0o777))
+    with open(path, encoding="utf-8") as f:
+        return f.read().rstrip("\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7400)
+    parser.add_argument("--token-file", help="file holding the hello token (mode 0600); else PERSONA_TOKEN")
     args = parser.parse_args()
 
     client = PersonaClient(args.host, args.port)
-    print("hello:", client.call("hello", {"client": "python-example"}))
+    hello = {"client": "python-example"}
+    token = read_token(args.token_file)
+    if token:
+        hello["token"] = token
+    print("hello:", client.call("hello", hello))
     now = int(time.time() * 1000)
     events = [
         {"user": "py-user", "type": "view", "item": "sku-1", "category": "shoes", "price": 80.0, "ts": now - 60000},

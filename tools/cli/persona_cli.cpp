@@ -1,6 +1,6 @@
 // persona-cli: the command line client of a Persona node.
 //
-//   persona-cli [--host=H] [--port=P] [--token=T] COMMAND ...
+//   persona-cli [--host=H] [--port=P] [--token-file=F] COMMAND ...   (or PERSONA_TOKEN)
 //     ping | stats | snapshot | get USER [--fields=a,b] [--now=MS]
 //     ingest FILE [--batch=500] [--allow-rejects]     (JSON lines, or CSV with a header)
 //     query WHERE-JSON [--limit=N] [--agg=JSON] [--fields=a,b] [--now=MS]
@@ -33,7 +33,8 @@ using namespace persona;
 namespace {
 
 const char* kUsage =
-    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token=TOKEN] COMMAND ...\n"
+    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token-file=FILE] COMMAND ...\n"
+    "  the hello token: --token=TOKEN (visible in ps), else --token-file (mode 0600), else PERSONA_TOKEN\n"
     "commands:\n"
     "  ping                                   check the node answers\n"
     "  stats                                  the node's figures\n"
@@ -71,6 +72,7 @@ struct options {
   std::string host = "127.0.0.1";
   uint16_t port = 7400;
   std::string token;
+  std::string token_file;
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;  // --name=value
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
@@ -259,6 +261,8 @@ int main(int argc, char** argv) {
         o.port = static_cast<uint16_t>(std::strtoul(val.c_str(), nullptr, 10));
       else if (name == "token")
         o.token = val;
+      else if (name == "token-file")
+        o.token_file = val;
       else
         o.flags[name] = val;
     } else {
@@ -273,6 +277,10 @@ int main(int argc, char** argv) {
   net::client c;
   if (auto st = c.connect(o.host, o.port); !st.ok())
     return cli::node_error(st);
+  auto token = net::client_token(o.token, o.token_file);
+  if (!token.ok())
+    return usage_error(token.error().message());
+  o.token = *token;
   if (!o.token.empty()) {
     auto hello = c.call_sync(
         "hello",

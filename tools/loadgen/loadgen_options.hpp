@@ -24,6 +24,8 @@ struct loadgen_options {
   std::string host = "127.0.0.1";
   uint16_t port = 7400;
   std::string token;
+  /// File holding the token (mode 0600); PERSONA_TOKEN when neither is given.
+  std::string token_file;
 
   simulation_options simulation;
   /// Events generated; the run ends when they are all sent (or at --duration).
