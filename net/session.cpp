@@ -14,7 +14,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr size_t read_chunk = 64 * 1024;
+/// Bytes asked of each read: a little under the decoder's initial 64 KiB
+/// buffer, so an idle connection's buffer never doubles.
+constexpr size_t read_chunk = 64 * 1024 - 64;
 
 }  // namespace
 
@@ -113,7 +115,9 @@ void session::release_decoded(size_t cost) {
 
 void session::process_buffered() {
   msgpack::object_handle oh;
-  while (!closing_ && !closed_) {
+  // Behind a held message the rest stays undecoded, as bytes in the
+  // decoder: one held message at a time, however small the others.
+  while (!closing_ && !closed_ && held_.empty()) {
     auto outcome = decoder_.next(oh, decode_budget_left());
     if (outcome == frame_decoder::outcome::need_more)
       break;
@@ -182,6 +186,10 @@ bool session::route(msgpack::object_handle& handle) {
   // writes (they overtake queued batches at the shards too), but not ones
   // read after a held write.
   ordering order = row ? row->order : ordering::none;
+  // Before hello on a node with tokens, a method that needs a role is
+  // refused here, never queued at the ingest decoder.
+  if (row && row->role != 0 && dispatcher_.needs_hello() && !conn_.authenticated)
+    order = ordering::none;
   if (m.type == rpc_message::kind::notification) {
     if (order != ordering::batch) {
       dispatcher_.handle_notification(row, *m.params, conn_);

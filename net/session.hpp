@@ -131,8 +131,9 @@ class session : public std::enable_shared_from_this<session> {
   /// Ordered writes (ordering::write) sent and not yet answered; while
   /// any are, writes read after them wait in `held_`. On the strand.
   size_t ordered_writes_ = 0;
-  /// Messages read after a write that had to wait, in order; reading
-  /// pauses until they are on their way. On the strand.
+  /// The message read after a write that had to wait (at most one: what
+  /// follows stays undecoded in decoder_); reading pauses until it is on
+  /// its way. On the strand.
   struct held_message {
     msgpack::object_handle handle;
     /// Its bytes decoded, counted in decoded_bytes_.
