@@ -13,7 +13,8 @@ if [ -z "$clangxx" ]; then
 fi
 "$clangxx" -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -DMSGPACK_DEFAULT_API_VERSION=3 -I"$src" \
-  "$src/tests/net/decoder_fuzz.cpp" "$src/net/frame_decoder.cpp" "$src/net/rpc_codec.cpp" \
+  "$src/tests/net/decoder_fuzz.cpp" "$src/net/frame_decoder.cpp" "$src/net/message_walker.cpp" \
+  "$src/net/rpc_codec.cpp" \
   "$src/net/msgpack_value.cpp" "$src/net/event_decoder.cpp" \
   "$src/core/util/value.cpp" "$src/core/util/status.cpp" "$src/core/util/utf8.cpp" \
   "$src/core/profile/event.cpp" \
