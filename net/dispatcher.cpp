@@ -137,6 +137,7 @@ void dispatcher::stats(method_args&, connection_state&, reply done) {
     net.set("closed_hello_timeout", value{counters->closed_hello_timeout.load()});
     net.set("closed_failed_hellos", value{counters->closed_failed_hellos.load()});
     net.set("hello_failures", value{counters->hello_failures.load()});
+    net.set("ingest_queue_waits", value{counters->ingest_queue_waits.load()});
     r->set("net", std::move(net));
     done(std::move(r));
   });

@@ -68,6 +68,8 @@ struct network_counters {
   std::atomic<uint64_t> closed_idle{0};
   std::atomic<uint64_t> closed_hello_timeout{0};
   std::atomic<uint64_t> closed_failed_hellos{0};
+  /// Ingest batches that waited for room in the ingest decoder's queue.
+  std::atomic<uint64_t> ingest_queue_waits{0};
   /// Hellos refused (no token, or a token the node does not hold).
   std::atomic<uint64_t> hello_failures{0};
 };

@@ -78,6 +78,9 @@ struct node_config {
   /// messages waiting behind a write or at the ingest decoder); past it
   /// the connection stops being read until some are released.
   size_t max_connection_decode_bytes{};
+  /// Bytes the ingest decoder's queue may hold decoded, over all
+  /// connections; past it batches wait and their connections are not read.
+  size_t max_ingest_queue_bytes{};
   /// Open connections from one peer address; 0: no bound.
   size_t max_connections_per_ip{};
   /// Seconds a message may take to arrive once begun; 0: no limit.

@@ -200,6 +200,11 @@ std::vector<node_setting> make_table() {
           "max-connection-decode-bytes", k::size, 32u << 20, {65536, uint64_t{1} << 40},
           "bytes one connection may hold decoded (the message being read, messages waiting behind a write "
           "or for the ingest decoder); a larger message gets too_large, past it reading pauses"),
+      whole<&node_config::max_ingest_queue_bytes>(
+          "max-ingest-queue-bytes", k::size, 128u << 20,
+          {65536, uint64_t{1} << 40, true, "0 (no bound) or at least 65536"},
+          "bytes ingest batches waiting for the ingest decoder may hold decoded, over all connections; "
+          "past it their connections wait unread; 0 = no bound"),
       whole<&node_config::max_connections_per_ip>("max-connections-per-ip", k::count, 256, {0, 1000000},
                                                   "open connections from one address; more are closed at "
                                                   "once; 0 = no bound"),

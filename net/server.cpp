@@ -13,6 +13,7 @@ server::server(engine& eng, const node_config& cfg)
     : engine_(eng),
       cfg_(cfg),
       dispatcher_(eng, cfg_, counters_),
+      decoder_(cfg_.max_ingest_queue_bytes),
       work_(asio::make_work_guard(io_)),
       acceptor_(asio::make_strand(io_)),
       timeout_timer_(acceptor_.get_executor()),

@@ -156,15 +156,26 @@ void session::process_buffered() {
 
 void session::on_message(msgpack::object_handle& handle) {
   // Once one message waits, all that follow wait behind it.
-  if (!held_.empty() || !route(handle)) {
+  size_t cost = decoder_.message_cost();
+  if (!held_.empty() || !route(handle, cost)) {
     counters_.held_behind_writes.fetch_add(1, std::memory_order_relaxed);
-    size_t cost = decoder_.message_cost();
     decoded_bytes_.fetch_add(cost);
     held_.push_back(held_message{std::move(handle), cost});
   }
 }
 
-bool session::route(msgpack::object_handle& handle) {
+bool session::reserve_at_decoder(size_t cost) {
+  std::weak_ptr<session> weak = shared_from_this();
+  bool room = ingest_decoder_.reserve(cost, [weak] {
+    if (auto s = weak.lock())
+      asio::post(s->socket_.get_executor(), [s] { s->route_held(); });
+  });
+  if (!room)
+    counters_.ingest_queue_waits.fetch_add(1, std::memory_order_relaxed);
+  return room;
+}
+
+bool session::route(msgpack::object_handle& handle, size_t cost) {
   const msgpack::object& o = handle.get();
   rpc_message m;
   std::optional<uint32_t> msgid;
@@ -195,12 +206,14 @@ bool session::route(msgpack::object_handle& handle) {
       dispatcher_.handle_notification(row, *m.params, conn_);
       return true;
     }
-    if (ordered_writes_ > 0)
+    if (ordered_writes_ > 0 || !reserve_at_decoder(cost))
       return false;
-    dispatch_at_decoder(handle, m.params,
-                        [row](dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                          d.handle_notification(row, params, conn);
-                        });
+    dispatch_at_decoder(
+        handle, m.params,
+        [row](dispatcher& d, const msgpack::object& params, connection_state& conn) {
+          d.handle_notification(row, params, conn);
+        },
+        cost);
     return true;
   }
   bool ordered_write = order == ordering::write;
@@ -213,6 +226,14 @@ bool session::route(msgpack::object_handle& handle) {
                                              " requests are in flight on this connection; wait for replies "
                                              "before sending more"}));
     return true;
+  }
+  // An ingest batch needs room in the ingest decoder's queue; without it,
+  // it waits (and reading stops) until the decoder calls back.
+  size_t reserved = 0;
+  if (order == ordering::batch) {
+    if (!reserve_at_decoder(cost))
+      return false;
+    reserved = cost;
   }
   ++in_flight_;
   auto self = shared_from_this();
@@ -233,11 +254,13 @@ bool session::route(msgpack::object_handle& handle) {
     return true;
   }
   if (order == ordering::batch || (*at_decoder_ > 0 && ordered_write)) {
-    dispatch_at_decoder(handle, m.params,
-                        [row, reply = std::move(reply)](dispatcher& d, const msgpack::object& params,
-                                                        connection_state& conn) mutable {
-                          d.handle_request(*row, params, conn, std::move(reply));
-                        });
+    dispatch_at_decoder(
+        handle, m.params,
+        [row, reply = std::move(reply)](dispatcher& d, const msgpack::object& params,
+                                        connection_state& conn) mutable {
+          d.handle_request(*row, params, conn, std::move(reply));
+        },
+        reserved);
     return true;
   }
   dispatcher_.handle_request(*row, *m.params, conn_, std::move(reply));
@@ -251,10 +274,14 @@ bool session::route(msgpack::object_handle& handle) {
 
 void session::ordered_write_done() {
   --ordered_writes_;
+  route_held();
+}
+
+void session::route_held() {
   bool was_holding = !held_.empty();
   while (!held_.empty() && !closing_ && !closed_) {
     auto& front = held_.front();
-    if (!route(front.handle))
+    if (!route(front.handle, front.cost))
       break;
     size_t cost = front.cost;
     held_.pop_front();
@@ -269,7 +296,7 @@ void session::ordered_write_done() {
 }
 
 void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
-                                  decoder_dispatch dispatch) {
+                                  decoder_dispatch dispatch, size_t reserved) {
   // The job owns the message, and the connection's credentials as they
   // are now (the methods sent there read nothing else of the connection).
   auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
@@ -282,7 +309,7 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   auto pending = at_decoder_;
   ++*pending;
   // Its decoded bytes count against the connection's budget until it has run.
-  size_t cost = decoder_.message_cost();
+  size_t cost = reserved;
   decoded_bytes_.fetch_add(cost);
   std::weak_ptr<session> weak = shared_from_this();
   ingest_decoder_.post(
@@ -292,7 +319,8 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
         owned.reset();
         if (auto s = weak.lock())
           s->release_decoded(cost);
-      });
+      },
+      cost);
 }
 
 void session::answer(uint32_t msgid, result<value> r) {

@@ -85,15 +85,25 @@ class session : public std::enable_shared_from_this<session> {
   /// be handed to the ingest decoder whole.
   void on_message(msgpack::object_handle& handle);
   /// Sends a message on its way; false, with `handle` untouched, when it
-  /// is a write that must wait for the connection's ordered writes.
-  bool route(msgpack::object_handle& handle);
+  /// is a write that must wait for the connection's ordered writes, or an
+  /// ingest batch that must wait for room at the ingest decoder. `cost`:
+  /// its bytes decoded.
+  bool route(msgpack::object_handle& handle, size_t cost);
+  /// Reserves room for `cost` bytes at the ingest decoder; false when it is
+  /// full (route_held() is called back once there is room).
+  bool reserve_at_decoder(size_t cost);
   /// An ordered write was answered: sends on what waited for it. On the strand.
   void ordered_write_done();
+  /// Sends on the held message if it may go now, then decodes and reads on.
+  /// On the strand.
+  void route_held();
   using decoder_dispatch = std::function<void(dispatcher&, const msgpack::object& params, connection_state&)>;
   /// Hands a message to the ingest decoder's thread, which runs `dispatch`
   /// on it after what the decoder already holds.
+  /// `reserved`: the bytes reserved for it at the decoder, which also count
+  /// against the connection's decode budget until it has run.
   void dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
-                           decoder_dispatch dispatch);
+                           decoder_dispatch dispatch, size_t reserved);
   /// Writes a reply from the thread that produced it, or hands it to the
   /// strand when the connection is busy writing. Any thread.
   void answer(uint32_t msgid, result<value> r);

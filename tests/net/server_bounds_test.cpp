@@ -2,9 +2,11 @@
 // and idle timeouts, connections per address, writes waiting behind a
 // write, and the decode budget's back-pressure, on an in-process node.
 #include <catch2/catch.hpp>
+#include <future>
 #include <set>
 #include <thread>
 
+#include "net/ingest_decoder.hpp"
 #include "node_fixture.hpp"
 #include "test_util.hpp"
 
@@ -209,4 +211,49 @@ TEST_CASE("an ingest batch over max_batch_events is refused before its events ar
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message().find("at most 3 events, got 4") != std::string::npos);
   CHECK(c->call_sync("ingest", one_view_each("u", 3, "i")).ok());
+}
+
+TEST_CASE("the ingest decoder's queue is bounded in bytes and calls back who waited for room") {
+  net::ingest_decoder d(1000);
+  CHECK(d.reserve(600, [] {}));
+  std::atomic<int> woken{0};
+  CHECK_FALSE(d.reserve(600, [&] { ++woken; }));
+  CHECK(d.queued_bytes() == 600);
+  std::promise<void> gate;
+  auto opened = gate.get_future().share();
+  d.start(std::chrono::microseconds(0));
+  d.post([opened] { opened.wait(); }, 600);
+  CHECK(woken == 0);
+  gate.set_value();
+  d.stop();  // runs what is queued, then ends
+  CHECK(woken == 1);
+  CHECK(d.queued_bytes() == 0);
+  CHECK(d.reserve(5000, [] {}));  // a job always fits an empty queue
+}
+
+TEST_CASE("batches from several connections past the ingest queue's bound wait and are all applied") {
+  net::node_config cfg;
+  cfg.max_ingest_queue_bytes = 64 * 1024;
+  test_node node(cfg);
+  const uint32_t batches = 40;
+  std::vector<std::unique_ptr<raw_connection>> feeds;
+  for (int f = 0; f < 3; ++f) {
+    feeds.push_back(std::make_unique<raw_connection>(node.port()));
+    std::string burst;
+    for (uint32_t b = 0; b < batches; ++b)
+      burst += net::encode_request(
+          b, "ingest", one_view_each("f" + std::to_string(f) + "b" + std::to_string(b) + "-", 40, "i"));
+    feeds.back()->write(burst);
+  }
+  for (auto& feed : feeds)
+    for (uint32_t b = 0; b < batches; ++b) {
+      uint32_t id = 0;
+      std::string code;
+      value result;
+      REQUIRE(feed->read_response(id, code, result));
+      CHECK(code.empty());
+    }
+  auto c = node.connect();
+  for (int f = 0; f < 3; ++f)
+    CHECK(c->call_sync("get_profile", args({value{"f" + std::to_string(f) + "b39-39"}})).ok());
 }
