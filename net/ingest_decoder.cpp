@@ -58,6 +58,12 @@ void ingest_decoder::stop() {
   wake_.notify_one();
   if (thread_.joinable())
     thread_.join();
+  // Those still waiting for room will not get it: let them go.
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting.swap(waiting_);
+  }
 }
 
 void ingest_decoder::run() {

@@ -165,11 +165,10 @@ void session::on_message(msgpack::object_handle& handle) {
 }
 
 bool session::reserve_at_decoder(size_t cost) {
-  std::weak_ptr<session> weak = shared_from_this();
-  bool room = ingest_decoder_.reserve(cost, [weak] {
-    if (auto s = weak.lock())
-      asio::post(s->socket_.get_executor(), [s] { s->route_held(); });
-  });
+  // The call back keeps the session: nothing else may while it waits unread.
+  auto self = shared_from_this();
+  bool room = ingest_decoder_.reserve(
+      cost, [self] { asio::post(self->socket_.get_executor(), [self] { self->route_held(); }); });
   if (!room)
     counters_.ingest_queue_waits.fetch_add(1, std::memory_order_relaxed);
   return room;
@@ -311,14 +310,16 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   // Its decoded bytes count against the connection's budget until it has run.
   size_t cost = reserved;
   decoded_bytes_.fetch_add(cost);
-  std::weak_ptr<session> weak = shared_from_this();
+  // The job keeps the session: one paused for its budget has nothing else
+  // that would, and the job resumes it.
+  auto self = shared_from_this();
   ingest_decoder_.post(
-      [d, owned, conn, params, pending, weak, cost, dispatch = std::move(dispatch)]() mutable {
+      [d, owned, conn, params, pending, self, cost, dispatch = std::move(dispatch)]() mutable {
         dispatch(*d, *params, *conn);
         --*pending;  // routed to its shards: what follows may now go directly
         owned.reset();
-        if (auto s = weak.lock())
-          s->release_decoded(cost);
+        self->release_decoded(cost);
+        self.reset();
       },
       cost);
 }
