@@ -1,12 +1,14 @@
 #include "net/client.hpp"
 
 #include <boost/asio.hpp>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "core/os/secret_file.hpp"
 #include "core/os/thread_slice.hpp"
 #include "net/frame_decoder.hpp"
 #include "net/msgpack_value.hpp"
@@ -316,6 +318,20 @@ void client::close() {
     done.set_value();
   });
   done.get_future().wait();
+}
+
+result<std::string> client_token(const std::string& flag_token, const std::string& token_file) {
+  if (!flag_token.empty())
+    return flag_token;
+  if (!token_file.empty()) {
+    auto text = read_secret_file(token_file, 1);
+    if (!text.ok())
+      return status{text.error().code(), "--token-file: " + text.error().message()};
+    return *text;
+  }
+  if (const char* env = std::getenv("PERSONA_TOKEN"))
+    return std::string(env);
+  return std::string();
 }
 
 }  // namespace persona::net

@@ -66,4 +66,9 @@ class client {
   std::shared_ptr<impl> impl_;
 };
 
+/// The token a client presents in hello: `flag_token` when given, else the
+/// contents of `token_file` (refused unless mode 0600 or 0400), else the
+/// environment variable PERSONA_TOKEN, else empty (no hello token).
+result<std::string> client_token(const std::string& flag_token, const std::string& token_file);
+
 }  // namespace persona::net

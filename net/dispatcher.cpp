@@ -66,6 +66,7 @@ void dispatcher::release(connection_state& conn) {
 void dispatcher::run(const method_row& row, const msgpack::object& params, connection_state& conn,
                      reply done) {
   method_args args;
+  args.max_events = cfg_.max_batch_events;
   if (auto st = read_params(row.name, row.params, params, args); !st.ok())
     return done(st);
   (this->*row.handle)(args, conn, std::move(done));
@@ -75,15 +76,16 @@ void dispatcher::hello(method_args& args, connection_state& conn, reply done) {
   auto& options = args.values[0];
   if (auto* client = options.find("client"); client && client->is_string())
     conn.client = client->as_string();
-  if (!cfg_.tokens.empty()) {
+  if (needs_hello()) {
     auto* token = options.find("token");
     if (!token || !token->is_string())
-      return done(status{error_code::unauthenticated, "hello needs options {\"token\": str} on this node"});
-    auto it = cfg_.tokens.find(token->as_string());
-    if (it == cfg_.tokens.end())
-      return done(status{error_code::unauthenticated, "the token is not valid on this node"});
+      return refuse_hello(conn, done, "hello needs options {\"token\": str} on this node");
+    auto grant = cfg_.tokens.find(token->as_string());
+    if (!grant)
+      return refuse_hello(conn, done, "the token is not valid on this node");
     conn.authenticated = true;
-    conn.roles = it->second;
+    conn.roles = grant->roles;
+    conn.token_name = grant->name;
   }
   value roles{value::array{}};
   for (auto& r : role_names(conn.roles))
@@ -96,6 +98,14 @@ void dispatcher::hello(method_args& args, connection_state& conn, reply done) {
   out.set("shards", value{static_cast<uint64_t>(engine_.options().shards)});
   out.set("roles", std::move(roles));
   done(std::move(out));
+}
+
+void dispatcher::refuse_hello(connection_state& conn, reply& done, std::string why) {
+  counters_.hello_failures.fetch_add(1, std::memory_order_relaxed);
+  ++conn.failed_hellos;
+  if (conn.failed_hellos > cfg_.max_failed_hellos)
+    why += "; " + std::to_string(conn.failed_hellos) + " hellos failed on this connection: it is closed";
+  done(status{error_code::unauthenticated, std::move(why)});
 }
 
 void dispatcher::ping(method_args&, connection_state&, reply done) {
@@ -126,6 +136,14 @@ void dispatcher::stats(method_args&, connection_state&, reply done) {
     net.set("replies_queued", value{counters->replies_queued.load()});
     net.set("held_behind_writes", value{counters->held_behind_writes.load()});
     net.set("tls_handshake_failures", value{counters->tls_handshake_failures.load()});
+    net.set("decode_pauses", value{counters->decode_pauses.load()});
+    net.set("connections_refused_per_ip", value{counters->connections_refused_per_ip.load()});
+    net.set("closed_read_timeout", value{counters->closed_read_timeout.load()});
+    net.set("closed_idle", value{counters->closed_idle.load()});
+    net.set("closed_hello_timeout", value{counters->closed_hello_timeout.load()});
+    net.set("closed_failed_hellos", value{counters->closed_failed_hellos.load()});
+    net.set("hello_failures", value{counters->hello_failures.load()});
+    net.set("ingest_queue_waits", value{counters->ingest_queue_waits.load()});
     r->set("net", std::move(net));
     if (audit)
       r->set("audit", audit->stats());

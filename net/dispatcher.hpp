@@ -33,6 +33,8 @@ struct connection_state {
   std::string token_name;
   /// The peer's address and port, as logged.
   std::string peer;
+  /// Hellos that failed on this connection (max_failed_hellos bounds them).
+  uint64_t failed_hellos = 0;
   /// Queues segment events for this connection (set by its session; called
   /// from actor threads).
   std::function<void(value::array&)> push_segment_events;
@@ -61,6 +63,20 @@ struct network_counters {
   /// TLS handshakes that failed or timed out (plain TCP on a TLS node,
   /// an untrusted or missing client certificate).
   std::atomic<uint64_t> tls_handshake_failures{0};
+  /// Times a connection stopped being read because what it held decoded
+  /// reached max_connection_decode_bytes.
+  std::atomic<uint64_t> decode_pauses{0};
+  /// Connections refused because max_connections_per_ip were open from their address.
+  std::atomic<uint64_t> connections_refused_per_ip{0};
+  /// Connections closed by a timeout (read, idle, hello) or after too many failed hellos.
+  std::atomic<uint64_t> closed_read_timeout{0};
+  std::atomic<uint64_t> closed_idle{0};
+  std::atomic<uint64_t> closed_hello_timeout{0};
+  std::atomic<uint64_t> closed_failed_hellos{0};
+  /// Ingest batches that waited for room in the ingest decoder's queue.
+  std::atomic<uint64_t> ingest_queue_waits{0};
+  /// Hellos refused (no token, or a token the node does not hold).
+  std::atomic<uint64_t> hello_failures{0};
 };
 
 class dispatcher {
@@ -96,6 +112,8 @@ class dispatcher {
 
   /// Roles a connection has before any hello.
   uint8_t initial_roles() const { return cfg_.tokens.empty() ? all_roles : 0; }
+  /// Whether connections must authenticate with hello.
+  bool needs_hello() const { return !cfg_.tokens.empty(); }
 
  private:
   /// The table names the handlers below, one per row.
@@ -107,6 +125,8 @@ class dispatcher {
   // Handlers: one per row of the method table, called with the row's
   // params read. Each answers through `done` exactly once.
   void hello(method_args& args, connection_state& conn, reply done);
+  /// Answers a failed hello, counting it against the connection.
+  void refuse_hello(connection_state& conn, reply& done, std::string why);
   void ping(method_args& args, connection_state& conn, reply done);
   void stats(method_args& args, connection_state& conn, reply done);
   void snapshot(method_args& args, connection_state& conn, reply done);

@@ -55,9 +55,10 @@ std::optional<uint32_t> peek_request_msgid(const char* data, size_t n) {
   return static_cast<uint32_t>(read_be(p + pos, width));
 }
 
-frame_decoder::frame_decoder(size_t max_message_bytes)
+frame_decoder::frame_decoder(size_t max_message_bytes, size_t max_decode_bytes)
     : max_message_bytes_(max_message_bytes),
-      unpacker_(&never_reference, nullptr, MSGPACK_UNPACKER_INIT_BUFFER_SIZE, limits(max_message_bytes)) {}
+      unpacker_(&never_reference, nullptr, MSGPACK_UNPACKER_INIT_BUFFER_SIZE, limits(max_message_bytes)),
+      walker_(max_message_bytes, max_decode_bytes, max_elements, max_depth) {}
 
 char* frame_decoder::prepare(size_t n) {
   unpacker_.reserve_buffer(n);
@@ -65,8 +66,6 @@ char* frame_decoder::prepare(size_t n) {
 }
 
 void frame_decoder::commit(size_t n) {
-  if (head_.size() < head_bytes)
-    head_.append(unpacker_.buffer(), std::min(n, head_bytes - head_.size()));
   unpacker_.buffer_consumed(n);
 }
 
@@ -75,36 +74,45 @@ void frame_decoder::feed(const char* data, size_t n) {
   commit(n);
 }
 
-void frame_decoder::peek_msgid() {
-  failed_msgid_ = peek_request_msgid(head_.data(), head_.size());
+frame_decoder::outcome frame_decoder::fail(outcome o, std::string why) {
+  // The unpacker has consumed nothing of the message: its first bytes are
+  // still the head of what is buffered.
+  failed_msgid_ = peek_request_msgid(unpacker_.nonparsed_buffer(), unpacker_.nonparsed_size());
+  failure_ = std::move(why);
+  return o;
 }
 
-frame_decoder::outcome frame_decoder::next(msgpack::object_handle& out) {
+frame_decoder::outcome frame_decoder::next(msgpack::object_handle& out, size_t budget_left) {
+  size_t buffered = unpacker_.nonparsed_size();
+  if (buffered == 0)
+    return outcome::need_more;
+  auto walked = walker_.walk(unpacker_.nonparsed_buffer(), buffered);
+  if (walked == message_walker::state::too_large)
+    return fail(outcome::too_large,
+                "a declared length exceeds the node's limits (" + walker_.failure() + ")");
+  if (walked == message_walker::state::malformed)
+    return fail(outcome::malformed, walker_.failure());
+  if (walker_.length() > max_message_bytes_)
+    return fail(outcome::too_large,
+                "a message is larger than max_message_bytes (" + std::to_string(max_message_bytes_) + ")");
+  if (walked == message_walker::state::incomplete)
+    return outcome::need_more;
+  message_cost_ = walker_.decode_bytes();
+  if (message_cost_ > budget_left)
+    return outcome::over_budget;
   try {
-    if (unpacker_.next(out)) {
-      // The next message starts right here, in bytes already received.
-      head_.assign(unpacker_.nonparsed_buffer(), std::min(unpacker_.nonparsed_size(), head_bytes));
-      return outcome::message;
-    }
+    if (!unpacker_.next(out))
+      return fail(outcome::malformed, "the bytes are not msgpack (a message ended early)");
   } catch (const msgpack::size_overflow& e) {
-    peek_msgid();
-    failure_ = std::string("a declared length exceeds the node's limits (") + e.what() + ")";
-    return outcome::too_large;
+    return fail(outcome::too_large,
+                std::string("a declared length exceeds the node's limits (") + e.what() + ")");
   } catch (const std::bad_alloc&) {
-    peek_msgid();
-    failure_ = "a declared length could not be allocated";
-    return outcome::too_large;
+    return fail(outcome::too_large, "a declared length could not be allocated");
   } catch (const std::exception& e) {
-    peek_msgid();
-    failure_ = std::string("the bytes are not msgpack (") + e.what() + ")";
-    return outcome::malformed;
+    return fail(outcome::malformed, std::string("the bytes are not msgpack (") + e.what() + ")");
   }
-  if (unpacker_.nonparsed_size() > max_message_bytes_) {
-    peek_msgid();
-    failure_ = "a message is larger than max_message_bytes (" + std::to_string(max_message_bytes_) + ")";
-    return outcome::too_large;
-  }
-  return outcome::need_more;
+  walker_.reset();
+  return outcome::message;
 }
 
 }  // namespace persona::net

@@ -71,6 +71,10 @@ status read_one(std::string_view method, const param_spec& spec, uint32_t i, con
     case param_kind::events: {
       if (o.type != msgpack::type::ARRAY)
         return bad(std::string(method) + ": " + spec.label + " must be an array of event maps");
+      if (o.via.array.size > out.max_events)
+        return bad(std::string(method) + ": an ingest batch may hold at most " +
+                   std::to_string(out.max_events) + " events, got " + std::to_string(o.via.array.size) +
+                   "; split it into smaller batches");
       out.events.resize(o.via.array.size);
       for (uint32_t e = 0; e < o.via.array.size; ++e)
         decode_event(o.via.array.ptr[e], out.events[e]);  // a non-map stays empty: rejected as bad_user

@@ -72,6 +72,8 @@ struct method_args {
   std::vector<event> events;
   /// The segment names (names).
   std::vector<std::string> names;
+  /// Most events an events param may hold; more is refused before any is decoded.
+  size_t max_events = SIZE_MAX;
 };
 
 /// Reads `params` (a msgpack array) for `method` as `spec` declares into

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/os/secret_file.hpp"
 #include "net/node_settings.hpp"
 
 namespace persona::net {
@@ -103,6 +104,15 @@ result<node_config> node_config::parse(int argc, char** argv, bool& help) {
   for (auto& [name, val] : flags) {
     auto st = apply_setting(c, name, val);
     if (!st.ok())
+      return st;
+  }
+  if (c.tokens.size() < c.command_line_tokens)
+    return bad("--token gives the same token twice; give each token once");
+  if (!c.token_file.empty()) {
+    auto text = read_secret_file(c.token_file, token_store::min_token_bytes);
+    if (!text.ok())
+      return bad("--token-file: " + text.error().message());
+    if (auto st = c.tokens.add_file_text(c.token_file, *text); !st.ok())
       return st;
   }
   return c;

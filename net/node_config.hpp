@@ -15,6 +15,7 @@
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/node_clock.hpp"
 #include "core/util/status.hpp"
+#include "net/token_store.hpp"
 
 namespace persona::net {
 
@@ -77,6 +78,24 @@ struct node_config {
   /// Reply bytes queued for a client that does not read, before the
   /// connection is closed.
   size_t max_write_queue_bytes{};
+  /// Bytes one connection may hold decoded (the message being decoded,
+  /// messages waiting behind a write or at the ingest decoder); past it
+  /// the connection stops being read until some are released.
+  size_t max_connection_decode_bytes{};
+  /// Bytes the ingest decoder's queue may hold decoded, over all
+  /// connections; past it batches wait and their connections are not read.
+  size_t max_ingest_queue_bytes{};
+  /// Open connections from one peer address; 0: no bound.
+  size_t max_connections_per_ip{};
+  /// Seconds a message may take to arrive once begun; 0: no limit.
+  uint64_t read_timeout_s{};
+  /// Seconds without a request before a connection is closed (not one
+  /// with live subscriptions); 0: never.
+  uint64_t idle_timeout_s{};
+  /// On a node with tokens, seconds a connection has to authenticate; 0: no limit.
+  uint64_t hello_timeout_s{};
+  /// Failed hellos a connection may make; the next failure closes it.
+  uint64_t max_failed_hellos{};
   /// Wall time between two sweeps of a shard's time-dependent segments, in ms.
   uint64_t segment_sweep_interval_ms{};
   /// What the node's "now" follows: the newest event time, or also the wall clock.
@@ -131,8 +150,14 @@ struct node_config {
   uint64_t stop_grace_s{};
   /// Name of this node in `hello` and logs.
   std::string node_name;
-  /// token -> role bits; empty: no authentication.
-  std::map<std::string, uint8_t> tokens;
+  /// The tokens accepted, hashed, with their names and roles; empty: no
+  /// authentication.
+  token_store tokens;
+  /// File of tokens (net/token_store.hpp gives its format), read at parse.
+  std::string token_file;
+  /// Tokens given with --token (or `token =` in a config file), which a
+  /// node warns about at start.
+  size_t command_line_tokens{};
   /// The audit log (net/audit_log.hpp): "auto" (<data-dir>/audit.log, off
   /// without a data directory), "off", or a file.
   std::string audit_log;

@@ -107,7 +107,10 @@ void store_worker_scheduling(node_config& config, const setting_value& value) {
 void store_token(node_config& config, const setting_value& value) {
   auto& entry = std::get<std::string>(value);
   auto colon = entry.rfind(':');
-  config.tokens[entry.substr(0, colon)] = parse_roles(entry.substr(colon + 1));
+  // Checked by parse_setting; a token given twice is caught by node_config::parse.
+  ++config.command_line_tokens;
+  config.tokens.add("command-line-" + std::to_string(config.command_line_tokens), entry.substr(0, colon),
+                    parse_roles(entry.substr(colon + 1)));
 }
 
 /// A repeatable TOKEN:ROLES row: no default, each use adds a token.
@@ -207,6 +210,30 @@ std::vector<node_setting> make_table() {
       whole<&node_config::max_write_queue_bytes>(
           "max-write-queue-bytes", k::size, 64u << 20, {0, uint64_t{1} << 40},
           "reply bytes queued for a client that does not read, before closing it"),
+      whole<&node_config::max_connection_decode_bytes>(
+          "max-connection-decode-bytes", k::size, 32u << 20, {65536, uint64_t{1} << 40},
+          "bytes one connection may hold decoded (the message being read, messages waiting behind a write "
+          "or for the ingest decoder); a larger message gets too_large, past it reading pauses"),
+      whole<&node_config::max_ingest_queue_bytes>(
+          "max-ingest-queue-bytes", k::size, 128u << 20,
+          {65536, uint64_t{1} << 40, true, "0 (no bound) or at least 65536"},
+          "bytes ingest batches waiting for the ingest decoder may hold decoded, over all connections; "
+          "past it their connections wait unread; 0 = no bound"),
+      whole<&node_config::max_connections_per_ip>("max-connections-per-ip", k::count, 256, {0, 1000000},
+                                                  "open connections from one address; more are closed at "
+                                                  "once; 0 = no bound"),
+      whole<&node_config::read_timeout_s>("read-timeout-s", k::duration, 30, {0, 86400},
+                                          "a message begun and not finished within this closes the "
+                                          "connection; 0 = no limit (s)"),
+      whole<&node_config::idle_timeout_s>("idle-timeout-s", k::duration, 600, {0, 31536000},
+                                          "a connection without a request for this long is closed "
+                                          "(not one with live subscriptions); 0 = never (s)"),
+      whole<&node_config::hello_timeout_s>("hello-timeout-s", k::duration, 10, {0, 3600},
+                                           "with tokens, a connection not authenticated within this is "
+                                           "closed; 0 = no limit (s)"),
+      whole<&node_config::max_failed_hellos>("max-failed-hellos", k::count, 5, {0, 1000},
+                                             "failed hellos a connection may make; the next failure "
+                                             "closes it"),
       whole<&node_config::segment_sweep_interval_ms>(
           "segment-sweep-interval-ms", k::duration, in_units<milliseconds>(engine.segment_sweep_interval),
           {0, 86400000},
@@ -295,7 +322,10 @@ std::vector<node_setting> make_table() {
       text<&node_config::node_name>("node-name", k::text, "persona-1", "name of this node in hello and logs"),
       token_list("token",
                  "TOKEN:ROLES, repeatable; ROLES from ingest,query,admin; with any token, clients must send "
-                 "hello first"),
+                 "hello first; visible in ps: prefer --token-file"),
+      text<&node_config::token_file>("token-file", k::path, "",
+                                     "file of tokens, one 'NAME ROLES TOKEN' line each, mode 0600 or 0400; "
+                                     "tokens of at least 16 bytes"),
       text<&node_config::audit_log>(
           "audit-log", k::path, "auto",
           "audit log of profile reads, erasures, admin calls and failed hellos: "
@@ -393,6 +423,9 @@ result<setting_value> parse_setting(const node_setting& setting, const std::stri
       if (colon == std::string::npos || colon == 0 || parse_roles(text.substr(colon + 1)) == 0)
         return bad(flag + " must be " + (setting.name == std::string("token") ? "TOKEN" : "NAME") +
                    ":ROLES with ROLES a comma-separated list of ingest, query, admin");
+      if (setting.name == std::string("token") && colon < token_store::min_token_bytes)
+        return bad(flag + ": a token needs at least " + std::to_string(token_store::min_token_bytes) +
+                   " bytes, got " + std::to_string(colon) + " (e.g. openssl rand -hex 32)");
       return setting_value{text};
     }
   }

@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
                                   (cfg->tls_ca.empty() ? "not asked for" : "required (--tls-ca)"));
   if (!exposure.empty())
     log_line(log_level::warning, exposure);
+  if (cfg->command_line_tokens > 0)
+    log_line(log_level::warning, std::to_string(cfg->command_line_tokens) +
+                                     " token(s) given with --token: other users can read them in the process "
+                                     "list (ps); put them in a --token-file (mode 0600) instead");
   if (cfg->tokens.empty())
     log_line(log_level::info, "no tokens configured: every connection has every role");
   else

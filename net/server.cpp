@@ -14,8 +14,10 @@ server::server(engine& eng, const node_config& cfg)
     : engine_(eng),
       cfg_(cfg),
       dispatcher_(eng, cfg_, counters_),
+      decoder_(cfg_.max_ingest_queue_bytes),
       work_(asio::make_work_guard(io_)),
       acceptor_(asio::make_strand(io_)),
+      timeout_timer_(acceptor_.get_executor()),
       signals_(io_) {}
 
 server::~server() {
@@ -60,6 +62,7 @@ status server::start() {
   }
   decoder_.start(std::chrono::microseconds(cfg_.thread_slice_us));
   do_accept();
+  check_timeouts();
   for (size_t i = 0; i < cfg_.io_threads; ++i)
     threads_.emplace_back([this] {
       if (cfg_.thread_slice_us > 0)
@@ -83,14 +86,35 @@ void server::do_accept() {
       boost::system::error_code ignored;
       s.close(ignored);
     } else {
-      counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
-      counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
-      auto sess = std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
-      registry_.add(sess);
-      sess->start(tls_.get());
+      boost::system::error_code ignored;
+      auto address = session::address_of(s);
+      if (registry_.admit(address, cfg_.max_connections_per_ip)) {
+        counters_.connections_open.fetch_add(1, std::memory_order_relaxed);
+        counters_.connections_total.fetch_add(1, std::memory_order_relaxed);
+        auto sess =
+            std::make_shared<session>(std::move(s), dispatcher_, decoder_, cfg_, registry_, counters_);
+        registry_.add(sess);
+        sess->start(tls_.get());
+      } else {
+        counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        counters_.connections_refused_per_ip.fetch_add(1, std::memory_order_relaxed);
+        log_line(log_level::warning, "refused a connection from " + address + ": max_connections_per_ip (" +
+                                         std::to_string(cfg_.max_connections_per_ip) + ") are open from it");
+        s.close(ignored);
+      }
     }
     if (acceptor_.is_open())
       do_accept();
+  });
+}
+
+void server::check_timeouts() {
+  timeout_timer_.expires_after(timeout_check_interval);
+  timeout_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec)
+      return;
+    registry_.check_timeouts();
+    check_timeouts();
   });
 }
 
@@ -116,6 +140,7 @@ void server::stop() {
     boost::system::error_code ec;
     acceptor_.close(ec);
     signals_.cancel(ec);
+    timeout_timer_.cancel();
   });
   registry_.drain_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg_.stop_grace_s);

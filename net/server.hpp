@@ -41,6 +41,11 @@ class server {
  private:
   void do_accept();
   void on_signal();
+  /// Every timeout_check_interval, has each session check its timeouts.
+  void check_timeouts();
+
+  /// How often sessions' timeouts are checked (the timeouts are whole seconds).
+  static constexpr std::chrono::milliseconds timeout_check_interval{250};
 
   engine& engine_;
   node_config cfg_;
@@ -52,6 +57,7 @@ class server {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer timeout_timer_;
   boost::asio::signal_set signals_;
   session_registry registry_;
   /// The TLS context of every connection; null on plain TCP.

@@ -16,7 +16,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr size_t read_chunk = 64 * 1024;
+/// Bytes asked of each read: a little under the decoder's initial 64 KiB
+/// buffer, so an idle connection's buffer never doubles.
+constexpr size_t read_chunk = 64 * 1024 - 64;
 
 }  // namespace
 
@@ -28,13 +30,21 @@ session::session(asio::ip::tcp::socket socket, dispatcher& d, ingest_decoder& de
       cfg_(cfg),
       registry_(registry),
       counters_(counters),
-      decoder_(cfg.max_message_bytes) {
+      decoder_(cfg.max_message_bytes, cfg.max_connection_decode_bytes) {
   conn_.roles = dispatcher_.initial_roles();
   boost::system::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
-  peer_ = ec ? std::string("unknown peer") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  peer_address_ = address_of(stream_.socket());
+  peer_ = ec ? peer_address_ : peer_address_ + ":" + std::to_string(ep.port());
   conn_.peer = peer_;
+  accepted_at_ = last_request_at_ = clock::now();
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+std::string session::address_of(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown peer") : ep.address().to_string();
 }
 
 void session::start(asio::ssl::context* tls) {
@@ -124,11 +134,13 @@ void session::drain() {
 }
 
 void session::do_read() {
-  if (reading_stopped_ || closed_)
+  if (reading_stopped_ || closed_ || read_pending_)
     return;
   auto self = shared_from_this();
   char* buf = decoder_.prepare(read_chunk);
+  read_pending_ = true;
   stream_.async_read_some(asio::buffer(buf, read_chunk), [self](boost::system::error_code ec, size_t n) {
+    self->read_pending_ = false;
     if (ec) {
       // A TLS client that closes without close_notify truncates the stream: a normal close too.
       if (ec != asio::error::operation_aborted && ec != asio::error::eof &&
@@ -146,12 +158,46 @@ void session::do_read() {
 
 void session::on_bytes(size_t n) {
   decoder_.commit(n);
+  process_buffered();
+}
+
+size_t session::decode_budget_left() const {
+  size_t held = decoded_bytes_.load();
+  return held >= cfg_.max_connection_decode_bytes ? 0 : cfg_.max_connection_decode_bytes - held;
+}
+
+void session::release_decoded(size_t cost) {
+  decoded_bytes_.fetch_sub(cost);
+  if (paused_.load()) {
+    auto self = shared_from_this();
+    asio::post(stream_.get_executor(), [self] {
+      if (self->paused_.exchange(false) && !self->closed_)
+        self->process_buffered();
+    });
+  }
+}
+
+void session::process_buffered() {
   msgpack::object_handle oh;
-  while (!closing_ && !closed_) {
-    auto outcome = decoder_.next(oh);
+  // Behind a held message the rest stays undecoded, as bytes in the
+  // decoder: one held message at a time, however small the others.
+  while (!closing_ && !closed_ && held_.empty()) {
+    auto outcome = decoder_.next(oh, decode_budget_left());
     if (outcome == frame_decoder::outcome::need_more)
       break;
+    if (outcome == frame_decoder::outcome::over_budget) {
+      // Back-pressure: leave it buffered and stop reading until held
+      // messages are released. Re-check after publishing the pause, so a
+      // release that raced with it is not missed.
+      paused_.store(true);
+      if (decode_budget_left() >= decoder_.message_cost() && paused_.exchange(false))
+        continue;
+      counters_.decode_pauses.fetch_add(1, std::memory_order_relaxed);
+      partial_ = false;
+      return;
+    }
     if (outcome == frame_decoder::outcome::message) {
+      last_request_at_ = clock::now();
       on_message(oh);
       continue;
     }
@@ -163,19 +209,36 @@ void session::on_bytes(size_t n) {
     close_after_flush(decoder_.failure());
     return;
   }
+  // A message begun and not finished starts the read timeout.
+  bool partial = decoder_.in_message();
+  if (partial && !partial_)
+    partial_since_ = clock::now();
+  partial_ = partial;
   if (!closing_ && !closed_ && held_.empty())
     do_read();
 }
 
 void session::on_message(msgpack::object_handle& handle) {
   // Once one message waits, all that follow wait behind it.
-  if (!held_.empty() || !route(handle)) {
+  size_t cost = decoder_.message_cost();
+  if (!held_.empty() || !route(handle, cost)) {
     counters_.held_behind_writes.fetch_add(1, std::memory_order_relaxed);
-    held_.push_back(std::move(handle));
+    decoded_bytes_.fetch_add(cost);
+    held_.push_back(held_message{std::move(handle), cost});
   }
 }
 
-bool session::route(msgpack::object_handle& handle) {
+bool session::reserve_at_decoder(size_t cost) {
+  // The call back keeps the session: nothing else may while it waits unread.
+  auto self = shared_from_this();
+  bool room = ingest_decoder_.reserve(
+      cost, [self] { asio::post(self->stream_.get_executor(), [self] { self->route_held(); }); });
+  if (!room)
+    counters_.ingest_queue_waits.fetch_add(1, std::memory_order_relaxed);
+  return room;
+}
+
+bool session::route(msgpack::object_handle& handle, size_t cost) {
   const msgpack::object& o = handle.get();
   rpc_message m;
   std::optional<uint32_t> msgid;
@@ -197,17 +260,23 @@ bool session::route(msgpack::object_handle& handle) {
   // writes (they overtake queued batches at the shards too), but not ones
   // read after a held write.
   ordering order = row ? row->order : ordering::none;
+  // Before hello on a node with tokens, a method that needs a role is
+  // refused here, never queued at the ingest decoder.
+  if (row && row->role != 0 && dispatcher_.needs_hello() && !conn_.authenticated)
+    order = ordering::none;
   if (m.type == rpc_message::kind::notification) {
     if (order != ordering::batch) {
       dispatcher_.handle_notification(row, *m.params, conn_);
       return true;
     }
-    if (ordered_writes_ > 0)
+    if (ordered_writes_ > 0 || !reserve_at_decoder(cost))
       return false;
-    dispatch_at_decoder(handle, m.params,
-                        [row](dispatcher& d, const msgpack::object& params, connection_state& conn) {
-                          d.handle_notification(row, params, conn);
-                        });
+    dispatch_at_decoder(
+        handle, m.params,
+        [row](dispatcher& d, const msgpack::object& params, connection_state& conn) {
+          d.handle_notification(row, params, conn);
+        },
+        cost);
     return true;
   }
   bool ordered_write = order == ordering::write;
@@ -220,6 +289,14 @@ bool session::route(msgpack::object_handle& handle) {
                                              " requests are in flight on this connection; wait for replies "
                                              "before sending more"}));
     return true;
+  }
+  // An ingest batch needs room in the ingest decoder's queue; without it,
+  // it waits (and reading stops) until the decoder calls back.
+  size_t reserved = 0;
+  if (order == ordering::batch) {
+    if (!reserve_at_decoder(cost))
+      return false;
+    reserved = cost;
   }
   ++in_flight_;
   auto self = shared_from_this();
@@ -240,32 +317,49 @@ bool session::route(msgpack::object_handle& handle) {
     return true;
   }
   if (order == ordering::batch || (*at_decoder_ > 0 && ordered_write)) {
-    dispatch_at_decoder(handle, m.params,
-                        [row, reply = std::move(reply)](dispatcher& d, const msgpack::object& params,
-                                                        connection_state& conn) mutable {
-                          d.handle_request(*row, params, conn, std::move(reply));
-                        });
+    dispatch_at_decoder(
+        handle, m.params,
+        [row, reply = std::move(reply)](dispatcher& d, const msgpack::object& params,
+                                        connection_state& conn) mutable {
+          d.handle_request(*row, params, conn, std::move(reply));
+        },
+        reserved);
     return true;
   }
   dispatcher_.handle_request(*row, *m.params, conn_, std::move(reply));
+  if (conn_.failed_hellos > cfg_.max_failed_hellos) {
+    counters_.closed_failed_hellos.fetch_add(1, std::memory_order_relaxed);
+    close_after_flush(std::to_string(conn_.failed_hellos) + " hellos failed (max_failed_hellos " +
+                      std::to_string(cfg_.max_failed_hellos) + ")");
+  }
   return true;
 }
 
 void session::ordered_write_done() {
   --ordered_writes_;
+  route_held();
+}
+
+void session::route_held() {
   bool was_holding = !held_.empty();
   while (!held_.empty() && !closing_ && !closed_) {
-    if (!route(held_.front()))
+    auto& front = held_.front();
+    if (!route(front.handle, front.cost))
       break;
+    size_t cost = front.cost;
     held_.pop_front();
+    decoded_bytes_.fetch_sub(cost);
   }
-  if (was_holding && held_.empty() && !closing_ && !closed_)
-    do_read();
+  // What waited in the decoder behind the held messages may go now.
+  if (was_holding && held_.empty() && !closing_ && !closed_) {
+    paused_.store(false);
+    process_buffered();
+  }
   close_if_done();
 }
 
 void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack::object* params,
-                                  decoder_dispatch dispatch) {
+                                  decoder_dispatch dispatch, size_t reserved) {
   // The job owns the message, and the connection's credentials as they
   // are now (the methods sent there read nothing else of the connection).
   auto owned = std::make_shared<msgpack::object_handle>(std::move(handle));
@@ -277,10 +371,21 @@ void session::dispatch_at_decoder(msgpack::object_handle& handle, const msgpack:
   auto* d = &dispatcher_;
   auto pending = at_decoder_;
   ++*pending;
-  ingest_decoder_.post([d, owned, conn, params, pending, dispatch = std::move(dispatch)] {
-    dispatch(*d, *params, *conn);
-    --*pending;  // routed to its shards: what follows may now go directly
-  });
+  // Its decoded bytes count against the connection's budget until it has run.
+  size_t cost = reserved;
+  decoded_bytes_.fetch_add(cost);
+  // The job keeps the session: one paused for its budget has nothing else
+  // that would, and the job resumes it.
+  auto self = shared_from_this();
+  ingest_decoder_.post(
+      [d, owned, conn, params, pending, self, cost, dispatch = std::move(dispatch)]() mutable {
+        dispatch(*d, *params, *conn);
+        --*pending;  // routed to its shards: what follows may now go directly
+        owned.reset();
+        self->release_decoded(cost);
+        self.reset();
+      },
+      cost);
 }
 
 void session::answer(uint32_t msgid, result<value> r) {
@@ -413,6 +518,38 @@ void session::announce_dropped() {
   send(encode_notification(segment_events_dropped_notification, value{value::array{std::move(notice)}}));
 }
 
+void session::check_timeouts() {
+  auto self = shared_from_this();
+  asio::post(stream_.get_executor(), [self] { self->check_timeouts_now(); });
+}
+
+void session::check_timeouts_now() {
+  if (closed_ || closing_)
+    return;
+  auto now = clock::now();
+  auto past = [now](clock::time_point since, uint64_t seconds) {
+    return seconds > 0 && now - since >= std::chrono::seconds(seconds);
+  };
+  if (dispatcher_.needs_hello() && !conn_.authenticated && past(accepted_at_, cfg_.hello_timeout_s)) {
+    counters_.closed_hello_timeout.fetch_add(1, std::memory_order_relaxed);
+    return close_now("no successful hello within hello_timeout_s (" + std::to_string(cfg_.hello_timeout_s) +
+                     " s)");
+  }
+  // Only while the node is reading: a message paused behind the budget
+  // waits for the node, not for the client.
+  if (partial_ && read_pending_ && held_.empty() && past(partial_since_, cfg_.read_timeout_s)) {
+    counters_.closed_read_timeout.fetch_add(1, std::memory_order_relaxed);
+    return close_now("a message began to arrive and was not finished within read_timeout_s (" +
+                     std::to_string(cfg_.read_timeout_s) + " s)");
+  }
+  bool busy = in_flight_ > 0 || ordered_writes_ > 0 || !held_.empty() || partial_ ||
+              !conn_.subscriptions.empty() || !write_idle();
+  if (!busy && past(last_request_at_, cfg_.idle_timeout_s)) {
+    counters_.closed_idle.fetch_add(1, std::memory_order_relaxed);
+    return close_now("no request within idle_timeout_s (" + std::to_string(cfg_.idle_timeout_s) + " s)");
+  }
+}
+
 void session::close_after_flush(const std::string& why) {
   if (!why.empty())
     log_line(log_level::warning, "connection " + peer_ + ": " + why + "; closing it");
@@ -439,6 +576,15 @@ void session::close_now(const std::string& why) {
   registry_.remove(this);
 }
 
+bool session_registry::admit(const std::string& address, size_t max_per_address) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& count = per_address_[address];
+  if (max_per_address > 0 && count >= max_per_address)
+    return false;
+  ++count;
+  return true;
+}
+
 void session_registry::add(const std::shared_ptr<session>& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   sessions_.push_back(s);
@@ -446,6 +592,9 @@ void session_registry::add(const std::shared_ptr<session>& s) {
 
 void session_registry::remove(const session* s) {
   std::lock_guard<std::mutex> lock(mutex_);
+  auto it = per_address_.find(s->peer_address());
+  if (it != per_address_.end() && --it->second == 0)
+    per_address_.erase(it);
   sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
                                  [s](const std::weak_ptr<session>& w) {
                                    auto p = w.lock();
@@ -473,6 +622,13 @@ void session_registry::drain_all() {
   for (auto& w : sessions_)
     if (auto s = w.lock())
       s->drain();
+}
+
+void session_registry::check_timeouts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock())
+      s->check_timeouts();
 }
 
 void session_registry::stop_all() {

@@ -44,7 +44,7 @@ status check_start_settings(const node_config& cfg, std::string& warning) {
   if (!authenticated) {
     lacks += std::string(lacks.empty() ? "" : " and ") +
              "no authentication (anyone who reaches it would have every role)";
-    add += std::string(add.empty() ? "" : ", and ") + "--token (or client certificates with --tls-ca)";
+    add += std::string(add.empty() ? "" : ", and ") + "--token-file (or client certificates with --tls-ca)";
   }
   if (lacks.empty())
     return {};

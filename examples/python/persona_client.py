@@ -4,14 +4,20 @@ over MessagePack-RPC and prints the user's profile.
 
     /usr/bin/python3 examples/python/persona_client.py [--host 127.0.0.1] [--port 7400]
         [--tls-ca ca.pem [--tls-cert client.pem --tls-key client.key]]
+        [--token-file FILE]
 
 With --tls-ca the connection uses TLS (the standard ssl module), trusting
 only that CA's certificates for the node's, whose name must match --host.
+
+On a node with tokens, the token comes from --token-file (a file only its
+owner may read) or the environment variable PERSONA_TOKEN.
 """
 import argparse
 import json
+import os
 import socket
 import ssl
+import stat
 import sys
 import time
 
@@ -49,6 +55,17 @@ class PersonaClient:
             self.unpacker.feed(data)
 
 
+def read_token(path):
+    """The token in `path`, refused unless only its owner may read the file."""
+    if path is None:
+        return os.environ.get("PERSONA_TOKEN")
+    mode = os.stat(path).st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SystemExit("--token-file: %s is readable by others (mode %o); chmod 600 it" % (path, mode & 0o777))
+    with open(path, encoding="utf-8") as f:
+        return f.read().rstrip("\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -56,10 +73,15 @@ def main():
     parser.add_argument("--tls-ca", help="PEM CA of the node's certificate: connect with TLS")
     parser.add_argument("--tls-cert", help="PEM client certificate, for a node that asks for one")
     parser.add_argument("--tls-key", help="private key of --tls-cert")
+    parser.add_argument("--token-file", help="file holding the hello token (mode 0600); else PERSONA_TOKEN")
     args = parser.parse_args()
 
     client = PersonaClient(args.host, args.port, args.tls_ca, args.tls_cert, args.tls_key)
-    print("hello:", client.call("hello", {"client": "python-example"}))
+    hello = {"client": "python-example"}
+    token = read_token(args.token_file)
+    if token:
+        hello["token"] = token
+    print("hello:", client.call("hello", hello))
     now = int(time.time() * 1000)
     events = [
         {"user": "py-user", "type": "view", "item": "sku-1", "category": "shoes", "price": 80.0, "ts": now - 60000},

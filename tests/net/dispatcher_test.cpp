@@ -161,7 +161,7 @@ TEST_CASE("an unknown method is refused with the list of methods") {
 
 TEST_CASE("with tokens, a method is refused before its params are read, an unknown one before that") {
   net::node_config cfg;
-  cfg.tokens["writer"] = net::role_ingest;
+  REQUIRE(cfg.tokens.add("writer", "writer-0123456789abcdef", net::role_ingest).ok());
   test_node node(cfg);
   auto c = node.connect();
   CHECK(error_of(*c, "fly", args({})).rfind("unknown_method: no method 'fly'", 0) == 0);
@@ -172,7 +172,7 @@ TEST_CASE("with tokens, a method is refused before its params are read, an unkno
         "unauthenticated: hello needs options {\"token\": str} on this node");
   CHECK(error_of(*c, "hello", args({map_of({{"token", value{"nope"}}})})) ==
         "unauthenticated: the token is not valid on this node");
-  REQUIRE(c->call_sync("hello", args({map_of({{"token", value{"writer"}}})})).ok());
+  REQUIRE(c->call_sync("hello", args({map_of({{"token", value{"writer-0123456789abcdef"}}})})).ok());
   CHECK(error_of(*c, "get_profile", args({})) ==
         "forbidden: the token's roles do not allow get_profile; it needs the role query");
   CHECK(error_of(*c, "merge_profiles", args({})) ==
@@ -183,18 +183,18 @@ TEST_CASE("with tokens, a method is refused before its params are read, an unkno
 
 TEST_CASE("notifications: ingest applies with the ingest role, other methods are counted unknown") {
   net::node_config cfg;
-  cfg.tokens["writer"] = net::role_ingest;
-  cfg.tokens["reader"] = net::role_query;
+  REQUIRE(cfg.tokens.add("writer", "writer-0123456789abcdef", net::role_ingest).ok());
+  REQUIRE(cfg.tokens.add("reader", "reader-0123456789abcdef", net::role_query).ok());
   test_node node(cfg);
   auto c = node.connect();
   c->notify("ingest", events_of({view("before", "i", t0)}));  // before hello: dropped
   c->notify("ping", args({}));                                // not taken as a notification
   c->notify("get_profile", args({value{"before"}}));
-  REQUIRE(c->call_sync("hello", args({map_of({{"token", value{"reader"}}})})).ok());
+  REQUIRE(c->call_sync("hello", args({map_of({{"token", value{"reader-0123456789abcdef"}}})})).ok());
   c->notify("ingest", events_of({view("reader", "i", t0)}));  // without the ingest role: dropped
   REQUIRE(c->call_sync("ping", args({})).ok());               // read after the notifications
   auto w = node.connect();
-  REQUIRE(w->call_sync("hello", args({map_of({{"token", value{"writer"}}})})).ok());
+  REQUIRE(w->call_sync("hello", args({map_of({{"token", value{"writer-0123456789abcdef"}}})})).ok());
   w->notify("ingest", args({}));  // bad params: nothing to answer, nothing applied
   w->notify("ingest", events_of({view("writer", "i", t0)}));
   result<value> p = status{error_code::not_found, ""};

@@ -33,8 +33,9 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK_FALSE(c->memory_return_freed);
   CHECK(c->model_max_waiting_signals == 1000000);
   CHECK_FALSE(c->batch_worker_threads);
-  auto d =
-      parse({"--port=9000", "--shards=3", "--token=s3cret:ingest,query", "--shard-slice-events=16"}, help);
+  auto d = parse({"--port=9000", "--shards=3", "--token=s3cret-0123456789abcdef:ingest,query",
+                  "--shard-slice-events=16"},
+                 help);
   REQUIRE(d.ok());
   CHECK(d->port == 9000);
   CHECK(d->shards == 3);
@@ -50,7 +51,10 @@ TEST_CASE("settings have documented defaults and flags override them") {
   CHECK(e->model_max_waiting_signals == 0);
   CHECK(e->batch_worker_threads);
   CHECK(e->propensity_census_share == 0);
-  CHECK(d->tokens.at("s3cret") == (role_ingest | role_query));
+  REQUIRE(d->tokens.find("s3cret-0123456789abcdef"));
+  CHECK(d->tokens.find("s3cret-0123456789abcdef")->roles == (role_ingest | role_query));
+  CHECK(d->tokens.find("s3cret-0123456789abcdef")->name == "command-line-1");
+  CHECK(d->command_line_tokens == 1);
   parse({"--help"}, help);
   CHECK(help);
   for (auto name : {"port", "bind", "data-dir", "shards", "max-message-bytes", "max-connections", "token"})

@@ -144,6 +144,8 @@ TEST_CASE("a bad value is refused with a message saying what the setting takes")
         "--propensity-sample-rate must be a number from 0 to 1, got ''");
   CHECK(refusal("token", ":admin") ==
         "--token must be TOKEN:ROLES with ROLES a comma-separated list of ingest, query, admin");
+  CHECK(refusal("token", "short:admin") ==
+        "--token: a token needs at least 16 bytes, got 5 (e.g. openssl rand -hex 32)");
   CHECK(refusal("data-dir", "").empty());
 }
 
@@ -155,16 +157,17 @@ TEST_CASE("each kind of setting is stored in its node_config field") {
   REQUIRE(apply_setting(c, "propensity-sample-rate", "0.5").ok());
   REQUIRE(apply_setting(c, "data-dir", "").ok());
   REQUIRE(apply_setting(c, "max-write-queue-bytes", "1099511627776").ok());
-  REQUIRE(apply_setting(c, "token", "a:b:query").ok());
-  REQUIRE(apply_setting(c, "token", "feed:ingest").ok());
+  REQUIRE(apply_setting(c, "token", "a:b-0123456789abcdef:query").ok());
+  REQUIRE(apply_setting(c, "token", "feed-0123456789abcdef:ingest").ok());
   CHECK(c.fsync == fsync_policy::always);
   CHECK(c.batch_worker_threads);
   CHECK_FALSE(c.recommendations);
   CHECK(c.propensity_sample_rate == 0.5);
   CHECK(c.data_dir.empty());
   CHECK(c.max_write_queue_bytes == uint64_t{1} << 40);
-  CHECK(c.tokens.at("a:b") == role_query);
-  CHECK(c.tokens.at("feed") == role_ingest);
+  CHECK(c.tokens.find("a:b-0123456789abcdef")->roles == role_query);
+  CHECK(c.tokens.find("feed-0123456789abcdef")->roles == role_ingest);
+  CHECK_FALSE(c.tokens.find("a:b"));
 }
 
 TEST_CASE("--help lists every setting with its help line and default") {

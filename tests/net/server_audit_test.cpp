@@ -52,7 +52,7 @@ std::string file_text(const std::string& path) {
 
 TEST_CASE("a node audits profile reads, erasures, admin calls, listings and failed hellos") {
   net::node_config cfg;
-  cfg.tokens["root-token-0123456789"] = net::all_roles;
+  REQUIRE(cfg.tokens.add("root", "root-token-0123456789", net::all_roles).ok());
   test_node node(cfg);
   auto path = node.data.path() + "/audit.log";
   auto c = node.connect();

@@ -52,13 +52,13 @@ TEST_CASE("a non-loopback node without TLS and authentication refuses to start, 
   CHECK(st.message().find("no TLS") == std::string::npos);
 
   auto tokens_only = open;
-  tokens_only.tokens["a-long-enough-token"] = all_roles;
+  REQUIRE(tokens_only.tokens.add("ops", "a-long-enough-token", all_roles).ok());
   st = check_start_settings(tokens_only, warning);
   REQUIRE_FALSE(st.ok());
   CHECK(st.message().find("no TLS") != std::string::npos);
 
   auto both = tls_only;
-  both.tokens["a-long-enough-token"] = all_roles;
+  REQUIRE(both.tokens.add("ops", "a-long-enough-token", all_roles).ok());
   CHECK(check_start_settings(both, warning).ok());
   auto certificates = tls_only;
   certificates.tls_ca = "clients.pem";

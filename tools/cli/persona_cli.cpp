@@ -1,6 +1,7 @@
 // persona-cli: the command line client of a Persona node.
 //
-//   persona-cli [--host=H] [--port=P] [--token=T] [--tls-ca=F [--tls-cert=F --tls-key=F]] COMMAND ...
+//   persona-cli [--host=H] [--port=P] [--token-file=F] [--tls-ca=F [--tls-cert=F --tls-key=F]] COMMAND ...
+//   (the token: --token, --token-file or PERSONA_TOKEN)
 //     ping | stats | snapshot | get USER [--fields=a,b] [--now=MS]
 //     ingest FILE [--batch=500] [--allow-rejects]     (JSON lines, or CSV with a header)
 //     query WHERE-JSON [--limit=N] [--agg=JSON] [--fields=a,b] [--now=MS]
@@ -33,8 +34,9 @@ using namespace persona;
 namespace {
 
 const char* kUsage =
-    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token=TOKEN]\n"
+    "usage: persona-cli [--host=127.0.0.1] [--port=7400] [--token-file=FILE]\n"
     "                   [--tls-ca=CA.pem [--tls-cert=CERT.pem --tls-key=KEY.pem]] COMMAND ...\n"
+    "  the hello token: --token=TOKEN (visible in ps), else --token-file (mode 0600), else PERSONA_TOKEN\n"
     "  --tls-ca connects with TLS, trusting that CA for the node's certificate;\n"
     "  --tls-cert/--tls-key present a client certificate (the key file must be mode 0600)\n"
     "commands:\n"
@@ -75,6 +77,7 @@ struct options {
   uint16_t port = 7400;
   std::string token;
   net::client_tls_options tls;
+  std::string token_file;
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;  // --name=value
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
@@ -269,6 +272,8 @@ int main(int argc, char** argv) {
         o.tls.cert_file = val;
       else if (name == "tls-key")
         o.tls.key_file = val;
+      else if (name == "token-file")
+        o.token_file = val;
       else
         o.flags[name] = val;
     } else {
@@ -285,6 +290,10 @@ int main(int argc, char** argv) {
     return usage_error("--tls-cert needs --tls-ca (the CA of the node's certificate)");
   if (auto st = c.connect(o.host, o.port, std::chrono::seconds(5), o.tls); !st.ok())
     return cli::node_error(st);
+  auto token = net::client_token(o.token, o.token_file);
+  if (!token.ok())
+    return usage_error(token.error().message());
+  o.token = *token;
   if (!o.token.empty()) {
     auto hello = c.call_sync(
         "hello",

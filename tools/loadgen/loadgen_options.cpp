@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "net/client.hpp"
+
 namespace persona::loadgen {
 
 const char* to_string(operation op) {
@@ -110,7 +112,10 @@ const std::vector<flag>& flags() {
       {"host", "127.0.0.1", "address of the node (or Redis)", true, text(&o_t::host)},
       {"port", "7400", "port of the node (6379 for --target=redis unless given)", true,
        number("port", 1, 65535, [](o_t& o, double x) { o.port = static_cast<uint16_t>(x); })},
-      {"token", "(none)", "token to present in hello", true, text(&o_t::token)},
+      {"token", "(none)", "token to present in hello (visible in ps: prefer --token-file or PERSONA_TOKEN)",
+       true, text(&o_t::token)},
+      {"token-file", "(none)", "file holding the token to present in hello, mode 0600", true,
+       text(&o_t::token_file)},
       {"tls-ca", "(none)", "PEM CA of the node's certificate: connect with TLS", true, text(&o_t::tls_ca)},
       {"tls-cert", "(none)", "PEM client certificate, for a node with --tls-ca", true, text(&o_t::tls_cert)},
       {"tls-key", "(none)", "private key of --tls-cert (mode 0600)", true, text(&o_t::tls_key)},
@@ -223,6 +228,10 @@ result<loadgen_options> loadgen_options::parse(int argc, char** argv, bool& help
   }
   if (o.target == "redis" && !port_given)
     o.port = 6379;
+  auto token = net::client_token(o.token, o.token_file);
+  if (!token.ok())
+    return token.error();
+  o.token = *token;
   if (o.event_rate > 0) {
     if (!o.mixes(operation::ingest))
       return bad("--event-rate needs ingest in --mix; use --rate for other operations");

@@ -28,6 +28,8 @@ struct loadgen_options {
   std::string tls_ca;
   std::string tls_cert;
   std::string tls_key;
+  /// File holding the token (mode 0600); PERSONA_TOKEN when neither is given.
+  std::string token_file;
 
   simulation_options simulation;
   /// Events generated; the run ends when they are all sent (or at --duration).
