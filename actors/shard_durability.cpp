@@ -63,6 +63,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   job->seq = seq;
   job->started = shard_clock::now();
   job->writer = std::move(*writer);
+  job->encoder = snapshot_encoder(files_of(st.setup).seal());
   job->drop_fallback = drop_fallback;
   st.erases_since_snapshot = 0;
   if (promise)

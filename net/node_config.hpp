@@ -121,6 +121,13 @@ struct node_config {
   uint64_t stop_grace_s{};
   /// Name of this node in `hello` and logs.
   std::string node_name;
+  /// Owner-only file holding the secret of the node's keyed hashes; empty:
+  /// <data-dir>/hash.key, made at the first start (net/node_keys.hpp).
+  std::string hash_key_file;
+  /// Keep a keyed hash of each user id instead of the id.
+  bool pseudonymize_users{};
+  /// Owner-only file holding the AES-256 key that seals files at rest; empty: none.
+  std::string encrypt_key_file;
   /// token -> role bits; empty: no authentication.
   std::map<std::string, uint8_t> tokens;
 
