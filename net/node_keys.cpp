@@ -121,6 +121,11 @@ result<siphash_key> load_node_hash_key(const node_config& config, std::string& o
   return siphash_key::from_bytes(*secret);
 }
 
+result<siphash_key> load_node_hash_key(const node_config& config) {
+  std::string origin;
+  return load_node_hash_key(config, origin);
+}
+
 result<std::string> load_node_encrypt_key(const node_config& config) {
   if (config.encrypt_key_file.empty())
     return std::string();

@@ -28,6 +28,9 @@ std::string default_hash_key_path(const std::string& data_dir);
 /// hashes on disk stay valid across restarts; else (memory only) a random
 /// key for this process. `origin` says which, for the start log.
 result<siphash_key> load_node_hash_key(const node_config& config, std::string& origin);
+/// The same without saying where the key came from. Load the key once and
+/// hand it to every user: memory-only nodes draw a new key at each call.
+result<siphash_key> load_node_hash_key(const node_config& config);
 
 /// The AES-256 key of --encrypt-key-file (32 raw bytes, or 64 hex digits),
 /// or an empty string when the setting is empty.

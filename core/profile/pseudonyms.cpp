@@ -34,12 +34,19 @@ std::string pseudonyms::hashed(const siphash_key& k, const std::string& text) co
 }
 
 void pseudonyms::apply(event& e) const {
-  if (!e.device.empty())
-    e.device = hashed(device_, e.device);
-  if (!e.geo.empty())
-    e.geo = hashed(geo_, e.geo);
-  if (!e.session.empty())
-    e.session = hashed(session_, e.session);
+  // In place: the text's own buffer takes the hash when large enough.
+  auto replace = [](const siphash_key& k, std::string& text) {
+    if (text.empty())
+      return;
+    uint64_t h = siphash24(k, text);
+    text.resize(context_chars);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < context_chars; ++i)
+      text[i] = digits[(h >> (60 - 4 * i)) & 0xf];
+  };
+  replace(device_, e.device);
+  replace(geo_, e.geo);
+  replace(session_, e.session);
   if (users_)
     e.user = user(e.user);
 }
