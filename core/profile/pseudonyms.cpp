@@ -70,11 +70,14 @@ bool pseudonyms::is_user_pseudonym(const std::string& id) {
 std::string pseudonyms::user(const std::string& id) const {
   if (!users_ || id.empty() || id.size() > max_id_bytes || is_user_pseudonym(id))
     return id;
-  std::string out = "u:";
-  out.reserve(user_chars);
-  append_hex(out, siphash24(user_a_, id));
-  append_hex(out, siphash24(user_b_, id));
-  return out;
+  static const char digits[] = "0123456789abcdef";
+  char out[user_chars];
+  out[0] = 'u';
+  out[1] = ':';
+  uint64_t halves[2] = {siphash24(user_a_, id), siphash24(user_b_, id)};
+  for (size_t i = 0; i < 32; ++i)
+    out[2 + i] = digits[(halves[i / 16] >> (60 - 4 * (i % 16))) & 0xf];
+  return std::string(out, user_chars);
 }
 
 }  // namespace persona

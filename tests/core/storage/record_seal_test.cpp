@@ -88,7 +88,7 @@ TEST_CASE("a key of another length than 32 bytes is refused with what to do") {
   CHECK(s.error().message().find("32 bytes") != std::string::npos);
 }
 
-TEST_CASE("sealed records read back through the framing; without the key they are refused, not cut") {
+TEST_CASE("sealed records read back through the framing, and without the key are refused, not cut") {
   temp_directory dir;
   auto seal = seal_of('k');
   std::string bytes;
