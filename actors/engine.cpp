@@ -103,6 +103,8 @@ void engine::ingest(std::vector<event> events, callback done) {
       rejected.push_back(std::move(*r));
       continue;
     }
+    // Devices, geos, sessions (and user ids) are kept only as keyed hashes.
+    im.ids.apply(e);
     if (im.opts.dedupe_without_id && !e.has(event_key::id))
       e.present |= dedupe_by_content_bit;
     auto& b = per_shard[shard_of(e.user, per_shard.size())];
@@ -190,7 +192,8 @@ void engine::upsert_items(const value& items, callback done) {
   im.ask<uint64_t>(0, std::move(done), std::move(convert), catalog_atom::value, std::move(update));
 }
 
-void engine::set_attributes(const std::string& user, const value& attributes, callback done) {
+void engine::set_attributes(const std::string& client_user, const value& attributes, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   auto check = [&]() -> status {
     if (auto st = check_user_id("user", user); !st.ok())
@@ -209,7 +212,8 @@ void engine::set_attributes(const std::string& user, const value& attributes, ca
       attrs_atom::value, user, attributes);
 }
 
-void engine::get_profile(const std::string& user, const value& options, callback done) {
+void engine::get_profile(const std::string& client_user, const value& options, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   std::vector<std::string> fields;
   int64_t now = 0;
@@ -245,7 +249,8 @@ void engine::delete_profile(const std::string& user, callback done) {
   delete_profile(user, value{}, std::move(done));
 }
 
-void engine::delete_profile(const std::string& user, const value& options, callback done) {
+void engine::delete_profile(const std::string& client_user, const value& options, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   bool durable = false;
   auto check = [&]() -> status {
@@ -271,7 +276,10 @@ void engine::delete_profile(const std::string& user, const value& options, callb
   im.ask_within<bool>(timeout, 0, std::move(done), convert, erase_atom::value, user, durable);
 }
 
-void engine::merge_profiles(const std::string& source, const std::string& target, callback done) {
+void engine::merge_profiles(const std::string& client_source, const std::string& client_target,
+                            callback done) {
+  const std::string source = impl_->ids.user(client_source);
+  const std::string target = impl_->ids.user(client_target);
   auto& im = *impl_;
   auto check = [&]() -> status {
     if (auto st = check_user_id("source", source); !st.ok())

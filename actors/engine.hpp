@@ -30,6 +30,7 @@
 #include "core/storage/fsync_policy.hpp"
 #include "core/util/log_sink.hpp"
 #include "core/util/node_clock.hpp"
+#include "core/util/siphash.hpp"
 #include "core/util/status.hpp"
 #include "core/util/value.hpp"
 
@@ -110,6 +111,21 @@ struct engine_options {
   std::chrono::milliseconds snapshot_timeout{600000};
   /// Receives recovery progress, warnings and snapshot lines; may be empty.
   log_sink log;
+
+  // Privacy (docs/security.md).
+  /// The secret of the keyed hashes that replace devices, geos, sessions
+  /// and (with pseudonymize_users) user ids before anything keeps them
+  /// (core/profile/pseudonyms.hpp). All zero: a fixed, public key, so
+  /// hashes stay stable but a dictionary can reverse them; personad always
+  /// gives one (net/node_keys.hpp). Must stay the same for a data directory.
+  siphash_key hash_key;
+  /// Keep and answer a keyed hash of each user id ("u:" + 32 hex digits)
+  /// instead of the id; calls still take the client's ids.
+  bool pseudonymize_users = false;
+  /// 32 bytes: WAL records, snapshots and the item model's state are sealed
+  /// with AES-256-GCM under this key (core/storage/record_seal.hpp); empty:
+  /// written in clear. Never written to disk.
+  std::string encrypt_key;
 
   // Recommendations and predictions (docs/recommendations.md).
   /// Whether the node keeps an item model; without, recommend and predict's

@@ -6,11 +6,13 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <algorithm>
 
 #include "actors/coordinator_actor.hpp"
 #include "actors/item_model_actor.hpp"
 #include "actors/node_recovery.hpp"
 #include "core/os/thread_slice.hpp"
+#include "core/storage/sealed_env.hpp"
 #include "core/util/user_router.hpp"
 
 namespace persona {
@@ -66,10 +68,23 @@ engine::impl::impl(engine_options o)
     : opts(std::move(o)),
       cfg(opts),
       system(cfg),
-      clock(std::make_shared<node_clock>(opts.clock, opts.wall_clock)) {
+      clock(std::make_shared<node_clock>(opts.clock, opts.wall_clock)),
+      ids(opts.hash_key, opts.pseudonymize_users) {
   if (opts.shards == 0)
     opts.shards = 1;
   started = std::chrono::steady_clock::now();
+  if (!opts.encrypt_key.empty() && !opts.data_dir.empty()) {
+    auto seal = record_seal::make(opts.encrypt_key);
+    std::fill(opts.encrypt_key.begin(), opts.encrypt_key.end(), '\0');
+    opts.encrypt_key.clear();
+    if (!seal.ok()) {
+      phase_message = seal.error().message();
+      phase = failed;
+      return;
+    }
+    sealed_files = std::make_unique<sealed_env>(opts.files ? *opts.files : posix_env(), std::move(*seal));
+    opts.files = sealed_files.get();
+  }
   if (opts.data_dir.empty()) {
     std::vector<shard_setup> setups(opts.shards);
     for (size_t i = 0; i < setups.size(); ++i)

@@ -25,6 +25,7 @@
 #include "actors/shard_read.hpp"
 #include "core/model/model_backlog.hpp"
 #include "core/profile/item_catalog.hpp"
+#include "core/profile/pseudonyms.hpp"
 #include "core/profile/segment_directory.hpp"
 #include "core/storage/file_io.hpp"
 
@@ -140,7 +141,10 @@ struct engine::impl {
   /// A copy of the node's segment names.
   segment_directory segments_now();
 
-  /// The options, with shards at least 1.
+  /// With an encryption key: the file system that seals records, which
+  /// opts.files then points to (declared first: it outlives the actors).
+  std::unique_ptr<file_env> sealed_files;
+  /// The options, with shards at least 1 (and the encryption key wiped).
   engine_options opts;
   /// The actor system's settings, made from opts.
   system_config cfg;
@@ -174,6 +178,8 @@ struct engine::impl {
   /// The node's "now", shared with the shards, which raise it as they
   /// accept events.
   std::shared_ptr<node_clock> clock;
+  /// The keyed hashes that replace identifiers at the edge (opts.hash_key).
+  pseudonyms ids;
   /// Events accepted and rejected since start (for stats).
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};

@@ -9,7 +9,8 @@
 
 namespace persona {
 
-void engine::set_consent(const std::string& user, const value& flags, callback done) {
+void engine::set_consent(const std::string& client_user, const value& flags, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   auto check = [&]() -> status {
     if (auto st = check_user_id("user", user); !st.ok())
@@ -29,7 +30,8 @@ void engine::set_consent(const std::string& user, const value& flags, callback d
       consent_atom::value, user, flags);
 }
 
-void engine::export_profile(const std::string& user, callback done) {
+void engine::export_profile(const std::string& client_user, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   if (!im.enter(done, [&] { return check_user_id("user", user); }))
     return;

@@ -60,7 +60,8 @@ status check_option_keys(const value& options, std::initializer_list<const char*
 
 }  // namespace
 
-void engine::recommend(const std::string& user, const value& k, const value& options, callback done) {
+void engine::recommend(const std::string& client_user, const value& k, const value& options, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   shard_read read;
   auto check = [&]() -> status {
@@ -105,7 +106,8 @@ void engine::recommend(const std::string& user, const value& k, const value& opt
                [ip, done = std::move(done)](result<value> r) { ip->finish(done, std::move(r)); });
 }
 
-void engine::predict(const std::string& user, const value& options, callback done) {
+void engine::predict(const std::string& client_user, const value& options, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   int64_t now = 0;
   auto check = [&]() -> status {
@@ -162,7 +164,8 @@ void engine::similar_items(const std::string& item, const value& k, callback don
   done(std::move(out));
 }
 
-void engine::similar_users(const std::string& user, const value& k, callback done) {
+void engine::similar_users(const std::string& client_user, const value& k, callback done) {
+  const std::string user = impl_->ids.user(client_user);
   auto& im = *impl_;
   uint64_t limit = 0;
   auto check = [&]() -> status {

@@ -80,6 +80,15 @@ result<recovered_node> recover_node(const engine_options& opts,
   if (!lock.ok())
     return lock.error();
   node.lock = std::move(*lock);
+  // Files hold what users did: the owner's only (files are made 0600).
+  if (auto changed = restrict_to_owner(opts.data_dir); !changed.ok()) {
+    if (opts.log)
+      opts.log(true, changed.error().message() + "; others may read files of the data directory");
+  } else if (!changed->empty() && opts.log) {
+    opts.log(true, "data directory " + opts.data_dir + ": took group and other rights away from " +
+                       std::to_string(changed->size()) + " file(s) and directories, e.g. " +
+                       changed->front());
+  }
   if (auto st = check_shard_count(env, opts.data_dir, opts.shards); !st.ok())
     return st;
 

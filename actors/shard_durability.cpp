@@ -67,6 +67,7 @@ void start_snapshot(self_ptr self, std::optional<caf::typed_response_promise<sha
   job->seq = seq;
   job->started = shard_clock::now();
   job->writer = std::move(*writer);
+  job->encoder = snapshot_encoder(files_of(st.setup).seal());
   job->drop_fallback = drop_fallback;
   job->erase_waiters = std::move(st.erase_waiters);
   st.erase_waiters.clear();

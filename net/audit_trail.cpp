@@ -2,12 +2,11 @@
 
 #include <cstdio>
 #include <ctime>
-#include <random>
 
-#include "core/os/secret_file.hpp"
 #include "net/dispatcher.hpp"
 #include "net/log.hpp"
 #include "net/msgpack_value.hpp"
+#include "net/node_keys.hpp"
 
 namespace persona::net {
 
@@ -66,12 +65,6 @@ std::string utc_time(std::chrono::system_clock::time_point t) {
   size_t n = std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(stamp + n, sizeof stamp - n, ".%03dZ", static_cast<int>(ms));
   return stamp;
-}
-
-siphash_key random_key() {
-  std::random_device rd;
-  auto word = [&rd] { return (uint64_t{rd()} << 32) ^ rd(); };
-  return {word(), word()};
 }
 
 }  // namespace
@@ -155,18 +148,12 @@ result<std::unique_ptr<audit_trail>> open_audit_trail(const node_config& cfg) {
     return std::unique_ptr<audit_trail>();
   if (path == "auto")
     path = cfg.data_dir + "/audit.log";
-  siphash_key key;
-  if (!cfg.hash_key_file.empty()) {
-    auto secret = read_secret_file(cfg.hash_key_file, 16);
-    if (!secret.ok())
-      return status{secret.error().code(), "--hash-key-file: " + secret.error().message()};
-    key = siphash_key::from_bytes(*secret).derive("audit");
-  } else {
-    key = random_key();
-    log_line(log_level::warning,
-             "no --hash-key-file: the audit log hashes user ids with a random key of this run, so its "
-             "hashes cannot be matched across restarts");
-  }
+  // The node's key (--hash-key-file, or the one it keeps in its data
+  // directory), so the audit hashes match across restarts.
+  auto node_key = load_node_hash_key(cfg);
+  if (!node_key.ok())
+    return node_key.error();
+  auto key = node_key->derive("audit");
   audit_log_options options;
   options.path = path;
   options.max_bytes = cfg.audit_max_bytes;

@@ -81,8 +81,8 @@ class audit_trail {
 
 /// The audit trail `cfg` asks for: none (null) with --audit-log=off, or
 /// "auto" without a data directory; otherwise the log opened, with the
-/// key derived from --hash-key-file (or a random key of this process,
-/// logged as a warning). Fails when the log or the key file cannot be read.
+/// key derived from the node's hash key (net/node_keys.hpp). Fails when the
+/// log or the key file cannot be read.
 result<std::unique_ptr<audit_trail>> open_audit_trail(const node_config& cfg);
 
 }  // namespace persona::net

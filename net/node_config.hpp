@@ -170,9 +170,6 @@ struct node_config {
   uint64_t audit_fsync_interval_ms{};
   /// Audit bytes waiting for the writer before lines are dropped (counted).
   size_t audit_queue_bytes{};
-  /// Secret of the node's keyed hashes: a 0600 file of at least 16 bytes;
-  /// empty: none.
-  std::string hash_key_file;
   /// TLS: the node's PEM certificate chain and private key; both empty:
   /// plain TCP.
   std::string tls_cert;
@@ -190,6 +187,13 @@ struct node_config {
 
   /// Whether connections use TLS.
   bool tls() const { return !tls_cert.empty() || !tls_key.empty(); }
+  /// Owner-only file holding the secret of the node's keyed hashes; empty:
+  /// <data-dir>/hash.key, made at the first start (net/node_keys.hpp).
+  std::string hash_key_file;
+  /// Keep a keyed hash of each user id instead of the id.
+  bool pseudonymize_users{};
+  /// Owner-only file holding the AES-256 key that seals files at rest; empty: none.
+  std::string encrypt_key_file;
 
   /// Parses argv (argv[0] skipped). Sets `help` on --help.
   static result<node_config> parse(int argc, char** argv, bool& help);

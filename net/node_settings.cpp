@@ -319,6 +319,19 @@ std::vector<node_setting> make_table() {
                                               "events a shard applies before it serves waiting reads again"),
       whole<&node_config::stop_grace_s>("stop-grace-s", k::duration, 8, {0, 3600},
                                         "seconds a graceful stop waits for requests in flight"),
+      text<&node_config::hash_key_file>(
+          "hash-key-file", k::path, "",
+          "owner-only (0600) file of at least 16 bytes keying the hashes of devices, "
+          "geos, sessions and user ids; empty: <data-dir>/hash.key, made at the "
+          "first start (memory only: a random key per process)"),
+      on_off<&node_config::pseudonymize_users>(
+          "pseudonymize-users", engine.pseudonymize_users,
+          "on: keep and answer a keyed hash of each user id (u: and 32 hex digits) instead of the id; "
+          "calls still take the client's ids"),
+      text<&node_config::encrypt_key_file>(
+          "encrypt-key-file", k::path, "",
+          "owner-only (0600) file of 32 bytes or 64 hex digits: WAL records, "
+          "snapshots and model state sealed with AES-256-GCM; empty: in clear"),
       text<&node_config::node_name>("node-name", k::text, "persona-1", "name of this node in hello and logs"),
       token_list("token",
                  "TOKEN:ROLES, repeatable; ROLES from ingest,query,admin; with any token, clients must send "
@@ -342,9 +355,6 @@ std::vector<node_setting> make_table() {
                                              {4096, uint64_t{1} << 32},
                                              "audit bytes waiting for the writer thread; past it lines are "
                                              "dropped, logged and counted (stats audit.lines_dropped)"),
-      text<&node_config::hash_key_file>("hash-key-file", k::path, "",
-                                        "a 0600 file of at least 16 bytes: the secret of the node's keyed "
-                                        "hashes; empty = none"),
       text<&node_config::tls_cert>(
           "tls-cert", k::path, "",
           "PEM certificate chain of the node: clients must then speak TLS (plain TCP "

@@ -11,6 +11,7 @@
 #include "core/os/memory_reserve.hpp"
 #include "net/log.hpp"
 #include "net/node_config.hpp"
+#include "net/node_keys.hpp"
 #include "net/server.hpp"
 #include "net/start_checks.hpp"
 
@@ -91,6 +92,20 @@ int main(int argc, char** argv) {
   eo.propensity.sample_rate = cfg->propensity_sample_rate;
   eo.propensity.census_share = cfg->propensity_census_share;
   eo.recommend.churn_horizon_ms = static_cast<int64_t>(cfg->churn_horizon_days) * 86400000;
+  std::string hash_key_origin;
+  auto hash_key = load_node_hash_key(*cfg, hash_key_origin);
+  if (!hash_key.ok()) {
+    log_line(log_level::error, hash_key.error().message());
+    return 1;
+  }
+  eo.hash_key = *hash_key;
+  eo.pseudonymize_users = cfg->pseudonymize_users;
+  auto encrypt_key = load_node_encrypt_key(*cfg);
+  if (!encrypt_key.ok()) {
+    log_line(log_level::error, encrypt_key.error().message());
+    return 1;
+  }
+  eo.encrypt_key = std::move(*encrypt_key);
   eo.log = [](bool warning, const std::string& line) {
     log_line(warning ? log_level::warning : log_level::info, line);
   };
@@ -109,6 +124,10 @@ int main(int argc, char** argv) {
                                 std::to_string(static_cast<int>(ms)) + " ms");
   if (!memory_note.empty())
     log_line(read_memory_reserve().active ? log_level::info : log_level::warning, memory_note);
+  log_line(log_level::info,
+           "keyed hashes of devices, geos, sessions" +
+               std::string(cfg->pseudonymize_users ? " and user ids" : "") + " under " + hash_key_origin +
+               (eo.encrypt_key.empty() ? std::string() : "; files at rest sealed with AES-256-GCM"));
   if (cfg->data_dir.empty())
     log_line(
         log_level::warning,

@@ -1,5 +1,6 @@
 #include "core/profile/item_catalog.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace persona {
@@ -7,7 +8,7 @@ namespace persona {
 namespace {
 
 size_t partition_of(const std::string& item, size_t n) {
-  return std::hash<std::string>{}(item) % n;
+  return table_hash(item) % n;
 }
 
 }  // namespace
@@ -101,6 +102,10 @@ std::vector<item_record> item_catalog::records() const {
     if (part)
       for (auto& [item, info] : *part)
         out.push_back(item_record{item, info});
+  // Partitions and their order follow a per-process seed: sort, so files
+  // and answers come out the same in every process.
+  std::sort(out.begin(), out.end(),
+            [](const item_record& a, const item_record& b) { return a.item < b.item; });
   return out;
 }
 

@@ -18,6 +18,7 @@
 
 #include "core/profile/event.hpp"
 #include "core/profile/event_validation.hpp"
+#include "core/util/table_hash.hpp"
 #include "core/util/value.hpp"
 
 namespace persona {
@@ -61,7 +62,7 @@ class item_catalog {
 
  private:
   static constexpr size_t partition_count = 64;
-  using partition = std::unordered_map<std::string, item_info>;
+  using partition = std::unordered_map<std::string, item_info, table_hasher>;
   std::array<std::shared_ptr<const partition>, partition_count> parts_;
   size_t size_ = 0;
   uint64_t version_ = 0;

@@ -25,6 +25,8 @@
 
 namespace persona {
 
+class record_seal;
+
 /// A file open for writing at its end; closed on destruction.
 class writable_file {
  public:
@@ -68,15 +70,15 @@ class file_env {
  public:
   virtual ~file_env() = default;
 
-  /// Opens `path` for appending (created if absent, mode 0644).
+  /// Opens `path` for appending (created if absent, mode 0600).
   virtual result<std::unique_ptr<writable_file>> open_for_append(const std::string& path) = 0;
-  /// Creates `path` for writing, truncating it (mode 0644).
+  /// Creates `path` for writing, truncating it (mode 0600).
   virtual result<std::unique_ptr<writable_file>> create_for_write(const std::string& path) = 0;
   /// Opens `path` to read.
   virtual result<std::unique_ptr<readable_file>> open_for_read(const std::string& path) = 0;
   /// Flushes a directory's entries (after a create, rename or remove in it).
   virtual status sync_directory(const std::string& dir) = 0;
-  /// Creates `dir` and its parents if absent.
+  /// Creates `dir` (mode 0700) and its parents if absent.
   virtual status make_directories(const std::string& dir) = 0;
   /// Renames atomically within one file system.
   virtual status rename_file(const std::string& from, const std::string& to) = 0;
@@ -91,6 +93,9 @@ class file_env {
 
   /// The whole content of `path`.
   result<std::string> read_file(const std::string& path);
+  /// The seal of the records written and read through this env
+  /// (record_seal.hpp; sealed_env.hpp gives one); null: records in clear.
+  virtual const record_seal* seal() const { return nullptr; }
 };
 
 /// The POSIX file system, shared by the whole process.

@@ -14,7 +14,7 @@ namespace persona {
 namespace {
 
 result<unique_fd> open_with(const std::string& path, int flags, const char* what) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0600);
   if (fd < 0)
     return io_error(what, path, errno);
   return unique_fd(fd);
@@ -112,7 +112,8 @@ status make_directories(const std::string& dir) {
     if (pos != dir.size() && dir[pos] != '/')
       continue;
     auto prefix = dir.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+    // The data directory itself is the owner's only; parents it makes are not.
+    if (::mkdir(prefix.c_str(), pos == dir.size() ? 0700 : 0755) != 0 && errno != EEXIST)
       return io_error("creating directory", prefix, errno);
   }
   struct stat st {};
@@ -159,6 +160,41 @@ result<std::vector<std::string>> list_directory(const std::string& dir) {
   }
   ::closedir(d);
   return names;
+}
+
+result<std::vector<std::string>> restrict_to_owner(const std::string& dir) {
+  std::vector<std::string> changed;
+  struct stat st {};
+  auto tighten = [&](const std::string& path, mode_t keep) -> status {
+    if (::lstat(path.c_str(), &st) != 0)
+      return io_error("reading the mode of", path, errno);
+    if (S_ISLNK(st.st_mode) || (st.st_mode & 077) == 0)
+      return {};
+    if (::chmod(path.c_str(), st.st_mode & keep) != 0)
+      return io_error("restricting the mode of", path, errno);
+    changed.push_back(path);
+    return {};
+  };
+  if (auto s = tighten(dir, 0700); !s.ok())
+    return s;
+  auto names = list_directory(dir);
+  if (!names.ok())
+    return names.error();
+  for (auto& name : *names) {
+    auto path = dir + "/" + name;
+    if (::lstat(path.c_str(), &st) != 0)
+      continue;  // removed meanwhile
+    if (S_ISDIR(st.st_mode)) {
+      auto inner = restrict_to_owner(path);
+      if (!inner.ok())
+        return inner.error();
+      changed.insert(changed.end(), inner->begin(), inner->end());
+    } else if (S_ISREG(st.st_mode)) {
+      if (auto s = tighten(path, 0700); !s.ok())
+        return s;
+    }
+  }
+  return changed;
 }
 
 result<unique_fd> lock_file(const std::string& path) {

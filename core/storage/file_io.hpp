@@ -40,9 +40,9 @@ class unique_fd {
   int fd_ = -1;
 };
 
-/// Opens `path` for appending (created if absent, mode 0644).
+/// Opens `path` for appending (created if absent, mode 0600).
 result<unique_fd> open_for_append(const std::string& path);
-/// Creates `path` for writing, truncating it (mode 0644).
+/// Creates `path` for writing, truncating it (mode 0600).
 result<unique_fd> create_for_write(const std::string& path);
 /// Opens `path` read-only.
 result<unique_fd> open_for_read(const std::string& path);
@@ -63,8 +63,12 @@ status write_all(int fd, std::string_view bytes, const std::string& path);
 status sync_data(int fd, const std::string& path);
 /// Flushes a directory's entries (after a create, rename or remove in it).
 status sync_directory(const std::string& dir);
-/// Creates `dir` and its parents if absent.
+/// Creates `dir` (mode 0700) and its parents (0755) if absent.
 status make_directories(const std::string& dir);
+/// Takes every right of group and others away from `dir`, the directories
+/// under it and their regular files (symbolic links are left alone);
+/// the paths it changed.
+result<std::vector<std::string>> restrict_to_owner(const std::string& dir);
 /// Renames atomically within one file system.
 status rename_file(const std::string& from, const std::string& to);
 /// Cuts `path` to `size` bytes.

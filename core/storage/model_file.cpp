@@ -28,7 +28,7 @@ status write_model_file(const std::string& data_dir, const model_file& file, fil
   for (auto seq : file.covered)
     header.put_u64(seq);
   uint64_t seq = 0;
-  append_record(bytes, seq++, header_kind, header.take());
+  append_record(bytes, seq++, header_kind, header.take(), env.seal());
   auto out = env.create_for_write(tmp);
   if (!out.ok())
     return out.error();
@@ -37,14 +37,14 @@ status write_model_file(const std::string& data_dir, const model_file& file, fil
     return st;
   for (auto& s : file.sections) {
     bytes.clear();
-    append_record(bytes, seq++, static_cast<uint8_t>(s.kind), s.bytes);
+    append_record(bytes, seq++, static_cast<uint8_t>(s.kind), s.bytes, env.seal());
     if (auto st = (*out)->append(bytes); !st.ok())
       return st;
   }
   byte_writer end;
   end.put_varint(file.sections.size());
   bytes.clear();
-  append_record(bytes, seq, end_kind, end.take());
+  append_record(bytes, seq, end_kind, end.take(), env.seal());
   if (auto st = (*out)->append(bytes); !st.ok())
     return st;
   if (auto st = (*out)->sync(); !st.ok())
@@ -66,7 +66,7 @@ result<model_file> read_model_file(const std::string& data_dir, file_env& env) {
   auto bad = [&](const std::string& why) {
     return status{error_code::bad_request, "the item model file '" + path + "' " + why};
   };
-  record_reader reader(std::move(*in));
+  record_reader reader(std::move(*in), env.seal());
   file_record r;
   model_file out;
   bool header = false;
@@ -77,6 +77,9 @@ result<model_file> read_model_file(const std::string& data_dir, file_env& env) {
       return bad("ends before its end record (cut short)");
     if (o == record_reader::outcome::bad)
       return bad("is damaged at offset " + std::to_string(reader.offset()) + ": " + reader.problem());
+    if (o == record_reader::outcome::locked)
+      return status{error_code::unauthenticated,
+                    "the item model file '" + path + "' holds " + reader.problem()};
     if (r.seq != expected_seq++)
       return bad("has its records out of order");
     if (!header) {

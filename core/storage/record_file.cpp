@@ -29,18 +29,27 @@ uint32_t frame_crc(const char* header, std::string_view payload) {
 
 }  // namespace
 
-void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_view payload) {
+void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_view payload,
+                   const record_seal* seal) {
   size_t start = out.size();
-  put(out, static_cast<uint32_t>(payload.size()));
+  uint32_t length = static_cast<uint32_t>(payload.size());
+  if (seal)
+    length = static_cast<uint32_t>(payload.size() + record_seal::overhead) | sealed_record_bit;
+  put(out, length);
   put(out, uint32_t{0});
   put(out, seq);
   out.push_back(static_cast<char>(kind));
-  out.append(payload);
-  uint32_t crc = frame_crc(out.data() + start, payload);
+  if (seal)
+    seal->seal(seq, kind, payload, out);
+  else
+    out.append(payload);
+  std::string_view body(out.data() + start + record_header_bytes, out.size() - start - record_header_bytes);
+  uint32_t crc = frame_crc(out.data() + start, body);
   std::memcpy(&out[start + 4], &crc, sizeof crc);
 }
 
-record_reader::record_reader(std::unique_ptr<readable_file> file) : file_(std::move(file)) {}
+record_reader::record_reader(std::unique_ptr<readable_file> file, const record_seal* seal)
+    : file_(std::move(file)), seal_(seal) {}
 
 bool record_reader::fill(size_t n) {
   if (pos_ > 0 && pos_ >= buf_.size() / 2) {
@@ -76,8 +85,10 @@ record_reader::outcome record_reader::next(file_record& r) {
     return outcome::bad;
   }
   const char* h = buf_.data() + pos_;
-  auto length = get<uint32_t>(h);
-  if (length > max_record_payload) {
+  auto field = get<uint32_t>(h);
+  bool sealed = (field & sealed_record_bit) != 0;
+  uint32_t length = field & ~sealed_record_bit;
+  if (length > max_record_payload + (sealed ? record_seal::overhead : 0)) {
     problem_ = "a record length of " + std::to_string(length) + " bytes, more than any record has";
     return outcome::bad;
   }
@@ -94,7 +105,20 @@ record_reader::outcome record_reader::next(file_record& r) {
   }
   r.seq = get<uint64_t>(h + 8);
   r.kind = static_cast<uint8_t>(h[16]);
-  r.payload.assign(payload);
+  if (sealed) {
+    if (!seal_) {
+      problem_ = "a record sealed with AES-256-GCM; start with the --encrypt-key-file it was written with";
+      return outcome::locked;
+    }
+    if (!seal_->open(r.seq, r.kind, payload, r.payload)) {
+      problem_ =
+          "a sealed record that does not open under the configured encryption key (another key, "
+          "or bytes altered on purpose: its checksum matches); start with the key it was written with";
+      return outcome::locked;
+    }
+  } else {
+    r.payload.assign(payload);
+  }
   r.offset = offset_;
   pos_ += record_header_bytes + length;
   offset_ += record_header_bytes + length;

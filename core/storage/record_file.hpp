@@ -6,7 +6,11 @@
 // little-endian, the checksum covering length, sequence, kind and payload.
 // A reader stops at the first record that is incomplete or fails its
 // checksum and reports that offset, so a torn tail (a crash mid-write) is
-// found and cut, never read as data. Layout in docs/formats.md.
+// found and cut, never read as data. With a record_seal, the payload is
+// sealed (record_seal.hpp) and the length field's top bit marks it; the
+// checksum covers the sealed bytes, so a torn tail is still found by it,
+// and a record that checks but does not open is refused, never cut.
+// Layout in docs/formats.md.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <string_view>
 
 #include "core/storage/file_env.hpp"
+#include "core/storage/record_seal.hpp"
 
 namespace persona {
 
@@ -23,8 +28,13 @@ constexpr size_t record_header_bytes = 17;
 /// Largest payload a reader accepts; a longer length is corruption.
 constexpr uint32_t max_record_payload = 1u << 30;
 
-/// Appends one framed record to `out`.
-void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_view payload);
+/// The length field's bit that marks a sealed payload.
+constexpr uint32_t sealed_record_bit = 1u << 31;
+
+/// Appends one framed record to `out`, its payload sealed under `seal`
+/// when given.
+void append_record(std::string& out, uint64_t seq, uint8_t kind, std::string_view payload,
+                   const record_seal* seal = nullptr);
 
 /// One record as read back.
 struct file_record {
@@ -45,10 +55,15 @@ class record_reader {
     end,
     /// The bytes at offset() are not a whole, valid record; problem() says why.
     bad,
+    /// The record at offset() is whole but sealed, and there is no seal or
+    /// it does not open under it (another key, or bytes altered on
+    /// purpose): not a torn tail, so never cut; problem() says why.
+    locked,
   };
 
-  /// Reads from an open file.
-  explicit record_reader(std::unique_ptr<readable_file> file);
+  /// Reads from an open file; sealed records open under `seal` (the
+  /// caller keeps it alive); records in clear are read either way.
+  explicit record_reader(std::unique_ptr<readable_file> file, const record_seal* seal = nullptr);
 
   outcome next(file_record& r);
   /// Offset of the first byte not yet consumed as part of a valid record.
@@ -61,6 +76,7 @@ class record_reader {
   bool fill(size_t n);
 
   std::unique_ptr<readable_file> file_;
+  const record_seal* seal_ = nullptr;
   std::string buf_;
   size_t pos_ = 0;
   uint64_t offset_ = 0;

@@ -109,6 +109,8 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
     auto path = dir + "/" + snapshot_name(*it);
     profile_store fresh(store.config());
     auto loaded = load_snapshot(path, fresh, env);
+    if (!loaded.ok() && loaded.error().code() == error_code::unauthenticated)
+      return loaded.error();
     if (!loaded.ok()) {
       ++report.snapshots_skipped;
       log(true, loaded.error().message() + "; falling back to the snapshot before it and a longer replay");
@@ -147,13 +149,17 @@ result<recovery_report> recover_shard(const std::string& dir, profile_store& sto
     auto file = env.open_for_read(path);
     if (!file.ok())
       return file.error();
-    record_reader reader(std::move(*file));
+    record_reader reader(std::move(*file), env.seal());
     file_record r;
     uint64_t segment_start_bytes = done_bytes;
     for (;;) {
       auto o = reader.next(r);
       if (o == record_reader::outcome::end)
         break;
+      if (o == record_reader::outcome::locked)
+        return status{error_code::unauthenticated,
+                      "write-ahead log '" + path + "' holds " + reader.problem() + " (record at offset " +
+                          std::to_string(reader.offset()) + "); nothing was cut"};
       if (o == record_reader::outcome::bad) {
         cut_log(env, path, reader.offset(), reader.problem(), log, report);
         break;

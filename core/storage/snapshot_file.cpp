@@ -80,7 +80,7 @@ result<uint64_t> read_records(file_env& env, const std::string& path, OnRecord o
   auto file = env.open_for_read(path);
   if (!file.ok())
     return file.error();
-  record_reader reader(std::move(*file));
+  record_reader reader(std::move(*file), env.seal());
   file_record r;
   uint64_t expected_seq = 0;
   bool ended = false;
@@ -90,6 +90,10 @@ result<uint64_t> read_records(file_env& env, const std::string& path, OnRecord o
       break;
     if (o == record_reader::outcome::bad)
       return bad_snapshot(path, reader.problem() + " at offset " + std::to_string(reader.offset()));
+    if (o == record_reader::outcome::locked)
+      return status{error_code::unauthenticated, "snapshot '" + path + "' holds " + reader.problem() +
+                                                     " (record at offset " + std::to_string(reader.offset()) +
+                                                     ")"};
     if (ended)
       return bad_snapshot(path, "records follow its end record");
     if (r.seq != expected_seq++)
@@ -130,12 +134,12 @@ std::string snapshot_encoder::header(const snapshot_header& h) {
     pk.pack(static_cast<uint64_t>(std::max<int64_t>(0, h.created_ms)));
   });
   std::string out;
-  append_record(out, next_seq_++, header_kind, body);
+  append_record(out, next_seq_++, header_kind, body, seal_);
   return out;
 }
 
 std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items_per_record,
-                                             uint64_t first_seq) {
+                                             uint64_t first_seq, const record_seal* seal) {
   auto records = c.records();
   std::string out;
   for (size_t first = 0; first < records.size(); first += items_per_record) {
@@ -143,13 +147,13 @@ std::string snapshot_encoder::encode_catalog(const item_catalog& c, size_t items
     std::vector<item_record> part(
         std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(first)),
         std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(last)));
-    append_record(out, first_seq++, catalog_kind, encode_catalog_payload(c.version(), part));
+    append_record(out, first_seq++, catalog_kind, encode_catalog_payload(c.version(), part), seal);
   }
   return out;
 }
 
 std::string snapshot_encoder::catalog(const item_catalog& c, size_t items_per_record) {
-  auto out = encode_catalog(c, items_per_record, next_seq_);
+  auto out = encode_catalog(c, items_per_record, next_seq_, seal_);
   next_seq_ += (c.size() + items_per_record - 1) / items_per_record;
   catalog_items_ += c.size();
   return out;
@@ -160,7 +164,9 @@ std::function<std::string()> snapshot_encoder::catalog_later(std::shared_ptr<con
   uint64_t first = next_seq_;
   next_seq_ += (c->size() + items_per_record - 1) / items_per_record;
   catalog_items_ += c->size();
-  return [c = std::move(c), items_per_record, first] { return encode_catalog(*c, items_per_record, first); };
+  return [c = std::move(c), items_per_record, first, seal = seal_] {
+    return encode_catalog(*c, items_per_record, first, seal);
+  };
 }
 
 std::string snapshot_encoder::segments(const std::vector<std::pair<std::string, value>>& definitions) {
@@ -175,13 +181,13 @@ std::string snapshot_encoder::segments(const std::vector<std::pair<std::string, 
     }
   });
   std::string out;
-  append_record(out, next_seq_++, segments_kind, body);
+  append_record(out, next_seq_++, segments_kind, body, seal_);
   return out;
 }
 
 std::string snapshot_encoder::cluster_model(const std::string& encoded) {
   std::string out;
-  append_record(out, next_seq_++, model_kind, encoded);
+  append_record(out, next_seq_++, model_kind, encoded, seal_);
   return out;
 }
 
@@ -197,7 +203,7 @@ std::string snapshot_encoder::profiles(const std::vector<captured_profile>& batc
   });
   profiles_ += batch.size();
   std::string out;
-  append_record(out, next_seq_++, profiles_kind, body);
+  append_record(out, next_seq_++, profiles_kind, body, seal_);
   return out;
 }
 
@@ -210,7 +216,7 @@ std::string snapshot_encoder::end() {
     pk.pack(catalog_items_);
   });
   std::string out;
-  append_record(out, next_seq_++, end_kind, body);
+  append_record(out, next_seq_++, end_kind, body, seal_);
   return out;
 }
 

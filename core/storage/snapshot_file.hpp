@@ -47,6 +47,8 @@ struct snapshot_header {
 /// framed bytes to append to the file.
 class snapshot_encoder {
  public:
+  /// Records sealed under `seal` (kept alive by the caller) when given.
+  explicit snapshot_encoder(const record_seal* seal = nullptr) : seal_(seal) {}
   std::string header(const snapshot_header& h);
   /// The catalog, in records of at most `items_per_record` items.
   std::string catalog(const item_catalog& c, size_t items_per_record = 10000);
@@ -63,7 +65,10 @@ class snapshot_encoder {
   std::string end();
 
  private:
-  static std::string encode_catalog(const item_catalog& c, size_t items_per_record, uint64_t first_seq);
+  static std::string encode_catalog(const item_catalog& c, size_t items_per_record, uint64_t first_seq,
+                                    const record_seal* seal);
+
+  const record_seal* seal_ = nullptr;
 
   uint64_t next_seq_ = 0;
   uint64_t profiles_ = 0;

@@ -71,7 +71,7 @@ result<std::shared_ptr<wal_writer::segment>> wal_writer::open_segment(uint64_t f
 result<uint64_t> wal_writer::append(uint8_t kind, std::string_view payload) {
   uint64_t seq = last_seq_.load() + 1;
   frame_.clear();
-  append_record(frame_, seq, kind, payload);
+  append_record(frame_, seq, kind, payload, env_.seal());
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!failed_.ok())

@@ -14,6 +14,7 @@
 #include "core/query/profile_view.hpp"
 #include "core/util/prefetch.hpp"
 #include "core/util/stable_hash.hpp"
+#include "core/util/table_hash.hpp"
 
 namespace persona {
 
@@ -151,7 +152,7 @@ batch_outcome profile_store::apply(const std::vector<event>& batch, const std::v
   hashes.resize(count);
   item_hashes.resize(count);
   for (size_t i = 0; i < count; ++i) {
-    hashes[i] = stable_hash(events[i].user);
+    hashes[i] = table_hash(events[i].user);
     index_.prefetch(hashes[i]);
     item_hashes[i] = events[i].item.empty() ? 0 : symbol_table::hash(events[i].item);
     symbols_.prefetch(item_hashes[i]);
@@ -278,7 +279,7 @@ void profile_store::prefetch_catalog_categories(symbol item) const {
 }
 
 const profile* profile_store::find(std::string_view user) const {
-  auto slot = slot_of(user, stable_hash(std::string(user)));
+  auto slot = slot_of(user, table_hash(user));
   return slot == id_index::npos ? nullptr : &slab_[slot].data;
 }
 
@@ -294,7 +295,7 @@ status profile_store::set_attributes(const std::string& user, const value& attrs
   auto st = validate_attributes(attrs, cfg_.caps.attributes);
   if (!st.ok())
     return st;
-  auto h = stable_hash(user);
+  auto h = table_hash(user);
   auto slot = slot_of(user, h);
   if (slot == id_index::npos) {
     profile fresh;
@@ -330,7 +331,7 @@ result<value> profile_store::predict(const std::string& user, int64_t now_ms) co
 }
 
 bool profile_store::erase(const std::string& user) {
-  auto h = stable_hash(user);
+  auto h = table_hash(user);
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     return false;
@@ -371,7 +372,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
   if (!decode_profile(image, scratch, source))
     return status{error_code::internal, "a profile image for a merge into '" + target + "' was malformed"};
   bool created = false;
-  auto slot = obtain(target, stable_hash(target), created);
+  auto slot = obtain(target, table_hash(target), created);
   capture_.before_change(*this, slot);
   if (fold_id != 0) {
     auto& seen = slab_[slot].data.seen_ids;
@@ -390,7 +391,7 @@ result<value> profile_store::merge_image(const std::string& target, const std::s
 result<value> profile_store::set_consent(const std::string& user, const value& flags) {
   if (auto st = validate_consent(flags); !st.ok())
     return st;
-  auto h = stable_hash(user);
+  auto h = table_hash(user);
   auto slot = slot_of(user, h);
   if (slot == id_index::npos) {
     slot = create(user, h);
@@ -409,7 +410,7 @@ status profile_store::restore(const std::string& user, const std::string& image)
   profile p;
   if (!decode_profile(image, symbols_, p))
     return {error_code::internal, "the stored image of user '" + user + "' is malformed"};
-  auto h = stable_hash(user);
+  auto h = table_hash(user);
   auto slot = slot_of(user, h);
   if (slot == id_index::npos)
     slot = create(user, h);

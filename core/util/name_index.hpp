@@ -15,6 +15,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/util/table_hash.hpp"
+
 namespace persona {
 
 class name_index {
@@ -45,7 +47,7 @@ class name_index {
   static constexpr uint32_t chunk_count = max_names >> chunk_bits;
 
   mutable std::mutex mu_;
-  std::unordered_map<std::string, uint32_t> ids_;
+  std::unordered_map<std::string, uint32_t, table_hasher> ids_;
   std::unique_ptr<std::atomic<std::string*>[]> chunks_;
   std::atomic<uint32_t> size_{0};
 };

@@ -136,7 +136,9 @@ TEST_CASE("a node with --audit-log=off keeps no audit log, and stats says nothin
   CHECK_FALSE(std::filesystem::exists(node.data.path() + "/audit.log"));
 }
 
-TEST_CASE("with --hash-key-file a user's audit hash is the same after a restart, without it is not") {
+TEST_CASE(
+    "with --hash-key-file a user's audit hash is the same after a restart; a fresh data dir has its own "
+    "key") {
   temp_directory keys;
   auto key = keys.path() + "/hash.key";
   {
