@@ -137,8 +137,8 @@ TEST_CASE("a node with --audit-log=off keeps no audit log, and stats says nothin
 }
 
 TEST_CASE(
-    "with --hash-key-file a user's audit hash is the same after a restart; a fresh data dir has its own "
-    "key") {
+    "with --hash-key-file a user's audit hash is the same after a restart and a fresh data dir has its "
+    "own key") {
   temp_directory keys;
   auto key = keys.path() + "/hash.key";
   {
