@@ -31,6 +31,7 @@ struct variant {
 const std::vector<variant> variants = {
     {"default snapshots", {}},
     {"--snapshot-interval=0", {"--snapshot-interval=0"}},
+    {"--pseudonymize-users=on --snapshot-interval=0", {"--pseudonymize-users=on", "--snapshot-interval=0"}},
 };
 
 /// Events of `user` with its own device and search text, and of others.
