@@ -91,6 +91,29 @@ double settled_rss_mib(pid_t pid) {
   return last;
 }
 
+/// Waits (up to 60 s) until the node's memory reserve has faulted in its
+/// warm-ahead (memory-warm-ahead-mb, 256 MiB by default), so the resident
+/// size measured before an attack does not grow later by the warmer alone:
+/// it runs at idle priority and lags on a busy machine.
+void wait_for_warm_ahead(uint16_t port, const std::string& token) {
+  net::client c;
+  REQUIRE(c.connect("127.0.0.1", port).ok());
+  if (!token.empty())
+    REQUIRE(c.call_sync("hello", args({map_of({{"token", value{token}}})})).ok());
+  const int64_t warm_ahead = int64_t{256} << 20;
+  for (int i = 0; i < 600; ++i) {
+    auto stats = c.call_sync("stats", args({}));
+    REQUIRE(stats.ok());
+    auto* memory = stats->find("memory");
+    auto* reserve = memory ? memory->find("reserve") : nullptr;
+    if (!reserve || !reserve->find("warmed_bytes"))
+      return;
+    if (reserve->find("warmed_bytes")->as_int() >= reserve->find("used_bytes")->as_int() + warm_ahead)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 /// A blocking socket from `source` to the node, with a receive timeout.
 struct probe_socket {
   asio::io_context io;
@@ -202,6 +225,7 @@ struct probe_node {
     }
     node = std::make_unique<personad_process>(data.path() + "/data", extra);
     log = std::make_unique<log_drain>(*node);
+    wait_for_warm_ahead(node->port, tokens ? admin_token : "");
     rss_before = settled_rss_mib(node->pid);
   }
   /// Prints the figures and checks the resident size grew less than 50 MiB.
