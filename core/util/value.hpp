@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -89,5 +90,9 @@ std::string encode_value(const value& v);
 
 /// Decodes what encode_value wrote; false on malformed input.
 bool decode_value(const std::string& bytes, value& out);
+
+/// Appends `text` as a JSON string (quoted; control characters and DEL
+/// escaped).
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace persona
