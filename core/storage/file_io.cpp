@@ -181,7 +181,8 @@ result<std::vector<std::string>> restrict_to_owner(const std::string& dir) {
   if (!names.ok())
     return names.error();
   for (auto& name : *names) {
-    auto path = dir + "/" + name;
+    std::string path = dir;
+    path.append("/").append(name);
     if (::lstat(path.c_str(), &st) != 0)
       continue;  // removed meanwhile
     if (S_ISDIR(st.st_mode)) {
