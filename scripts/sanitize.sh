@@ -12,7 +12,7 @@ require_packages build
 
 dir=build-asan
 targets=(persona_core_tests persona_actor_tests persona_net_tests persona_durability_tests
-  persona_loadgen_tests personad persona-loadgen)
+  persona_loadgen_tests personad persona-loadgen persona-cli)
 
 launcher=()
 if command -v ccache > /dev/null; then

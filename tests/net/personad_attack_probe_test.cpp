@@ -237,7 +237,14 @@ struct probe_node {
               << other.p99() << " ms over " << other.ms.size() << " requests during the attack" << std::endl;
     CHECK(other.failures == 0);
     CHECK(other.ms.size() > 0);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's allocator adds redzones and keeps freed memory in
+    // quarantine, so its resident size is not the node's: the bound holds
+    // for the node as built for use, which the default tests run.
+    WARN("resident size not checked under AddressSanitizer");
+#else
     CHECK(rss_after - rss_before < 50.0);
+#endif
   }
   ~probe_node() {
     node->crash();
