@@ -25,6 +25,49 @@ shard_setup one_event_slices() {
   return s;
 }
 
+/// Gives `shard` one view each from users u0 .. u{users-1}, at t0 + u.
+void populate_views(caf::scoped_actor& me, const caf::actor& shard, int users) {
+  shard_batch all;
+  for (int u = 0; u < users; ++u) {
+    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
+    all.indices.push_back(static_cast<uint32_t>(u));
+  }
+  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
+      .receive([users](batch_outcome& o) { CHECK(o.accepted == static_cast<uint32_t>(users)); },
+               [](caf::error&) { FAIL("populate failed"); });
+}
+
+/// Holds a shard inside the answer of a point read until release(), so
+/// the order in its mailbox of the requests sent meanwhile is known.
+class shard_hold {
+ public:
+  shard_hold(const caf::actor& shard, int64_t now_ms) {
+    auto released = release_.get_future().share();
+    post_read(shard, shard_read{"u7",
+                                now_ms,
+                                {"counts"},
+                                std::make_shared<answer_once>(
+                                    [this, released](result<value> r) {
+                                      held_.set_value();
+                                      released.wait();
+                                      read_.set_value(std::move(r));
+                                    },
+                                    "shard 0"),
+                                read_kind::profile,
+                                {}});
+    held_.get_future().wait();
+  }
+  /// Lets the shard go on; the held read must have been answered.
+  void release() {
+    release_.set_value();
+    REQUIRE(read_.get_future().get().ok());
+  }
+
+ private:
+  std::promise<void> held_, release_;
+  std::promise<result<value>> read_;
+};
+
 }  // namespace
 
 TEST_CASE("a point read overtakes a large batch queued before it") {
@@ -89,33 +132,9 @@ TEST_CASE("a batch sent after a query is answered before the scan ends, and the 
   auto shard = spawn_shard(sys, one_event_slices());  // queries scan 16 profiles a slice
   caf::scoped_actor me{sys};
   const int users = 20000;
-  shard_batch all;
-  for (int u = 0; u < users; ++u) {
-    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
-    all.indices.push_back(static_cast<uint32_t>(u));
-  }
-  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
-      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); },
-               [](caf::error&) { FAIL("populate failed"); });
+  populate_views(me, shard, users);
 
-  // A point read holds the shard inside its answer until both requests
-  // below are in the shard's mailbox, so their order there is known.
-  std::promise<void> held, release;
-  auto released = release.get_future().share();
-  std::promise<result<value>> read;
-  post_read(shard, shard_read{"u7",
-                              t0 + users,
-                              {"counts"},
-                              std::make_shared<answer_once>(
-                                  [&, released](result<value> r) {
-                                    held.set_value();
-                                    released.wait();
-                                    read.set_value(std::move(r));
-                                  },
-                                  "shard 0"),
-                              read_kind::profile,
-                              {}});
-  held.get_future().wait();
+  shard_hold hold(shard, t0 + users);
 
   query_request q;
   q.where = field_cond("counts.view", ">=", value{1});
@@ -146,8 +165,7 @@ TEST_CASE("a batch sent after a query is answered before the scan ends, and the 
     sent.set_value();
   });
   sent.get_future().wait();
-  release.set_value();
-  REQUIRE(read.get_future().get().ok());
+  hold.release();
   both.get_future().wait();
   // The batch sent after the query was answered first: ingest went on while
   // the query was still to scan 1,250 slices.
@@ -173,14 +191,7 @@ TEST_CASE("a query past its deadline is cancelled in the shard, which stops scan
   auto shard = spawn_shard(sys, setup);
   caf::scoped_actor me{sys};
   const int users = 2000;
-  shard_batch all;
-  for (int u = 0; u < users; ++u) {
-    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
-    all.indices.push_back(static_cast<uint32_t>(u));
-  }
-  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
-      .receive([](batch_outcome& o) { CHECK(o.accepted == 2000); },
-               [](caf::error&) { FAIL("populate failed"); });
+  populate_views(me, shard, users);
   query_request q;
   q.where = field_cond("counts.view", ">=", value{1});
   q.now_ms = t0 + users;
@@ -208,33 +219,9 @@ TEST_CASE("a batch sent after define_segment is answered before its scan ends, a
   auto shard = spawn_shard(sys, one_event_slices());  // definitions scan 16 profiles a slice
   caf::scoped_actor me{sys};
   const int users = 20000;
-  shard_batch all;
-  for (int u = 0; u < users; ++u) {
-    all.events.push_back(make_event("u" + std::to_string(u), event_type::view, t0 + u, "i1"));
-    all.indices.push_back(static_cast<uint32_t>(u));
-  }
-  me->request(shard, std::chrono::seconds(60), ingest_atom::value, std::move(all))
-      .receive([](batch_outcome& o) { CHECK(o.accepted == 20000); },
-               [](caf::error&) { FAIL("populate failed"); });
+  populate_views(me, shard, users);
 
-  // A point read holds the shard until both requests below are in its
-  // mailbox, so their order there is known.
-  std::promise<void> held, release;
-  auto released = release.get_future().share();
-  std::promise<result<value>> read;
-  post_read(shard, shard_read{"u7",
-                              t0 + users,
-                              {"counts"},
-                              std::make_shared<answer_once>(
-                                  [&, released](result<value> r) {
-                                    held.set_value();
-                                    released.wait();
-                                    read.set_value(std::move(r));
-                                  },
-                                  "shard 0"),
-                              read_kind::profile,
-                              {}});
-  held.get_future().wait();
+  shard_hold hold(shard, t0 + users);
 
   std::mutex m;
   std::vector<std::string> answered;
@@ -261,8 +248,7 @@ TEST_CASE("a batch sent after define_segment is answered before its scan ends, a
     sent.set_value();
   });
   sent.get_future().wait();
-  release.set_value();
-  REQUIRE(read.get_future().get().ok());
+  hold.release();
   both.get_future().wait();
   // The batch sent after the definition was answered first: ingest went on
   // while the definition was still to scan 1,250 slices.
