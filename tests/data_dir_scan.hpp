@@ -1,6 +1,6 @@
 // data_dir_scan: a byte scan of every file under a directory for strings
 // that must not be there (a deleted user's id, device, search text). Used by
-// the erasure tests; plain C++, any thread.
+// the erasure and data-at-rest tests; plain C++, any thread.
 #pragma once
 
 #include <filesystem>

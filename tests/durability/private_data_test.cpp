@@ -11,6 +11,7 @@
 #include <random>
 
 #include "crash_workload.hpp"
+#include "data_dir_scan.hpp"
 #include "net/client.hpp"
 #include "net/personad_process.hpp"
 #include "test_util.hpp"
@@ -27,20 +28,6 @@ std::string secret_file(const std::string& dir, const std::string& name, const s
   std::ofstream(path, std::ios::binary) << bytes;
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   return path;
-}
-
-/// The files under `dir` that hold `needle`.
-std::vector<std::string> files_holding(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file())
-      continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos)
-      out.push_back(e.path().string());
-  }
-  return out;
 }
 
 value call(uint16_t port, const std::string& method, value params) {
@@ -92,9 +79,9 @@ TEST_CASE("sealed at rest: SIGKILL loses nothing, no file shows a user, device o
     write_then_crash(node, w, 20);
   }
   for (auto needle : {"alice-0612345678", "secret-search-words", "device-of-", "geo-of-", "session-of-"})
-    CHECK(files_holding(data.path(), needle).empty());
+    CHECK(files_holding(data.path(), {needle}).empty());
   for (auto& u : w.users())
-    CHECK(files_holding(data.path(), u).empty());
+    CHECK(files_holding(data.path(), {u}).empty());
 
   // Recovery below with the right key proves nothing was cut meanwhile.
   SECTION("without the key, or with another, the node refuses to serve") {
@@ -141,10 +128,10 @@ TEST_CASE("pseudonymised users: no file holds a raw id, clients keep their ids, 
     write_then_crash(node, w, 20);
   }
   for (auto needle : {"+33612345678", "device-of-", "geo-of-", "session-of-"})
-    CHECK(files_holding(data.path(), needle).empty());
+    CHECK(files_holding(data.path(), {needle}).empty());
   for (auto& u : w.users())
-    CHECK(files_holding(data.path(), u).empty());
-  CHECK_FALSE(files_holding(data.path(), pseudonym).empty());
+    CHECK(files_holding(data.path(), {u}).empty());
+  CHECK_FALSE(files_holding(data.path(), {pseudonym}).empty());
   personad_process again(data.path(), {"--pseudonymize-users=on"});
   w.resend(again.port);
   w.check(again.port);
