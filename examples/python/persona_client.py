@@ -27,8 +27,8 @@ import msgpack
 class PersonaClient:
     """Blocking client: one request at a time, replies matched by msgid."""
 
-    def __init__(self, host, port, tls_ca=None, tls_cert=None, tls_key=None):
-        self.sock = socket.create_connection((host, port), timeout=10)
+    def __init__(self, host, port, tls_ca=None, tls_cert=None, tls_key=None, timeout=10):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         if tls_ca:
             context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=tls_ca)
             context.minimum_version = ssl.TLSVersion.TLSv1_2

@@ -14,35 +14,12 @@ so the compaction covers every user; the node's directory must be
 """
 import argparse
 import os
-import socket
 import statistics
 import sys
 import time
 
-import msgpack
-
-
-class Client:
-    def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=600)
-        self.unpacker = msgpack.Unpacker(raw=False)
-        self.next_id = 1
-
-    def call(self, method, *params):
-        msgid = self.next_id
-        self.next_id += 1
-        self.sock.sendall(msgpack.packb([0, msgid, method, list(params)], use_bin_type=True))
-        while True:
-            for message in self.unpacker:
-                kind, reply_id, error, result = message
-                if kind == 1 and reply_id == msgid:
-                    if error is not None:
-                        raise RuntimeError("%s: %s" % (error["code"], error["message"]))
-                    return result
-            data = self.sock.recv(1 << 16)
-            if not data:
-                raise RuntimeError("the node closed the connection")
-            self.unpacker.feed(data)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python"))
+from persona_client import PersonaClient  # noqa: E402
 
 
 def traces(u):
@@ -72,7 +49,7 @@ def main():
     parser.add_argument("--deletes", type=int, default=5)
     args = parser.parse_args()
 
-    c = Client(args.host, args.port)
+    c = PersonaClient(args.host, args.port, timeout=600)
     ts = 1767225600000
     batch = []
     for u in range(args.users):
